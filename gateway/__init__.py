@@ -1,0 +1,1 @@
+"""The GraphQL gateway: one Strawberry schema over the case, resources and volunteers services."""

@@ -1,0 +1,46 @@
+"""The gateway app: Strawberry on FastAPI at `/graphql`, with GraphiQL."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiohttp
+from fastapi import FastAPI
+from strawberry.fastapi import GraphQLRouter
+
+from gateway.context import context_getter
+from gateway.schema import schema
+from services.common.auth import TokenVerifier
+from services.common.errors import install_error_handlers
+from services.common.log_setup import configure_logging
+from services.common.request_context import RequestIdMiddleware
+from services.common.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.require_production_secrets()
+
+    configure_logging("gateway", settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=30)
+        app.state.http = aiohttp.ClientSession(connector=connector)
+        try:
+            yield
+        finally:
+            await app.state.http.close()
+
+    app = FastAPI(title="Wushe GraphQL gateway (五社联动网关)", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.verifier = TokenVerifier(settings)
+    app.add_middleware(RequestIdMiddleware)
+    install_error_handlers(app)
+    app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        """The gateway process answers; `query { health }` tells about the services."""
+        return {"status": "ok", "service": "gateway"}
+
+    return app

@@ -1,0 +1,1 @@
+"""One small typed HTTP client per service; resolvers never build URLs themselves."""

@@ -1,0 +1,18 @@
+"""Wushe case service (个案服务)."""
+
+from fastapi import FastAPI
+
+from services.common.app_factory import create_service_app
+from services.common.database import Database
+from services.common.settings import Settings
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    return create_service_app(
+        "case",
+        "Wushe case service (个案服务)",
+        routers=[],
+        settings=settings,
+        database=database,
+        description="Platforms, recipients, cases and needs of the township social-work stations.",
+    )

@@ -1,0 +1,4 @@
+from services.common.database import make_base
+
+SCHEMA = "case"
+Base = make_base(SCHEMA)

@@ -1,0 +1,57 @@
+"""`create_service_app`: what every service's app has in common."""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from services.common.auth import TokenVerifier
+from services.common.database import Database
+from services.common.errors import install_error_handlers
+from services.common.health import health_router
+from services.common.log_setup import configure_logging
+from services.common.request_context import RequestIdMiddleware
+from services.common.settings import Settings, get_settings
+
+
+def create_service_app(
+    service: str,
+    title: str,
+    routers: Sequence[APIRouter],
+    settings: Settings | None = None,
+    database: Database | None = None,
+    description: str = "",
+) -> FastAPI:
+    """An app with health routes, problem+json errors, request ids, JSON logs and auth.
+
+    `database` lets tests hand in an engine bound to their own connection; otherwise the app
+    connects to `settings.database_url` at start-up and disposes the pool at shutdown.
+    """
+    settings = settings or get_settings()
+    settings.require_production_secrets()
+
+    configure_logging(service, settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = database is None
+        app.state.db = database or Database.connect(
+            settings.database_url, settings.db_pool_size, settings.db_max_overflow
+        )
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.db.dispose()
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.verifier = TokenVerifier(settings)
+    if database is not None:
+        app.state.db = database
+    app.add_middleware(RequestIdMiddleware)
+    install_error_handlers(app)
+    app.include_router(health_router(service))
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,161 @@
+"""Bearer tokens: verification (shared key, PEM public key or OIDC JWKS) and the caller's Principal.
+
+Claims (DESIGN.md, "Security model"): `sub`, `role`, optional `platform_id`, `org_id`,
+`volunteer_id`, `region` (a GB/T 2260 prefix the caller's scope is limited to) and, for app
+clients, `scope` (space-separated, as in OAuth 2.0).
+"""
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+
+from services.common.errors import Forbidden, Unauthenticated
+from services.common.settings import Settings, get_settings
+from services.common.vocabulary import STAFF_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, as the token says."""
+
+    subject: str
+    role: Role
+    platform_id: uuid.UUID | None = None
+    org_id: uuid.UUID | None = None
+    volunteer_id: uuid.UUID | None = None
+    region: str = ""
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def require_role(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise Forbidden(
+                f"Role {self.role.value} may not do this.", f"角色 {self.role.label} 无权执行此操作。"
+            )
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> "Principal":
+        try:
+            role = Role(claims["role"])
+            return cls(
+                subject=str(claims["sub"]),
+                role=role,
+                platform_id=_optional_uuid(claims.get("platform_id")),
+                org_id=_optional_uuid(claims.get("org_id")),
+                volunteer_id=_optional_uuid(claims.get("volunteer_id")),
+                region=_region_claim(claims.get("region", "")),
+                scopes=frozenset(str(claims.get("scope", "")).split()),
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise Unauthenticated(
+                f"Token claims are incomplete or malformed: {exc}", "令牌声明不完整或格式错误。"
+            ) from exc
+
+
+def _optional_uuid(value: Any) -> uuid.UUID | None:
+    return uuid.UUID(str(value)) if value else None
+
+
+def _region_claim(value: Any) -> str:
+    region = str(value or "")
+    if region and not region.isdigit():
+        raise ValueError("region must be digits")
+    return region
+
+
+class TokenVerifier:
+    """Verifies bearer tokens with the key material the settings name."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url else None
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            if self._jwks is not None:
+                # PyJWKClient fetches over blocking HTTP (cached afterwards): keep it off the loop.
+                signing_key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
+                key: Any = signing_key.key
+                algorithms = ["RS256", "ES256", "PS256"]
+            elif self.settings.jwt_public_key:
+                key, algorithms = self.settings.jwt_public_key, ["RS256", "ES256", "PS256"]
+            else:
+                key, algorithms = self.settings.jwt_secret, ["HS256"]
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
+                options={"require": ["exp", "sub"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated(f"Invalid token: {exc}", "令牌无效或已过期。") from exc
+        return Principal.from_claims(claims)
+
+
+def issue_dev_token(
+    settings: Settings,
+    *,
+    role: Role | str,
+    subject: str | None = None,
+    platform_id: uuid.UUID | str | None = None,
+    org_id: uuid.UUID | str | None = None,
+    volunteer_id: uuid.UUID | str | None = None,
+    region: str = "",
+    scopes: list[str] | None = None,
+    ttl_s: int = 12 * 3600,
+) -> str:
+    """A token signed with the shared development secret (for `wushe token` and tests)."""
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": subject or f"dev-{Role(role).value}",
+        "role": Role(role).value,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + ttl_s,
+    }
+    for name, value in (("platform_id", platform_id), ("org_id", org_id), ("volunteer_id", volunteer_id)):
+        if value:
+            claims[name] = str(value)
+    if region:
+        claims["region"] = region
+    if scopes:
+        claims["scope"] = " ".join(scopes)
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token.strip()
+
+
+async def current_principal(request: Request) -> Principal:
+    """FastAPI dependency: the verified caller, or 401 problem+json."""
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthenticated("A bearer token is required.", "需要提供 Bearer 令牌。")
+    verifier: TokenVerifier = request.app.state.verifier
+    return await verifier.verify(token)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def make_verifier(settings: Settings | None = None) -> TokenVerifier:
+    return TokenVerifier(settings or get_settings())

@@ -1,0 +1,82 @@
+"""Async SQLAlchemy 2 engine and sessions on asyncpg; the request owns the unit of work."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+from starlette.requests import Request
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def service_metadata(schema: str) -> MetaData:
+    """Each service owns one PostgreSQL schema; all its tables live there."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def make_base(schema: str) -> type[DeclarativeBase]:
+    class Base(DeclarativeBase):
+        metadata = service_metadata(schema)
+
+    return Base
+
+
+def to_async_url(url: str) -> str:
+    """Accept plain `postgresql://` URLs (as operators write them) and use asyncpg."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+def create_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        to_async_url(url),
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+    )
+
+
+@dataclass
+class Database:
+    """The engine and session factory of one process, kept on `app.state.db`."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    @classmethod
+    def connect(cls, url: str, pool_size: int = 10, max_overflow: int = 10) -> "Database":
+        engine = create_engine(url, pool_size, max_overflow)
+        return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency: one session per request, committed on success, rolled back on error.
+
+    Services and repositories only `flush()`; the commit happens here, once.
+    """
+    database: Database = request.app.state.db
+    async with database.sessions() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise

@@ -1,0 +1,148 @@
+"""Domain errors and their one rendering: RFC 9457 problem+json with a stable `code`.
+
+Services raise these (never `HTTPException`); `install_error_handlers` renders them, request
+validation failures, unknown routes and unexpected crashes alike, so a caller never sees a
+stack trace. Every message is given in English (`detail`) and zh-CN (`detail_zh`).
+"""
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from services.common.request_context import current_request_id
+
+PROBLEM_JSON = "application/problem+json"
+logger = logging.getLogger("wushe.errors")
+
+
+class DomainError(Exception):
+    """An expected failure with an HTTP status, a stable code and a bilingual message."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "BAD_REQUEST"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(self, detail: str, detail_zh: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.detail_zh = detail_zh
+        self.extra = extra
+
+
+class BadInput(DomainError):
+    status, code, title = 400, "BAD_USER_INPUT", "Bad input"
+
+
+class Unauthenticated(DomainError):
+    status, code, title = 401, "UNAUTHENTICATED", "Unauthenticated"
+
+
+class Forbidden(DomainError):
+    status, code, title = 403, "FORBIDDEN", "Forbidden"
+
+
+class NotFound(DomainError):
+    status, code, title = 404, "NOT_FOUND", "Not found"
+
+
+class Conflict(DomainError):
+    status, code, title = 409, "CONFLICT", "Conflict"
+
+
+class InvalidTransition(DomainError):
+    status, code, title = 409, "INVALID_TRANSITION", "Invalid state transition"
+
+
+class OverAllocated(DomainError):
+    status, code, title = 409, "OVER_ALLOCATED", "Not enough available"
+
+
+class StaleVersion(DomainError):
+    status, code, title = 412, "STALE_VERSION", "Stale version"
+
+
+class PreconditionRequired(DomainError):
+    status, code, title = 428, "PRECONDITION_REQUIRED", "If-Match required"
+
+
+class IdempotencyKeyReused(DomainError):
+    status, code, title = 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency key reused"
+
+
+def problem_response(
+    status: int, code: str, title: str, detail: str, detail_zh: str, **extra: Any
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "code": code,
+        "detail": detail,
+        "detail_zh": detail_zh,
+        "request_id": current_request_id(),
+    }
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(exc.status, exc.code, exc.title, exc.detail, exc.detail_zh, **exc.extra)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+    return problem_response(
+        422,
+        "VALIDATION_FAILED",
+        "Validation failed",
+        "The request did not pass validation; see `errors`.",
+        "请求数据未通过校验，详见 errors。",
+        errors=errors,
+    )
+
+
+_HTTP_CODES = {
+    401: ("UNAUTHENTICATED", "未认证"),
+    403: ("FORBIDDEN", "无权访问"),
+    404: ("NOT_FOUND", "未找到"),
+    405: ("METHOD_NOT_ALLOWED", "不支持该请求方法"),
+    413: ("PAYLOAD_TOO_LARGE", "请求体过大"),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "不支持的内容类型"),
+}
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, zh = _HTTP_CODES.get(exc.status_code, ("HTTP_ERROR", "请求错误"))
+    detail = exc.detail if isinstance(exc.detail, str) else code
+    response = problem_response(exc.status_code, code, detail, detail, zh)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", exc_info=exc)
+    return problem_response(
+        500,
+        "INTERNAL",
+        "Internal error",
+        "An unexpected error occurred; it has been logged with the request id.",
+        "服务器内部错误，已按请求编号记录。",
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

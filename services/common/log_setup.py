@@ -1,0 +1,37 @@
+"""JSON log lines that carry the request id of the request being served."""
+
+import logging
+import sys
+
+from pythonjsonlogger.json import JsonFormatter
+
+from services.common.request_context import current_request_id
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True
+
+
+def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
+    """Send every log line (ours, uvicorn's, SQLAlchemy's) to stderr, as JSON by default."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RequestIdFilter())
+    if json:
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+                static_fields={"service": service},
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        uv = logging.getLogger(name)
+        uv.handlers[:] = []
+        uv.propagate = True

@@ -1,0 +1,64 @@
+"""Keyset (cursor) pagination: stable under inserts, O(page) whatever the depth."""
+
+import base64
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from services.common.errors import BadInput
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (≤ 100)")]
+Cursor = Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page")]
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
+    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created_at, row_id = json.loads(base64.urlsafe_b64decode(padded))
+        return datetime.fromisoformat(created_at), uuid.UUID(row_id)
+    except (ValueError, TypeError) as exc:
+        raise BadInput("Malformed cursor.", "分页游标格式错误。") from exc
+
+
+async def fetch_page(
+    session: AsyncSession,
+    statement: Select[Any],
+    created_at: InstrumentedAttribute[datetime],
+    row_id: InstrumentedAttribute[uuid.UUID],
+    cursor: str | None,
+    limit: int,
+) -> tuple[Sequence[Any], str | None]:
+    """Rows of `statement` newest first, after `cursor`, and the cursor of the next page."""
+    if cursor:
+        at, last_id = decode_cursor(cursor)
+        statement = statement.where(or_(created_at < at, and_(created_at == at, row_id < last_id)))
+    statement = statement.order_by(created_at.desc(), row_id.desc()).limit(limit + 1)
+    rows = (await session.scalars(statement)).all()
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_cursor(getattr(last, created_at.key), getattr(last, row_id.key))

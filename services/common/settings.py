@@ -1,0 +1,57 @@
+"""Settings read from the environment (and a `.env` file), one definition for every process."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "wushe-development-secret-do-not-use-in-production"
+DEV_PII_KEY = "wushe-development-pii-key-do-not-use-in-production"
+
+
+class Settings(BaseSettings):
+    """Configuration shared by the services, the gateway and the CLI.
+
+    Every variable is read as `WUSHE_<NAME>`, except `DATABASE_URL` which keeps its usual name.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WUSHE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        default="", validation_alias="DATABASE_URL", description="SQLAlchemy URL (asyncpg)"
+    )
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    # Tokens: a shared secret (HS256, development), a PEM public key, or an OIDC JWKS URL.
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_public_key: str = ""
+    jwks_url: str = ""
+    jwt_issuer: str = "wushe-dev"
+    jwt_audience: str = "wushe"
+    # Personal data at rest: key for encryption and keyed hashes of ID numbers.
+    pii_key: str = DEV_PII_KEY
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    case_url: str = "http://127.0.0.1:8001"
+    resources_url: str = "http://127.0.0.1:8002"
+    volunteers_url: str = "http://127.0.0.1:8003"
+    upstream_timeout_s: float = 5.0
+
+    def require_production_secrets(self) -> None:
+        """Refuse to run in production with the development keys."""
+        if self.environment != "production":
+            return
+        if self.jwt_secret == DEV_JWT_SECRET and not (self.jwt_public_key or self.jwks_url):
+            raise RuntimeError("production needs WUSHE_JWKS_URL, WUSHE_JWT_PUBLIC_KEY or a secret")
+        if self.pii_key == DEV_PII_KEY:
+            raise RuntimeError("production needs WUSHE_PII_KEY")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,18 @@
+"""Wushe volunteers service (志愿者服务)."""
+
+from fastapi import FastAPI
+
+from services.common.app_factory import create_service_app
+from services.common.database import Database
+from services.common.settings import Settings
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    return create_service_app(
+        "volunteers",
+        "Wushe volunteers service (志愿者服务)",
+        routers=[],
+        settings=settings,
+        database=database,
+        description="Volunteers, teams, activities, service hours and care assignments.",
+    )

@@ -1,0 +1,18 @@
+"""The shared-kernel tables (audit, idempotency, outbox), kept in this service's schema."""
+
+from services.common.audit import AuditEntryMixin
+from services.common.idempotency import IdempotencyRecordMixin
+from services.common.outbox import OutboxEventMixin
+from services.volunteers.models.base import Base
+
+
+class AuditEntry(AuditEntryMixin, Base):
+    pass
+
+
+class IdempotencyRecord(IdempotencyRecordMixin, Base):
+    pass
+
+
+class OutboxEvent(OutboxEventMixin, Base):
+    pass

@@ -1,0 +1,1 @@
+"""The `wushe` command: run the stack, migrate, mint development tokens."""

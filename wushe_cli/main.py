@@ -1,0 +1,119 @@
+"""`wushe`: run the stack, migrate, mint development tokens."""
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from services.common.auth import issue_dev_token
+from services.common.migrations import upgrade_all
+from services.common.settings import get_settings
+from services.common.vocabulary import Role
+from wushe_cli.postgres import DEFAULT_DATA_DIR
+from wushe_cli.stack import Ports, resolve_database, running_stack
+
+app = typer.Typer(help="五社联动 Wushe — run, migrate and operate the stack.", no_args_is_help=True)
+
+DataDir = Annotated[
+    Path,
+    typer.Option(help="Where the embedded PostgreSQL keeps its data (ignored with DATABASE_URL)."),
+]
+
+
+@app.command()
+def up(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    gateway_port: int = 8000,
+    case_port: int = 8001,
+    resources_port: int = 8002,
+    volunteers_port: int = 8003,
+    ready_timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness.")] = 60.0,
+) -> None:
+    """Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, start services and gateway.
+
+    Ctrl-C or SIGTERM stops everything, PostgreSQL included.
+    """
+    ports = Ports(gateway_port, case_port, resources_port, volunteers_port)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    with running_stack(data_dir, host, ports, log_dir=data_dir / "logs") as stack:
+        stack.wait_ready(ready_timeout)
+        typer.echo(
+            "\n五社联动 Wushe is up.\n"
+            f"  GraphQL (GraphiQL):  {stack.url('gateway')}/graphql\n"
+            f"  case service:        {stack.url('case')}/docs\n"
+            f"  resources service:   {stack.url('resources')}/docs\n"
+            f"  volunteers service:  {stack.url('volunteers')}/docs\n"
+            f"  logs:                {data_dir / 'logs'}\n"
+            f"  a token:             wushe token --role station_staff --region 150781\n"
+            "Press Ctrl-C to stop.",
+        )
+        while not stop.wait(0.5):
+            for name, process in stack.processes.items():
+                if process.poll() is not None:
+                    typer.echo(f"{name} exited with code {process.returncode}; stopping.", err=True)
+                    stop.set()
+        typer.echo("Stopping…")
+    typer.echo("Stopped.")
+
+
+@app.command()
+def migrate(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """Run every service's migrations up to head."""
+    url, postgres = resolve_database(data_dir)
+    try:
+        upgrade_all(url)
+        typer.echo("Migrations at head: case, resources, volunteers.")
+    finally:
+        if postgres is not None:
+            postgres.stop()
+
+
+@app.command()
+def token(
+    role: Annotated[Role, typer.Option(help="Role claim.")],
+    subject: Annotated[str | None, typer.Option(help="Subject (sub) claim.")] = None,
+    platform: Annotated[str | None, typer.Option(help="Platform id.")] = None,
+    org: Annotated[str | None, typer.Option(help="Organisation id.")] = None,
+    volunteer: Annotated[str | None, typer.Option(help="Volunteer id.")] = None,
+    region: Annotated[str, typer.Option(help="Region-code prefix of the caller's scope.")] = "",
+    scope: Annotated[list[str] | None, typer.Option(help="App-client scope (repeatable).")] = None,
+    ttl: Annotated[int, typer.Option(help="Lifetime in seconds.")] = 12 * 3600,
+) -> None:
+    """Print a development JWT signed with the configured shared secret."""
+    settings = get_settings()
+    if settings.environment == "production":
+        typer.echo("Refusing to mint tokens in production; use your OIDC provider.", err=True)
+        raise typer.Exit(2)
+    typer.echo(
+        issue_dev_token(
+            settings,
+            role=role,
+            subject=subject,
+            platform_id=platform,
+            org_id=org,
+            volunteer_id=volunteer,
+            region=region,
+            scopes=scope,
+            ttl_s=ttl,
+        )
+    )
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
