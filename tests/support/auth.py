@@ -1,0 +1,31 @@
+"""Bearer headers for tests, signed like `wushe token` does."""
+
+import uuid
+
+from services.common.auth import issue_dev_token
+from services.common.settings import Settings
+from services.common.vocabulary import Role
+
+
+def bearer(
+    settings: Settings,
+    role: Role | str,
+    *,
+    platform_id: uuid.UUID | str | None = None,
+    org_id: uuid.UUID | str | None = None,
+    volunteer_id: uuid.UUID | str | None = None,
+    region: str = "",
+    scopes: list[str] | None = None,
+    subject: str | None = None,
+) -> dict[str, str]:
+    token = issue_dev_token(
+        settings,
+        role=role,
+        subject=subject,
+        platform_id=platform_id,
+        org_id=org_id,
+        volunteer_id=volunteer_id,
+        region=region,
+        scopes=scopes,
+    )
+    return {"Authorization": f"Bearer {token}"}
