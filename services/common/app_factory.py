@@ -1,6 +1,9 @@
 """`create_service_app`: what every service's app has in common."""
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
@@ -21,11 +24,14 @@ def create_service_app(
     settings: Settings | None = None,
     database: Database | None = None,
     description: str = "",
+    background: Sequence["BackgroundJob"] = (),
 ) -> FastAPI:
     """An app with health routes, problem+json errors, request ids, JSON logs and auth.
 
     `database` lets tests hand in an engine bound to their own connection; otherwise the app
     connects to `settings.database_url` at start-up and disposes the pool at shutdown.
+    `background` jobs (hold expiry, ...) run in every replica while the app runs; each must be
+    safe alongside the same job in other replicas (row locks with SKIP LOCKED).
     """
     settings = settings or get_settings()
     settings.require_production_secrets()
@@ -38,9 +44,15 @@ def create_service_app(
         app.state.db = database or Database.connect(
             settings.database_url, settings.db_pool_size, settings.db_max_overflow
         )
+        tasks = [asyncio.create_task(_run_periodically(job, app.state.db)) for job in background]
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if owned:
                 await app.state.db.dispose()
 
@@ -55,3 +67,19 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+BackgroundJob = tuple[str, float, Callable[[Database], Awaitable[object]]]
+"""(name, interval in seconds, job): the job is called with the app's Database every interval."""
+
+logger = logging.getLogger("wushe.background")
+
+
+async def _run_periodically(job: BackgroundJob, database: Database) -> None:
+    name, interval_s, run = job
+    while True:
+        try:
+            await run(database)
+        except Exception:  # a failing run is logged and retried at the next tick
+            logger.exception("background job %s failed", name)
+        await asyncio.sleep(interval_s)

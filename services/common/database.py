@@ -2,6 +2,9 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
 
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import (
@@ -80,3 +83,6 @@ async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+
+
+DbSession = Annotated[AsyncSession, Depends(unit_of_work)]
