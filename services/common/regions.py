@@ -58,3 +58,40 @@ def _validate_prefix(value: str) -> str:
 
 RegionCode = Annotated[str, AfterValidator(_validate_code)]
 RegionPrefix = Annotated[str, AfterValidator(_validate_prefix)]
+
+
+def is_known_region(code: str) -> bool:
+    """A 6-digit code in the shipped table, or a 9/12-digit code under a known county.
+
+    We ship every county-level code of Inner Mongolia; township and village codes number in the
+    thousands and change yearly, so below county level we check the structure and the county.
+    """
+    from services.common.region_data import COUNTIES
+
+    if not is_region_code(code):
+        return False
+    if code[:6] not in COUNTIES:
+        return False
+    if len(code) >= 9 and code[6:9] == "000":
+        return False
+    return not (len(code) == 12 and code[9:12] == "000")
+
+
+def region_name(code: str) -> str | None:
+    from services.common.region_data import COUNTIES, PREFECTURES, PROVINCES, TOWNSHIPS
+
+    for table in (TOWNSHIPS, COUNTIES, PREFECTURES, PROVINCES):
+        if code in table:
+            return table[code]
+    return None
+
+
+def _validate_known(value: str) -> str:
+    if not is_known_region(value):
+        raise ValueError(
+            "unknown region code (GB/T 2260; Inner Mongolia is shipped) / 未知的行政区划代码"
+        )
+    return value
+
+
+KnownRegionCode = Annotated[str, AfterValidator(_validate_known)]

@@ -93,6 +93,39 @@ class CaseState(Vocabulary):
     FOLLOW_UP = "follow_up", "回访"
 
 
+class ServiceRecordKind(Vocabulary):
+    """Service activities the Hunan station guideline lists for the five service domains."""
+
+    HOME_VISIT = "home_visit", "入户走访"
+    HOME_INVESTIGATION = "home_investigation", "入户调查"
+    POLICY_PUBLICITY = "policy_publicity", "政策宣传"
+    RESOURCE_LINKING = "resource_linking", "资源链接"
+    CAPACITY_BUILDING = "capacity_building", "能力提升"
+    SOCIAL_INTEGRATION = "social_integration", "社会融合"
+    MATERIAL_AID = "material_aid", "物质救助"
+    DAILY_CARE = "daily_care", "生活照料"
+    FAMILY_COUNSELLING = "family_counselling", "家庭辅导"
+    EMOTIONAL_COMFORT = "emotional_comfort", "精神慰藉"
+    SUPPORT_NETWORK = "support_network", "社会支持网络建设"
+    MENTAL_HEALTH = "mental_health", "心理健康"
+    CHILD_PROTECTION = "child_protection", "儿童保护"
+    COMMUNITY_PARTICIPATION = "community_participation", "促进社区参与"
+    ORGANISATION_CULTIVATION = "organisation_cultivation", "培育社会组织"
+    MULTI_PARTY_LINKAGE = "multi_party_linkage", "推动多方联动"
+    VOLUNTEER_TEAM_BUILDING = "volunteer_team_building", "志愿服务队伍建设"
+
+
+class RiskLevel(Vocabulary):
+    LOW = "low", "低"
+    MEDIUM = "medium", "中"
+    HIGH = "high", "高"
+
+
+class Gender(Vocabulary):
+    FEMALE = "female", "女"
+    MALE = "male", "男"
+
+
 class ReferralState(Vocabulary):
     SENT = "sent", "已转出"
     ACCEPTED = "accepted", "已接收"

@@ -1,0 +1,64 @@
+"""Needs (需求) published from a case: micro-wishes, care needs, funding needs."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ARRAY, CheckConstraint, DateTime, ForeignKey, Integer, Numeric, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.case.models.base import Base
+
+
+class Need(Base):
+    __tablename__ = "needs"
+    __table_args__ = (
+        CheckConstraint("quantity IS NULL OR quantity >= 1", name="quantity"),
+        CheckConstraint("estimated_value IS NULL OR estimated_value >= 0", name="estimated_value"),
+        CheckConstraint("amount IS NULL OR amount > 0", name="amount"),
+        CheckConstraint(
+            "kind <> 'micro_wish' OR (item_category IS NOT NULL AND quantity IS NOT NULL)",
+            name="micro_wish_fields",
+        ),
+        CheckConstraint("kind <> 'funding' OR amount IS NOT NULL", name="funding_fields"),
+        CheckConstraint(
+            "kind <> 'care' OR (visits_per_month IS NOT NULL AND visit_minutes IS NOT NULL)",
+            name="care_fields",
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(20))
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    recipient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("recipients.id"), index=True)
+    platform_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("platforms.id"), index=True)
+    region_code: Mapped[str] = mapped_column(String(12), index=True)
+    project_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # micro-wish
+    item_category: Mapped[str | None] = mapped_column(String(30))
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    estimated_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # care need
+    visits_per_month: Mapped[int | None] = mapped_column(Integer)
+    visit_minutes: Mapped[int | None] = mapped_column(Integer)
+    skills: Mapped[list[str]] = mapped_column(ARRAY(String(30)), default=list)
+    languages: Mapped[list[str]] = mapped_column(ARRAY(String(20)), default=list)
+    # funding need
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    # While pending: the hold (or tentative assignment) that reserves it, and when it lapses.
+    pending_reference: Mapped[str | None] = mapped_column(String(100))
+    pending_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    matched_reference: Mapped[str | None] = mapped_column(String(100))
+    proof_note: Mapped[str | None] = mapped_column(Text)
+    proof_photo_url: Mapped[str | None] = mapped_column(String(500))
+    feedback: Mapped[str | None] = mapped_column(Text)
+    fulfilled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,79 @@
+"""Every query for platforms and staff."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.case.models import Platform, Staff
+from services.case.scoping import readable_platforms
+from services.common.auth import Principal
+from services.common.pagination import fetch_page
+
+
+async def get_platform(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Platform | None:
+    statement = readable_platforms(select(Platform).where(Platform.id == platform_id), principal)
+    return await session.scalar(statement)
+
+
+async def get_platforms(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Platform]:
+    statement = readable_platforms(select(Platform).where(Platform.id.in_(ids)), principal)
+    return (await session.scalars(statement)).all()
+
+
+async def list_platforms(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    level: str | None,
+    region: str | None,
+    parent_id: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[Sequence[Platform], str | None]:
+    statement = readable_platforms(select(Platform), principal)
+    if level:
+        statement = statement.where(Platform.level == level)
+    if region:
+        statement = statement.where(Platform.region_code.startswith(region))
+    if parent_id:
+        statement = statement.where(Platform.parent_id == parent_id)
+    return await fetch_page(session, statement, Platform.created_at, Platform.id, cursor, limit)
+
+
+async def lock_platform(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Platform | None:
+    statement = readable_platforms(select(Platform).where(Platform.id == platform_id), principal)
+    return await session.scalar(statement.with_for_update())
+
+
+async def add_platform(session: AsyncSession, platform: Platform) -> Platform:
+    session.add(platform)
+    await session.flush()
+    return platform
+
+
+async def list_staff(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Sequence[Staff]:
+    visible = readable_platforms(select(Platform.id), principal)
+    statement = (
+        select(Staff)
+        .where(Staff.platform_id == platform_id, Staff.platform_id.in_(visible))
+        .order_by(Staff.created_at, Staff.id)
+    )
+    return (await session.scalars(statement)).all()
+
+
+async def get_staff(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Staff]:
+    visible = readable_platforms(select(Platform.id), principal)
+    statement = select(Staff).where(Staff.id.in_(ids), Staff.platform_id.in_(visible))
+    return (await session.scalars(statement)).all()
+
+
+async def staff_subject_taken(session: AsyncSession, subject: str) -> bool:
+    return await session.scalar(select(Staff.id).where(Staff.subject == subject)) is not None
+
+
+async def add_staff(session: AsyncSession, staff: Staff) -> Staff:
+    session.add(staff)
+    await session.flush()
+    return staff

@@ -1,0 +1,144 @@
+"""Business rules for platforms and staff: the three-level tree and who may grow it."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.case.models import AuditEntry, OutboxEvent, Platform, Staff
+from services.case.platforms import auth, repository
+from services.case.platforms.schemas import PlatformCreate, PlatformUpdate, StaffCreate, StaffUpdate
+from services.case.scoping import PLATFORM_ROLES
+from services.common.audit import record_audit
+from services.common.auth import Principal
+from services.common.concurrency import check_version
+from services.common.errors import BadInput, Conflict, Forbidden, NotFound
+from services.common.outbox import emit_event
+from services.common.regions import covers
+from services.common.vocabulary import PlatformLevel
+
+
+def _not_found() -> NotFound:
+    return NotFound("Platform not found.", "未找到该社工服务平台。")
+
+
+async def get(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Platform:
+    platform = await repository.get_platform(session, principal, platform_id)
+    if platform is None:
+        raise _not_found()
+    return platform
+
+
+async def writable(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Platform:
+    """A platform the caller may change: in their own subtree (staff) or region (admins)."""
+    platform = await repository.lock_platform(session, principal, platform_id)
+    if platform is None:
+        raise _not_found()
+    if principal.role in PLATFORM_ROLES:
+        own = await repository.get_platform(session, principal, principal.platform_id)  # type: ignore[arg-type]
+        if own is None or not platform.path.startswith(own.path):
+            raise Forbidden("This platform is above yours.", "该平台在您所属平台之上，无权修改。")
+    auth.ensure_may_change(principal, platform)
+    return platform
+
+
+async def create(session: AsyncSession, principal: Principal, data: PlatformCreate) -> Platform:
+    """Add a platform under a parent of the level above (a county centre has none)."""
+    auth.ensure_may_create(principal, data.level)
+    if principal.region and not covers(principal.region, data.region_code):
+        raise Forbidden("The region is outside your scope.", "该行政区划不在您的管辖范围内。")
+    expected_parent = auth.PARENT_LEVEL[data.level]
+    parent: Platform | None = None
+    if expected_parent is None:
+        if data.parent_id is not None:
+            raise BadInput("A county centre has no parent.", "旗县(市区)社工服务中心没有上级平台。")
+    else:
+        if data.parent_id is None:
+            raise BadInput(f"A {data.level.value} needs a parent.", f"{data.level.label}须指定上级平台。")
+        parent = await writable(session, principal, data.parent_id)
+        if parent.level != expected_parent:
+            raise BadInput(
+                f"The parent of a {data.level.value} must be a {expected_parent.value}.",
+                f"{data.level.label}的上级须为{expected_parent.label}。",
+            )
+        if not covers(parent.region_code, data.region_code):
+            raise BadInput(
+                "The region must lie within the parent's region.", "行政区划须在上级平台辖区之内。"
+            )
+    if data.level != PlatformLevel.STATION and data.service_model is not None:
+        raise BadInput("Only stations have a service model.", "只有社工站有服务模式。")
+    platform_id = uuid.uuid4()
+    platform = Platform(
+        id=platform_id,
+        name=data.name,
+        level=data.level.value,
+        parent_id=data.parent_id,
+        path=f"{parent.path if parent else '/'}{platform_id}/",
+        region_code=data.region_code,
+        service_model=data.service_model.value if data.service_model else None,
+        address=data.address,
+        phone=data.phone,
+    )
+    await repository.add_platform(session, platform)
+    await record_audit(session, AuditEntry, principal, "create", "platform", str(platform.id))
+    await emit_event(session, OutboxEvent, "platform.created", "platform", platform.id,
+                     {"level": platform.level, "region_code": platform.region_code})  # fmt: skip
+    return platform
+
+
+async def update(
+    session: AsyncSession, principal: Principal, platform_id: uuid.UUID, data: PlatformUpdate, if_match: str | None
+) -> Platform:
+    platform = await writable(session, principal, platform_id)
+    check_version(if_match, platform.version)
+    changes = data.model_dump(exclude_unset=True)
+    if "service_model" in changes and platform.level != PlatformLevel.STATION:
+        raise BadInput("Only stations have a service model.", "只有社工站有服务模式。")
+    for field, value in changes.items():
+        setattr(platform, field, value.value if hasattr(value, "value") else value)
+    platform.version += 1
+    await session.flush()
+    await record_audit(session, AuditEntry, principal, "update", "platform", str(platform.id), list(changes))
+    return platform
+
+
+async def add_staff(session: AsyncSession, principal: Principal, platform_id: uuid.UUID, data: StaffCreate) -> Staff:
+    auth.ensure_may_manage_staff(principal)
+    platform = await writable(session, principal, platform_id)
+    if data.subject and await repository.staff_subject_taken(session, data.subject):
+        raise Conflict("A staff member already has this subject.", "该账号已绑定其他工作人员。")
+    staff = Staff(
+        platform_id=platform.id,
+        name=data.name,
+        role=data.role.value,
+        specialty=data.specialty.value if data.specialty else None,
+        certification=data.certification.value,
+        subject=data.subject,
+    )
+    await repository.add_staff(session, staff)
+    await record_audit(session, AuditEntry, principal, "create", "staff", str(staff.id))
+    return staff
+
+
+async def update_staff(
+    session: AsyncSession, principal: Principal, staff_id: uuid.UUID, data: StaffUpdate, if_match: str | None
+) -> Staff:
+    auth.ensure_may_manage_staff(principal)
+    found = await repository.get_staff(session, principal, [staff_id])
+    if not found:
+        raise NotFound("Staff member not found.", "未找到该工作人员。")
+    staff = found[0]
+    await writable(session, principal, staff.platform_id)
+    check_version(if_match, staff.version)
+    changes = data.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        setattr(staff, field, value.value if hasattr(value, "value") else value)
+    staff.version += 1
+    await session.flush()
+    await record_audit(session, AuditEntry, principal, "update", "staff", str(staff.id), list(changes))
+    return staff
+
+
+async def list_staff(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Sequence[Staff]:
+    await get(session, principal, platform_id)
+    return await repository.list_staff(session, principal, platform_id)
