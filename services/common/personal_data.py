@@ -8,7 +8,10 @@ import hmac
 import re
 from datetime import date
 
+from typing import Annotated
+
 from cryptography.fernet import Fernet
+from fastapi import Depends, Request
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -79,3 +82,15 @@ class PersonalDataVault:
     def keyed_hash(self, value: str) -> str:
         """HMAC-SHA256: equal inputs give equal hashes, but the hash reveals nothing without the key."""
         return hmac.new(self._hash_key, value.upper().encode(), hashlib.sha256).hexdigest()
+
+
+def request_vault(request: Request) -> PersonalDataVault:
+    """FastAPI dependency: the app's vault, keyed by `settings.pii_key` (built once per app)."""
+    state = request.app.state
+    vault: PersonalDataVault | None = getattr(state, "vault", None)
+    if vault is None:
+        vault = state.vault = PersonalDataVault(state.settings.pii_key)
+    return vault
+
+
+Vault = Annotated[PersonalDataVault, Depends(request_vault)]

@@ -82,7 +82,7 @@ async def make_recipient(
         id_number_hash=_vault.keyed_hash(id_number),
         phone_encrypted=_vault.encrypt(phone),
         address_encrypted=_vault.encrypt(address),
-        consent={"by": "本人", "at": "2026-01-05T00:00:00+00:00", "purpose": "服务与资源链接"},
+        consent={"given_by": "本人", "given_at": "2026-01-05T00:00:00+00:00", "purpose": "服务与资源链接"},
     )
     session.add(recipient)
     await session.flush()

@@ -1,0 +1,90 @@
+"""HTTP routes for recipients (服务对象)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from services.case.models import IdempotencyRecord
+from services.case.recipients import repository, service
+from services.case.recipients.schemas import Recipient, RecipientCreate, RecipientUpdate
+from services.case.scoping import sees_personal_data
+from services.common.auth import CurrentPrincipal
+from services.common.batch import BatchIds, parse_batch_ids
+from services.common.concurrency import IfMatch, set_etag
+from services.common.database import DbSession
+from services.common.idempotency import IdempotencyKey, run_idempotent
+from services.common.pagination import Cursor, Page, PageSize
+from services.common.personal_data import Vault
+from services.common.regions import RegionPrefix
+from services.common.vocabulary import RecipientCategory
+
+router = APIRouter(prefix="/v1", tags=["recipients"])
+
+
+@router.get("/recipients", response_model=Page[Recipient])
+async def list_recipients(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    vault: Vault,
+    platform_id: uuid.UUID | None = None,
+    region: Annotated[RegionPrefix | None, Query(description="Region-code prefix")] = None,
+    category: RecipientCategory | None = None,
+    name: Annotated[str | None, Query(max_length=50, description="Part of the name (staff only)")] = None,
+    cursor: Cursor = None,
+    limit: PageSize = 20,
+) -> Page[Recipient]:
+    """Recipients in the caller's scope, newest first; masked for civil-affairs admins."""
+    rows, next_cursor = await repository.search(
+        session, principal,
+        platform_id=platform_id, region=region, category=category,
+        name=name if sees_personal_data(principal) else None, cursor=cursor, limit=limit,
+    )  # fmt: skip
+    return Page(items=await service.present(session, principal, vault, rows), next_cursor=next_cursor)
+
+
+@router.get("/recipients:batch", response_model=Page[Recipient])
+async def batch_recipients(principal: CurrentPrincipal, session: DbSession, vault: Vault, ids: BatchIds) -> Page[Recipient]:
+    """Several recipients by id; unknown or unreadable ids are left out."""
+    rows = await repository.get_many(session, principal, parse_batch_ids(ids))
+    return Page(items=await service.present(session, principal, vault, rows))
+
+
+@router.get("/recipients/{recipient_id}", response_model=Recipient)
+async def get_recipient(
+    recipient_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, vault: Vault, response: Response
+) -> Recipient:
+    """One recipient; 404 outside the caller's scope. Unmasked reads are audited."""
+    row = await service.get(session, principal, recipient_id)
+    set_etag(response, row.version)
+    return (await service.present(session, principal, vault, [row]))[0]
+
+
+@router.post("/recipients", status_code=201, response_model=Recipient,
+             responses={409: {"description": "Already recorded; `existing` names the record"}})  # fmt: skip
+async def create_recipient(
+    data: RecipientCreate, principal: CurrentPrincipal, session: DbSession, vault: Vault, key: IdempotencyKey = None
+) -> Response:
+    """Record a recipient with their consent. The ID number is checked and stored encrypted."""
+
+    async def create() -> Recipient:
+        row = await service.create(session, principal, vault, data)
+        return (await service.present(session, principal, vault, [row]))[0]
+
+    return await run_idempotent(session, IdempotencyRecord, principal, key, "create_recipient", data, create)
+
+
+@router.patch("/recipients/{recipient_id}", response_model=Recipient)
+async def update_recipient(
+    recipient_id: uuid.UUID,
+    data: RecipientUpdate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    vault: Vault,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Recipient:
+    """Change contact data, categories, health notes or consent; send `If-Match`."""
+    row = await service.update(session, principal, vault, recipient_id, data, if_match)
+    set_etag(response, row.version)
+    return (await service.present(session, principal, vault, [row]))[0]

@@ -1,0 +1,53 @@
+"""Turning a stored recipient into what the caller may see (masked or not)."""
+
+from datetime import date
+
+from services.case.models import Recipient as RecipientRow
+from services.case.recipients.schemas import Consent, Location, Recipient
+from services.common.personal_data import (
+    PersonalDataVault,
+    mask_address,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+)
+from services.common.vocabulary import Gender, RecipientCategory
+
+PERSONAL_FIELDS = ["name", "birth_date", "id_number", "phone", "address", "location", "health_notes"]
+
+
+def age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def recipient_view(row: RecipientRow, vault: PersonalDataVault, *, unmasked: bool) -> Recipient:
+    id_number = vault.decrypt(row.id_number_encrypted)
+    phone = vault.decrypt(row.phone_encrypted) if row.phone_encrypted else None
+    address = vault.decrypt(row.address_encrypted) if row.address_encrypted else ""
+    location = (
+        Location(latitude=row.latitude, longitude=row.longitude)
+        if unmasked and row.latitude is not None and row.longitude is not None
+        else None
+    )
+    return Recipient(
+        id=row.id,
+        platform_id=row.platform_id,
+        region_code=row.region_code,
+        masked=not unmasked,
+        name=row.name if unmasked else mask_name(row.name),
+        gender=Gender(row.gender),
+        age=age_on(row.birth_date, date.today()),
+        birth_date=row.birth_date if unmasked else None,
+        categories=[RecipientCategory(c) for c in row.categories],
+        disability_grade=row.disability_grade,
+        id_number=id_number if unmasked else mask_id_number(id_number),
+        phone=(phone if unmasked else mask_phone(phone)) if phone else None,
+        address=address if unmasked else mask_address(address),
+        location=location,
+        health_notes=(vault.decrypt(row.health_notes_encrypted) if row.health_notes_encrypted else "")
+        if unmasked
+        else None,
+        consent=Consent.model_validate(row.consent),
+        version=row.version,
+        created_at=row.created_at,
+    )
