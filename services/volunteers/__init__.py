@@ -1,1 +1,1 @@
-"""Wushe volunteers service (志愿者服务): Volunteers, teams, activities, service hours and care assignments."""
+"""Wushe volunteers service (志愿者服务): volunteers, teams, activities, hours, care."""

@@ -5,13 +5,17 @@ from fastapi import FastAPI
 from services.common.app_factory import create_service_app
 from services.common.database import Database
 from services.common.settings import Settings
+from services.volunteers.activities.endpoints import router as activities_router
+from services.volunteers.hours.endpoints import router as hours_router
+from services.volunteers.signups.endpoints import router as signups_router
+from services.volunteers.volunteers.endpoints import router as volunteers_router
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     return create_service_app(
         "volunteers",
         "Wushe volunteers service (志愿者服务)",
-        routers=[],
+        routers=[volunteers_router, hours_router, activities_router, signups_router],
         settings=settings,
         database=database,
         description="Volunteers, teams, activities, service hours and care assignments.",

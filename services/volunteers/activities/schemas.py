@@ -1,0 +1,107 @@
+"""Activity payloads."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from services.common.regions import RegionCode
+from services.common.vocabulary import Skill
+from services.volunteers.field_types import ShortText, UtcDatetime
+
+Capacity = Annotated[int, Field(ge=1, le=100_000)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Skills = Annotated[list[Skill], Field(max_length=20)]
+
+
+class ActivityCreate(BaseModel):
+    """A new activity; `organiser_kind` names which of platform_id / team_id / org_id is set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: ShortText
+    organiser_kind: Literal["platform", "team", "organisation"]
+    platform_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    org_id: uuid.UUID | None = None
+    project_id: uuid.UUID | None = None
+    place: ShortText
+    region: RegionCode
+    starts_at: UtcDatetime
+    ends_at: UtcDatetime
+    capacity: Capacity
+    required_skills: Skills = []
+    is_public: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ActivityCreate":
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at / 结束时间须晚于开始时间")
+        organiser = {
+            "platform": self.platform_id,
+            "team": self.team_id,
+            "organisation": self.org_id,
+        }[self.organiser_kind]
+        if organiser is None:
+            raise ValueError(
+                f"organiser_kind {self.organiser_kind} needs its id / 须提供组织方编号"
+            )
+        return self
+
+
+class ActivityUpdate(BaseModel):
+    """Fields to change; a larger capacity promotes people from the waiting list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: ShortText | None = None
+    place: ShortText | None = None
+    capacity: Capacity | None = None
+    required_skills: Skills | None = None
+    is_public: bool | None = None
+
+
+class ActivityCompletion(BaseModel):
+    """What the statistics count once an activity is held."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    beneficiaries: Count = 0
+    social_worker_participants: Count = 0
+    donor_participants: Count = 0
+
+
+class ActivityOut(BaseModel):
+    id: uuid.UUID
+    title: str
+    organiser_kind: str
+    platform_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+    org_id: uuid.UUID | None
+    project_id: uuid.UUID | None
+    place: str
+    region: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    required_skills: list[Skill]
+    is_public: bool
+    state: str
+    confirmed_count: int
+    beneficiaries: int
+    social_worker_participants: int
+    donor_participants: int
+    version: int
+    created_at: datetime
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ActivityFilters(BaseModel):
+    region: str | None = None
+    skill: Skill | None = None
+    state: str | None = None
+    starts_from: datetime | None = None
+    starts_before: datetime | None = None
+    public_only: bool = False

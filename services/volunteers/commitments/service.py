@@ -1,0 +1,112 @@
+"""A volunteer cannot be committed to two overlapping activities or care visits.
+
+Care schedules are weekly slots in local time (China Standard Time, UTC+8, no daylight saving);
+activities are UTC intervals. Callers hold the volunteer's row lock, so two concurrent
+commitments of one volunteer are checked one after the other.
+"""
+
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.errors import Conflict
+from services.volunteers.commitments import repository as commitment_repository
+
+CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
+
+
+class OverlappingCommitment(Conflict):
+    code = "OVERLAPPING_COMMITMENT"
+    title = "Overlapping commitment"
+
+
+def _clash(what: str) -> OverlappingCommitment:
+    return OverlappingCommitment(
+        f"The volunteer already has {what} at that time.", "该志愿者在此时间已有其他安排。"
+    )
+
+
+def _slot_bounds(schedule: dict[str, Any], day: date) -> tuple[datetime, datetime]:
+    hour, minute = (int(part) for part in schedule["start"].split(":"))
+    start = datetime.combine(day, time(hour, minute), CHINA_STANDARD_TIME)
+    return start, start + timedelta(minutes=int(schedule["duration_minutes"]))
+
+
+def slot_overlaps_interval(
+    schedule: dict[str, Any],
+    starts_on: date,
+    ends_on: date | None,
+    starts_at: datetime,
+    ends_at: datetime,
+) -> bool:
+    """Does any weekly visit of `schedule` (between the dates) overlap [starts_at, ends_at)?"""
+    first = starts_at.astimezone(CHINA_STANDARD_TIME).date() - timedelta(days=1)
+    last = ends_at.astimezone(CHINA_STANDARD_TIME).date()
+    day = max(first, starts_on)
+    while day <= last and (ends_on is None or day <= ends_on):
+        if day.isoweekday() == schedule["weekday"]:
+            slot_start, slot_end = _slot_bounds(schedule, day)
+            if slot_start < ends_at and slot_end > starts_at:
+                return True
+        day += timedelta(days=1)
+    return False
+
+
+def schedules_overlap(
+    one: dict[str, Any],
+    one_from: date,
+    one_to: date | None,
+    other: dict[str, Any],
+    other_from: date,
+    other_to: date | None,
+) -> bool:
+    """Two weekly schedules clash when their date ranges meet and their slots overlap."""
+    if (one_to is not None and one_to < other_from) or (
+        other_to is not None and other_to < one_from
+    ):
+        return False
+    if one["weekday"] != other["weekday"]:
+        return False
+    day = date(2000, 1, 3)  # any date; only the clock times matter now
+    a_start, a_end = _slot_bounds(one, day)
+    b_start, b_end = _slot_bounds(other, day)
+    return a_start < b_end and b_start < a_end
+
+
+async def ensure_free_for_activity(
+    session: AsyncSession, volunteer_id: uuid.UUID, starts_at: datetime, ends_at: datetime
+) -> None:
+    if await commitment_repository.overlapping_signup(session, volunteer_id, starts_at, ends_at):
+        raise _clash("an overlapping activity")
+    for assignment in await commitment_repository.active_assignments(session, volunteer_id):
+        if slot_overlaps_interval(
+            assignment.schedule, assignment.starts_on, assignment.ends_on, starts_at, ends_at
+        ):
+            raise _clash("a care visit")
+
+
+async def ensure_free_for_schedule(
+    session: AsyncSession,
+    volunteer_id: uuid.UUID,
+    schedule: dict[str, Any],
+    starts_on: date,
+    ends_on: date | None,
+    now: datetime,
+) -> None:
+    for assignment in await commitment_repository.active_assignments(session, volunteer_id):
+        if schedules_overlap(
+            schedule,
+            starts_on,
+            ends_on,
+            assignment.schedule,
+            assignment.starts_on,
+            assignment.ends_on,
+        ):
+            raise _clash("a care visit")
+    for starts_at, ends_at in await commitment_repository.upcoming_activity_times(
+        session, volunteer_id, now
+    ):
+        if slot_overlaps_interval(schedule, starts_on, ends_on, starts_at, ends_at):
+            raise _clash("an activity")

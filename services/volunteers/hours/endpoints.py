@@ -1,0 +1,79 @@
+"""HTTP routes for the hours ledger: /v1/volunteers/{id}/hours…"""
+
+import uuid
+
+from fastapi import APIRouter, Response
+from fastapi.responses import HTMLResponse
+
+from services.common.auth import CurrentPrincipal
+from services.common.database import DbSession
+from services.common.idempotency import IdempotencyKey, run_idempotent
+from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
+from services.volunteers.hours import service as hours_service
+from services.volunteers.hours.schemas import (
+    HoursCorrection,
+    HoursEntryOut,
+    HoursSummary,
+    ServiceRecord,
+)
+from services.volunteers.models import IdempotencyRecord
+from services.volunteers.vault import Vault
+
+router = APIRouter(prefix="/v1/volunteers/{volunteer_id}", tags=["hours"])
+
+
+@router.get("/hours")
+async def get_hours_summary(
+    volunteer_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> HoursSummary:
+    """Total recorded service time and the star level it earns."""
+    return await hours_service.summary(session, principal, volunteer_id)
+
+
+@router.get("/hours/entries")
+async def list_hours_entries(
+    volunteer_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    limit: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: Cursor = None,
+) -> Page[HoursEntryOut]:
+    """The ledger of recorded hours, newest first."""
+    return await hours_service.ledger(session, principal, volunteer_id, cursor, limit)
+
+
+@router.post("/hours/corrections", status_code=201, response_model=HoursEntryOut)
+async def correct_hours(
+    volunteer_id: uuid.UUID,
+    body: HoursCorrection,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Add a manual correction (with its reason) to the ledger; managing staff only."""
+    return await run_idempotent(
+        session,
+        IdempotencyRecord,
+        principal,
+        idempotency_key,
+        f"correct_hours:{volunteer_id}",
+        body,
+        lambda: hours_service.correct(session, principal, volunteer_id, body),
+    )
+
+
+@router.get("/record")
+async def get_service_record(
+    volunteer_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, vault: Vault
+) -> ServiceRecord:
+    """A certificate-style export of the volunteer's record (JSON)."""
+    return await hours_service.service_record(session, principal, vault, volunteer_id)
+
+
+@router.get("/certificate", response_class=HTMLResponse)
+async def get_certificate(
+    volunteer_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, vault: Vault
+) -> HTMLResponse:
+    """The same record as a printable HTML page (志愿服务记录证明)."""
+    record = await hours_service.service_record(session, principal, vault, volunteer_id)
+    return HTMLResponse(hours_service.render_certificate(record))

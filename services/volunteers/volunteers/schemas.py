@@ -1,0 +1,128 @@
+"""Volunteer payloads: create, update, search filters and the (masked) record."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from services.common.personal_data import is_valid_id_number, is_valid_phone
+from services.common.regions import RegionCode
+from services.common.vocabulary import Language, Skill
+from services.volunteers.field_types import ClockTime, ShortText, Weekday, WindowEnd
+
+
+def _phone(value: str) -> str:
+    if not is_valid_phone(value):
+        raise ValueError("not a mainland mobile or landline number / 电话号码格式错误")
+    return value
+
+
+def _id_number(value: str) -> str:
+    if not is_valid_id_number(value):
+        raise ValueError("not a valid 18-character resident ID number / 身份证号码无效")
+    return value.upper()
+
+
+Phone = Annotated[str, Field(max_length=20, examples=["13812345678"]), AfterValidator(_phone)]
+IdNumber = Annotated[
+    str,
+    Field(min_length=18, max_length=18, examples=["11010519491231002X"]),
+    AfterValidator(_id_number),
+]
+Latitude = Annotated[
+    Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6, allow_inf_nan=False)
+]
+Longitude = Annotated[
+    Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6, allow_inf_nan=False)
+]
+Name = Annotated[ShortText, Field(max_length=100)]
+
+
+class AvailabilityWindow(BaseModel):
+    """A weekly window in local time (China Standard Time), e.g. Tuesday 15:00–17:00."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weekday: Weekday
+    start: ClockTime
+    end: WindowEnd
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> "AvailabilityWindow":
+        if self.start >= self.end:
+            raise ValueError("a window must end after it starts / 时间段结束须晚于开始")
+        return self
+
+
+Availability = Annotated[list[AvailabilityWindow], Field(max_length=50)]
+
+
+class VolunteerCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    platform_id: uuid.UUID = Field(description="The station the volunteer registered with")
+    name: Name
+    phone: Phone
+    id_number: IdNumber
+    skills: Annotated[list[Skill], Field(max_length=20)] = []
+    languages: Annotated[list[Language], Field(max_length=10)] = []
+    region: RegionCode
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    availability: Availability = []
+    max_hours_per_week: Annotated[int, Field(ge=0, le=168)] | None = None
+
+
+class VolunteerUpdate(BaseModel):
+    """Fields to change; absent fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    phone: Phone | None = None
+    skills: Annotated[list[Skill], Field(max_length=20)] | None = None
+    languages: Annotated[list[Language], Field(max_length=10)] | None = None
+    region: RegionCode | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    availability: Availability | None = None
+    max_hours_per_week: Annotated[int, Field(ge=0, le=168)] | None = None
+
+
+class VerificationDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["verified", "rejected"]
+
+
+class VolunteerOut(BaseModel):
+    """A volunteer; name, phone and ID number are masked unless `personal_data_masked` is false."""
+
+    id: uuid.UUID
+    platform_id: uuid.UUID
+    name: str
+    phone: str
+    id_number: str
+    personal_data_masked: bool
+    skills: list[Skill]
+    languages: list[Language]
+    region: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    availability: list[AvailabilityWindow]
+    max_hours_per_week: int | None
+    verification: str
+    version: int
+    created_at: datetime
+
+
+class VolunteerFilters(BaseModel):
+    skill: Skill | None = None
+    language: Language | None = None
+    region: str | None = None
+    weekday: int | None = None
+    start: str | None = None
+    end: str | None = None
+    verification: str | None = None
