@@ -1,1 +1,4 @@
-"""Wushe resources service (资源服务): Organisations, offers, holds and fund ledgers of the charity side."""
+"""Wushe resources service (资源服务).
+
+Organisations, offers, holds and fund ledgers of the charity side.
+"""

@@ -5,14 +5,22 @@ from fastapi import FastAPI
 from services.common.app_factory import create_service_app
 from services.common.database import Database
 from services.common.settings import Settings
+from services.resources.funds.endpoints import router as funds_router
+from services.resources.holds.endpoints import router as holds_router
+from services.resources.holds.expiry import INTERVAL_S, run_expiry
+from services.resources.offers.endpoints import router as offers_router
+from services.resources.organizations.endpoints import router as organizations_router
+
+ROUTERS = [organizations_router, offers_router, holds_router, funds_router]
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     return create_service_app(
         "resources",
         "Wushe resources service (资源服务)",
-        routers=[],
+        routers=ROUTERS,
         settings=settings,
         database=database,
         description="Organisations, offers, holds and fund ledgers of the charity side.",
+        background=[("hold-expiry", INTERVAL_S, run_expiry)],
     )

@@ -1,0 +1,1 @@
+"""Funds of the resources service."""

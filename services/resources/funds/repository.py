@@ -1,0 +1,146 @@
+"""Every query on the fund ledger. Entries are appended together with the fund's counters."""
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Boolean, Row, String, Uuid, func, literal, select, update
+from sqlalchemy import insert as core_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.auth import Principal
+from services.common.pagination import fetch_page
+from services.resources.models import Hold, LedgerEntry, Offer
+from services.resources.models.offers import MONEY
+from services.resources.scoping import readable
+
+ENTRIES = LedgerEntry.__table__
+ZERO = Decimal("0.00")
+
+
+async def append(
+    session: AsyncSession,
+    fund_id: uuid.UUID,
+    kind: str,
+    amount: Decimal,
+    *,
+    from_held: Decimal = ZERO,
+    entry: dict[str, Any],
+) -> Row[Any] | None:
+    """Append one signed entry and move the fund's counters in the same statement.
+
+    Donations and adjustments change `total`, disbursements `delivered` (taking `from_held`
+    out of `held` when a hold is paid). The UPDATE only matches while available stays ≥ 0, so
+    a payment larger than what is free inserts nothing and returns None.
+    """
+    total_delta = ZERO if kind == "disbursement" else amount
+    delivered_delta = -amount if kind == "disbursement" else ZERO
+    moved = (
+        update(Offer)
+        .where(
+            Offer.id == fund_id,
+            Offer.kind == "fund",
+            Offer.total
+            + total_delta
+            - (Offer.held - from_held)
+            - (Offer.delivered + delivered_delta)
+            >= 0,
+        )
+        .values(
+            total=Offer.total + total_delta,
+            held=Offer.held - from_held,
+            delivered=Offer.delivered + delivered_delta,
+        )
+        .returning(Offer.id)
+        .cte("moved")
+    )
+    row = select(
+        literal(uuid.uuid4(), Uuid()),
+        moved.c.id,
+        literal(kind, String()),
+        literal(amount, MONEY),
+        literal(entry.get("need_id"), Uuid()),
+        literal(entry.get("hold_id"), Uuid()),
+        literal(entry.get("purpose"), String()),
+        literal(entry.get("donor_name"), String()),
+        literal(bool(entry.get("donor_is_individual")), Boolean()),
+        literal(entry.get("reference", ""), String()),
+        literal(entry["actor"], String()),
+    )
+    columns = [
+        "id",
+        "fund_id",
+        "kind",
+        "amount",
+        "need_id",
+        "hold_id",
+        "purpose",
+        "donor_name",
+        "donor_is_individual",
+        "reference",
+        "actor",
+    ]
+    statement = core_insert(ENTRIES).from_select(columns, row).returning(*ENTRIES.c)
+    result = (await session.execute(statement)).first()
+    # The counters changed behind the ORM's back: forget any loaded copy of the fund.
+    loaded = session.identity_map.get((Offer, (fund_id,), None)) if result else None
+    if loaded is not None:
+        session.expire(loaded)
+    return result
+
+
+async def spent_or_reserved_for_need(
+    session: AsyncSession, fund_id: uuid.UUID, need_id: uuid.UUID
+) -> Decimal:
+    """Paid out plus still reserved for one need: what a cap per need is measured against.
+
+    An integrity check over every caller's holds, so deliberately not limited to one scope;
+    it returns a sum, never rows.
+    """
+    paid = select(func.coalesce(-func.sum(LedgerEntry.amount), 0)).where(
+        LedgerEntry.fund_id == fund_id,
+        LedgerEntry.need_id == need_id,
+        LedgerEntry.kind == "disbursement",
+        LedgerEntry.hold_id.is_(None),
+    )
+    reserved = select(func.coalesce(func.sum(Hold.quantity), 0)).where(
+        Hold.offer_id == fund_id,
+        Hold.need_id == need_id,
+        Hold.state.in_(("held", "committed", "delivered")),
+    )
+    return Decimal(await session.scalar(paid) or 0) + Decimal(await session.scalar(reserved) or 0)
+
+
+async def lock_need_on_fund(session: AsyncSession, fund_id: uuid.UUID, need_id: uuid.UUID) -> None:
+    """Serialise cap-per-need checks for one (fund, need) until the transaction ends."""
+    key = uuid.uuid5(fund_id, str(need_id)).int & 0x7FFF_FFFF_FFFF_FFFF
+    await session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+async def sums(
+    session: AsyncSession, principal: Principal | None, fund_id: uuid.UUID
+) -> tuple[Decimal, Decimal]:
+    """(income, spending) derived from the entries themselves."""
+    statement = readable(
+        select(
+            func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.amount > 0), 0),
+            func.coalesce(-func.sum(LedgerEntry.amount).filter(LedgerEntry.amount < 0), 0),
+        ).where(LedgerEntry.fund_id == fund_id),
+        principal,
+    )
+    income, spending = (await session.execute(statement)).one()
+    return Decimal(income), Decimal(spending)
+
+
+async def list_readable(
+    session: AsyncSession,
+    principal: Principal | None,
+    fund_id: uuid.UUID,
+    cursor: str | None,
+    limit: int,
+) -> tuple[Sequence[LedgerEntry], str | None]:
+    statement = readable(select(LedgerEntry).where(LedgerEntry.fund_id == fund_id), principal)
+    return await fetch_page(
+        session, statement, LedgerEntry.created_at, LedgerEntry.id, cursor, limit
+    )

@@ -1,0 +1,87 @@
+"""Ledger payloads and the public disclosure (慈善信息公开)."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from services.common.regions import RegionCode
+from services.resources.fields import (
+    Amount,
+    FundPurpose,
+    PersonName,
+    ShortText,
+    SignedAmount,
+    YuanOut,
+)
+
+EntryKind = Literal["donation", "disbursement", "adjustment"]
+
+
+class DonationCreate(BaseModel):
+    kind: Literal["donation"]
+    amount: Amount
+    donor_name: PersonName
+    donor_is_individual: bool = Field(description="Individual donors' names are masked in public.")
+    reference: ShortText = Field(description="Receipt number or bank reference.")
+
+
+class DisbursementCreate(BaseModel):
+    kind: Literal["disbursement"]
+    amount: Amount
+    need_id: uuid.UUID
+    need_region: RegionCode
+    purpose: FundPurpose
+    reference: ShortText
+
+
+class AdjustmentCreate(BaseModel):
+    kind: Literal["adjustment"]
+    amount: SignedAmount = Field(description="Signed; never zero.")
+    reference: ShortText = Field(description="Why the books are adjusted.")
+
+    @field_validator("amount")
+    @classmethod
+    def not_zero(cls, value: object) -> object:
+        if value == 0:
+            raise ValueError("an adjustment cannot be zero / 调整金额不能为零")
+        return value
+
+
+LedgerEntryCreate = Annotated[
+    DonationCreate | DisbursementCreate | AdjustmentCreate, Field(discriminator="kind")
+]
+
+
+class LedgerEntry(BaseModel):
+    id: uuid.UUID
+    fund_id: uuid.UUID
+    kind: EntryKind
+    amount: YuanOut = Field(description="Signed: money in is positive, money out negative.")
+    need_id: uuid.UUID | None
+    hold_id: uuid.UUID | None
+    purpose: str | None
+    donor_name: str | None
+    reference: str
+    created_at: datetime
+
+
+class DisclosedEntry(BaseModel):
+    kind: EntryKind
+    amount: YuanOut
+    purpose: str | None
+    donor: str | None = Field(description="Organisations by name; individuals masked (王**).")
+    reference: str
+    at: datetime
+
+
+class FundDisclosure(BaseModel):
+    fund_id: uuid.UUID
+    title: str
+    organization: str | None
+    income: YuanOut
+    spending: YuanOut
+    balance: YuanOut
+    entries: list[DisclosedEntry]
+    next_cursor: str | None = None

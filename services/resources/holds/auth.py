@@ -1,0 +1,31 @@
+"""Who may do what to a hold."""
+
+from services.common.auth import Principal
+from services.common.errors import Forbidden, NotFound
+from services.common.regions import covers
+from services.common.vocabulary import Role
+
+HOLDING_ROLES = (Role.CENTRE_STAFF, Role.STATION_STAFF)
+
+
+def require_may_hold_for(principal: Principal, need_region: str) -> None:
+    """Centre and station staff hold offers for needs inside their own region."""
+    principal.require_role(*HOLDING_ROLES)
+    if not covers(principal.region, need_region):
+        raise Forbidden(
+            f"Need region {need_region} lies outside your region.",
+            f"需求所在区域 {need_region} 不在您的管辖范围内。",
+        )
+
+
+def require_may_settle(principal: Principal, offer_org_id: object) -> None:
+    """Staff who hold (readable already checked the region) or the giving organisation's staff."""
+    if principal.role in HOLDING_ROLES:
+        return
+    if principal.role is Role.ORG_STAFF and principal.org_id == offer_org_id:
+        return
+    raise Forbidden("You may not change this hold.", "您无权变更该预留。")
+
+
+def hold_not_found() -> NotFound:
+    return NotFound("No such hold.", "预留不存在。")

@@ -1,0 +1,62 @@
+"""Hold expiry: a background job in every replica, safe to run any number of times at once.
+
+Each run takes overdue holds with `FOR UPDATE SKIP LOCKED`, so two workers never take the same
+hold, and the conditional `state = 'held'` means a hold is expired — and its quantity returned —
+exactly once, even when a release races with it.
+"""
+
+import logging
+from collections import defaultdict
+from decimal import Decimal
+
+from services.common.database import Database
+from services.common.outbox import emit_event
+from services.resources.holds import repository as hold_repository
+from services.resources.models import OutboxEvent
+from services.resources.offers import repository as offer_repository
+
+BATCH_SIZE = 500
+INTERVAL_S = 15.0
+logger = logging.getLogger("wushe.resources.expiry")
+
+
+async def expire_due_holds(database: Database, batch_size: int = BATCH_SIZE) -> int:
+    """Expire overdue holds and give their quantity back; returns how many this run expired."""
+    async with database.sessions() as session, session.begin():
+        expired = await hold_repository.expire_due(session, batch_size)
+        returned: dict[object, Decimal] = defaultdict(Decimal)
+        for row in expired:
+            returned[row.offer_id] += row.quantity
+        # Offers in a fixed order, so two workers never wait on each other in a cycle.
+        for offer_id in sorted(returned, key=str):
+            await offer_repository.return_held(session, offer_id, returned[offer_id])  # type: ignore[arg-type]
+        for row in expired:
+            await emit_event(
+                session,
+                OutboxEvent,
+                "hold.expired",
+                "hold",
+                row.id,
+                {"offer_id": row.offer_id, "need_id": row.need_id, "quantity": row.quantity},
+            )
+    if expired:
+        logger.info("expired %d holds", len(expired))
+    return len(expired)
+
+
+async def expire_lapsed_offers(database: Database) -> int:
+    """Offers past their `valid_until` become expired."""
+    async with database.sessions() as session, session.begin():
+        lapsed = await offer_repository.expire_lapsed(session)
+        for offer_id in lapsed:
+            await emit_event(
+                session, OutboxEvent, "offer.expired", "offer", offer_id, {"status": "expired"}
+            )
+    return len(lapsed)
+
+
+async def run_expiry(database: Database) -> None:
+    """The background job: holds first, then offers."""
+    while await expire_due_holds(database) == BATCH_SIZE:
+        pass
+    await expire_lapsed_offers(database)

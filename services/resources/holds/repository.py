@@ -1,0 +1,102 @@
+"""Every query on holds. State changes are conditional UPDATEs: each happens exactly once."""
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.auth import Principal
+from services.common.pagination import fetch_page
+from services.resources.models import Hold, Offer
+from services.resources.scoping import readable
+
+
+async def insert(session: AsyncSession, hold: Hold) -> Hold:
+    session.add(hold)
+    await session.flush()
+    await session.refresh(hold)
+    return hold
+
+
+async def get_readable(
+    session: AsyncSession, principal: Principal, hold_id: uuid.UUID
+) -> Hold | None:
+    statement = readable(select(Hold).where(Hold.id == hold_id), principal).execution_options(
+        populate_existing=True
+    )
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def list_readable(
+    session: AsyncSession,
+    principal: Principal,
+    filters: dict[str, Any],
+    cursor: str | None,
+    limit: int,
+) -> tuple[Sequence[Hold], str | None]:
+    statement = readable(select(Hold), principal)
+    for name in ("need_id", "offer_id", "state"):
+        if filters.get(name) is not None:
+            statement = statement.where(getattr(Hold, name) == filters[name])
+    return await fetch_page(session, statement, Hold.created_at, Hold.id, cursor, limit)
+
+
+async def batch_readable(
+    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
+) -> Sequence[Hold]:
+    statement = readable(select(Hold).where(Hold.id.in_(ids)), principal)
+    return (await session.scalars(statement)).all()
+
+
+async def fund_kinds(
+    session: AsyncSession, principal: Principal, offer_ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these (readable) offers are funds, to present hold sizes in yuan."""
+    statement = readable(
+        select(Offer.id).where(Offer.id.in_(offer_ids), Offer.kind == "fund"), principal
+    )
+    return set((await session.scalars(statement)).all())
+
+
+async def move(
+    session: AsyncSession,
+    hold_id: uuid.UUID,
+    from_states: Sequence[str],
+    to_state: str,
+    *,
+    unexpired: bool = False,
+) -> Hold | None:
+    """Move the hold to `to_state` if it is in one of `from_states`; None if it was not."""
+    statement = update(Hold).where(Hold.id == hold_id, Hold.state.in_(from_states))
+    if unexpired:
+        statement = statement.where(Hold.expires_at > func.now())
+    statement = (
+        statement.values(state=to_state, version=Hold.version + 1)
+        .returning(Hold)
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def expire_due(session: AsyncSession, batch_size: int) -> Sequence[Row[Any]]:
+    """Mark up to `batch_size` overdue holds expired; rows locked by another worker are skipped.
+
+    A system job with no caller, hence no read scope: it returns only what it changed.
+    """
+    due = (
+        select(Hold.id)
+        .where(Hold.state == "held", Hold.expires_at <= func.now())
+        .order_by(Hold.expires_at)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(Hold)
+        .where(Hold.id.in_(due), Hold.state == "held")
+        .values(state="expired", version=Hold.version + 1)
+        .returning(Hold.id, Hold.offer_id, Hold.quantity, Hold.need_id)
+        .execution_options(synchronize_session=False)
+    )
+    return (await session.execute(statement)).all()

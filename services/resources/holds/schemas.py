@@ -1,0 +1,64 @@
+"""Hold payloads."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+
+from services.common.regions import RegionCode
+from services.resources.fields import Amount, FundPurpose, Quantity, YuanOut
+
+HoldStateCode = Literal["held", "committed", "delivered", "released", "expired"]
+DEFAULT_TTL_S = 15 * 60
+
+
+class HoldCreate(BaseModel):
+    need_id: uuid.UUID = Field(description="The need in the case service (a reference, no lookup).")
+    need_region: RegionCode = Field(description="The need's region code (6, 9 or 12 digits).")
+    offer_id: uuid.UUID
+    quantity: Quantity | None = Field(default=None, description="Units; every kind but funds.")
+    amount: Amount | None = Field(default=None, description="Yuan; funds only.")
+    purpose: FundPurpose | None = Field(default=None, description="For funds with purposes.")
+    ttl_seconds: int = Field(default=DEFAULT_TTL_S, ge=10, le=30 * 24 * 3600)
+
+    @model_validator(mode="after")
+    def one_figure(self) -> Self:
+        if (self.quantity is None) == (self.amount is None):
+            raise ValueError("give either quantity or amount / 须且仅须填写数量或金额之一")
+        return self
+
+
+class Hold(BaseModel):
+    id: uuid.UUID
+    need_id: uuid.UUID
+    need_region: str
+    offer_id: uuid.UUID
+    quantity: int | None
+    amount: YuanOut | None
+    purpose: str | None
+    state: HoldStateCode
+    expires_at: datetime
+    version: int
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: object, *, fund: bool) -> "Hold":
+        from services.resources.models import Hold as HoldRow
+
+        assert isinstance(row, HoldRow)
+        size: Decimal = row.quantity
+        return cls(
+            id=row.id,
+            need_id=row.need_id,
+            need_region=row.need_region,
+            offer_id=row.offer_id,
+            quantity=None if fund else int(size),
+            amount=size if fund else None,
+            purpose=row.purpose,
+            state=row.state,  # type: ignore[arg-type]
+            expires_at=row.expires_at,
+            version=row.version,
+            created_at=row.created_at,
+        )

@@ -1,0 +1,165 @@
+"""Hold rules: atomic creation, held → committed → delivered, or released / expired."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.auth import Principal
+from services.common.errors import BadInput, InvalidTransition, OverAllocated
+from services.common.regions import covers
+from services.resources.change_log import record_change
+from services.resources.errors import OfferNotAvailable
+from services.resources.funds import service as fund_service
+from services.resources.holds import auth
+from services.resources.holds import repository as hold_repository
+from services.resources.holds.schemas import Hold as HoldOut
+from services.resources.holds.schemas import HoldCreate
+from services.resources.models import Hold, Offer
+from services.resources.offers import repository as offer_repository
+from services.resources.offers.schemas import as_decimal
+
+# target state: the states a hold may move to it from
+TRANSITIONS = {
+    "committed": ("held",),
+    "delivered": ("committed",),
+    "released": ("held", "committed"),
+}
+
+
+async def create(session: AsyncSession, principal: Principal, body: HoldCreate) -> HoldOut:
+    """Hold part of an offer for a need (centre/station staff in the need's region)."""
+    auth.require_may_hold_for(principal, body.need_region)
+    return await create_unchecked(session, principal, body)
+
+
+async def create_unchecked(
+    session: AsyncSession, principal: Principal, body: HoldCreate
+) -> HoldOut:
+    """Create the hold once the caller's right to do so is settled (also used by pledges)."""
+    offer = await offer_repository.get_readable(session, principal, body.offer_id)
+    if offer is None:
+        raise BadInput("No such offer to hold.", "要预留的资源不存在。")
+    size = _size_for(offer, body)
+    if not covers(offer.region_prefix, body.need_region):
+        raise OfferNotAvailable(
+            f"The offer serves {offer.region_prefix}, not {body.need_region}.",
+            f"该资源服务区域为 {offer.region_prefix}，不含 {body.need_region}。",
+        )
+    if offer.kind == "fund":
+        await fund_service.require_within_restrictions(
+            session, offer, body.need_id, body.need_region, body.purpose, size
+        )
+    if not await offer_repository.reserve(session, offer.id, size):
+        await _explain_refusal(session, principal, offer.id, size)
+    hold = await hold_repository.insert(
+        session,
+        Hold(
+            need_id=body.need_id,
+            need_region=body.need_region,
+            offer_id=offer.id,
+            quantity=size,
+            purpose=body.purpose,
+            state="held",
+            created_by=principal.subject,
+            expires_at=datetime.now(UTC) + timedelta(seconds=body.ttl_seconds),
+        ),
+    )
+    await record_change(
+        session,
+        principal,
+        action="held",
+        entity="hold",
+        entity_id=hold.id,
+        payload={"offer_id": offer.id, "need_id": hold.need_id, "quantity": size},
+    )
+    return HoldOut.of(hold, fund=offer.kind == "fund")
+
+
+def _size_for(offer: Offer, body: HoldCreate) -> Decimal:
+    if offer.kind == "fund":
+        if body.amount is None:
+            raise BadInput("Hold a fund by amount (yuan).", "资金须按金额预留。")
+        return body.amount
+    if body.quantity is None:
+        raise BadInput("Hold this offer by quantity.", "该资源须按数量预留。")
+    return as_decimal(body.quantity)
+
+
+async def _explain_refusal(
+    session: AsyncSession, principal: Principal, offer_id: uuid.UUID, size: Decimal
+) -> None:
+    offer = await offer_repository.get_readable(session, principal, offer_id, fresh=True)
+    assert offer is not None
+    now = datetime.now(UTC)
+    open_for_holds = (
+        offer.status in ("published", "exhausted")
+        and offer.valid_from <= now
+        and (offer.valid_until is None or offer.valid_until > now)
+    )
+    if not open_for_holds:
+        raise OfferNotAvailable(
+            f"The offer is {offer.status} or outside its validity.", "该资源未发布或不在有效期内。"
+        )
+    available = offer.total - offer.held - offer.delivered
+    raise OverAllocated(
+        f"Only {available} available; {size} requested.",
+        f"可用数量仅 {available}，请求 {size}。",
+        available=str(available),
+    )
+
+
+async def get(session: AsyncSession, principal: Principal, hold_id: uuid.UUID) -> HoldOut:
+    hold = await hold_repository.get_readable(session, principal, hold_id)
+    if hold is None:
+        raise auth.hold_not_found()
+    return await present(session, principal, hold)
+
+
+async def present(session: AsyncSession, principal: Principal, hold: Hold) -> HoldOut:
+    funds = await hold_repository.fund_kinds(session, principal, {hold.offer_id})
+    return HoldOut.of(hold, fund=hold.offer_id in funds)
+
+
+async def change_state(
+    session: AsyncSession, principal: Principal, hold_id: uuid.UUID, to_state: str
+) -> HoldOut:
+    """Commit, deliver or release a hold; an illegal move answers 409 INVALID_TRANSITION."""
+    hold = await hold_repository.get_readable(session, principal, hold_id)
+    if hold is None:
+        raise auth.hold_not_found()
+    offer = await offer_repository.get_readable(session, principal, hold.offer_id)
+    if offer is None:
+        raise auth.hold_not_found()
+    auth.require_may_settle(principal, offer.org_id)
+    moved = await hold_repository.move(
+        session, hold_id, TRANSITIONS[to_state], to_state, unexpired=to_state == "committed"
+    )
+    if moved is None:
+        raise InvalidTransition(
+            f"A hold in state {hold.state} cannot become {to_state} (or it has expired).",
+            f"预留当前状态为 {hold.state}，不能变为 {to_state}（或已过期）。",
+        )
+    fund = offer.kind == "fund"
+    await _move_counters(session, principal, moved, to_state, fund=fund)
+    await record_change(
+        session,
+        principal,
+        action=to_state,
+        entity="hold",
+        entity_id=hold_id,
+        payload={"offer_id": moved.offer_id, "need_id": moved.need_id, "quantity": moved.quantity},
+    )
+    return HoldOut.of(moved, fund=fund)
+
+
+async def _move_counters(
+    session: AsyncSession, principal: Principal, hold: Hold, to_state: str, *, fund: bool
+) -> None:
+    if to_state == "released":
+        await offer_repository.return_held(session, hold.offer_id, hold.quantity)
+    elif to_state == "delivered" and fund:
+        await fund_service.pay_hold(session, principal, hold)
+    elif to_state == "delivered":
+        await offer_repository.deliver_held(session, hold.offer_id, hold.quantity)

@@ -1,0 +1,36 @@
+"""Fund ledger (资金台账): every yuan in or out of a fund offer is one signed entry."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.resources.models.base import Base
+from services.resources.models.offers import MONEY
+
+
+class LedgerEntry(Base):
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        CheckConstraint(
+            "(kind = 'donation' AND amount > 0) OR (kind = 'disbursement' AND amount < 0 "
+            "AND need_id IS NOT NULL) OR (kind = 'adjustment' AND amount <> 0)",
+            name="signed_by_kind",
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    fund_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # Signed: donations positive, disbursements negative; the balance is their sum.
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    need_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    hold_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("holds.id"))
+    purpose: Mapped[str | None] = mapped_column(String(40))
+    donor_name: Mapped[str | None] = mapped_column(String(200))
+    donor_is_individual: Mapped[bool] = mapped_column(Boolean, default=False)
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,1 @@
+"""Offers of the resources service."""

@@ -1,0 +1,145 @@
+"""Every query on offers, including the atomic statements that move quantities."""
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import case, func, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.auth import Principal
+from services.common.pagination import fetch_page
+from services.resources.models import Offer
+from services.resources.scoping import readable
+
+AVAILABLE = Offer.total - Offer.held - Offer.delivered
+
+
+async def insert(session: AsyncSession, offer: Offer) -> Offer:
+    session.add(offer)
+    await session.flush()
+    await session.refresh(offer)
+    return offer
+
+
+async def get_readable(
+    session: AsyncSession, principal: Principal | None, offer_id: uuid.UUID, *, fresh: bool = False
+) -> Offer | None:
+    statement = readable(select(Offer).where(Offer.id == offer_id), principal)
+    if fresh:
+        statement = statement.execution_options(populate_existing=True)
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def list_readable(
+    session: AsyncSession,
+    principal: Principal,
+    filters: dict[str, Any],
+    cursor: str | None,
+    limit: int,
+) -> tuple[Sequence[Offer], str | None]:
+    """Offers the caller may read, filtered; `region` is a need's code the offer must cover."""
+    statement = readable(select(Offer), principal)
+    for name in ("kind", "category", "status", "org_id"):
+        if filters.get(name) is not None:
+            statement = statement.where(getattr(Offer, name) == filters[name])
+    if filters.get("region"):
+        statement = statement.where(literal(filters["region"]).startswith(Offer.region_prefix))
+    if filters.get("available") is True:
+        statement = statement.where(AVAILABLE > 0)
+    elif filters.get("available") is False:
+        statement = statement.where(AVAILABLE <= 0)
+    return await fetch_page(session, statement, Offer.created_at, Offer.id, cursor, limit)
+
+
+async def batch_readable(
+    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
+) -> Sequence[Offer]:
+    statement = readable(select(Offer).where(Offer.id.in_(ids)), principal)
+    return (await session.scalars(statement)).all()
+
+
+async def update_fields(
+    session: AsyncSession,
+    offer_id: uuid.UUID,
+    values: dict[str, Any],
+    *,
+    version: int | None = None,
+    from_statuses: Sequence[str] | None = None,
+) -> Offer | None:
+    """Apply `values` if the row is still at `version` / in one of `from_statuses`."""
+    statement = update(Offer).where(Offer.id == offer_id)
+    if version is not None:
+        statement = statement.where(Offer.version == version)
+    if from_statuses is not None:
+        statement = statement.where(Offer.status.in_(from_statuses))
+    statement = (
+        statement.values(**values, version=Offer.version + 1)
+        .returning(Offer)
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def reserve(session: AsyncSession, offer_id: uuid.UUID, quantity: Decimal) -> bool:
+    """Add `quantity` to held in one statement, only if that much is available right now.
+
+    The row lock and PostgreSQL's re-check of the WHERE clause after waiting for it make this
+    safe under any concurrency: available = total − held − delivered never goes below zero.
+    """
+    now = func.now()
+    statement = (
+        update(Offer)
+        .where(
+            Offer.id == offer_id,
+            Offer.status == "published",
+            Offer.valid_from <= now,
+            or_(Offer.valid_until.is_(None), Offer.valid_until > now),
+            AVAILABLE >= quantity,
+        )
+        .values(
+            held=Offer.held + quantity,
+            status=case((AVAILABLE == quantity, "exhausted"), else_=Offer.status),
+        )
+        .returning(Offer.id)
+        .execution_options(synchronize_session=False)
+    )
+    return (await session.execute(statement)).first() is not None
+
+
+async def return_held(session: AsyncSession, offer_id: uuid.UUID, quantity: Decimal) -> None:
+    """Give back `quantity` from held (a hold was released or expired)."""
+    await session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id)
+        .values(
+            held=Offer.held - quantity,
+            status=case((Offer.status == "exhausted", "published"), else_=Offer.status),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def deliver_held(session: AsyncSession, offer_id: uuid.UUID, quantity: Decimal) -> None:
+    """Move `quantity` from held to delivered (units; funds go through the ledger instead)."""
+    await session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id)
+        .values(held=Offer.held - quantity, delivered=Offer.delivered + quantity)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def expire_lapsed(session: AsyncSession) -> Sequence[uuid.UUID]:
+    """Offers past their validity become expired (system job, no caller scope)."""
+    statement = (
+        update(Offer)
+        .where(
+            Offer.status.in_(("published", "paused", "exhausted")), Offer.valid_until <= func.now()
+        )
+        .values(status="expired", version=Offer.version + 1)
+        .returning(Offer.id)
+        .execution_options(synchronize_session=False)
+    )
+    return (await session.scalars(statement)).all()

@@ -1,0 +1,1 @@
+"""Organisations: charities, foundations, enterprises, individual donors."""

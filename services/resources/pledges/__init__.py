@@ -1,0 +1,1 @@
+"""Pledges of the resources service."""
