@@ -2,19 +2,34 @@
 
 from fastapi import FastAPI
 
+from services.case.cases.endpoints import router as cases_router
+from services.case.needs.endpoints import public_router as public_wishes_router
+from services.case.needs.endpoints import router as needs_router
+from services.case.needs.service import lapse_and_expire
 from services.case.platforms.endpoints import router as platforms_router
+from services.case.projects.endpoints import router as projects_router
 from services.case.recipients.endpoints import router as recipients_router
 from services.common.app_factory import create_service_app
 from services.common.database import Database
 from services.common.settings import Settings
+
+NEED_EXPIRY_INTERVAL_S = 5.0
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     return create_service_app(
         "case",
         "Wushe case service (个案服务)",
-        routers=[platforms_router, recipients_router],
+        routers=[
+            platforms_router,
+            recipients_router,
+            cases_router,
+            needs_router,
+            public_wishes_router,
+            projects_router,
+        ],
         settings=settings,
         database=database,
         description="Platforms, recipients, cases and needs of the township social-work stations.",
+        background=[("need expiry", NEED_EXPIRY_INTERVAL_S, lapse_and_expire)],
     )

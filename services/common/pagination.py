@@ -3,7 +3,7 @@
 import base64
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -44,6 +44,26 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise BadInput("Malformed cursor.", "分页游标格式错误。") from exc
 
 
+def _after_cursor(
+    statement: Select[Any],
+    created_at: InstrumentedAttribute[datetime],
+    row_id: InstrumentedAttribute[uuid.UUID],
+    cursor: str | None,
+    limit: int,
+) -> Select[Any]:
+    if cursor:
+        at, last_id = decode_cursor(cursor)
+        statement = statement.where(or_(created_at < at, and_(created_at == at, row_id < last_id)))
+    return statement.order_by(created_at.desc(), row_id.desc()).limit(limit + 1)
+
+
+def _split(rows: Sequence[Any], limit: int, entity: Callable[[Any], Any]) -> tuple[Sequence[Any], str | None]:
+    if len(rows) <= limit:
+        return rows, None
+    last = entity(rows[limit - 1])
+    return rows[:limit], encode_cursor(last.created_at, last.id)
+
+
 async def fetch_page(
     session: AsyncSession,
     statement: Select[Any],
@@ -52,13 +72,19 @@ async def fetch_page(
     cursor: str | None,
     limit: int,
 ) -> tuple[Sequence[Any], str | None]:
-    """Rows of `statement` newest first, after `cursor`, and the cursor of the next page."""
-    if cursor:
-        at, last_id = decode_cursor(cursor)
-        statement = statement.where(or_(created_at < at, and_(created_at == at, row_id < last_id)))
-    statement = statement.order_by(created_at.desc(), row_id.desc()).limit(limit + 1)
-    rows = (await session.scalars(statement)).all()
-    if len(rows) <= limit:
-        return rows, None
-    last = rows[limit - 1]
-    return rows[:limit], encode_cursor(getattr(last, created_at.key), getattr(last, row_id.key))
+    """Entities of `statement` newest first, after `cursor`, and the cursor of the next page."""
+    statement = _after_cursor(statement, created_at, row_id, cursor, limit)
+    return _split((await session.scalars(statement)).all(), limit, lambda entity: entity)
+
+
+async def fetch_row_page(
+    session: AsyncSession,
+    statement: Select[Any],
+    created_at: InstrumentedAttribute[datetime],
+    row_id: InstrumentedAttribute[uuid.UUID],
+    cursor: str | None,
+    limit: int,
+) -> tuple[Sequence[Any], str | None]:
+    """Like `fetch_page` for statements selecting several columns; the entity comes first."""
+    statement = _after_cursor(statement, created_at, row_id, cursor, limit)
+    return _split((await session.execute(statement)).all(), limit, lambda row: row[0])

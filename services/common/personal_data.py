@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import re
 from datetime import date
-
 from typing import Annotated
 
 from cryptography.fernet import Fernet

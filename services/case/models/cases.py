@@ -71,6 +71,8 @@ class Referral(Base):
     to_agency: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), default="sent")
+    # The case's state when referred; a declined or cancelled referral returns it there.
+    from_state: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,9 +1,9 @@
 """The shared-kernel tables (audit, idempotency, outbox), kept in this service's schema."""
 
+from services.case.models.base import Base
 from services.common.audit import AuditEntryMixin
 from services.common.idempotency import IdempotencyRecordMixin
 from services.common.outbox import OutboxEventMixin
-from services.case.models.base import Base
 
 
 class AuditEntry(AuditEntryMixin, Base):

@@ -4,7 +4,6 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-
 from services.common.personal_data import birth_date_from_id, is_valid_id_number, is_valid_phone
 from services.common.regions import KnownRegionCode
 from services.common.vocabulary import Gender, RecipientCategory

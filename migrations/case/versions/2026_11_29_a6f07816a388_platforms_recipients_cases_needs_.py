@@ -1,8 +1,8 @@
 """Platforms, staff, recipients, cases (transitions, records, referrals), projects, needs.
 
-Revision ID: b4d3d31d9955
+Revision ID: a6f07816a388
 Revises: a85ea2eb0f3a
-Create Date: 2026-11-29 09:50:49.474671
+Create Date: 2026-11-29 09:56:35.155745
 
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision: str = 'b4d3d31d9955'
+revision: str = 'a6f07816a388'
 down_revision: Union[str, Sequence[str], None] = 'a85ea2eb0f3a'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -64,7 +64,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('gender', sa.String(length=10), nullable=False),
     sa.Column('birth_date', sa.Date(), nullable=False),
-    sa.Column('categories', sa.ARRAY(sa.String(length=30)), nullable=False),
+    sa.Column('categories', postgresql.ARRAY(sa.String(length=30)), nullable=False),
     sa.Column('disability_grade', sa.Integer(), nullable=True),
     sa.Column('id_number_encrypted', sa.Text(), nullable=False),
     sa.Column('id_number_hash', sa.String(length=64), nullable=False),
@@ -155,8 +155,8 @@ def upgrade() -> None:
     sa.Column('estimated_value', sa.Numeric(precision=14, scale=2), nullable=True),
     sa.Column('visits_per_month', sa.Integer(), nullable=True),
     sa.Column('visit_minutes', sa.Integer(), nullable=True),
-    sa.Column('skills', sa.ARRAY(sa.String(length=30)), nullable=False),
-    sa.Column('languages', sa.ARRAY(sa.String(length=20)), nullable=False),
+    sa.Column('skills', postgresql.ARRAY(sa.String(length=30)), nullable=False),
+    sa.Column('languages', postgresql.ARRAY(sa.String(length=20)), nullable=False),
     sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=True),
     sa.Column('deadline', sa.DateTime(timezone=True), nullable=True),
     sa.Column('state', sa.String(length=20), nullable=False),
@@ -199,6 +199,7 @@ def upgrade() -> None:
     sa.Column('to_agency', sa.String(length=200), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('from_state', sa.String(length=20), nullable=False),
     sa.Column('outcome', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),

@@ -1,0 +1,121 @@
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.common.vocabulary import (
+    CaseState,
+    ReferralState,
+    RiskLevel,
+    ServiceDomain,
+    ServiceRecordKind,
+)
+
+
+class CaseOpen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    recipient_id: uuid.UUID
+    domain: ServiceDomain
+    assigned_worker_id: uuid.UUID | None = None
+    risk_level: RiskLevel = RiskLevel.LOW
+    project_id: uuid.UUID | None = None
+    summary: str = Field(default="", max_length=4000)
+
+
+class CaseUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assigned_worker_id: uuid.UUID | None = None
+    risk_level: RiskLevel | None = None
+    project_id: uuid.UUID | None = None
+    summary: str | None = Field(default=None, max_length=4000)
+
+
+class Case(BaseModel):
+    id: uuid.UUID
+    recipient_id: uuid.UUID
+    platform_id: uuid.UUID
+    region_code: str
+    project_id: uuid.UUID | None
+    domain: ServiceDomain
+    assigned_worker_id: uuid.UUID | None
+    risk_level: RiskLevel
+    state: CaseState
+    allowed_transitions: list[CaseState]
+    summary: str | None = Field(description="Hidden (null) from callers who see personal data masked")
+    version: int
+    opened_at: datetime
+    closed_at: datetime | None
+    created_at: datetime
+
+
+class TransitionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to_state: CaseState
+    note: str = Field(default="", max_length=2000)
+
+
+class Transition(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    from_state: CaseState
+    to_state: CaseState
+    actor: str
+    note: str
+    at: datetime
+
+
+class ServiceRecordCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ServiceRecordKind
+    served_on: date
+    worker_id: uuid.UUID | None = None
+    beneficiaries: int = Field(default=1, ge=0, le=100_000)
+    note: str = Field(default="", max_length=4000)
+
+
+class ServiceRecord(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    kind: ServiceRecordKind
+    served_on: date
+    worker_id: uuid.UUID | None
+    beneficiaries: int
+    note: str
+    recorded_by: str
+    created_at: datetime
+
+
+class ReferralCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to_agency: str = Field(min_length=1, max_length=200, description="The agency or platform referred to")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ReferralOutcome(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: str = Field(default="", max_length=2000)
+
+
+class Referral(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    to_agency: str
+    reason: str
+    state: ReferralState
+    from_state: CaseState
+    outcome: str
+    version: int
+    created_at: datetime
+    updated_at: datetime

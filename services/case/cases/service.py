@@ -1,0 +1,204 @@
+"""Business rules for cases: opening, the service process, service records and referrals."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.case.cases import repository, state_machine
+from services.case.cases.schemas import (
+    Case,
+    CaseOpen,
+    CaseUpdate,
+    ReferralCreate,
+    ServiceRecordCreate,
+    TransitionRequest,
+)
+from services.case.models import AuditEntry, CaseTransition, OutboxEvent, Referral, ServiceRecord
+from services.case.models import Case as CaseRow
+from services.case.platforms import repository as platforms
+from services.case.projects import service as projects
+from services.case.recipients import service as recipients
+from services.case.scoping import can_write, sees_personal_data
+from services.common.audit import record_audit
+from services.common.auth import Principal
+from services.common.concurrency import check_version
+from services.common.errors import BadInput, Forbidden, InvalidTransition, NotFound
+from services.common.outbox import emit_event
+from services.common.vocabulary import CaseState, ReferralState
+
+
+def not_found() -> NotFound:
+    return NotFound("Case not found.", "未找到该个案。")
+
+
+def ensure_writer(principal: Principal) -> None:
+    if not can_write(principal):
+        raise Forbidden("Only platform staff work on cases.", "只有社工平台工作人员可以处理个案。")
+
+
+def case_view(row: CaseRow, principal: Principal) -> Case:
+    state = CaseState(row.state)
+    return Case(
+        id=row.id, recipient_id=row.recipient_id, platform_id=row.platform_id, region_code=row.region_code,
+        project_id=row.project_id, domain=row.domain, assigned_worker_id=row.assigned_worker_id,
+        risk_level=row.risk_level, state=state, allowed_transitions=state_machine.allowed_from(state),
+        summary=row.summary if sees_personal_data(principal) else None, version=row.version,
+        opened_at=row.opened_at, closed_at=row.closed_at, created_at=row.created_at,
+    )  # fmt: skip
+
+
+async def get(session: AsyncSession, principal: Principal, case_id: uuid.UUID, *, lock: bool = False) -> CaseRow:
+    row = await repository.get(session, principal, case_id, lock=lock)
+    if row is None:
+        raise not_found()
+    return row
+
+
+async def _check_worker(session: AsyncSession, principal: Principal, worker_id: uuid.UUID | None) -> None:
+    if worker_id is not None and not await platforms.get_staff(session, principal, [worker_id]):
+        raise BadInput("The assigned worker is not staff you can see.", "指派的社工不在您的平台范围内。")
+
+
+async def open_case(session: AsyncSession, principal: Principal, data: CaseOpen) -> CaseRow:
+    """Take a recipient on (接案): the case starts at intake at the recipient's platform."""
+    ensure_writer(principal)
+    recipient = await recipients.get(session, principal, data.recipient_id)
+    await _check_worker(session, principal, data.assigned_worker_id)
+    if data.project_id is not None:
+        await projects.get(session, principal, data.project_id)
+    row = CaseRow(
+        recipient_id=recipient.id, platform_id=recipient.platform_id, region_code=recipient.region_code,
+        project_id=data.project_id, domain=data.domain.value, assigned_worker_id=data.assigned_worker_id,
+        risk_level=data.risk_level.value, state=CaseState.INTAKE.value, summary=data.summary,
+    )  # fmt: skip
+    await repository.add(session, row)
+    await record_audit(session, AuditEntry, principal, "create", "case", str(row.id))
+    await emit_event(session, OutboxEvent, "case.opened", "case", row.id,
+                     {"platform_id": row.platform_id, "domain": row.domain})  # fmt: skip
+    return row
+
+
+async def update(
+    session: AsyncSession, principal: Principal, case_id: uuid.UUID, data: CaseUpdate, if_match: str | None
+) -> CaseRow:
+    ensure_writer(principal)
+    row = await get(session, principal, case_id, lock=True)
+    check_version(if_match, row.version)
+    changes = data.model_dump(exclude_unset=True)
+    if "assigned_worker_id" in changes:
+        await _check_worker(session, principal, data.assigned_worker_id)
+    if changes.get("project_id") is not None:
+        await projects.get(session, principal, changes["project_id"])
+    for field, value in changes.items():
+        setattr(row, field, value.value if hasattr(value, "value") else value)
+    row.version += 1
+    await session.flush()
+    await record_audit(session, AuditEntry, principal, "update", "case", str(row.id), sorted(changes))
+    return row
+
+
+async def _move(session: AsyncSession, principal: Principal, row: CaseRow, target: CaseState, note: str) -> None:
+    """Record one state change with actor, time and note, and its event."""
+    session.add(CaseTransition(case_id=row.id, from_state=row.state, to_state=target.value,
+                               actor=principal.subject, note=note))  # fmt: skip
+    previous, row.state = row.state, target.value
+    row.closed_at = datetime.now(UTC) if target is CaseState.CLOSED else None
+    row.version += 1
+    await session.flush()
+    await record_audit(session, AuditEntry, principal, "transition", "case", str(row.id), ["state"])
+    await emit_event(session, OutboxEvent, "case.transitioned", "case", row.id,
+                     {"from": previous, "to": target.value, "platform_id": row.platform_id})  # fmt: skip
+
+
+async def advance(
+    session: AsyncSession, principal: Principal, case_id: uuid.UUID, data: TransitionRequest, if_match: str | None
+) -> CaseRow:
+    """Move a case along its service process; only the transitions in the table succeed."""
+    ensure_writer(principal)
+    row = await get(session, principal, case_id, lock=True)
+    if if_match is not None:
+        check_version(if_match, row.version)
+    state_machine.ensure_direct(CaseState(row.state), data.to_state)
+    await _move(session, principal, row, data.to_state, data.note)
+    return row
+
+
+async def add_record(
+    session: AsyncSession, principal: Principal, case_id: uuid.UUID, data: ServiceRecordCreate
+) -> ServiceRecord:
+    """A visit, a policy briefing, a resource linked…: what was done, when, by whom, for how many."""
+    ensure_writer(principal)
+    case = await get(session, principal, case_id)
+    await _check_worker(session, principal, data.worker_id)
+    if data.served_on > datetime.now(UTC).date():
+        raise BadInput("A service record cannot be in the future.", "服务记录日期不能晚于今天。")
+    record = ServiceRecord(
+        case_id=case.id, platform_id=case.platform_id, region_code=case.region_code, kind=data.kind.value,
+        served_on=data.served_on, worker_id=data.worker_id, beneficiaries=data.beneficiaries,
+        note=data.note, recorded_by=principal.subject,
+    )  # fmt: skip
+    await repository.add(session, record)
+    await record_audit(session, AuditEntry, principal, "create", "service_record", str(record.id))
+    await emit_event(session, OutboxEvent, "service_record.added", "case", case.id,
+                     {"kind": record.kind, "beneficiaries": record.beneficiaries})  # fmt: skip
+    return record
+
+
+async def refer(session: AsyncSession, principal: Principal, case_id: uuid.UUID, data: ReferralCreate) -> Referral:
+    """Send the case to another agency (转介); the case waits in `referred` for the outcome."""
+    ensure_writer(principal)
+    case = await get(session, principal, case_id, lock=True)
+    state_machine.ensure_referrable(CaseState(case.state))
+    referral = Referral(
+        case_id=case.id, platform_id=case.platform_id, region_code=case.region_code,
+        to_agency=data.to_agency, reason=data.reason, state=ReferralState.SENT.value, from_state=case.state,
+    )  # fmt: skip
+    await repository.add(session, referral)
+    await _move(session, principal, case, CaseState.REFERRED, f"转介至 {data.to_agency}")
+    await emit_event(session, OutboxEvent, "referral.sent", "referral", referral.id, {"case_id": case.id})
+    return referral
+
+
+# Referral outcomes: allowed source states, and where the case goes (None = stays referred).
+REFERRAL_OUTCOMES: dict[ReferralState, tuple[frozenset[ReferralState], CaseState | None]] = {
+    ReferralState.ACCEPTED: (frozenset({ReferralState.SENT}), None),
+    ReferralState.DECLINED: (frozenset({ReferralState.SENT}), CaseState.INTERVENTION),
+    ReferralState.CANCELLED: (frozenset({ReferralState.SENT, ReferralState.ACCEPTED}), CaseState.INTERVENTION),
+    ReferralState.COMPLETED: (frozenset({ReferralState.ACCEPTED}), CaseState.EVALUATION),
+}
+
+
+async def settle_referral(
+    session: AsyncSession, principal: Principal, referral_id: uuid.UUID, outcome: ReferralState, note: str
+) -> Referral:
+    """Close the loop of a referral; a declined or cancelled one returns the case where it was."""
+    ensure_writer(principal)
+    referral = await repository.get_referral(session, principal, referral_id)
+    if referral is None:
+        raise NotFound("Referral not found.", "未找到该转介。")
+    sources, case_target = REFERRAL_OUTCOMES[outcome]
+    current = ReferralState(referral.state)
+    if current not in sources:
+        raise InvalidTransition(
+            f"A referral that is {current.value} cannot become {outcome.value}.",
+            f"状态为「{current.label}」的转介不能变为「{outcome.label}」。",
+            current_state=current.value,
+        )
+    referral.state, referral.outcome = outcome.value, note
+    referral.updated_at = datetime.now(UTC)
+    referral.version += 1
+    if case_target is not None:
+        case = await get(session, principal, referral.case_id, lock=True)
+        back = CaseState(referral.from_state) if case_target is CaseState.INTERVENTION else case_target
+        await _move(session, principal, case, back, f"转介{outcome.label}：{note}")
+    await record_audit(session, AuditEntry, principal, outcome.value, "referral", str(referral.id))
+    await emit_event(session, OutboxEvent, f"referral.{outcome.value}", "referral", referral.id,
+                     {"case_id": referral.case_id})  # fmt: skip
+    return referral
+
+
+async def history(session: AsyncSession, principal: Principal, case_id: uuid.UUID) -> Sequence[CaseTransition]:
+    await get(session, principal, case_id)
+    return await repository.transitions(session, principal, case_id)

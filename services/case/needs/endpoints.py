@@ -1,0 +1,178 @@
+"""HTTP routes for needs (需求) and the public wish feed (公开心愿)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from services.case.models import IdempotencyRecord
+from services.case.needs import repository, service
+from services.case.needs.schemas import (
+    Need,
+    NeedCancel,
+    NeedFulfilment,
+    NeedHold,
+    NeedPublish,
+    NeedReference,
+    NeedUpdate,
+    PublicWish,
+)
+from services.case.needs.views import public_wish
+from services.common.auth import CurrentPrincipal
+from services.common.batch import BatchIds, parse_batch_ids
+from services.common.concurrency import IfMatch, set_etag
+from services.common.database import DbSession
+from services.common.errors import NotFound
+from services.common.idempotency import IdempotencyKey, run_idempotent
+from services.common.pagination import Cursor, Page, PageSize
+from services.common.regions import RegionPrefix
+from services.common.vocabulary import ItemCategory, NeedKind, NeedState
+
+router = APIRouter(prefix="/v1", tags=["needs"])
+public_router = APIRouter(prefix="/v1", tags=["public wishes"])
+
+
+def _shown(need_row: object, response: Response) -> Need:
+    need = Need.model_validate(need_row)
+    set_etag(response, need.version)
+    return need
+
+
+@router.get("/needs", response_model=Page[Need])
+async def list_needs(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    kind: NeedKind | None = None,
+    state: NeedState | None = None,
+    platform_id: uuid.UUID | None = None,
+    project_id: uuid.UUID | None = None,
+    case_id: uuid.UUID | None = None,
+    recipient_id: uuid.UUID | None = None,
+    item_category: ItemCategory | None = None,
+    region: Annotated[RegionPrefix | None, Query(description="Region-code prefix")] = None,
+    cursor: Cursor = None,
+    limit: PageSize = 20,
+) -> Page[Need]:
+    """Needs in the caller's scope (staff), newest first."""
+    rows, next_cursor = await repository.search(
+        session, principal, cursor=cursor, limit=limit, kind=kind, state=state, platform_id=platform_id,
+        project_id=project_id, case_id=case_id, recipient_id=recipient_id, item_category=item_category,
+        region=region,
+    )  # fmt: skip
+    return Page(items=[Need.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/needs:batch", response_model=Page[Need])
+async def batch_needs(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[Need]:
+    """Several needs by id; unknown or unreadable ids are left out."""
+    rows = await repository.get_many(session, principal, parse_batch_ids(ids))
+    return Page(items=[Need.model_validate(r) for r in rows])
+
+
+@router.get("/needs/{need_id}", response_model=Need)
+async def get_need(need_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response) -> Need:
+    """One need with its ETag (its version)."""
+    return _shown(await service.get(session, principal, need_id), response)
+
+
+@router.post("/needs", status_code=201, response_model=Need)
+async def publish_need(
+    data: NeedPublish, principal: CurrentPrincipal, session: DbSession, key: IdempotencyKey = None
+) -> Response:
+    """Publish a micro-wish, care need or funding need from an active case."""
+
+    async def create() -> Need:
+        return Need.model_validate(await service.publish(session, principal, data))
+
+    return await run_idempotent(session, IdempotencyRecord, principal, key, "publish_need", data, create)
+
+
+@router.patch("/needs/{need_id}", response_model=Need)
+async def update_need(
+    need_id: uuid.UUID, data: NeedUpdate, principal: CurrentPrincipal, session: DbSession, response: Response,
+    if_match: IfMatch = None,
+) -> Need:  # fmt: skip
+    """Edit an open need; `If-Match` is required and a stale version is refused with 412."""
+    return _shown(await service.update(session, principal, need_id, data, if_match), response)
+
+
+@router.post("/needs/{need_id}/hold", response_model=Need)
+async def hold_need(
+    need_id: uuid.UUID, data: NeedHold, principal: CurrentPrincipal, session: DbSession, response: Response,
+    if_match: IfMatch = None,
+) -> Need:  # fmt: skip
+    """Reserve an open need for a resource hold (pending until `until`); retrying is harmless."""
+    return _shown(await service.hold(session, principal, need_id, data, if_match), response)
+
+
+@router.post("/needs/{need_id}/release", response_model=Need)
+async def release_need(
+    need_id: uuid.UUID, data: NeedReference, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> Need:
+    """Drop a reservation: the need is open again."""
+    return _shown(await service.release(session, principal, need_id, data.reference), response)
+
+
+@router.post("/needs/{need_id}/confirm", response_model=Need)
+async def confirm_need(
+    need_id: uuid.UUID, data: NeedReference, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> Need:
+    """Confirm the reservation: the need is matched."""
+    return _shown(await service.confirm(session, principal, need_id, data.reference), response)
+
+
+@router.post("/needs/{need_id}/fulfil", response_model=Need)
+async def fulfil_need(
+    need_id: uuid.UUID, data: NeedFulfilment, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> Need:
+    """Record fulfilment with proof (note, photo) and the recipient's feedback."""
+    return _shown(await service.fulfil(session, principal, need_id, data), response)
+
+
+@router.post("/needs/{need_id}/close", response_model=Need)
+async def close_need(need_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response) -> Need:
+    """Close a fulfilled need."""
+    return _shown(await service.close(session, principal, need_id), response)
+
+
+@router.post("/needs/{need_id}/cancel", response_model=Need)
+async def cancel_need(
+    need_id: uuid.UUID, data: NeedCancel, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> Need:
+    """Withdraw a need that is open, pending or matched."""
+    return _shown(await service.cancel(session, principal, need_id, data.reason), response)
+
+
+@public_router.get("/public-wishes", response_model=Page[PublicWish])
+async def list_public_wishes(
+    session: DbSession,
+    region: Annotated[RegionPrefix | None, Query(description="Region-code prefix")] = None,
+    kind: NeedKind | None = None,
+    item_category: ItemCategory | None = None,
+    project_id: uuid.UUID | None = None,
+    state: Annotated[NeedState, Query(description="open (default) or fulfilled, for the thank-you wall")] = NeedState.OPEN,
+    cursor: Cursor = None,
+    limit: PageSize = 20,
+) -> Page[PublicWish]:
+    """The anonymised wish feed: masked name, age, categories, county and the wish. No token needed."""
+    rows, next_cursor = await repository.public_wishes(
+        session, cursor=cursor, limit=limit, region=region, kind=kind, item_category=item_category,
+        state=state.value, project_id=project_id,
+    )  # fmt: skip
+    return Page(items=[public_wish(row) for row in rows], next_cursor=next_cursor)
+
+
+@public_router.get("/public-wishes:batch", response_model=Page[PublicWish])
+async def batch_public_wishes(session: DbSession, ids: BatchIds) -> Page[PublicWish]:
+    """Several public wishes by id."""
+    rows = await repository.public_wishes_by_id(session, parse_batch_ids(ids))
+    return Page(items=[public_wish(row) for row in rows])
+
+
+@public_router.get("/public-wishes/{wish_id}", response_model=PublicWish)
+async def get_public_wish(wish_id: uuid.UUID, session: DbSession) -> PublicWish:
+    """One public wish, including its state and, once fulfilled, the recipient's thanks."""
+    rows = await repository.public_wishes_by_id(session, [wish_id])
+    if not rows:
+        raise NotFound("Wish not found.", "未找到该心愿。")
+    return public_wish(rows[0])

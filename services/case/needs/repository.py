@@ -1,0 +1,100 @@
+"""Every query for needs and for the public wish feed."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.case.models import Need, Project, Recipient
+from services.case.scoping import readable
+from services.common.auth import Principal
+from services.common.pagination import fetch_page, fetch_row_page
+from services.common.vocabulary import NeedState
+
+FILTERS = ("kind", "state", "platform_id", "project_id", "case_id", "recipient_id", "item_category")
+# What the public ever sees of a need: states after cancellation or expiry are not shown.
+PUBLIC_STATES = (NeedState.OPEN, NeedState.PENDING, NeedState.MATCHED, NeedState.FULFILLED, NeedState.CLOSED)
+
+
+async def get(session: AsyncSession, principal: Principal, need_id: uuid.UUID, *, lock: bool = False) -> Need | None:
+    statement = readable(select(Need).where(Need.id == need_id), principal, Need)
+    if lock:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def get_many(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Need]:
+    return (await session.scalars(readable(select(Need).where(Need.id.in_(ids)), principal, Need))).all()
+
+
+async def search(
+    session: AsyncSession, principal: Principal, *, cursor: str | None, limit: int, **filters: Any
+) -> tuple[Sequence[Need], str | None]:
+    statement = readable(select(Need), principal, Need)
+    for field in FILTERS:
+        if filters.get(field) is not None:
+            statement = statement.where(getattr(Need, field) == filters[field])
+    if filters.get("region"):
+        statement = statement.where(Need.region_code.startswith(filters["region"]))
+    return await fetch_page(session, statement, Need.created_at, Need.id, cursor, limit)
+
+
+async def add(session: AsyncSession, need: Need) -> Need:
+    session.add(need)
+    await session.flush()
+    return need
+
+
+def _public_statement() -> Any:
+    """Public wishes are anonymised views; they are readable by anyone, so no caller scope applies."""
+    return (
+        select(Need, Recipient.name, Recipient.birth_date, Recipient.categories, Project.name)
+        .join(Recipient, Recipient.id == Need.recipient_id)
+        .outerjoin(Project, Project.id == Need.project_id)
+        .where(Need.state.in_(PUBLIC_STATES))
+    )
+
+
+async def public_wishes(
+    session: AsyncSession, *, cursor: str | None, limit: int, region: str | None, kind: str | None,
+    item_category: str | None, state: str, project_id: uuid.UUID | None,
+) -> tuple[Sequence[Row[Any]], str | None]:  # fmt: skip
+    statement = _public_statement().where(Need.state == state)
+    if region:
+        statement = statement.where(Need.region_code.startswith(region))
+    if kind:
+        statement = statement.where(Need.kind == kind)
+    if item_category:
+        statement = statement.where(Need.item_category == item_category)
+    if project_id:
+        statement = statement.where(Need.project_id == project_id)
+    return await fetch_row_page(session, statement, Need.created_at, Need.id, cursor, limit)
+
+
+async def public_wishes_by_id(session: AsyncSession, ids: list[uuid.UUID]) -> Sequence[Row[Any]]:
+    return (await session.execute(_public_statement().where(Need.id.in_(ids)))).all()
+
+
+async def lapse_pending(session: AsyncSession, now: datetime) -> Sequence[Row[Any]]:
+    """Pending reservations nobody confirmed go back to open; one statement, safe across replicas."""
+    statement = (
+        update(Need)
+        .where(Need.state == NeedState.PENDING.value, Need.pending_until < now)
+        .values(state=NeedState.OPEN.value, pending_reference=None, pending_until=None,
+                version=Need.version + 1, updated_at=now)  # fmt: skip
+        .returning(Need.id, Need.platform_id)
+    )
+    return (await session.execute(statement)).all()
+
+
+async def expire_past_deadline(session: AsyncSession, now: datetime) -> Sequence[Row[Any]]:
+    statement = (
+        update(Need)
+        .where(Need.state == NeedState.OPEN.value, Need.deadline < now)
+        .values(state=NeedState.EXPIRED.value, version=Need.version + 1, updated_at=now)
+        .returning(Need.id, Need.platform_id)
+    )
+    return (await session.execute(statement)).all()

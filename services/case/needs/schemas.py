@@ -1,0 +1,166 @@
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal, Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from services.common.money import PositiveYuan, Yuan
+from services.common.vocabulary import (
+    ItemCategory,
+    Language,
+    NeedKind,
+    NeedState,
+    RecipientCategory,
+    Skill,
+)
+
+
+class NeedPublish(BaseModel):
+    """A need published from a case. Fields depend on `kind`; the others must stay empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: uuid.UUID
+    kind: NeedKind
+    title: str = Field(min_length=1, max_length=200, description="The wish itself, e.g. 一台收音机")
+    description: str = Field(default="", max_length=4000, description="Internal; never shown publicly")
+    project_id: uuid.UUID | None = None
+    deadline: AwareDatetime | None = None
+    # micro-wish
+    item_category: ItemCategory | None = None
+    quantity: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    estimated_value: Yuan | None = None
+    # care need
+    visits_per_month: Annotated[int, Field(ge=1, le=62)] | None = None
+    visit_minutes: Annotated[int, Field(ge=15, le=480)] | None = None
+    skills: list[Skill] = Field(default_factory=list, max_length=10)
+    languages: list[Language] = Field(default_factory=list, max_length=3)
+    # funding need
+    amount: PositiveYuan | None = None
+
+    @model_validator(mode="after")
+    def _fields_match_kind(self) -> Self:
+        required = {
+            NeedKind.MICRO_WISH: ("item_category", "quantity"),
+            NeedKind.CARE: ("visits_per_month", "visit_minutes"),
+            NeedKind.FUNDING: ("amount",),
+        }
+        foreign = {
+            NeedKind.MICRO_WISH: ("visits_per_month", "visit_minutes", "amount"),
+            NeedKind.CARE: ("item_category", "quantity", "estimated_value", "amount"),
+            NeedKind.FUNDING: ("item_category", "quantity", "visits_per_month", "visit_minutes"),
+        }
+        missing = [f for f in required[self.kind] if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"{self.kind.value} needs {', '.join(missing)} / 缺少必填字段")
+        extra = [f for f in foreign[self.kind] if getattr(self, f) is not None]
+        if extra:
+            raise ValueError(f"{self.kind.value} does not take {', '.join(extra)} / 字段与需求类型不符")
+        return self
+
+
+class NeedUpdate(BaseModel):
+    """While a need is open its wording, quantity, value and deadline may change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=4000)
+    deadline: AwareDatetime | None = None
+    quantity: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    estimated_value: Yuan | None = None
+    amount: PositiveYuan | None = None
+    visits_per_month: Annotated[int, Field(ge=1, le=62)] | None = None
+    visit_minutes: Annotated[int, Field(ge=15, le=480)] | None = None
+
+
+class NeedHold(BaseModel):
+    """Reserve an open need for a hold or tentative assignment elsewhere (try of try–confirm–cancel)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reference: str = Field(min_length=1, max_length=100, description="e.g. hold:<uuid> in resources")
+    until: AwareDatetime = Field(description="When the reservation lapses if nobody confirms it")
+
+
+class NeedReference(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reference: str = Field(min_length=1, max_length=100)
+
+
+class NeedFulfilment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    proof_note: str = Field(min_length=1, max_length=4000)
+    proof_photo_url: HttpUrl | None = None
+    feedback: str = Field(default="", max_length=2000, description="The recipient's thanks or comments")
+
+
+class NeedCancel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=2000)
+
+
+class Need(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: NeedKind
+    case_id: uuid.UUID
+    recipient_id: uuid.UUID
+    platform_id: uuid.UUID
+    region_code: str
+    project_id: uuid.UUID | None
+    title: str
+    description: str
+    item_category: ItemCategory | None
+    quantity: int | None
+    estimated_value: Decimal | None
+    visits_per_month: int | None
+    visit_minutes: int | None
+    skills: list[Skill]
+    languages: list[Language]
+    amount: Decimal | None
+    deadline: datetime | None
+    state: NeedState
+    pending_reference: str | None
+    pending_until: datetime | None
+    matched_reference: str | None
+    proof_note: str | None
+    proof_photo_url: str | None
+    feedback: str | None
+    fulfilled_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class PublicWish(BaseModel):
+    """The anonymised view of a need: the only one organisations, volunteers and apps ever get."""
+
+    id: uuid.UUID
+    kind: NeedKind
+    display: str = Field(examples=["王**，82岁，独居老人，心愿：一台收音机"])
+    masked_name: str
+    age: int
+    categories: list[RecipientCategory]
+    county_code: str
+    county_name: str | None
+    title: str
+    item_category: ItemCategory | None
+    quantity: int | None
+    estimated_value: Decimal | None
+    visits_per_month: int | None
+    visit_minutes: int | None
+    skills: list[Skill]
+    languages: list[Language]
+    amount: Decimal | None
+    deadline: datetime | None
+    state: Literal["open", "pending", "matched", "fulfilled", "closed"]
+    project_name: str | None
+    published_at: datetime
+    fulfilled_at: datetime | None
+    feedback: str | None = Field(description="The recipient's thanks, once fulfilled")

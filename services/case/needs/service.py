@@ -1,0 +1,210 @@
+"""Business rules for needs: publishing from a case, the lifecycle, and fulfilment with proof."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.case.cases import service as cases
+from services.case.models import AuditEntry, Need, OutboxEvent
+from services.case.needs import repository
+from services.case.needs.schemas import NeedFulfilment, NeedHold, NeedPublish, NeedUpdate
+from services.case.needs.state_machine import ensure_allowed
+from services.case.projects import service as projects
+from services.case.scoping import can_write
+from services.common.audit import record_audit
+from services.common.auth import Principal
+from services.common.concurrency import check_version
+from services.common.database import Database
+from services.common.errors import BadInput, Conflict, Forbidden, NotFound
+from services.common.outbox import emit_event
+from services.common.vocabulary import CaseState, NeedKind, NeedState
+
+# Which need may be edited in which field, by kind.
+EDITABLE = {
+    NeedKind.MICRO_WISH: {"title", "description", "deadline", "quantity", "estimated_value"},
+    NeedKind.CARE: {"title", "description", "deadline", "visits_per_month", "visit_minutes"},
+    NeedKind.FUNDING: {"title", "description", "deadline", "amount"},
+}
+
+
+def not_found() -> NotFound:
+    return NotFound("Need not found.", "未找到该需求。")
+
+
+def ensure_writer(principal: Principal) -> None:
+    if not can_write(principal):
+        raise Forbidden("Only platform staff manage needs.", "只有社工平台工作人员可以管理需求。")
+
+
+async def get(session: AsyncSession, principal: Principal, need_id: uuid.UUID, *, lock: bool = False) -> Need:
+    need = await repository.get(session, principal, need_id, lock=lock)
+    if need is None:
+        raise not_found()
+    return need
+
+
+async def publish(session: AsyncSession, principal: Principal, data: NeedPublish) -> Need:
+    """Publish a need from an active case; it opens for matching and (anonymised) for donors."""
+    ensure_writer(principal)
+    case = await cases.get(session, principal, data.case_id)
+    if CaseState(case.state) in (CaseState.INTAKE, CaseState.CLOSED):
+        raise Conflict(
+            "Needs are published from a case after intake and before closing.",
+            "需求须在个案接案后、结案前发布。",
+        )
+    if data.deadline is not None and data.deadline <= datetime.now(UTC):
+        raise BadInput("The deadline has already passed.", "截止时间已过。")
+    project_id = data.project_id or case.project_id
+    if project_id is not None:
+        await projects.get(session, principal, project_id)
+    need = Need(
+        kind=data.kind.value, case_id=case.id, recipient_id=case.recipient_id, platform_id=case.platform_id,
+        region_code=case.region_code, project_id=project_id, title=data.title, description=data.description,
+        item_category=data.item_category.value if data.item_category else None, quantity=data.quantity,
+        estimated_value=data.estimated_value, visits_per_month=data.visits_per_month,
+        visit_minutes=data.visit_minutes, skills=[s.value for s in data.skills],
+        languages=[lang.value for lang in data.languages], amount=data.amount, deadline=data.deadline,
+        state=NeedState.OPEN.value, published_by=principal.subject,
+    )  # fmt: skip
+    await repository.add(session, need)
+    await record_audit(session, AuditEntry, principal, "publish", "need", str(need.id))
+    await emit_event(session, OutboxEvent, "need.published", "need", need.id,
+                     {"kind": need.kind, "region_code": need.region_code, "platform_id": need.platform_id})  # fmt: skip
+    return need
+
+
+async def update(
+    session: AsyncSession, principal: Principal, need_id: uuid.UUID, data: NeedUpdate, if_match: str | None
+) -> Need:
+    """Edit an open need; concurrent edits of one version: exactly one wins, the other gets 412."""
+    ensure_writer(principal)
+    need = await get(session, principal, need_id, lock=True)
+    check_version(if_match, need.version)
+    if NeedState(need.state) is not NeedState.OPEN:
+        raise Conflict("Only an open need can be edited.", "只有待认领的需求可以修改。", current_state=need.state)
+    changes = data.model_dump(exclude_unset=True)
+    not_editable = set(changes) - EDITABLE[NeedKind(need.kind)]
+    if not_editable:
+        raise BadInput(f"A {need.kind} has no {', '.join(sorted(not_editable))}.", "字段与需求类型不符。")
+    for field, value in changes.items():
+        setattr(need, field, value)
+    await _bump(session, need)
+    await record_audit(session, AuditEntry, principal, "update", "need", str(need.id), sorted(changes))
+    return need
+
+
+async def _bump(session: AsyncSession, need: Need) -> None:
+    need.version += 1
+    need.updated_at = datetime.now(UTC)
+    await session.flush()
+
+
+async def _transition(
+    session: AsyncSession, principal: Principal, need: Need, target: NeedState, payload: dict[str, object]
+) -> None:
+    ensure_allowed(NeedState(need.state), target)
+    previous, need.state = need.state, target.value
+    await _bump(session, need)
+    await record_audit(session, AuditEntry, principal, target.value, "need", str(need.id), ["state"])
+    await emit_event(session, OutboxEvent, f"need.{target.value}", "need", need.id,
+                     {"from": previous, "platform_id": need.platform_id, **payload})  # fmt: skip
+
+
+async def hold(
+    session: AsyncSession, principal: Principal, need_id: uuid.UUID, data: NeedHold, if_match: str | None
+) -> Need:
+    """Reserve an open need (the "try" of try–confirm–cancel) until `until`."""
+    ensure_writer(principal)
+    need = await get(session, principal, need_id, lock=True)
+    if if_match is not None:
+        check_version(if_match, need.version)
+    if need.state == NeedState.PENDING.value and need.pending_reference == data.reference:
+        return need  # a retried try: already reserved for this reference
+    if data.until <= datetime.now(UTC):
+        raise BadInput("The reservation would already have lapsed.", "预留截止时间已过。")
+    await _transition(session, principal, need, NeedState.PENDING, {"reference": data.reference})
+    need.pending_reference, need.pending_until = data.reference, data.until
+    await session.flush()
+    return need
+
+
+def _ensure_reference(need: Need, reference: str) -> None:
+    if need.pending_reference != reference:
+        raise Conflict("The need is reserved for something else.", "该需求已为其他资源预留。",
+                       current_state=need.state)  # fmt: skip
+
+
+async def release(session: AsyncSession, principal: Principal, need_id: uuid.UUID, reference: str) -> Need:
+    """Cancel a reservation: the need is open again. Releasing twice is harmless."""
+    ensure_writer(principal)
+    need = await get(session, principal, need_id, lock=True)
+    if need.state == NeedState.OPEN.value:
+        return need
+    _ensure_reference(need, reference)
+    await _transition(session, principal, need, NeedState.OPEN, {"reference": reference})
+    need.pending_reference = need.pending_until = None
+    await session.flush()
+    return need
+
+
+async def confirm(session: AsyncSession, principal: Principal, need_id: uuid.UUID, reference: str) -> Need:
+    """Confirm a reservation: the need is matched to what was held for it."""
+    ensure_writer(principal)
+    need = await get(session, principal, need_id, lock=True)
+    if need.state == NeedState.MATCHED.value and need.matched_reference == reference:
+        return need
+    if need.state == NeedState.PENDING.value:
+        _ensure_reference(need, reference)
+    await _transition(session, principal, need, NeedState.MATCHED, {"reference": reference})
+    need.matched_reference, need.pending_reference, need.pending_until = reference, None, None
+    await session.flush()
+    return need
+
+
+async def fulfil(session: AsyncSession, principal: Principal, need_id: uuid.UUID, data: NeedFulfilment) -> Need:
+    """Record that the need was met, with proof and the recipient's feedback."""
+    ensure_writer(principal)
+    need = await get(session, principal, need_id, lock=True)
+    await _transition(session, principal, need, NeedState.FULFILLED, {"reference": need.matched_reference})
+    need.proof_note = data.proof_note
+    need.proof_photo_url = str(data.proof_photo_url) if data.proof_photo_url else None
+    need.feedback = data.feedback
+    need.fulfilled_at = datetime.now(UTC)
+    await session.flush()
+    return need
+
+
+async def close(session: AsyncSession, principal: Principal, need_id: uuid.UUID) -> Need:
+    ensure_writer(principal)
+    need = await get(session, principal, need_id, lock=True)
+    await _transition(session, principal, need, NeedState.CLOSED, {})
+    return need
+
+
+async def cancel(session: AsyncSession, principal: Principal, need_id: uuid.UUID, reason: str) -> Need:
+    ensure_writer(principal)
+    need = await get(session, principal, need_id, lock=True)
+    await _transition(session, principal, need, NeedState.CANCELLED, {"reason": reason})
+    need.pending_reference = need.pending_until = None
+    await session.flush()
+    return need
+
+
+async def lapse_and_expire(database: Database) -> int:
+    """Background job: lapsed reservations reopen, open needs past their deadline expire.
+
+    Each is one UPDATE; with several replicas running it, row locks make each need change once.
+    """
+    now = datetime.now(UTC)
+    async with database.sessions() as session, session.begin():
+        changed = 0
+        for event, rows in (
+            ("need.open", await repository.lapse_pending(session, now)),
+            ("need.expired", await repository.expire_past_deadline(session, now)),
+        ):
+            for need_id, platform_id in rows:
+                await emit_event(session, OutboxEvent, event, "need", need_id,
+                                 {"platform_id": platform_id, "reason": "lapsed" if event == "need.open" else "deadline"})  # fmt: skip
+            changed += len(rows)
+    return changed

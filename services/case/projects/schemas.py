@@ -1,0 +1,37 @@
+import uuid
+from datetime import date, datetime
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class ProjectCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    platform_id: uuid.UUID
+    name: str = Field(min_length=1, max_length=200, examples=["圆梦微心愿"])
+    is_brand: bool = Field(default=False, description="A brand project (品牌项目) rather than a pilot")
+    description: str = Field(default="", max_length=4000)
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on / 结束日期早于开始日期")
+        return self
+
+
+class Project(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    platform_id: uuid.UUID
+    region_code: str
+    name: str
+    is_brand: bool
+    description: str
+    starts_on: date | None
+    ends_on: date | None
+    version: int
+    created_at: datetime
