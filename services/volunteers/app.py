@@ -6,8 +6,12 @@ from services.common.app_factory import create_service_app
 from services.common.database import Database
 from services.common.settings import Settings
 from services.volunteers.activities.endpoints import router as activities_router
+from services.volunteers.assignments.endpoints import router as assignments_router
+from services.volunteers.events.endpoints import router as events_router
 from services.volunteers.hours.endpoints import router as hours_router
 from services.volunteers.signups.endpoints import router as signups_router
+from services.volunteers.stats.endpoints import router as stats_router
+from services.volunteers.teams.endpoints import router as teams_router
 from services.volunteers.volunteers.endpoints import router as volunteers_router
 
 
@@ -15,7 +19,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     return create_service_app(
         "volunteers",
         "Wushe volunteers service (志愿者服务)",
-        routers=[volunteers_router, hours_router, activities_router, signups_router],
+        routers=[
+            volunteers_router,
+            hours_router,
+            teams_router,
+            activities_router,
+            signups_router,
+            assignments_router,
+            stats_router,
+            events_router,
+        ],
         settings=settings,
         database=database,
         description="Volunteers, teams, activities, service hours and care assignments.",

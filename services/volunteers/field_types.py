@@ -42,7 +42,5 @@ ShortText = Annotated[
 LongText = Annotated[str, StringConstraints(max_length=4000), AfterValidator(_storable)]
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_utc)]
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["15:00"])]
-WindowEnd = Annotated[
-    str, Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", examples=["17:00"])
-]
+WindowEnd = Annotated[str, Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", examples=["17:00"])]
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: 1 = Monday … 7 = Sunday")]

@@ -95,12 +95,8 @@ def _activities(principal: Principal) -> ColumnElement[bool]:
     if principal.role is Role.VOLUNTEER and volunteer_id is not None:
         own = or_(
             Activity.id.in_(select(SignUp.activity_id).where(SignUp.volunteer_id == volunteer_id)),
-            Activity.platform_id.in_(
-                select(Volunteer.platform_id).where(Volunteer.id == volunteer_id)
-            ),
-            Activity.team_id.in_(
-                select(TeamMember.team_id).where(TeamMember.volunteer_id == volunteer_id)
-            ),
+            Activity.platform_id.in_(select(Volunteer.platform_id).where(Volunteer.id == volunteer_id)),
+            Activity.team_id.in_(select(TeamMember.team_id).where(TeamMember.volunteer_id == volunteer_id)),
         )
     return or_(Activity.is_public, managed_activities(principal), own)
 

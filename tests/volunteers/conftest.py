@@ -55,6 +55,4 @@ def other_station(settings: Settings) -> Station:
 
 
 def volunteer_headers(settings: Settings, volunteer_id: uuid.UUID) -> dict[str, str]:
-    return bearer(
-        settings, "volunteer", volunteer_id=volunteer_id, subject=f"volunteer-{volunteer_id}"
-    )
+    return bearer(settings, "volunteer", volunteer_id=volunteer_id, subject=f"volunteer-{volunteer_id}")

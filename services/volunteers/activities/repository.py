@@ -34,7 +34,7 @@ async def list_readable(
     if filters.region:
         statement = statement.where(Activity.region.startswith(filters.region, autoescape=True))
     if filters.skill is not None:
-        statement = statement.where(Activity.required_skills.any(filters.skill.value))
+        statement = statement.where(Activity.required_skills.contains([filters.skill.value]))
     if filters.state:
         statement = statement.where(Activity.state == filters.state)
     if filters.starts_from is not None:
@@ -46,9 +46,7 @@ async def list_readable(
     return await fetch_page(session, statement, Activity.created_at, Activity.id, cursor, limit)
 
 
-async def batch_readable(
-    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
-) -> Sequence[Activity]:
+async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Activity]:
     statement = readable(select(Activity).where(Activity.id.in_(ids)), principal)
     return (await session.scalars(statement)).all()
 

@@ -44,9 +44,7 @@ class ActivityCreate(BaseModel):
             "organisation": self.org_id,
         }[self.organiser_kind]
         if organiser is None:
-            raise ValueError(
-                f"organiser_kind {self.organiser_kind} needs its id / 须提供组织方编号"
-            )
+            raise ValueError(f"organiser_kind {self.organiser_kind} needs its id / 须提供组织方编号")
         return self
 
 

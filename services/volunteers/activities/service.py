@@ -27,9 +27,7 @@ def not_found(activity_id: uuid.UUID) -> NotFound:
     return NotFound(f"No activity {activity_id}.", f"未找到活动 {activity_id}。")
 
 
-async def load_for_change(
-    session: AsyncSession, principal: Principal, activity_id: uuid.UUID
-) -> Activity:
+async def load_for_change(session: AsyncSession, principal: Principal, activity_id: uuid.UUID) -> Activity:
     """The activity, row-locked, that the caller manages (404 when unreadable, 403 otherwise)."""
     activity = await activity_repository.get_readable(session, principal, activity_id, lock=True)
     if activity is None:
@@ -86,20 +84,12 @@ async def search(
     cursor: str | None,
     limit: int,
 ) -> Page[ActivityOut]:
-    rows, next_cursor = await activity_repository.list_readable(
-        session, principal, filters, cursor, limit
-    )
-    return Page[ActivityOut](
-        items=[ActivityOut.model_validate(row) for row in rows], next_cursor=next_cursor
-    )
+    rows, next_cursor = await activity_repository.list_readable(session, principal, filters, cursor, limit)
+    return Page[ActivityOut](items=[ActivityOut.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
-async def batch(
-    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
-) -> list[ActivityOut]:
-    rows = {
-        row.id: row for row in await activity_repository.batch_readable(session, principal, ids)
-    }
+async def batch(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> list[ActivityOut]:
+    rows = {row.id: row for row in await activity_repository.batch_readable(session, principal, ids)}
     return [ActivityOut.model_validate(rows[i]) for i in ids if i in rows]
 
 
@@ -113,9 +103,7 @@ async def update(
     """Change an activity; capacity may not drop below the confirmed sign-ups."""
     activity = await load_for_change(session, principal, activity_id)
     check_version(if_match, activity.version)
-    changes = {
-        k: v for k, v in body.model_dump(mode="json", exclude_unset=True).items() if v is not None
-    }
+    changes = {k: v for k, v in body.model_dump(mode="json", exclude_unset=True).items() if v is not None}
     if changes.get("capacity", activity.capacity) < activity.confirmed_count:
         raise Conflict(
             f"{activity.confirmed_count} people are confirmed; capacity cannot be lower.",
@@ -140,9 +128,7 @@ async def update(
     return ActivityOut.model_validate(activity)
 
 
-async def cancel(
-    session: AsyncSession, principal: Principal, activity_id: uuid.UUID
-) -> ActivityOut:
+async def cancel(session: AsyncSession, principal: Principal, activity_id: uuid.UUID) -> ActivityOut:
     """Cancel a scheduled activity; its sign-ups no longer block other commitments."""
     activity = await load_for_change(session, principal, activity_id)
     _require_scheduled(activity)
@@ -150,9 +136,7 @@ async def cancel(
     activity.version += 1
     await session.flush()
     await session.refresh(activity)
-    await record_change(
-        session, principal, "activity.cancelled", "activity", activity.id, {"state": "cancelled"}
-    )
+    await record_change(session, principal, "activity.cancelled", "activity", activity.id, {"state": "cancelled"})
     return ActivityOut.model_validate(activity)
 
 

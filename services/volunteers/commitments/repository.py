@@ -36,9 +36,7 @@ async def overlapping_signup(
     return await session.scalar(statement)
 
 
-async def active_assignments(
-    session: AsyncSession, volunteer_id: uuid.UUID
-) -> Sequence[CareAssignment]:
+async def active_assignments(session: AsyncSession, volunteer_id: uuid.UUID) -> Sequence[CareAssignment]:
     statement = select(CareAssignment).where(
         CareAssignment.volunteer_id == volunteer_id, CareAssignment.state == "active"
     )

@@ -23,9 +23,7 @@ class OverlappingCommitment(Conflict):
 
 
 def _clash(what: str) -> OverlappingCommitment:
-    return OverlappingCommitment(
-        f"The volunteer already has {what} at that time.", "该志愿者在此时间已有其他安排。"
-    )
+    return OverlappingCommitment(f"The volunteer already has {what} at that time.", "该志愿者在此时间已有其他安排。")
 
 
 def _slot_bounds(schedule: dict[str, Any], day: date) -> tuple[datetime, datetime]:
@@ -63,9 +61,7 @@ def schedules_overlap(
     other_to: date | None,
 ) -> bool:
     """Two weekly schedules clash when their date ranges meet and their slots overlap."""
-    if (one_to is not None and one_to < other_from) or (
-        other_to is not None and other_to < one_from
-    ):
+    if (one_to is not None and one_to < other_from) or (other_to is not None and other_to < one_from):
         return False
     if one["weekday"] != other["weekday"]:
         return False
@@ -81,9 +77,7 @@ async def ensure_free_for_activity(
     if await commitment_repository.overlapping_signup(session, volunteer_id, starts_at, ends_at):
         raise _clash("an overlapping activity")
     for assignment in await commitment_repository.active_assignments(session, volunteer_id):
-        if slot_overlaps_interval(
-            assignment.schedule, assignment.starts_on, assignment.ends_on, starts_at, ends_at
-        ):
+        if slot_overlaps_interval(assignment.schedule, assignment.starts_on, assignment.ends_on, starts_at, ends_at):
             raise _clash("a care visit")
 
 
@@ -105,8 +99,6 @@ async def ensure_free_for_schedule(
             assignment.ends_on,
         ):
             raise _clash("a care visit")
-    for starts_at, ends_at in await commitment_repository.upcoming_activity_times(
-        session, volunteer_id, now
-    ):
+    for starts_at, ends_at in await commitment_repository.upcoming_activity_times(session, volunteer_id, now):
         if slot_overlaps_interval(schedule, starts_on, ends_on, starts_at, ends_at):
             raise _clash("an activity")

@@ -23,9 +23,7 @@ router = APIRouter(prefix="/v1/volunteers/{volunteer_id}", tags=["hours"])
 
 
 @router.get("/hours")
-async def get_hours_summary(
-    volunteer_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
-) -> HoursSummary:
+async def get_hours_summary(volunteer_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> HoursSummary:
     """Total recorded service time and the star level it earns."""
     return await hours_service.summary(session, principal, volunteer_id)
 

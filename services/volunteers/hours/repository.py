@@ -19,25 +19,19 @@ async def list_readable(
     cursor: str | None,
     limit: int,
 ) -> tuple[Sequence[HoursEntry], str | None]:
-    statement = readable(
-        select(HoursEntry).where(HoursEntry.volunteer_id == volunteer_id), principal
-    )
+    statement = readable(select(HoursEntry).where(HoursEntry.volunteer_id == volunteer_id), principal)
     return await fetch_page(session, statement, HoursEntry.created_at, HoursEntry.id, cursor, limit)
 
 
-async def all_readable(
-    session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID
-) -> Sequence[HoursEntry]:
+async def all_readable(session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID) -> Sequence[HoursEntry]:
     """The whole ledger, oldest first (for the certificate)."""
-    statement = readable(
-        select(HoursEntry).where(HoursEntry.volunteer_id == volunteer_id), principal
-    ).order_by(HoursEntry.created_at, HoursEntry.id)
+    statement = readable(select(HoursEntry).where(HoursEntry.volunteer_id == volunteer_id), principal).order_by(
+        HoursEntry.created_at, HoursEntry.id
+    )
     return (await session.scalars(statement)).all()
 
 
-async def totals_readable(
-    session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID
-) -> dict[str, int]:
+async def totals_readable(session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID) -> dict[str, int]:
     """Minutes per entry kind, summed in SQL."""
     statement = readable(
         select(HoursEntry.kind, func.sum(HoursEntry.minutes))

@@ -34,9 +34,7 @@ async def _readable_volunteer(
     return volunteer
 
 
-async def summary(
-    session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID
-) -> HoursSummary:
+async def summary(session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID) -> HoursSummary:
     """Total recorded minutes (exact), hours and the star level they earn."""
     await _readable_volunteer(session, principal, volunteer_id)
     by_kind = await hours_repository.totals_readable(session, principal, volunteer_id)
@@ -59,12 +57,8 @@ async def ledger(
     limit: int,
 ) -> Page[HoursEntryOut]:
     await _readable_volunteer(session, principal, volunteer_id)
-    rows, next_cursor = await hours_repository.list_readable(
-        session, principal, volunteer_id, cursor, limit
-    )
-    return Page[HoursEntryOut](
-        items=[HoursEntryOut.model_validate(r) for r in rows], next_cursor=next_cursor
-    )
+    rows, next_cursor = await hours_repository.list_readable(session, principal, volunteer_id, cursor, limit)
+    return Page[HoursEntryOut](items=[HoursEntryOut.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 async def correct(

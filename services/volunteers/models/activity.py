@@ -4,7 +4,6 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
-    ARRAY,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -16,6 +15,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.volunteers.models.base import Base
@@ -27,9 +27,7 @@ class Activity(Base):
         CheckConstraint("capacity >= 1", name="capacity_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("confirmed_count BETWEEN 0 AND capacity", name="confirmed_within_capacity"),
-        CheckConstraint(
-            "organiser_kind IN ('platform', 'team', 'organisation')", name="organiser_kind"
-        ),
+        CheckConstraint("organiser_kind IN ('platform', 'team', 'organisation')", name="organiser_kind"),
         CheckConstraint("platform_id IS NOT NULL OR org_id IS NOT NULL", name="has_owner"),
         CheckConstraint("state IN ('scheduled', 'completed', 'cancelled')", name="state"),
         CheckConstraint(
@@ -79,8 +77,7 @@ class SignUp(Base):
         CheckConstraint("status IN ('confirmed', 'waiting', 'cancelled')", name="status"),
         CheckConstraint("hours_state IN ('none', 'pending', 'approved')", name="hours_state"),
         CheckConstraint(
-            "checked_out_at IS NULL OR "
-            "(checked_in_at IS NOT NULL AND checked_out_at >= checked_in_at)",
+            "checked_out_at IS NULL OR (checked_in_at IS NOT NULL AND checked_out_at >= checked_in_at)",
             name="checkout_after_checkin",
         ),
         CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes_non_negative"),

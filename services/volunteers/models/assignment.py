@@ -5,7 +5,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     CheckConstraint,
     Date,
     DateTime,
@@ -15,7 +14,7 @@ from sqlalchemy import (
     Text,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.volunteers.models.base import Base
@@ -48,9 +47,7 @@ class VisitLog(Base):
     __tablename__ = "visit_logs"
     __table_args__ = (
         CheckConstraint("outcome IN ('done', 'missed')", name="outcome"),
-        CheckConstraint(
-            "minutes >= 0 AND (outcome = 'done' OR minutes = 0)", name="missed_adds_none"
-        ),
+        CheckConstraint("minutes >= 0 AND (outcome = 'done' OR minutes = 0)", name="missed_adds_none"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

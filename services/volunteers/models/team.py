@@ -28,9 +28,7 @@ class Team(Base):
 class TeamMember(Base):
     __tablename__ = "team_members"
 
-    team_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
-    )
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     volunteer_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True, index=True
     )

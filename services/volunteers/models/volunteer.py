@@ -5,8 +5,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ARRAY, CheckConstraint, DateTime, Integer, Numeric, String, Text, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import CheckConstraint, DateTime, Integer, Numeric, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.volunteers.models.base import Base
@@ -16,16 +16,12 @@ class Volunteer(Base):
     __tablename__ = "volunteers"
     __table_args__ = (
         CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="latitude_range"),
-        CheckConstraint(
-            "longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude_range"
-        ),
+        CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude_range"),
         CheckConstraint(
             "max_hours_per_week IS NULL OR max_hours_per_week BETWEEN 0 AND 168",
             name="max_hours_range",
         ),
-        CheckConstraint(
-            "verification IN ('pending', 'verified', 'rejected')", name="verification_state"
-        ),
+        CheckConstraint("verification IN ('pending', 'verified', 'rejected')", name="verification_state"),
         CheckConstraint("region ~ '^[0-9]{6}([0-9]{3}([0-9]{3})?)?$'", name="region_code"),
     )
 

@@ -71,9 +71,7 @@ async def get_signup(
 
 
 @router.post("/v1/signups/{signup_id}/cancel")
-async def cancel_signup(
-    signup_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
-) -> SignUpOut:
+async def cancel_signup(signup_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> SignUpOut:
     """Withdraw; a freed place goes to the first on the waiting list."""
     return await signup_service.cancel(session, principal, signup_id)
 
@@ -95,8 +93,6 @@ async def check_out(
 
 
 @router.post("/v1/signups/{signup_id}/approve-hours")
-async def approve_hours(
-    signup_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
-) -> SignUpOut:
+async def approve_hours(signup_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> SignUpOut:
     """The organiser approves the computed minutes into the volunteer's hours ledger."""
     return await signup_service.approve_hours(session, principal, signup_id)

@@ -12,9 +12,7 @@ from services.volunteers.models import SignUp
 from services.volunteers.scoping import readable
 
 
-async def get_readable(
-    session: AsyncSession, principal: Principal, signup_id: uuid.UUID
-) -> SignUp | None:
+async def get_readable(session: AsyncSession, principal: Principal, signup_id: uuid.UUID) -> SignUp | None:
     return await session.scalar(readable(select(SignUp).where(SignUp.id == signup_id), principal))
 
 
@@ -36,20 +34,13 @@ async def list_readable(
 
 async def relock(session: AsyncSession, signup: SignUp) -> SignUp:
     """Re-read a sign-up the caller already read through `readable`, now under its row lock."""
-    statement = (
-        select(SignUp)
-        .where(SignUp.id == signup.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    statement = select(SignUp).where(SignUp.id == signup.id).with_for_update().execution_options(populate_existing=True)
     locked = await session.scalar(statement)
     assert locked is not None
     return locked
 
 
-async def live_signup_exists(
-    session: AsyncSession, activity_id: uuid.UUID, volunteer_id: uuid.UUID
-) -> bool:
+async def live_signup_exists(session: AsyncSession, activity_id: uuid.UUID, volunteer_id: uuid.UUID) -> bool:
     """Under the activity's lock: is this volunteer already signed up (confirmed or waiting)?"""
     statement = select(SignUp.id).where(
         SignUp.activity_id == activity_id,
@@ -59,9 +50,7 @@ async def live_signup_exists(
     return await session.scalar(statement) is not None
 
 
-async def first_waiting(
-    session: AsyncSession, activity_id: uuid.UUID, count: int
-) -> Sequence[SignUp]:
+async def first_waiting(session: AsyncSession, activity_id: uuid.UUID, count: int) -> Sequence[SignUp]:
     """Under the activity's lock: the `count` earliest waiting sign-ups, in arrival order."""
     statement = (
         select(SignUp)

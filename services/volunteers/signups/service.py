@@ -106,21 +106,15 @@ async def search(
     rows, next_cursor = await signup_repository.list_readable(
         session, principal, activity_id, volunteer_id, cursor, limit
     )
-    return Page[SignUpOut](
-        items=[SignUpOut.model_validate(r) for r in rows], next_cursor=next_cursor
-    )
+    return Page[SignUpOut](items=[SignUpOut.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
-async def _load_locked(
-    session: AsyncSession, principal: Principal, signup_id: uuid.UUID
-) -> tuple[SignUp, Activity]:
+async def _load_locked(session: AsyncSession, principal: Principal, signup_id: uuid.UUID) -> tuple[SignUp, Activity]:
     """The sign-up and its activity, locking the activity first (the order sign-up uses)."""
     signup = await signup_repository.get_readable(session, principal, signup_id)
     if signup is None:
         raise _not_found("signup", signup_id)
-    activity = await activity_repository.get_readable(
-        session, principal, signup.activity_id, lock=True
-    )
+    activity = await activity_repository.get_readable(session, principal, signup.activity_id, lock=True)
     if activity is None:
         raise _not_found("signup", signup_id)
     return await signup_repository.relock(session, signup), activity
@@ -131,9 +125,7 @@ async def cancel(session: AsyncSession, principal: Principal, signup_id: uuid.UU
     signup, activity = await _load_locked(session, principal, signup_id)
     auth.require_attendance(principal, activity, signup.volunteer_id)
     if signup.status == "cancelled" or signup.checked_in_at is not None:
-        raise InvalidTransition(
-            "Only a sign-up not yet checked in can be cancelled.", "只有尚未签到的报名可以取消。"
-        )
+        raise InvalidTransition("Only a sign-up not yet checked in can be cancelled.", "只有尚未签到的报名可以取消。")
     was_confirmed = signup.status == "confirmed"
     signup.status = "cancelled"
     signup.version += 1
@@ -160,9 +152,7 @@ def _attendance_time(principal: Principal, activity: Activity, at: datetime | No
     return at
 
 
-async def check_in(
-    session: AsyncSession, principal: Principal, signup_id: uuid.UUID, at: datetime | None
-) -> SignUpOut:
+async def check_in(session: AsyncSession, principal: Principal, signup_id: uuid.UUID, at: datetime | None) -> SignUpOut:
     """Check in to a confirmed place, from an hour before the start until the end."""
     signup, activity = await _load_locked(session, principal, signup_id)
     auth.require_attendance(principal, activity, signup.volunteer_id)
@@ -172,9 +162,7 @@ async def check_in(
             "Only a confirmed sign-up not yet checked in can check in.",
             "只有已确认且未签到的报名可以签到。",
         )
-    if activity.state == "cancelled" or not (
-        activity.starts_at - CHECK_IN_OPENS_BEFORE <= moment <= activity.ends_at
-    ):
+    if activity.state == "cancelled" or not (activity.starts_at - CHECK_IN_OPENS_BEFORE <= moment <= activity.ends_at):
         raise InvalidTransition(
             "Check-in is open from an hour before the start until the end of the activity.",
             "签到时间为活动开始前一小时至活动结束。",
@@ -231,9 +219,7 @@ async def check_out(
     return SignUpOut.model_validate(signup)
 
 
-async def approve_hours(
-    session: AsyncSession, principal: Principal, signup_id: uuid.UUID
-) -> SignUpOut:
+async def approve_hours(session: AsyncSession, principal: Principal, signup_id: uuid.UUID) -> SignUpOut:
     """The organiser approves the computed minutes; they enter the volunteer's hours ledger."""
     signup, activity = await _load_locked(session, principal, signup_id)
     activity_auth.require_manage(principal, activity)

@@ -30,33 +30,25 @@ async def list_readable(
     return await fetch_page(session, statement, Team.created_at, Team.id, cursor, limit)
 
 
-async def batch_readable(
-    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
-) -> Sequence[Team]:
+async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Team]:
     return (await session.scalars(readable(select(Team).where(Team.id.in_(ids)), principal))).all()
 
 
-async def members_readable(
-    session: AsyncSession, principal: Principal, team_id: uuid.UUID
-) -> Sequence[TeamMember]:
-    statement = readable(
-        select(TeamMember).where(TeamMember.team_id == team_id), principal
-    ).order_by(TeamMember.is_leader.desc(), TeamMember.created_at)
+async def members_readable(session: AsyncSession, principal: Principal, team_id: uuid.UUID) -> Sequence[TeamMember]:
+    statement = readable(select(TeamMember).where(TeamMember.team_id == team_id), principal).order_by(
+        TeamMember.is_leader.desc(), TeamMember.created_at
+    )
     return (await session.scalars(statement)).all()
 
 
-async def member(
-    session: AsyncSession, team_id: uuid.UUID, volunteer_id: uuid.UUID
-) -> TeamMember | None:
+async def member(session: AsyncSession, team_id: uuid.UUID, volunteer_id: uuid.UUID) -> TeamMember | None:
     """A membership of a team the caller already read through `readable`."""
     return await session.get(TeamMember, (team_id, volunteer_id))
 
 
 async def volunteer_exists(session: AsyncSession, volunteer_id: uuid.UUID) -> bool:
     """Existence only: a team manager adds a volunteer by the id the volunteer gave them."""
-    return (
-        await session.scalar(select(Volunteer.id).where(Volunteer.id == volunteer_id)) is not None
-    )
+    return await session.scalar(select(Volunteer.id).where(Volunteer.id == volunteer_id)) is not None
 
 
 async def add(session: AsyncSession, row: Team | TeamMember) -> None:

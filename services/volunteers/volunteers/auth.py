@@ -28,9 +28,7 @@ def may_manage(principal: Principal, volunteer: Volunteer) -> bool:
 
 def require_manage(principal: Principal, volunteer: Volunteer) -> None:
     if not may_manage(principal, volunteer):
-        raise Forbidden(
-            "You may read this volunteer but not change it.", "您可以查看该志愿者，但无权修改。"
-        )
+        raise Forbidden("You may read this volunteer but not change it.", "您可以查看该志愿者，但无权修改。")
 
 
 def require_edit(principal: Principal, volunteer: Volunteer) -> None:

@@ -111,9 +111,7 @@ async def update_volunteer(
     if_match: IfMatch = None,
 ) -> VolunteerOut:
     """Change a volunteer's profile (the volunteer or managing staff); needs If-Match."""
-    volunteer = await volunteer_service.update(
-        session, principal, vault, volunteer_id, if_match, body
-    )
+    volunteer = await volunteer_service.update(session, principal, vault, volunteer_id, if_match, body)
     set_etag(response, volunteer.version)
     return volunteer
 

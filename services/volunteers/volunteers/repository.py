@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import exists, func, literal_column, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
@@ -31,9 +32,9 @@ async def list_readable(
 ) -> tuple[Sequence[Volunteer], str | None]:
     statement = readable(select(Volunteer), principal)
     if filters.skill is not None:
-        statement = statement.where(Volunteer.skills.any(filters.skill.value))
+        statement = statement.where(Volunteer.skills.contains([filters.skill.value]))
     if filters.language is not None:
-        statement = statement.where(Volunteer.languages.any(filters.language.value))
+        statement = statement.where(Volunteer.languages.contains([filters.language.value]))
     if filters.region:
         statement = statement.where(Volunteer.region.startswith(filters.region, autoescape=True))
     if filters.verification:
@@ -46,7 +47,7 @@ async def list_readable(
 def _available(weekday: int, start: str, end: str):  # type: ignore[no-untyped-def]
     """Some weekly window covers [start, end) on `weekday` ("HH:MM" strings compare in order)."""
     window = func.jsonb_array_elements(Volunteer.availability).table_valued("value").alias("w")
-    value = literal_column("w.value")
+    value = literal_column("w.value", type_=JSONB)
     return exists(
         select(1)
         .select_from(window)
@@ -58,9 +59,7 @@ def _available(weekday: int, start: str, end: str):  # type: ignore[no-untyped-d
     )
 
 
-async def batch_readable(
-    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
-) -> Sequence[Volunteer]:
+async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Volunteer]:
     statement = readable(select(Volunteer).where(Volunteer.id.in_(ids)), principal)
     return (await session.scalars(statement)).all()
 

@@ -31,12 +31,8 @@ IdNumber = Annotated[
     Field(min_length=18, max_length=18, examples=["11010519491231002X"]),
     AfterValidator(_id_number),
 ]
-Latitude = Annotated[
-    Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6, allow_inf_nan=False)
-]
-Longitude = Annotated[
-    Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6, allow_inf_nan=False)
-]
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6, allow_inf_nan=False)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6, allow_inf_nan=False)]
 Name = Annotated[ShortText, Field(max_length=100)]
 
 

@@ -102,9 +102,7 @@ async def register(
 
 
 def _duplicate() -> Conflict:
-    return Conflict(
-        "A volunteer with this ID number is already registered.", "该身份证号码的志愿者已登记。"
-    )
+    return Conflict("A volunteer with this ID number is already registered.", "该身份证号码的志愿者已登记。")
 
 
 async def get(
@@ -124,9 +122,7 @@ async def search(
     cursor: str | None,
     limit: int,
 ) -> Page[VolunteerOut]:
-    rows, next_cursor = await volunteer_repository.list_readable(
-        session, principal, filters, cursor, limit
-    )
+    rows, next_cursor = await volunteer_repository.list_readable(session, principal, filters, cursor, limit)
     items = await present_all(session, principal, vault, list(rows))
     return Page[VolunteerOut](items=items, next_cursor=next_cursor)
 
@@ -160,9 +156,7 @@ async def update(
     changes = body.model_dump(mode="json", exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE_FIELDS}
     for field, value in changes.items():
-        setattr(
-            volunteer, field, getattr(body, field) if field in {"latitude", "longitude"} else value
-        )
+        setattr(volunteer, field, getattr(body, field) if field in {"latitude", "longitude"} else value)
     volunteer.version += 1
     await session.flush()
     await session.refresh(volunteer)

@@ -25,9 +25,7 @@ async def concurrent_client(settings: Settings, committed_db: Database) -> httpx
 
 async def _signups(db: Database, activity_id: uuid.UUID) -> list[SignUp]:
     async with db.sessions() as session:
-        statement = (
-            select(SignUp).where(SignUp.activity_id == activity_id).order_by(SignUp.sequence)
-        )
+        statement = select(SignUp).where(SignUp.activity_id == activity_id).order_by(SignUp.sequence)
         return list((await session.scalars(statement)).all())
 
 
@@ -37,9 +35,7 @@ class TestFiftyConcurrentSignUps:
     ) -> None:
         platform_id = uuid.uuid4()
         activity = await make_activity(committed_db, platform_id=platform_id, capacity=20)
-        volunteers = [
-            await make_volunteer(committed_db, settings, platform_id=platform_id) for _ in range(50)
-        ]
+        volunteers = [await make_volunteer(committed_db, settings, platform_id=platform_id) for _ in range(50)]
 
         responses = await asyncio.gather(
             *(
@@ -61,9 +57,7 @@ class TestFiftyConcurrentSignUps:
             stored = await session.get(Activity, activity.id)
             assert stored is not None and stored.confirmed_count == 20
             events = await session.scalar(
-                select(func.count())
-                .select_from(OutboxEvent)
-                .where(OutboxEvent.event_type == "signup.created")
+                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.event_type == "signup.created")
             )
             assert events == 50
 
@@ -78,9 +72,7 @@ class TestFiftyConcurrentSignUps:
     ) -> None:
         platform_id = uuid.uuid4()
         activity = await make_activity(committed_db, platform_id=platform_id, capacity=3)
-        volunteers = [
-            await make_volunteer(committed_db, settings, platform_id=platform_id) for _ in range(8)
-        ]
+        volunteers = [await make_volunteer(committed_db, settings, platform_id=platform_id) for _ in range(8)]
         for volunteer in volunteers:  # sequential: arrival order is the list order
             response = await concurrent_client.post(
                 f"/v1/activities/{activity.id}/signups",
@@ -139,9 +131,7 @@ class TestConcurrentOverlap:
         platform_id = uuid.uuid4()
         volunteer = await make_volunteer(committed_db, settings, platform_id=platform_id)
         one = await make_activity(committed_db, platform_id=platform_id)
-        other = await make_activity(
-            committed_db, platform_id=platform_id, starts_at=one.starts_at.replace(minute=30)
-        )
+        other = await make_activity(committed_db, platform_id=platform_id, starts_at=one.starts_at.replace(minute=30))
         staff = bearer(settings, "station_staff", platform_id=platform_id)
         responses = await asyncio.gather(
             *(

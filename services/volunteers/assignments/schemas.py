@@ -1,0 +1,91 @@
+"""Care assignment and visit log payloads."""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.common.regions import RegionCode
+from services.volunteers.field_types import ClockTime, LongText, ShortText, UtcDatetime, Weekday
+
+
+class WellbeingFlag(StrEnum):
+    """What a visiting volunteer saw that the station must follow up."""
+
+    FALL_OR_INJURY = "fall_or_injury"
+    ILLNESS = "illness"
+    LOW_MOOD = "low_mood"
+    FOOD_INSECURITY = "food_insecurity"
+    UNSAFE_HOME = "unsafe_home"
+    NEEDS_FOLLOW_UP = "needs_follow_up"
+
+
+class CareSchedule(BaseModel):
+    """Weekly visits in local time, e.g. Tuesday 15:00 for 60 minutes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    frequency: Literal["weekly"] = "weekly"
+    weekday: Weekday
+    start: ClockTime
+    duration_minutes: Annotated[int, Field(ge=15, le=480)]
+
+
+class AssignmentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    volunteer_id: uuid.UUID
+    need_id: uuid.UUID = Field(description="The care need in the case service")
+    platform_id: uuid.UUID
+    region: RegionCode
+    schedule: CareSchedule
+    starts_on: date
+    ends_on: date | None = None
+    visit_address: ShortText = Field(description="Stored encrypted; shown only while assigned")
+
+
+class AssignmentOut(BaseModel):
+    id: uuid.UUID
+    volunteer_id: uuid.UUID
+    need_id: uuid.UUID
+    platform_id: uuid.UUID
+    region: str
+    schedule: CareSchedule
+    starts_on: date
+    ends_on: date | None
+    state: str
+    visit_address: str
+    address_masked: bool
+    version: int
+    created_at: datetime
+
+
+class VisitCreate(BaseModel):
+    """A visit log; a missed visit adds no hours."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    visited_at: UtcDatetime
+    outcome: Literal["done", "missed"]
+    minutes: Annotated[int, Field(ge=1, le=720)] | None = Field(
+        default=None, description="Defaults to the scheduled duration for a done visit"
+    )
+    notes: LongText = ""
+    wellbeing_flags: Annotated[list[WellbeingFlag], Field(max_length=6)] = []
+
+
+class VisitOut(BaseModel):
+    id: uuid.UUID
+    assignment_id: uuid.UUID
+    volunteer_id: uuid.UUID
+    visited_at: datetime
+    outcome: str
+    minutes: int
+    notes: str
+    wellbeing_flags: list[str]
+    recorded_by: str
+    created_at: datetime
+
+    model_config = ConfigDict(from_attributes=True)

@@ -1,0 +1,226 @@
+"""Care assignments: create with an encrypted visit address, end, and log visits (hours)."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.auth import Principal
+from services.common.errors import BadInput, InvalidTransition, NotFound
+from services.common.pagination import Page
+from services.common.personal_data import PersonalDataVault, mask_address
+from services.volunteers.assignments import auth
+from services.volunteers.assignments import repository as assignment_repository
+from services.volunteers.assignments.schemas import (
+    AssignmentCreate,
+    AssignmentOut,
+    VisitCreate,
+    VisitOut,
+)
+from services.volunteers.commitments.service import ensure_free_for_schedule
+from services.volunteers.hours import repository as hours_repository
+from services.volunteers.models import CareAssignment, HoursEntry, VisitLog
+from services.volunteers.recording import record_change, record_personal_read
+from services.volunteers.volunteers import repository as volunteer_repository
+from services.volunteers.volunteers import service as volunteer_service
+
+
+def not_found(assignment_id: uuid.UUID) -> NotFound:
+    return NotFound(f"No care assignment {assignment_id}.", f"未找到关爱服务安排 {assignment_id}。")
+
+
+async def present_all(
+    session: AsyncSession,
+    principal: Principal,
+    vault: PersonalDataVault,
+    rows: list[CareAssignment],
+) -> list[AssignmentOut]:
+    """Assignments as this caller may see them; unmasked addresses are audited."""
+    items = []
+    for row in rows:
+        shown = auth.may_see_address(principal, row)
+        address = vault.decrypt(row.address_encrypted)
+        items.append(
+            AssignmentOut(
+                id=row.id,
+                volunteer_id=row.volunteer_id,
+                need_id=row.need_id,
+                platform_id=row.platform_id,
+                region=row.region,
+                schedule=row.schedule,
+                starts_on=row.starts_on,
+                ends_on=row.ends_on,
+                state=row.state,
+                visit_address=address if shown else mask_address(address),
+                address_masked=not shown,
+                version=row.version,
+                created_at=row.created_at,
+            )
+        )
+    unmasked = [str(item.id) for item in items if not item.address_masked]
+    if unmasked:
+        await record_personal_read(session, principal, "care_assignment", unmasked, ["visit_address"])
+    return items
+
+
+async def create(
+    session: AsyncSession, principal: Principal, vault: PersonalDataVault, body: AssignmentCreate
+) -> AssignmentOut:
+    """Assign a volunteer to a care need; refused when the slot clashes with their commitments."""
+    auth.require_manage(principal, body.platform_id, body.region)
+    if body.ends_on is not None and body.ends_on < body.starts_on:
+        raise BadInput("ends_on must not precede starts_on.", "结束日期不能早于开始日期。")
+    volunteer = await volunteer_repository.get_readable(session, principal, body.volunteer_id, lock=True)
+    if volunteer is None:
+        raise volunteer_service.not_found(body.volunteer_id)
+    schedule = body.schedule.model_dump(mode="json")
+    await ensure_free_for_schedule(session, volunteer.id, schedule, body.starts_on, body.ends_on, datetime.now(UTC))
+    assignment = CareAssignment(
+        volunteer_id=volunteer.id,
+        need_id=body.need_id,
+        platform_id=body.platform_id,
+        region=body.region,
+        schedule=schedule,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+        state="active",
+        address_encrypted=vault.encrypt(body.visit_address),
+    )
+    await assignment_repository.add(session, assignment)
+    await record_change(
+        session,
+        principal,
+        "assignment.created",
+        "care_assignment",
+        assignment.id,
+        {"volunteer_id": volunteer.id, "need_id": body.need_id, "schedule": schedule},
+    )
+    return (await present_all(session, principal, vault, [assignment]))[0]
+
+
+async def get(
+    session: AsyncSession, principal: Principal, vault: PersonalDataVault, assignment_id: uuid.UUID
+) -> AssignmentOut:
+    row = await assignment_repository.get_readable(session, principal, assignment_id)
+    if row is None:
+        raise not_found(assignment_id)
+    return (await present_all(session, principal, vault, [row]))[0]
+
+
+async def search(
+    session: AsyncSession,
+    principal: Principal,
+    vault: PersonalDataVault,
+    volunteer_id: uuid.UUID | None,
+    state: str | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[AssignmentOut]:
+    rows, next_cursor = await assignment_repository.list_readable(
+        session, principal, volunteer_id, state, cursor, limit
+    )
+    items = await present_all(session, principal, vault, list(rows))
+    return Page[AssignmentOut](items=items, next_cursor=next_cursor)
+
+
+async def batch(
+    session: AsyncSession, principal: Principal, vault: PersonalDataVault, ids: list[uuid.UUID]
+) -> list[AssignmentOut]:
+    rows = {r.id: r for r in await assignment_repository.batch_readable(session, principal, ids)}
+    return await present_all(session, principal, vault, [rows[i] for i in ids if i in rows])
+
+
+async def end(
+    session: AsyncSession, principal: Principal, vault: PersonalDataVault, assignment_id: uuid.UUID
+) -> AssignmentOut:
+    """End an active assignment; the volunteer no longer sees the address."""
+    row = await assignment_repository.get_readable(session, principal, assignment_id, lock=True)
+    if row is None:
+        raise not_found(assignment_id)
+    auth.require_manage(principal, row.platform_id, row.region)
+    if row.state != "active":
+        raise InvalidTransition("The assignment has already ended.", "该关爱服务安排已结束。")
+    row.state = "ended"
+    row.version += 1
+    await session.flush()
+    await record_change(session, principal, "assignment.ended", "care_assignment", row.id, {"state": "ended"})
+    return (await present_all(session, principal, vault, [row]))[0]
+
+
+async def log_visit(
+    session: AsyncSession, principal: Principal, assignment_id: uuid.UUID, body: VisitCreate
+) -> VisitOut:
+    """Log a visit; a done visit adds its minutes to the ledger, a missed one adds none.
+
+    Wellbeing flags raise a `visit.flagged` event so the station sees them."""
+    row = await assignment_repository.get_readable(session, principal, assignment_id, lock=True)
+    if row is None:
+        raise not_found(assignment_id)
+    auth.require_log_visit(principal, row)
+    if row.state != "active":
+        raise InvalidTransition("The assignment has ended.", "该关爱服务安排已结束。")
+    done = body.outcome == "done"
+    minutes = (body.minutes or row.schedule["duration_minutes"]) if done else 0
+    visit = VisitLog(
+        assignment_id=row.id,
+        volunteer_id=row.volunteer_id,
+        visited_at=body.visited_at,
+        outcome=body.outcome,
+        minutes=minutes,
+        notes=body.notes,
+        wellbeing_flags=[flag.value for flag in body.wellbeing_flags],
+        recorded_by=principal.subject,
+    )
+    await assignment_repository.add(session, visit)
+    payload = {
+        "assignment_id": row.id,
+        "volunteer_id": row.volunteer_id,
+        "outcome": body.outcome,
+        "minutes": minutes,
+    }
+    await record_change(session, principal, "visit.logged", "visit_log", visit.id, payload)
+    if visit.wellbeing_flags:
+        await record_change(
+            session,
+            principal,
+            "visit.flagged",
+            "visit_log",
+            visit.id,
+            {**payload, "platform_id": row.platform_id, "wellbeing_flags": visit.wellbeing_flags},
+        )
+    if done:
+        await _record_visit_hours(session, principal, visit)
+    return VisitOut.model_validate(visit)
+
+
+async def _record_visit_hours(session: AsyncSession, principal: Principal, visit: VisitLog) -> None:
+    entry = HoursEntry(
+        volunteer_id=visit.volunteer_id,
+        kind="care_visit",
+        minutes=visit.minutes,
+        visit_id=visit.id,
+        recorded_by=principal.subject,
+    )
+    await hours_repository.add(session, entry)
+    await record_change(
+        session,
+        principal,
+        "hours.recorded",
+        "hours_entry",
+        entry.id,
+        {"volunteer_id": visit.volunteer_id, "kind": "care_visit", "minutes": visit.minutes},
+    )
+
+
+async def visits(
+    session: AsyncSession,
+    principal: Principal,
+    assignment_id: uuid.UUID | None,
+    flagged_only: bool,
+    cursor: str | None,
+    limit: int,
+) -> Page[VisitOut]:
+    rows, next_cursor = await assignment_repository.visits_readable(
+        session, principal, assignment_id, flagged_only, cursor, limit
+    )
+    return Page[VisitOut](items=[VisitOut.model_validate(r) for r in rows], next_cursor=next_cursor)

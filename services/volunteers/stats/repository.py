@@ -1,0 +1,80 @@
+"""Statistics queries: aggregated in SQL over the caller's managed scope."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.auth import Principal
+from services.volunteers.models import Activity, CareAssignment, SignUp, VisitLog
+from services.volunteers.scoping import in_region, managed_activities, readable
+
+
+def _held(principal: Principal, region: str, since: datetime | None, until: datetime | None) -> Any:
+    conditions: list[ColumnElement[bool]] = [
+        Activity.state == "completed",
+        in_region(Activity.region, region),
+        managed_activities(principal),
+    ]
+    if since is not None:
+        conditions.append(Activity.starts_at >= since)
+    if until is not None:
+        conditions.append(Activity.starts_at < until)
+    return and_(*conditions)
+
+
+async def activity_counts(
+    session: AsyncSession,
+    principal: Principal,
+    region: str,
+    since: datetime | None,
+    until: datetime | None,
+) -> dict[str, int]:
+    """Activities held, beneficiaries and participant person-times, in one statement."""
+    held = _held(principal, region, since, until)
+    volunteer_times = (
+        readable(select(func.count(SignUp.id)), principal, SignUp)
+        .join(Activity, Activity.id == SignUp.activity_id)
+        .where(held, SignUp.checked_in_at.is_not(None))
+        .scalar_subquery()
+    )
+    statement = readable(
+        select(
+            func.count(Activity.id).label("activities_held"),
+            func.coalesce(func.sum(Activity.beneficiaries), 0).label("beneficiaries"),
+            func.coalesce(func.sum(Activity.social_worker_participants), 0).label("social_worker"),
+            func.coalesce(func.sum(Activity.donor_participants), 0).label("donor"),
+            volunteer_times.label("volunteer"),
+        ).where(held),
+        principal,
+        Activity,
+    )
+    row = (await session.execute(statement)).one()
+    return {key: int(value) for key, value in row._mapping.items()}
+
+
+async def visit_counts(
+    session: AsyncSession,
+    principal: Principal,
+    region: str,
+    since: datetime | None,
+    until: datetime | None,
+) -> dict[str, int]:
+    """Care visits done and their minutes in the period, in the caller's scope."""
+    statement = readable(
+        select(
+            func.count(VisitLog.id).label("care_visits_done"),
+            func.coalesce(func.sum(VisitLog.minutes), 0).label("care_minutes"),
+        )
+        .join(CareAssignment, CareAssignment.id == VisitLog.assignment_id)
+        .where(VisitLog.outcome == "done", in_region(CareAssignment.region, region)),
+        principal,
+        VisitLog,
+    )
+    if since is not None:
+        statement = statement.where(VisitLog.visited_at >= since)
+    if until is not None:
+        statement = statement.where(VisitLog.visited_at < until)
+    row = (await session.execute(statement)).one()
+    return {key: int(value) for key, value in row._mapping.items()}

@@ -1,0 +1,60 @@
+"""Team payloads."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from services.common.regions import RegionCode
+from services.volunteers.field_types import ShortText
+
+
+class TeamCreate(BaseModel):
+    """A team attached to exactly one of a platform or an organisation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText
+    platform_id: uuid.UUID | None = None
+    org_id: uuid.UUID | None = None
+    region: RegionCode
+
+    @model_validator(mode="after")
+    def _one_owner(self) -> "TeamCreate":
+        if (self.platform_id is None) == (self.org_id is None):
+            raise ValueError("set exactly one of platform_id and org_id / 平台与组织须二选一")
+        return self
+
+
+class TeamUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText
+
+
+class MemberAdd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    volunteer_id: uuid.UUID
+    is_leader: bool = False
+
+
+class TeamOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    platform_id: uuid.UUID | None
+    org_id: uuid.UUID | None
+    region: str
+    version: int
+    created_at: datetime
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class MemberOut(BaseModel):
+    team_id: uuid.UUID
+    volunteer_id: uuid.UUID
+    is_leader: bool
+    created_at: datetime
+
+    model_config = ConfigDict(from_attributes=True)
