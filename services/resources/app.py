@@ -5,13 +5,22 @@ from fastapi import FastAPI
 from services.common.app_factory import create_service_app
 from services.common.database import Database
 from services.common.settings import Settings
+from services.resources.events.endpoints import router as events_router
 from services.resources.funds.endpoints import router as funds_router
 from services.resources.holds.endpoints import router as holds_router
 from services.resources.holds.expiry import INTERVAL_S, run_expiry
 from services.resources.offers.endpoints import router as offers_router
 from services.resources.organizations.endpoints import router as organizations_router
+from services.resources.pledges.endpoints import router as pledges_router
 
-ROUTERS = [organizations_router, offers_router, holds_router, funds_router]
+ROUTERS = [
+    organizations_router,
+    offers_router,
+    holds_router,
+    funds_router,
+    pledges_router,
+    events_router,
+]
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

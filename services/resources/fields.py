@@ -23,13 +23,9 @@ from services.common.vocabulary import ItemCategory, NeedKind
 
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
-ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_CONTROL)
-]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_CONTROL)]
 LongText = Annotated[str, StringConstraints(max_length=4000, pattern=_NO_CONTROL)]
-PersonName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_NO_CONTROL)
-]
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_NO_CONTROL)]
 PhoneNumber = Annotated[str, StringConstraints(pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
 
 MAX_ENTRY = Decimal("100000000.00")  # 1亿 per entry keeps every sum inside numeric(14,2)
@@ -37,9 +33,7 @@ MAX_ENTRY = Decimal("100000000.00")  # 1亿 per entry keeps every sum inside num
 
 def _refuse_float(value: Any) -> Any:
     if isinstance(value, float):
-        raise ValueError(
-            'money must be a JSON string such as "12.50", never a float / 金额须为字符串'
-        )
+        raise ValueError('money must be a JSON string such as "12.50", never a float / 金额须为字符串')
     return value
 
 
@@ -72,9 +66,7 @@ Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 def _known_purpose(value: str) -> str:
     if value not in ItemCategory.labels() and value not in NeedKind.labels():
-        raise ValueError(
-            "purpose must be an item category or a need kind / 用途须为物资类别或需求类型"
-        )
+        raise ValueError("purpose must be an item category or a need kind / 用途须为物资类别或需求类型")
     return value
 
 

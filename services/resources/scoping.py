@@ -17,16 +17,12 @@ from services.resources.models import Hold, LedgerEntry, Offer, Organization, Pl
 S = TypeVar("S", bound=Select[Any])
 Rule = Callable[[Principal | None], ColumnElement[bool]]
 
-REGIONAL_ROLES = frozenset(
-    {Role.CIVIL_AFFAIRS_ADMIN, Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER}
-)
+REGIONAL_ROLES = frozenset({Role.CIVIL_AFFAIRS_ADMIN, Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
 
 
 def readable(statement: S, principal: Principal | None) -> S:
     """`statement` limited to the rows of its first entity that `principal` may read."""
-    entity = next(
-        (d["entity"] for d in statement.column_descriptions if d.get("entity") is not None), None
-    )
+    entity = next((d["entity"] for d in statement.column_descriptions if d.get("entity") is not None), None)
     if entity is None:  # aggregates: find the scoped table among the FROM clauses
         tables = {model.__table__: model for model in _RULES}
         entity = next((tables[f] for f in statement.get_final_froms() if f in tables), None)
@@ -51,9 +47,7 @@ def _organizations(principal: Principal | None) -> ColumnElement[bool]:
     if principal.role is Role.ORG_STAFF:
         return Organization.id == principal.org_id if principal.org_id else false()
     region = func.unnest(Organization.service_regions).table_valued("code").render_derived()
-    return exists(
-        select(1).select_from(region).where(prefixes_overlap(region.c.code, principal.region))
-    )
+    return exists(select(1).select_from(region).where(prefixes_overlap(region.c.code, principal.region)))
 
 
 def _offers(principal: Principal | None) -> ColumnElement[bool]:

@@ -24,9 +24,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def committed_client(
-    settings: Settings, committed_db: Database
-) -> AsyncIterator[httpx.AsyncClient]:
+async def committed_client(settings: Settings, committed_db: Database) -> AsyncIterator[httpx.AsyncClient]:
     """A client on an app whose requests commit for real on pooled connections."""
     transport = httpx.ASGITransport(app=create_app(settings, committed_db))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

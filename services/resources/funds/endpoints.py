@@ -34,9 +34,7 @@ async def record_ledger_entry(
         return await fund_service.record_entry(session, principal, fund_id, body)
 
     payload = {"fund_id": fund_id, "entry": body}
-    return await run_idempotent(
-        session, IdempotencyRecord, principal, key, "record_ledger_entry", payload, record
-    )
+    return await run_idempotent(session, IdempotencyRecord, principal, key, "record_ledger_entry", payload, record)
 
 
 @router.get("/{fund_id}/entries")

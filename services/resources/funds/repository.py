@@ -41,11 +41,7 @@ async def append(
         .where(
             Offer.id == fund_id,
             Offer.kind == "fund",
-            Offer.total
-            + total_delta
-            - (Offer.held - from_held)
-            - (Offer.delivered + delivered_delta)
-            >= 0,
+            Offer.total + total_delta - (Offer.held - from_held) - (Offer.delivered + delivered_delta) >= 0,
         )
         .values(
             total=Offer.total + total_delta,
@@ -82,17 +78,11 @@ async def append(
         "actor",
     ]
     statement = core_insert(ENTRIES).from_select(columns, row).returning(*ENTRIES.c)
-    result = (await session.execute(statement)).first()
-    # The counters changed behind the ORM's back: forget any loaded copy of the fund.
-    loaded = session.identity_map.get((Offer, (fund_id,), None)) if result else None
-    if loaded is not None:
-        session.expire(loaded)
-    return result
+    # The counters change behind the ORM's back: callers re-read the fund with `fresh=True`.
+    return (await session.execute(statement)).first()
 
 
-async def spent_or_reserved_for_need(
-    session: AsyncSession, fund_id: uuid.UUID, need_id: uuid.UUID
-) -> Decimal:
+async def spent_or_reserved_for_need(session: AsyncSession, fund_id: uuid.UUID, need_id: uuid.UUID) -> Decimal:
     """Paid out plus still reserved for one need: what a cap per need is measured against.
 
     An integrity check over every caller's holds, so deliberately not limited to one scope;
@@ -118,9 +108,7 @@ async def lock_need_on_fund(session: AsyncSession, fund_id: uuid.UUID, need_id: 
     await session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
-async def sums(
-    session: AsyncSession, principal: Principal | None, fund_id: uuid.UUID
-) -> tuple[Decimal, Decimal]:
+async def sums(session: AsyncSession, principal: Principal | None, fund_id: uuid.UUID) -> tuple[Decimal, Decimal]:
     """(income, spending) derived from the entries themselves."""
     statement = readable(
         select(
@@ -141,6 +129,4 @@ async def list_readable(
     limit: int,
 ) -> tuple[Sequence[LedgerEntry], str | None]:
     statement = readable(select(LedgerEntry).where(LedgerEntry.fund_id == fund_id), principal)
-    return await fetch_page(
-        session, statement, LedgerEntry.created_at, LedgerEntry.id, cursor, limit
-    )
+    return await fetch_page(session, statement, LedgerEntry.created_at, LedgerEntry.id, cursor, limit)

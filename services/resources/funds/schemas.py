@@ -49,9 +49,7 @@ class AdjustmentCreate(BaseModel):
         return value
 
 
-LedgerEntryCreate = Annotated[
-    DonationCreate | DisbursementCreate | AdjustmentCreate, Field(discriminator="kind")
-]
+LedgerEntryCreate = Annotated[DonationCreate | DisbursementCreate | AdjustmentCreate, Field(discriminator="kind")]
 
 
 class LedgerEntry(BaseModel):

@@ -58,9 +58,7 @@ async def record_entry(
     if isinstance(body, DonationCreate):
         fields.update(donor_name=body.donor_name, donor_is_individual=body.donor_is_individual)
     elif isinstance(body, DisbursementCreate):
-        await require_within_restrictions(
-            session, fund, body.need_id, body.need_region, body.purpose, body.amount
-        )
+        await require_within_restrictions(session, fund, body.need_id, body.need_region, body.purpose, body.amount)
         fields.update(need_id=body.need_id, purpose=body.purpose)
         amount = -body.amount
     return await _append(session, principal, fund.id, body.kind, amount, fields)
@@ -114,9 +112,7 @@ async def require_within_restrictions(
             )
 
 
-async def disclose(
-    session: AsyncSession, fund_id: uuid.UUID, cursor: str | None, limit: int
-) -> FundDisclosure:
+async def disclose(session: AsyncSession, fund_id: uuid.UUID, cursor: str | None, limit: int) -> FundDisclosure:
     """The public view of a fund: totals and entries, individual donors' names masked."""
     fund = await offer_repository.get_readable(session, None, fund_id)
     if fund is None or fund.kind != "fund":
@@ -129,9 +125,7 @@ async def disclose(
             kind=row.kind,  # type: ignore[arg-type]
             amount=row.amount,
             purpose=row.purpose,
-            donor=mask_name(row.donor_name)
-            if row.donor_is_individual and row.donor_name
-            else row.donor_name,
+            donor=mask_name(row.donor_name) if row.donor_is_individual and row.donor_name else row.donor_name,
             reference=row.reference,
             at=row.created_at,
         )
@@ -156,9 +150,7 @@ async def list_entries(
     fund = await offer_repository.get_readable(session, principal, fund_id)
     if fund is None or fund.kind != "fund":
         raise NotFound("No such fund.", "资金不存在。")
-    rows, next_cursor = await ledger_repository.list_readable(
-        session, principal, fund_id, cursor, limit
-    )
+    rows, next_cursor = await ledger_repository.list_readable(session, principal, fund_id, cursor, limit)
     return [_entry_out(row) for row in rows], next_cursor
 
 

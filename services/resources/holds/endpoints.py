@@ -30,9 +30,7 @@ async def create_hold(
     async def create() -> Hold:
         return await hold_service.create(session, principal, body)
 
-    return await run_idempotent(
-        session, IdempotencyRecord, principal, key, "create_hold", body, create
-    )
+    return await run_idempotent(session, IdempotencyRecord, principal, key, "create_hold", body, create)
 
 
 @router.get("")
@@ -47,9 +45,7 @@ async def list_holds(
 ) -> Page[Hold]:
     """Holds you may see, newest first, by need, offer or state."""
     filters = {"need_id": need_id, "offer_id": offer_id, "state": state}
-    rows, next_cursor = await hold_repository.list_readable(
-        session, principal, filters, cursor, limit
-    )
+    rows, next_cursor = await hold_repository.list_readable(session, principal, filters, cursor, limit)
     items = [await hold_service.present(session, principal, row) for row in rows]
     return Page(items=items, next_cursor=next_cursor)
 

@@ -49,9 +49,7 @@ async def expire_lapsed_offers(database: Database) -> int:
     async with database.sessions() as session, session.begin():
         lapsed = await offer_repository.expire_lapsed(session)
         for offer_id in lapsed:
-            await emit_event(
-                session, OutboxEvent, "offer.expired", "offer", offer_id, {"status": "expired"}
-            )
+            await emit_event(session, OutboxEvent, "offer.expired", "offer", offer_id, {"status": "expired"})
     return len(lapsed)
 
 

@@ -20,12 +20,8 @@ async def insert(session: AsyncSession, hold: Hold) -> Hold:
     return hold
 
 
-async def get_readable(
-    session: AsyncSession, principal: Principal, hold_id: uuid.UUID
-) -> Hold | None:
-    statement = readable(select(Hold).where(Hold.id == hold_id), principal).execution_options(
-        populate_existing=True
-    )
+async def get_readable(session: AsyncSession, principal: Principal, hold_id: uuid.UUID) -> Hold | None:
+    statement = readable(select(Hold).where(Hold.id == hold_id), principal).execution_options(populate_existing=True)
     return (await session.scalars(statement)).one_or_none()
 
 
@@ -43,20 +39,14 @@ async def list_readable(
     return await fetch_page(session, statement, Hold.created_at, Hold.id, cursor, limit)
 
 
-async def batch_readable(
-    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
-) -> Sequence[Hold]:
+async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Hold]:
     statement = readable(select(Hold).where(Hold.id.in_(ids)), principal)
     return (await session.scalars(statement)).all()
 
 
-async def fund_kinds(
-    session: AsyncSession, principal: Principal, offer_ids: set[uuid.UUID]
-) -> set[uuid.UUID]:
+async def fund_kinds(session: AsyncSession, principal: Principal, offer_ids: set[uuid.UUID]) -> set[uuid.UUID]:
     """Which of these (readable) offers are funds, to present hold sizes in yuan."""
-    statement = readable(
-        select(Offer.id).where(Offer.id.in_(offer_ids), Offer.kind == "fund"), principal
-    )
+    statement = readable(select(Offer.id).where(Offer.id.in_(offer_ids), Offer.kind == "fund"), principal)
     return set((await session.scalars(statement)).all())
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.common.errors import BadInput, InvalidTransition, OverAllocated
+from services.common.errors import BadInput, InvalidTransition, NotFound, OverAllocated
 from services.common.regions import covers
 from services.resources.change_log import record_change
 from services.resources.errors import OfferNotAvailable
@@ -34,13 +34,11 @@ async def create(session: AsyncSession, principal: Principal, body: HoldCreate) 
     return await create_unchecked(session, principal, body)
 
 
-async def create_unchecked(
-    session: AsyncSession, principal: Principal, body: HoldCreate
-) -> HoldOut:
+async def create_unchecked(session: AsyncSession, principal: Principal, body: HoldCreate) -> HoldOut:
     """Create the hold once the caller's right to do so is settled (also used by pledges)."""
-    offer = await offer_repository.get_readable(session, principal, body.offer_id)
+    offer = await offer_repository.get_readable(session, principal, body.offer_id, fresh=True)
     if offer is None:
-        raise BadInput("No such offer to hold.", "要预留的资源不存在。")
+        raise NotFound("No such offer to hold.", "要预留的资源不存在。")
     size = _size_for(offer, body)
     if not covers(offer.region_prefix, body.need_region):
         raise OfferNotAvailable(
@@ -87,9 +85,7 @@ def _size_for(offer: Offer, body: HoldCreate) -> Decimal:
     return as_decimal(body.quantity)
 
 
-async def _explain_refusal(
-    session: AsyncSession, principal: Principal, offer_id: uuid.UUID, size: Decimal
-) -> None:
+async def _explain_refusal(session: AsyncSession, principal: Principal, offer_id: uuid.UUID, size: Decimal) -> None:
     offer = await offer_repository.get_readable(session, principal, offer_id, fresh=True)
     assert offer is not None
     now = datetime.now(UTC)
@@ -99,9 +95,7 @@ async def _explain_refusal(
         and (offer.valid_until is None or offer.valid_until > now)
     )
     if not open_for_holds:
-        raise OfferNotAvailable(
-            f"The offer is {offer.status} or outside its validity.", "该资源未发布或不在有效期内。"
-        )
+        raise OfferNotAvailable(f"The offer is {offer.status} or outside its validity.", "该资源未发布或不在有效期内。")
     available = offer.total - offer.held - offer.delivered
     raise OverAllocated(
         f"Only {available} available; {size} requested.",
@@ -122,9 +116,7 @@ async def present(session: AsyncSession, principal: Principal, hold: Hold) -> Ho
     return HoldOut.of(hold, fund=hold.offer_id in funds)
 
 
-async def change_state(
-    session: AsyncSession, principal: Principal, hold_id: uuid.UUID, to_state: str
-) -> HoldOut:
+async def change_state(session: AsyncSession, principal: Principal, hold_id: uuid.UUID, to_state: str) -> HoldOut:
     """Commit, deliver or release a hold; an illegal move answers 409 INVALID_TRANSITION."""
     hold = await hold_repository.get_readable(session, principal, hold_id)
     if hold is None:
@@ -154,9 +146,7 @@ async def change_state(
     return HoldOut.of(moved, fund=fund)
 
 
-async def _move_counters(
-    session: AsyncSession, principal: Principal, hold: Hold, to_state: str, *, fund: bool
-) -> None:
+async def _move_counters(session: AsyncSession, principal: Principal, hold: Hold, to_state: str, *, fund: bool) -> None:
     if to_state == "released":
         await offer_repository.return_held(session, hold.offer_id, hold.quantity)
     elif to_state == "delivered" and fund:

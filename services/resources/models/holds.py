@@ -15,9 +15,7 @@ class Hold(Base):
     __tablename__ = "holds"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="positive_quantity"),
-        CheckConstraint(
-            "state IN ('held', 'committed', 'delivered', 'released', 'expired')", name="state"
-        ),
+        CheckConstraint("state IN ('held', 'committed', 'delivered', 'released', 'expired')", name="state"),
         # The expiry sweep reads only live holds, oldest deadline first.
         Index("ix_holds_due", "expires_at", postgresql_where="state = 'held'"),
     )

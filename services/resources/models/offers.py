@@ -38,13 +38,10 @@ class Offer(Base):
             name="never_over_allocated",
         ),
         CheckConstraint(
-            "kind = 'fund' OR (total = trunc(total) AND held = trunc(held) "
-            "AND delivered = trunc(delivered))",
+            "kind = 'fund' OR (total = trunc(total) AND held = trunc(held) AND delivered = trunc(delivered))",
             name="whole_units_unless_fund",
         ),
-        CheckConstraint(
-            "status IN ('draft', 'published', 'paused', 'exhausted', 'expired')", name="status"
-        ),
+        CheckConstraint("status IN ('draft', 'published', 'paused', 'exhausted', 'expired')", name="status"),
         CheckConstraint("kind <> 'material' OR category IS NOT NULL", name="material_has_category"),
         Index("ix_offers_region_prefix", "region_prefix"),
     )

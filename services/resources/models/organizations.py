@@ -12,12 +12,8 @@ from services.resources.models.base import Base
 class Organization(Base):
     __tablename__ = "organizations"
     __table_args__ = (
-        CheckConstraint(
-            "verification_status IN ('pending', 'verified', 'rejected')", name="verification_status"
-        ),
-        CheckConstraint(
-            "credit_code IS NULL OR char_length(credit_code) = 18", name="credit_code_length"
-        ),
+        CheckConstraint("verification_status IN ('pending', 'verified', 'rejected')", name="verification_status"),
+        CheckConstraint("credit_code IS NULL OR char_length(credit_code) = 18", name="credit_code_length"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

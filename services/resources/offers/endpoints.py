@@ -31,9 +31,7 @@ async def list_offers(
         pattern=r"^\d{6}(\d{3}(\d{3})?)?$",
         description="A need's region code: offers whose scope covers it (1507 covers 150781).",
     ),
-    available: bool | None = Query(
-        default=None, description="true: only offers with available > 0"
-    ),
+    available: bool | None = Query(default=None, description="true: only offers with available > 0"),
     status: OfferStatus | None = None,
     org_id: uuid.UUID | None = None,
     limit: PageSize = 20,
@@ -48,16 +46,12 @@ async def list_offers(
         "region": region,
         "available": available,
     }
-    rows, next_cursor = await offer_repository.list_readable(
-        session, principal, filters, cursor, limit
-    )
+    rows, next_cursor = await offer_repository.list_readable(session, principal, filters, cursor, limit)
     return Page(items=[Offer.of(row) for row in rows], next_cursor=next_cursor)
 
 
 @router.get(":batch")
-async def batch_offers(
-    principal: CurrentPrincipal, session: DbSession, ids: BatchIds
-) -> Page[Offer]:
+async def batch_offers(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[Offer]:
     """The readable offers among `ids` (others are left out)."""
     rows = await offer_repository.batch_readable(session, principal, parse_batch_ids(ids))
     return Page(items=[Offer.of(row) for row in rows])
@@ -72,15 +66,11 @@ async def create_offer(
     async def create() -> Offer:
         return Offer.of(await offer_service.create(session, principal, body))
 
-    return await run_idempotent(
-        session, IdempotencyRecord, principal, key, "create_offer", body, create
-    )
+    return await run_idempotent(session, IdempotencyRecord, principal, key, "create_offer", body, create)
 
 
 @router.get("/{offer_id}")
-async def get_offer(
-    offer_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
-) -> Offer:
+async def get_offer(offer_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response) -> Offer:
     """One offer; 404 when absent or outside your scope."""
     offer = await offer_service.get(session, principal, offer_id)
     set_etag(response, offer.version)

@@ -53,9 +53,7 @@ async def list_readable(
     return await fetch_page(session, statement, Offer.created_at, Offer.id, cursor, limit)
 
 
-async def batch_readable(
-    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
-) -> Sequence[Offer]:
+async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Offer]:
     statement = readable(select(Offer).where(Offer.id.in_(ids)), principal)
     return (await session.scalars(statement)).all()
 
@@ -75,9 +73,7 @@ async def update_fields(
     if from_statuses is not None:
         statement = statement.where(Offer.status.in_(from_statuses))
     statement = (
-        statement.values(**values, version=Offer.version + 1)
-        .returning(Offer)
-        .execution_options(populate_existing=True)
+        statement.values(**values, version=Offer.version + 1).returning(Offer).execution_options(populate_existing=True)
     )
     return (await session.scalars(statement)).one_or_none()
 
@@ -135,9 +131,7 @@ async def expire_lapsed(session: AsyncSession) -> Sequence[uuid.UUID]:
     """Offers past their validity become expired (system job, no caller scope)."""
     statement = (
         update(Offer)
-        .where(
-            Offer.status.in_(("published", "paused", "exhausted")), Offer.valid_until <= func.now()
-        )
+        .where(Offer.status.in_(("published", "paused", "exhausted")), Offer.valid_until <= func.now())
         .values(status="expired", version=Offer.version + 1)
         .returning(Offer.id)
         .execution_options(synchronize_session=False)

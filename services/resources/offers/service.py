@@ -82,14 +82,13 @@ async def create_for(
         payload={"kind": offer.kind, "org_id": offer.org_id, "region_prefix": offer.region_prefix},
     )
     if body.kind is OfferKind.FUND and body.amount is not None:
+        offer_id = offer.id
         await fund_service.record_opening(session, principal, offer, organization, body.amount)
-        offer = await get(session, principal, offer.id, fresh=True)
+        offer = await get(session, principal, offer_id, fresh=True)
     return offer
 
 
-async def get(
-    session: AsyncSession, principal: Principal, offer_id: uuid.UUID, *, fresh: bool = False
-) -> Offer:
+async def get(session: AsyncSession, principal: Principal, offer_id: uuid.UUID, *, fresh: bool = False) -> Offer:
     offer = await offer_repository.get_readable(session, principal, offer_id, fresh=fresh)
     if offer is None:
         raise auth.offer_not_found()
@@ -126,9 +125,7 @@ async def update(
     return updated
 
 
-async def change_status(
-    session: AsyncSession, principal: Principal, offer_id: uuid.UUID, status: str
-) -> Offer:
+async def change_status(session: AsyncSession, principal: Principal, offer_id: uuid.UUID, status: str) -> Offer:
     """Publish (draft/paused → published) or pause (published/exhausted → paused)."""
     offer = await get(session, principal, offer_id)
     auth.require_may_manage(principal, offer)

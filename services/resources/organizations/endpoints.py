@@ -23,9 +23,7 @@ from services.resources.organizations.schemas import (
 )
 
 router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
-REGION_QUERY = Query(
-    default=None, pattern=r"^\d{6}(\d{3}(\d{3})?)?$", description="A region code served"
-)
+REGION_QUERY = Query(default=None, pattern=r"^\d{6}(\d{3}(\d{3})?)?$", description="A region code served")
 
 
 @router.get("")
@@ -53,9 +51,7 @@ async def list_organizations(
 
 
 @router.get(":batch")
-async def batch_organizations(
-    principal: CurrentPrincipal, session: DbSession, ids: BatchIds
-) -> Page[Organization]:
+async def batch_organizations(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[Organization]:
     """The readable organisations among `ids` (others are left out)."""
     rows = await organization_repository.batch_readable(session, principal, parse_batch_ids(ids))
     return Page(items=await organization_service.present_all(session, principal, rows))
@@ -73,9 +69,7 @@ async def register_organization(
     async def register() -> Organization:
         return await organization_service.register(session, principal, body)
 
-    return await run_idempotent(
-        session, IdempotencyRecord, principal, key, "register_organization", body, register
-    )
+    return await run_idempotent(session, IdempotencyRecord, principal, key, "register_organization", body, register)
 
 
 @router.get("/{org_id}")
@@ -108,9 +102,7 @@ async def verify_organization(
     org_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> Organization:
     """Mark the organisation verified (civil-affairs admins only)."""
-    organization = await organization_service.set_verification(
-        session, principal, org_id, "verified"
-    )
+    organization = await organization_service.set_verification(session, principal, org_id, "verified")
     set_etag(response, organization.version)
     return await organization_service.present(session, principal, organization)
 
@@ -120,8 +112,6 @@ async def reject_organization(
     org_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> Organization:
     """Mark the organisation rejected (civil-affairs admins only)."""
-    organization = await organization_service.set_verification(
-        session, principal, org_id, "rejected"
-    )
+    organization = await organization_service.set_verification(session, principal, org_id, "rejected")
     set_etag(response, organization.version)
     return await organization_service.present(session, principal, organization)

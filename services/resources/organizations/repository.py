@@ -14,9 +14,7 @@ from services.resources.models import Organization
 from services.resources.scoping import readable
 
 
-async def insert_unless_code_taken(
-    session: AsyncSession, values: dict[str, Any]
-) -> Organization | None:
+async def insert_unless_code_taken(session: AsyncSession, values: dict[str, Any]) -> Organization | None:
     """The new organisation, or None when its credit code is already registered."""
     statement = (
         insert(Organization)
@@ -57,17 +55,11 @@ async def list_readable(
         statement = statement.where(Organization.verification_status == verification_status)
     if region:
         code = func.unnest(Organization.service_regions).table_valued("code").render_derived()
-        statement = statement.where(
-            select(1).select_from(code).where(literal(region).startswith(code.c.code)).exists()
-        )
-    return await fetch_page(
-        session, statement, Organization.created_at, Organization.id, cursor, limit
-    )
+        statement = statement.where(select(1).select_from(code).where(literal(region).startswith(code.c.code)).exists())
+    return await fetch_page(session, statement, Organization.created_at, Organization.id, cursor, limit)
 
 
-async def batch_readable(
-    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
-) -> Sequence[Organization]:
+async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Organization]:
     statement = readable(select(Organization).where(Organization.id.in_(ids)), principal)
     return (await session.scalars(statement)).all()
 

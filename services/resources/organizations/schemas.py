@@ -41,9 +41,7 @@ class OrganizationCreate(BaseModel):
         if individual and self.credit_code is not None:
             raise ValueError("individual donors have no credit code / 爱心人士无统一社会信用代码")
         if not individual and self.credit_code is None:
-            raise ValueError(
-                "credit_code is required for this kind / 该类组织须提供统一社会信用代码"
-            )
+            raise ValueError("credit_code is required for this kind / 该类组织须提供统一社会信用代码")
         return self
 
 

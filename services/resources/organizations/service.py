@@ -24,9 +24,7 @@ from services.resources.organizations.schemas import (
 VERIFICATION_MOVES = {"verified": {"pending", "rejected"}, "rejected": {"pending", "verified"}}
 
 
-async def register(
-    session: AsyncSession, principal: Principal, body: OrganizationCreate
-) -> OrganizationOut:
+async def register(session: AsyncSession, principal: Principal, body: OrganizationCreate) -> OrganizationOut:
     """Register an organisation (pending verification)."""
     auth.require_may_register(principal, body.service_regions)
     values = body.model_dump()
@@ -85,14 +83,10 @@ async def update(
     return updated
 
 
-async def set_verification(
-    session: AsyncSession, principal: Principal, org_id: uuid.UUID, status: str
-) -> Organization:
+async def set_verification(session: AsyncSession, principal: Principal, org_id: uuid.UUID, status: str) -> Organization:
     """Civil-affairs admins mark an organisation verified or rejected."""
     auth.require_may_verify(principal)
-    organization = await organization_repository.get_readable(
-        session, principal, org_id, for_update=True
-    )
+    organization = await organization_repository.get_readable(session, principal, org_id, for_update=True)
     if organization is None:
         raise auth.organization_not_found()
     if organization.verification_status not in VERIFICATION_MOVES[status]:
@@ -115,9 +109,7 @@ async def set_verification(
     return updated
 
 
-async def present(
-    session: AsyncSession, principal: Principal | None, organization: Organization
-) -> OrganizationOut:
+async def present(session: AsyncSession, principal: Principal | None, organization: Organization) -> OrganizationOut:
     """The response body, with an individual donor's personal data masked unless allowed."""
     out = OrganizationOut.model_validate(organization, from_attributes=True)
     if not auth.may_see_contact(principal, organization):

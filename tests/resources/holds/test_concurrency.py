@@ -53,10 +53,7 @@ class TestConcurrentHolds:
 
         started = time.perf_counter()
         responses = await asyncio.gather(
-            *(
-                committed_client.post("/v1/holds", json=hold_body(offer), headers=headers)
-                for _ in range(200)
-            )
+            *(committed_client.post("/v1/holds", json=hold_body(offer), headers=headers) for _ in range(200))
         )
         elapsed = time.perf_counter() - started
         print(f"\n200 concurrent hold requests took {elapsed:.2f}s")
@@ -73,9 +70,7 @@ class TestConcurrentHolds:
         assert await held_by_live_holds(committed_db, offer.id) == 10
         async with committed_db.sessions() as session:
             events = await session.scalar(
-                select(func.count())
-                .select_from(OutboxEvent)
-                .where(OutboxEvent.event_type == "hold.held")
+                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.event_type == "hold.held")
             )
         assert events == 10
 
@@ -85,21 +80,12 @@ class TestConcurrentHolds:
         organization = await make_organization(committed_db)
         offer = await make_offer(committed_db, organization, total=10)
         releasable = [await make_hold(committed_db, offer, quantity=1) for _ in range(3)]
-        overdue = [
-            await make_hold(committed_db, offer, quantity=1, expires_in=timedelta(seconds=-1))
-            for _ in range(3)
-        ]
+        overdue = [await make_hold(committed_db, offer, quantity=1, expires_in=timedelta(seconds=-1)) for _ in range(3)]
         headers = bearer(settings, "station_staff", region="150781")
 
         results = await asyncio.gather(
-            *(
-                committed_client.post("/v1/holds", json=hold_body(offer), headers=headers)
-                for _ in range(60)
-            ),
-            *(
-                committed_client.post(f"/v1/holds/{h.id}/release", headers=headers)
-                for h in releasable
-            ),
+            *(committed_client.post("/v1/holds", json=hold_body(offer), headers=headers) for _ in range(60)),
+            *(committed_client.post(f"/v1/holds/{h.id}/release", headers=headers) for h in releasable),
             expire_due_holds(committed_db),
             expire_due_holds(committed_db),
         )
@@ -137,36 +123,21 @@ class TestConcurrentHolds:
 
 
 class TestExpiry:
-    async def test_two_racing_workers_return_quantity_exactly_once(
-        self, committed_db: Database
-    ) -> None:
+    async def test_two_racing_workers_return_quantity_exactly_once(self, committed_db: Database) -> None:
         organization = await make_organization(committed_db)
         offer = await make_offer(committed_db, organization, total=10)
-        overdue = [
-            await make_hold(committed_db, offer, quantity=2, expires_in=timedelta(seconds=-5))
-            for _ in range(4)
-        ]
+        overdue = [await make_hold(committed_db, offer, quantity=2, expires_in=timedelta(seconds=-5)) for _ in range(4)]
         live = await make_hold(committed_db, offer, quantity=1)
 
-        counts = await asyncio.gather(
-            expire_due_holds(committed_db), expire_due_holds(committed_db)
-        )
+        counts = await asyncio.gather(expire_due_holds(committed_db), expire_due_holds(committed_db))
 
         assert sum(counts) == len(overdue)
         row = await offer_row(committed_db, offer.id)
         assert row.held == 1
         async with committed_db.sessions() as session:
-            states = dict(
-                (
-                    await session.execute(
-                        select(Hold.id, Hold.state).where(Hold.offer_id == offer.id)
-                    )
-                ).all()
-            )
+            states = dict((await session.execute(select(Hold.id, Hold.state).where(Hold.offer_id == offer.id))).all())
             events = await session.scalar(
-                select(func.count())
-                .select_from(OutboxEvent)
-                .where(OutboxEvent.event_type == "hold.expired")
+                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.event_type == "hold.expired")
             )
         assert states[live.id] == "held"
         assert [states[h.id] for h in overdue] == ["expired"] * 4
@@ -181,9 +152,7 @@ class TestExpiry:
         hold = await make_hold(committed_db, offer, quantity=3)
         async with committed_db.sessions() as session:
             await session.execute(
-                update(Hold)
-                .where(Hold.id == hold.id)
-                .values(expires_at=func.now() - timedelta(seconds=1))
+                update(Hold).where(Hold.id == hold.id).values(expires_at=func.now() - timedelta(seconds=1))
             )
             await session.commit()
         headers = bearer(settings, "station_staff", region="150781")

@@ -1,0 +1,51 @@
+"""Every query on pledges."""
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.auth import Principal
+from services.common.pagination import fetch_page
+from services.resources.models import Hold, Offer, Pledge
+from services.resources.scoping import readable
+
+
+async def insert(session: AsyncSession, pledge: Pledge) -> Pledge:
+    session.add(pledge)
+    await session.flush()
+    await session.refresh(pledge)
+    return pledge
+
+
+async def get_readable(session: AsyncSession, principal: Principal, pledge_id: uuid.UUID) -> Pledge | None:
+    statement = readable(select(Pledge).where(Pledge.id == pledge_id), principal)
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def list_readable(
+    session: AsyncSession,
+    principal: Principal,
+    filters: dict[str, Any],
+    cursor: str | None,
+    limit: int,
+) -> tuple[Sequence[Pledge], str | None]:
+    statement = readable(select(Pledge), principal)
+    for name in ("need_id", "org_id"):
+        if filters.get(name) is not None:
+            statement = statement.where(getattr(Pledge, name) == filters[name])
+    return await fetch_page(session, statement, Pledge.created_at, Pledge.id, cursor, limit)
+
+
+async def details(session: AsyncSession, principal: Principal, pledges: Sequence[Pledge]) -> dict[uuid.UUID, Row[Any]]:
+    """Hold state and offer figures of each pledge, by pledge id (one query)."""
+    statement = readable(
+        select(Pledge.id, Hold.state, Hold.quantity, Offer.kind, Offer.category)
+        .join(Hold, Hold.id == Pledge.hold_id)
+        .join(Offer, Offer.id == Pledge.offer_id)
+        .where(Pledge.id.in_([pledge.id for pledge in pledges])),
+        principal,
+    )
+    return {row.id: row for row in (await session.execute(statement)).all()}

@@ -1,0 +1,49 @@
+"""Pledge payloads: a donor claims a public wish (认领)."""
+
+import uuid
+from datetime import datetime
+from typing import Self
+
+from pydantic import BaseModel, Field, model_validator
+
+from services.common.regions import RegionCode
+from services.common.vocabulary import ItemCategory
+from services.resources.fields import Amount, PersonName, PhoneNumber, Quantity, ShortText, YuanOut
+from services.resources.holds.schemas import HoldStateCode
+
+PLEDGE_TTL_S = 7 * 24 * 3600
+
+
+class PledgeCreate(BaseModel):
+    need_id: uuid.UUID
+    need_region: RegionCode
+    donor_name: PersonName
+    donor_contact: PhoneNumber
+    title: ShortText = Field(default="认领微心愿", description="What is given, as the donor says it.")
+    category: ItemCategory | None = Field(default=None, description="For an item.")
+    quantity: Quantity | None = Field(default=None, description="For an item.")
+    amount: Amount | None = Field(default=None, description="For money, in yuan.")
+
+    @model_validator(mode="after")
+    def item_or_amount(self) -> Self:
+        item = self.category is not None and self.quantity is not None
+        money = self.amount is not None and self.category is None and self.quantity is None
+        if item == money:
+            raise ValueError("pledge an item (category + quantity) or an amount / 须认领物品或金额其一")
+        return self
+
+
+class Pledge(BaseModel):
+    id: uuid.UUID
+    need_id: uuid.UUID
+    need_region: str
+    org_id: uuid.UUID
+    offer_id: uuid.UUID
+    hold_id: uuid.UUID
+    hold_state: HoldStateCode
+    category: ItemCategory | None
+    quantity: int | None
+    amount: YuanOut | None
+    donor_name: str = Field(description="Masked unless you may see it.")
+    donor_contact: str = Field(description="Masked unless you may see it.")
+    created_at: datetime

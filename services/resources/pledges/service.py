@@ -1,0 +1,165 @@
+"""Pledges: a donor's claim of a public wish becomes a donation offer plus a hold on it."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.audit import record_audit
+from services.common.auth import Principal
+from services.common.errors import Forbidden, NotFound
+from services.common.personal_data import mask_name, mask_phone
+from services.common.vocabulary import ItemCategory, OfferKind, OrganizationKind, Role
+from services.resources.change_log import record_change
+from services.resources.funds import service as fund_service
+from services.resources.holds import service as hold_service
+from services.resources.holds.schemas import HoldCreate
+from services.resources.models import AuditEntry, Organization, Pledge
+from services.resources.offers import service as offer_service
+from services.resources.offers.schemas import OfferCreate
+from services.resources.organizations import repository as organization_repository
+from services.resources.pledges import repository as pledge_repository
+from services.resources.pledges.schemas import PLEDGE_TTL_S, PledgeCreate
+from services.resources.pledges.schemas import Pledge as PledgeOut
+
+CLAIM_SCOPE = "wishes:claim"
+
+
+def require_may_pledge(principal: Principal) -> None:
+    """App clients with `wishes:claim`, or organisation staff for their own organisation."""
+    if principal.role is Role.APP_CLIENT and principal.has_scope(CLAIM_SCOPE):
+        return
+    if principal.role is Role.ORG_STAFF and principal.org_id is not None:
+        return
+    raise Forbidden(f"Claiming a wish needs the {CLAIM_SCOPE} scope.", f"认领心愿需要 {CLAIM_SCOPE} 权限。")
+
+
+async def create(session: AsyncSession, principal: Principal, body: PledgeCreate) -> PledgeOut:
+    """Create the donor (if an individual), a published donation offer and a hold for the need."""
+    require_may_pledge(principal)
+    donor = await _donor_organization(session, principal, body)
+    offer_body = OfferCreate(
+        kind=OfferKind.FUND if body.amount is not None else OfferKind.MATERIAL,
+        title=body.title,
+        category=body.category,
+        quantity=body.quantity,
+        region_prefix=body.need_region,
+    )
+    offer = await offer_service.create_for(session, principal, donor, offer_body, status="published")
+    if body.amount is not None:
+        # The pledged money is booked into the new fund, from which it is held for the need.
+        await fund_service.record_opening(session, principal, offer, donor, body.amount)
+    hold = await hold_service.create_unchecked(
+        session,
+        principal,
+        HoldCreate(
+            need_id=body.need_id,
+            need_region=body.need_region,
+            offer_id=offer.id,
+            quantity=body.quantity,
+            amount=body.amount,
+            ttl_seconds=PLEDGE_TTL_S,
+        ),
+    )
+    pledge = await pledge_repository.insert(
+        session,
+        Pledge(
+            need_id=body.need_id,
+            need_region=body.need_region,
+            org_id=donor.id,
+            offer_id=offer.id,
+            hold_id=hold.id,
+            donor_name=body.donor_name,
+            donor_contact=body.donor_contact,
+            pledged_by=principal.subject,
+        ),
+    )
+    await record_change(
+        session,
+        principal,
+        action="created",
+        entity="pledge",
+        entity_id=pledge.id,
+        payload={"need_id": pledge.need_id, "offer_id": offer.id, "hold_id": hold.id},
+    )
+    return (await present(session, principal, [pledge]))[0]
+
+
+async def _donor_organization(session: AsyncSession, principal: Principal, body: PledgeCreate) -> Organization:
+    if principal.role is Role.ORG_STAFF:
+        assert principal.org_id is not None
+        organization = await organization_repository.get_readable(session, principal, principal.org_id)
+        if organization is None:
+            raise Forbidden("Your organisation is not registered.", "您的组织尚未登记。")
+        return organization
+    created = await organization_repository.insert_unless_code_taken(
+        session,
+        {
+            "kind": OrganizationKind.INDIVIDUAL_DONOR.value,
+            "name": body.donor_name,
+            "credit_code": None,
+            "contact_name": body.donor_name,
+            "contact_phone": body.donor_contact,
+            "service_regions": [body.need_region],
+            "verification_status": "pending",
+            "version": 1,
+        },
+    )
+    assert created is not None  # no credit code, so no conflict
+    return created
+
+
+async def get(session: AsyncSession, principal: Principal, pledge_id: uuid.UUID) -> PledgeOut:
+    pledge = await pledge_repository.get_readable(session, principal, pledge_id)
+    if pledge is None:
+        raise NotFound("No such pledge.", "认领记录不存在。")
+    return (await present(session, principal, [pledge]))[0]
+
+
+def may_see_donor(principal: Principal, pledge: Pledge) -> bool:
+    """The pledging client, the donor's organisation and the stations that arrange delivery."""
+    if principal.role in (Role.STATION_STAFF, Role.CENTRE_STAFF):
+        return True
+    if principal.role is Role.ORG_STAFF:
+        return principal.org_id == pledge.org_id
+    return principal.role is Role.APP_CLIENT and principal.subject == pledge.pledged_by
+
+
+async def present(session: AsyncSession, principal: Principal, pledges: Sequence[Pledge]) -> list[PledgeOut]:
+    if not pledges:
+        return []
+    details = await pledge_repository.details(session, principal, pledges)
+    unmasked = [str(p.id) for p in pledges if may_see_donor(principal, p)]
+    if unmasked:
+        await record_audit(
+            session,
+            AuditEntry,
+            principal,
+            "read_personal",
+            "pledge",
+            unmasked,
+            ["donor_name", "donor_contact"],
+        )
+    return [_out(pledge, details.get(pledge.id), may_see_donor(principal, pledge)) for pledge in pledges]
+
+
+def _out(pledge: Pledge, detail: object, unmasked: bool) -> PledgeOut:
+    state = getattr(detail, "state", "held")
+    size = getattr(detail, "quantity", None)
+    fund = getattr(detail, "kind", None) == "fund"
+    category = getattr(detail, "category", None)
+    return PledgeOut(
+        id=pledge.id,
+        need_id=pledge.need_id,
+        need_region=pledge.need_region,
+        org_id=pledge.org_id,
+        offer_id=pledge.offer_id,
+        hold_id=pledge.hold_id,
+        hold_state=state,
+        category=ItemCategory(category) if category else None,
+        quantity=int(size) if size is not None and not fund else None,
+        amount=size if fund else None,
+        donor_name=pledge.donor_name if unmasked else mask_name(pledge.donor_name),
+        donor_contact=pledge.donor_contact if unmasked else mask_phone(pledge.donor_contact),
+        created_at=pledge.created_at,
+    )
