@@ -10,7 +10,11 @@ from services.case.platforms.endpoints import router as platforms_router
 from services.case.projects.endpoints import router as projects_router
 from services.case.recipients.endpoints import router as recipients_router
 from services.common.app_factory import create_service_app
+from services.case.models import AuditEntry, OutboxEvent
+from services.case.stats.endpoints import router as stats_router
+from services.common.audit_api import audit_router
 from services.common.database import Database
+from services.common.events import events_router
 from services.common.settings import Settings
 
 NEED_EXPIRY_INTERVAL_S = 5.0
@@ -27,6 +31,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             needs_router,
             public_wishes_router,
             projects_router,
+            stats_router,
+            events_router(OutboxEvent),
+            audit_router(AuditEntry),
         ],
         settings=settings,
         database=database,

@@ -1,11 +1,18 @@
-"""Domain events written in the same transaction as the change they describe (outbox)."""
+"""Domain events written in the same transaction as the change they describe (outbox).
+
+Readers follow a cursor over `id`. Ids are handed out before commit, so a transaction holding a
+lower id may commit after one holding a higher id; a reader that had moved past would miss it.
+Each event therefore records its transaction id, and readers only see events whose transaction
+is older than every transaction still running (`pg_snapshot_xmin`): the order they see never
+changes afterwards.
+"""
 
 import uuid
 from datetime import datetime
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
-from sqlalchemy import BigInteger, DateTime, String, func, insert
+from sqlalchemy import BigInteger, DateTime, String, func, insert, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,7 +29,24 @@ class OutboxEventMixin:
     aggregate_id: Mapped[uuid.UUID] = mapped_column(index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     request_id: Mapped[str | None] = mapped_column(String(128))
+    transaction_id: Mapped[int] = mapped_column(
+        BigInteger, server_default=text("(pg_current_xact_id()::text)::bigint"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+STABLE_HORIZON = text("(pg_snapshot_xmin(pg_current_snapshot())::text)::bigint")
+
+
+async def read_events(session: AsyncSession, model: type[Any], after: int, limit: int) -> list[Any]:
+    """Events after `after`, in id order, whose transactions can no longer be overtaken."""
+    statement = (
+        select(model)
+        .where(model.id > after, model.transaction_id < STABLE_HORIZON)
+        .order_by(model.id)
+        .limit(limit)
+    )
+    return list((await session.scalars(statement)).all())
 
 
 async def emit_event(

@@ -51,11 +51,13 @@ def upgrade() -> None:
     sa.Column('aggregate_id', sa.Uuid(), nullable=False),
     sa.Column('payload', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
     sa.Column('request_id', sa.String(length=128), nullable=True),
+    sa.Column('transaction_id', sa.BigInteger(), server_default=sa.text('(pg_current_xact_id()::text)::bigint'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_events')),
     schema='case'
     )
     op.create_index(op.f('ix_case_outbox_events_aggregate_id'), 'outbox_events', ['aggregate_id'], unique=False, schema='case')
+    op.create_index(op.f('ix_case_outbox_events_transaction_id'), 'outbox_events', ['transaction_id'], unique=False, schema='case')
     op.execute(
         """CREATE FUNCTION "case".audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"""
@@ -70,6 +72,7 @@ def downgrade() -> None:
     """Downgrade schema."""
     op.execute('DROP TRIGGER audit_log_append_only ON "case".audit_log')
     op.execute('DROP FUNCTION "case".audit_log_append_only()')
+    op.drop_index(op.f('ix_case_outbox_events_transaction_id'), table_name='outbox_events', schema='case')
     op.drop_index(op.f('ix_case_outbox_events_aggregate_id'), table_name='outbox_events', schema='case')
     op.drop_table('outbox_events', schema='case')
     op.drop_table('idempotency_keys', schema='case')

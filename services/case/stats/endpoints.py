@@ -1,0 +1,76 @@
+"""`GET /v1/stats`: the case side of the linkage statistics civil-affairs departments report."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Self
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, BaseModel
+
+from services.case.scoping import READ_ROLES
+from services.case.stats import repository
+from services.common.auth import CurrentPrincipal
+from services.common.database import DbSession
+from services.common.errors import BadInput, Forbidden
+from services.common.regions import RegionPrefix, covers
+
+router = APIRouter(prefix="/v1", tags=["statistics"])
+
+
+class NeedFigures(BaseModel):
+    kind: str
+    published: int
+    fulfilled: int
+    fulfilled_value: Decimal
+
+
+class CaseStats(BaseModel):
+    region: str
+    start: datetime
+    end: datetime
+    platforms: dict[str, int]
+    social_workers: int
+    certified_social_workers: int
+    projects: int
+    brand_projects: int
+    service_records: int
+    beneficiaries: int
+    cases_opened: int
+    cases_closed: int
+    needs: list[NeedFigures]
+
+    @classmethod
+    def empty(cls, region: str, start: datetime, end: datetime) -> Self:
+        return cls(region=region, start=start, end=end, platforms={}, social_workers=0, certified_social_workers=0,
+                   projects=0, brand_projects=0, service_records=0, beneficiaries=0, cases_opened=0,
+                   cases_closed=0, needs=[])  # fmt: skip
+
+
+@router.get("/stats", response_model=CaseStats)
+async def case_stats(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    start: Annotated[AwareDatetime, Query(alias="from")],
+    end: Annotated[AwareDatetime, Query(alias="to")],
+    region: Annotated[RegionPrefix, Query(description="Region-code prefix, e.g. 15 or 1507")] = "15",
+) -> CaseStats:
+    """Platforms by level, social workers (certified), projects, service records and beneficiaries,
+    cases opened and closed, needs published and fulfilled — for a region and period [from, to)."""
+    if principal.role not in READ_ROLES:
+        raise Forbidden("Statistics are for civil-affairs and platform staff.", "统计数据仅向民政及社工平台人员开放。")
+    if end <= start:
+        raise BadInput("`to` must be after `from`.", "结束时间须晚于开始时间。")
+    if principal.region and not (covers(principal.region, region) or covers(region, principal.region)):
+        return CaseStats.empty(region, start, end)
+    stats = CaseStats.empty(region, start, end)
+    stats.platforms = await repository.platform_counts(session, principal, region)
+    stats.social_workers, stats.certified_social_workers = await repository.staff_counts(session, principal, region)
+    stats.projects, stats.brand_projects = await repository.project_counts(session, principal, region)
+    stats.service_records, stats.beneficiaries = await repository.service_counts(session, principal, region, start, end)
+    cases = await repository.case_counts(session, principal, region, start, end)
+    stats.cases_opened, stats.cases_closed = cases["opened"], cases["closed"]
+    stats.needs = [
+        NeedFigures(kind=kind, published=p, fulfilled=f, fulfilled_value=Decimal(v))
+        for kind, p, f, v in await repository.need_counts(session, principal, region, start, end)
+    ]
+    return stats

@@ -1,0 +1,76 @@
+"""Linkage statistics from the case side, aggregated in SQL within the caller's scope."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.case.models import Case, Need, Platform, Project, ServiceRecord, Staff
+from services.case.scoping import readable, readable_platforms
+from services.common.auth import Principal
+
+
+async def platform_counts(session: AsyncSession, principal: Principal, region: str) -> dict[str, int]:
+    statement = readable_platforms(
+        select(Platform.level, func.count()).where(Platform.region_code.startswith(region)).group_by(Platform.level),
+        principal,
+    )
+    return {level: count for level, count in (await session.execute(statement)).all()}
+
+
+async def staff_counts(session: AsyncSession, principal: Principal, region: str) -> tuple[int, int]:
+    platforms = readable_platforms(select(Platform.id).where(Platform.region_code.startswith(region)), principal)
+    statement = select(
+        func.count(), func.count().filter(Staff.certification != "none")
+    ).where(Staff.active.is_(True), Staff.platform_id.in_(platforms))
+    total, certified = (await session.execute(statement)).one()
+    return int(total), int(certified)
+
+
+async def project_counts(session: AsyncSession, principal: Principal, region: str) -> tuple[int, int]:
+    statement = readable(
+        select(func.count(), func.count().filter(Project.is_brand.is_(True))).where(Project.region_code.startswith(region)),
+        principal, Project,
+    )  # fmt: skip
+    total, brand = (await session.execute(statement)).one()
+    return int(total), int(brand)
+
+
+async def service_counts(
+    session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime
+) -> tuple[int, int]:
+    statement = readable(
+        select(func.count(), func.coalesce(func.sum(ServiceRecord.beneficiaries), 0)).where(
+            ServiceRecord.region_code.startswith(region),
+            ServiceRecord.served_on >= start.date(), ServiceRecord.served_on < end.date(),
+        ),
+        principal, ServiceRecord,
+    )  # fmt: skip
+    records, beneficiaries = (await session.execute(statement)).one()
+    return int(records), int(beneficiaries)
+
+
+async def case_counts(session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime) -> dict[str, int]:
+    statement = readable(
+        select(
+            func.count().filter(Case.opened_at >= start, Case.opened_at < end),
+            func.count().filter(Case.closed_at >= start, Case.closed_at < end),
+        ).where(Case.region_code.startswith(region)),
+        principal, Case,
+    )  # fmt: skip
+    opened, closed = (await session.execute(statement)).one()
+    return {"opened": int(opened), "closed": int(closed)}
+
+
+async def need_counts(
+    session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime
+) -> list[Any]:
+    published = func.count().filter(Need.created_at >= start, Need.created_at < end)
+    fulfilled = func.count().filter(Need.fulfilled_at >= start, Need.fulfilled_at < end)
+    value = func.coalesce(func.sum(Need.estimated_value).filter(Need.fulfilled_at >= start, Need.fulfilled_at < end), 0)
+    statement = readable(
+        select(Need.kind, published, fulfilled, value).where(Need.region_code.startswith(region)).group_by(Need.kind),
+        principal, Need,
+    )  # fmt: skip
+    return list((await session.execute(statement)).all())
