@@ -42,7 +42,7 @@ def audit_router(model: type[Any]) -> APIRouter:
         entity_id: Annotated[str | None, Query(max_length=100)] = None,
         actor: Annotated[str | None, Query(max_length=200)] = None,
         action: Annotated[str | None, Query(max_length=60)] = None,
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> AuditPage:
         """Who read or changed what, oldest first: every write and every unmasked read of personal data."""

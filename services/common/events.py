@@ -41,7 +41,7 @@ def events_router(model: type[Any]) -> APIRouter:
     async def list_events(
         principal: CurrentPrincipal,
         session: DbSession,
-        after: Annotated[int, Query(ge=0, description="The `next_after` of the previous page; 0 to start")] = 0,
+        after: Annotated[int, Query(ge=0, le=2**63 - 1, description="The `next_after` of the previous page; 0 to start")] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> EventPage:
         """Events after the cursor, oldest first. Poll with the returned `next_after`."""
