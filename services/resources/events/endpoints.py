@@ -6,14 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
 from services.common.errors import Forbidden
 from services.common.pagination import PageSize
 from services.common.vocabulary import Role
-from services.resources.models import OutboxEvent
+from services.resources.events import repository as event_repository
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
 EVENTS_SCOPE = "events:read"
@@ -49,8 +48,6 @@ async def list_events(
     )
     if not allowed:
         raise Forbidden("You may not read the event feed.", "您无权读取事件流。")
-    rows = (
-        await session.scalars(select(OutboxEvent).where(OutboxEvent.id > after).order_by(OutboxEvent.id).limit(limit))
-    ).all()
+    rows = await event_repository.list_after(session, after, limit)
     items = [Event.model_validate(row, from_attributes=True) for row in rows]
     return EventPage(items=items, next_after=items[-1].id if items else None)

@@ -1,9 +1,9 @@
 """Offer rules: creation by an organisation, publishing, pausing, edits."""
 
 import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
@@ -64,7 +64,7 @@ async def create_for(
             title=body.title,
             description=body.description,
             region_prefix=body.region_prefix,
-            valid_from=body.valid_from or datetime.now(UTC),
+            valid_from=body.valid_from or func.now(),  # the transaction clock, as holds use
             valid_until=body.valid_until,
             status=status,
             total=as_decimal(body.quantity) if body.quantity is not None else Decimal("0.00"),

@@ -26,9 +26,9 @@ class PledgeCreate(BaseModel):
 
     @model_validator(mode="after")
     def item_or_amount(self) -> Self:
-        item = self.category is not None and self.quantity is not None
+        item = self.category is not None and self.quantity is not None and self.amount is None
         money = self.amount is not None and self.category is None and self.quantity is None
-        if item == money:
+        if not (item or money):
             raise ValueError("pledge an item (category + quantity) or an amount / 须认领物品或金额其一")
         return self
 

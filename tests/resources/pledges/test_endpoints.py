@@ -1,0 +1,123 @@
+"""Pledges: claiming a public wish creates a donation offer and a hold, visible to the station."""
+
+import uuid
+from decimal import Decimal
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.common.database import Database
+from services.common.settings import Settings
+from services.resources.models import AuditEntry, Hold, LedgerEntry, Offer, Organization, Pledge
+from tests.resources.factories import make_organization
+from tests.support.auth import bearer
+
+NEED = uuid.UUID("00000000-0000-4000-8000-000000000001")
+
+
+def claimer(settings: Settings, subject: str = "wechat-app") -> dict[str, str]:
+    return bearer(settings, "app_client", scopes=["wishes:read", "wishes:claim"], subject=subject)
+
+
+def item_pledge(**overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "need_id": str(NEED),
+        "need_region": "150781001",
+        "donor_name": "王小明",
+        "donor_contact": "13812345678",
+        "title": "一台收音机",
+        "category": "small_appliance",
+        "quantity": 1,
+    }
+    body.update(overrides)
+    return body
+
+
+async def count(connection: AsyncConnection, model: type) -> int:
+    return await connection.scalar(select(func.count()).select_from(model))  # type: ignore[return-value]
+
+
+class TestClaim:
+    async def test_app_client_claims_an_item(
+        self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
+    ) -> None:
+        response = await client.post("/v1/pledges", json=item_pledge(), headers=claimer(settings))
+        assert response.status_code == 201
+        pledge = response.json()
+        assert pledge["hold_state"] == "held" and pledge["quantity"] == 1
+        assert pledge["donor_name"] == "王小明"  # the claiming app sees what it sent
+        offer = (await connection.execute(select(Offer).where(Offer.id == uuid.UUID(pledge["offer_id"])))).one()
+        assert (offer.status, offer.total, offer.held) == ("exhausted", 1, 1)
+        donor = (await connection.execute(select(Organization).where(Organization.id == offer.org_id))).one()
+        assert (donor.kind, donor.credit_code) == ("individual_donor", None)
+
+    async def test_claim_of_money_books_it_and_holds_it(
+        self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
+    ) -> None:
+        body = item_pledge(category=None, quantity=None, amount="200.00")
+        response = await client.post("/v1/pledges", json=body, headers=claimer(settings))
+        assert response.status_code == 201
+        assert response.json()["amount"] == "200.00"
+        fund_id = uuid.UUID(response.json()["offer_id"])
+        summed = await connection.scalar(select(func.sum(LedgerEntry.amount)).where(LedgerEntry.fund_id == fund_id))
+        assert summed == Decimal("200.00")
+        assert await connection.scalar(select(Offer.held).where(Offer.id == fund_id)) == Decimal("200.00")
+
+    async def test_without_the_claim_scope_nothing_is_written(
+        self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
+    ) -> None:
+        response = await client.post(
+            "/v1/pledges", json=item_pledge(), headers=bearer(settings, "app_client", scopes=["wishes:read"])
+        )
+        assert response.status_code == 403
+        for model in (Pledge, Offer, Hold, Organization):
+            assert await count(connection, model) == 0
+
+    async def test_item_and_amount_together_is_422(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        response = await client.post("/v1/pledges", json=item_pledge(amount="5.00"), headers=claimer(settings))
+        assert response.status_code == 422
+
+    async def test_retry_with_the_same_key_returns_the_same_pledge(
+        self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
+    ) -> None:
+        headers = {**claimer(settings), "Idempotency-Key": "claim-42"}
+        first = await client.post("/v1/pledges", json=item_pledge(), headers=headers)
+        second = await client.post("/v1/pledges", json=item_pledge(), headers=headers)
+        assert first.json() == second.json()
+        assert await count(connection, Pledge) == 1
+
+
+class TestVisibility:
+    async def test_station_sees_claims_by_need_and_other_apps_do_not(
+        self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
+    ) -> None:
+        pledge = (await client.post("/v1/pledges", json=item_pledge(), headers=claimer(settings))).json()
+        station = bearer(settings, "station_staff", region="150781")
+        listed = await client.get(f"/v1/pledges?need_id={NEED}", headers=station)
+        assert [item["id"] for item in listed.json()["items"]] == [pledge["id"]]
+        assert listed.json()["items"][0]["donor_contact"] == "13812345678"
+        audited = await connection.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "read_personal")
+        )
+        assert audited >= 1
+        other_app = claimer(settings, subject="another-app")
+        assert (await client.get(f"/v1/pledges/{pledge['id']}", headers=other_app)).status_code == 404
+        far_station = bearer(settings, "station_staff", region="1501")
+        assert (await client.get(f"/v1/pledges/{pledge['id']}", headers=far_station)).status_code == 404
+
+    async def test_admin_sees_donor_masked(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        pledge = (await client.post("/v1/pledges", json=item_pledge(), headers=claimer(settings))).json()
+        admin = bearer(settings, "civil_affairs_admin", region="15")
+        body = (await client.get(f"/v1/pledges/{pledge['id']}", headers=admin)).json()
+        assert (body["donor_name"], body["donor_contact"]) == ("王**", "138****5678")
+
+    async def test_organisation_pledges_under_its_own_name_and_lists_them(
+        self, client: httpx.AsyncClient, settings: Settings, rolled_back_db: Database
+    ) -> None:
+        organization = await make_organization(rolled_back_db, kind="enterprise", name="鹿城商贸")
+        headers = bearer(settings, "org_staff", org_id=organization.id)
+        created = await client.post("/v1/pledges", json=item_pledge(), headers=headers)
+        assert created.status_code == 201 and created.json()["org_id"] == str(organization.id)
+        listed = await client.get(f"/v1/pledges?org_id={organization.id}", headers=headers)
+        assert len(listed.json()["items"]) == 1
