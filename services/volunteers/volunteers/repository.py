@@ -70,12 +70,6 @@ async def id_number_taken(session: AsyncSession, id_number_hash: str) -> bool:
     return bool(await session.scalar(statement))
 
 
-async def lock_for_commitment(session: AsyncSession, volunteer_id: uuid.UUID) -> None:
-    """Serialise a volunteer's concurrent sign-ups and assignments (overlap checks)."""
-    statement = select(Volunteer.id).where(Volunteer.id == volunteer_id).with_for_update()
-    await session.execute(statement)
-
-
 async def add(session: AsyncSession, volunteer: Volunteer) -> Volunteer:
     session.add(volunteer)
     await session.flush()
