@@ -19,6 +19,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from services.common.regions import RegionCode as KernelRegionCode
+from services.common.regions import RegionPrefix as KernelRegionPrefix
 from services.common.vocabulary import ItemCategory, NeedKind
 
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
@@ -71,3 +73,9 @@ def _known_purpose(value: str) -> str:
 
 
 FundPurpose = Annotated[str, AfterValidator(_known_purpose)]
+
+# The kernel's region types, with their shape also in the OpenAPI schema (ASCII digits only).
+REGION_CODE_PATTERN = r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$"
+REGION_PREFIX_PATTERN = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$"
+RegionCode = Annotated[str, StringConstraints(pattern=REGION_CODE_PATTERN), *KernelRegionCode.__metadata__]
+RegionPrefix = Annotated[str, StringConstraints(pattern=REGION_PREFIX_PATTERN), *KernelRegionPrefix.__metadata__]

@@ -6,11 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from services.common.regions import RegionCode
 from services.resources.fields import (
     Amount,
     FundPurpose,
     PersonName,
+    RegionCode,
     ShortText,
     SignedAmount,
     YuanOut,

@@ -11,6 +11,7 @@ from services.common.database import DbSession
 from services.common.idempotency import run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.common.vocabulary import ItemCategory, OfferKind
+from services.resources.fields import REGION_CODE_PATTERN
 from services.resources.headers import IdempotencyKey
 from services.resources.models import IdempotencyRecord
 from services.resources.offers import repository as offer_repository
@@ -28,7 +29,7 @@ async def list_offers(
     category: ItemCategory | None = None,
     region: str | None = Query(
         default=None,
-        pattern=r"^\d{6}(\d{3}(\d{3})?)?$",
+        pattern=REGION_CODE_PATTERN,
         description="A need's region code: offers whose scope covers it (1507 covers 150781).",
     ),
     available: bool | None = Query(default=None, description="true: only offers with available > 0"),

@@ -5,9 +5,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.common.regions import RegionPrefix
 from services.common.vocabulary import ItemCategory, OfferKind
 from services.resources.fields import (
     Amount,
@@ -15,6 +14,7 @@ from services.resources.fields import (
     LongText,
     Moment,
     Quantity,
+    RegionPrefix,
     ShortText,
     YuanOut,
 )
@@ -33,6 +33,27 @@ class FundRestrictions(BaseModel):
 
 
 class OfferCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "material",
+                    "title": "冬季棉被",
+                    "category": "bedding",
+                    "quantity": 20,
+                    "region_prefix": "1507",
+                },
+                {
+                    "kind": "fund",
+                    "title": "困境儿童助学金",
+                    "amount": "5000.00",
+                    "region_prefix": "1507",
+                    "restrictions": {"purposes": ["school_supplies"], "cap_per_need": "500.00"},
+                },
+            ]
+        }
+    )
+
     kind: OfferKind
     title: ShortText
     description: LongText = ""

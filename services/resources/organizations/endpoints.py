@@ -11,6 +11,7 @@ from services.common.database import DbSession
 from services.common.idempotency import run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.common.vocabulary import OrganizationKind
+from services.resources.fields import REGION_CODE_PATTERN
 from services.resources.headers import IdempotencyKey
 from services.resources.models import IdempotencyRecord
 from services.resources.organizations import repository as organization_repository
@@ -23,7 +24,7 @@ from services.resources.organizations.schemas import (
 )
 
 router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
-REGION_QUERY = Query(default=None, pattern=r"^\d{6}(\d{3}(\d{3})?)?$", description="A region code served")
+REGION_QUERY = Query(default=None, pattern=REGION_CODE_PATTERN, description="A region code served")
 
 
 @router.get("")

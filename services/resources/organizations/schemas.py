@@ -4,11 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from services.common.regions import RegionPrefix
 from services.common.vocabulary import OrganizationKind
-from services.resources.fields import PersonName, PhoneNumber, ShortText
+from services.resources.fields import PersonName, PhoneNumber, RegionPrefix, ShortText
 from services.resources.organizations.credit_code import is_valid_credit_code
 
 VerificationStatus = Literal["pending", "verified", "rejected"]
@@ -26,6 +25,21 @@ ServiceRegions = Annotated[list[RegionPrefix], Field(min_length=1, max_length=50
 
 
 class OrganizationCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "community_foundation",
+                    "name": "满洲里市社区发展基金会",
+                    "credit_code": "91440300708461136T",
+                    "contact_name": "张伟",
+                    "contact_phone": "13912345678",
+                    "service_regions": ["150781"],
+                }
+            ]
+        }
+    )
+
     kind: OrganizationKind
     name: ShortText
     credit_code: CreditCode | None = Field(

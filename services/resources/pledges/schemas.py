@@ -4,17 +4,39 @@ import uuid
 from datetime import datetime
 from typing import Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.common.regions import RegionCode
 from services.common.vocabulary import ItemCategory
-from services.resources.fields import Amount, PersonName, PhoneNumber, Quantity, ShortText, YuanOut
+from services.resources.fields import Amount, PersonName, PhoneNumber, Quantity, RegionCode, ShortText, YuanOut
 from services.resources.holds.schemas import HoldStateCode
 
 PLEDGE_TTL_S = 7 * 24 * 3600
 
 
 class PledgeCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "need_id": "6f1c1c2e-8d4b-4a43-9d59-0c1f3e0b7a11",
+                    "need_region": "150781001",
+                    "donor_name": "王小明",
+                    "donor_contact": "13812345678",
+                    "title": "一台收音机",
+                    "category": "small_appliance",
+                    "quantity": 1,
+                },
+                {
+                    "need_id": "6f1c1c2e-8d4b-4a43-9d59-0c1f3e0b7a11",
+                    "need_region": "150781",
+                    "donor_name": "李华",
+                    "donor_contact": "13912345678",
+                    "amount": "200.00",
+                },
+            ]
+        }
+    )
+
     need_id: uuid.UUID
     need_region: RegionCode
     donor_name: PersonName
