@@ -16,15 +16,16 @@ import hypothesis.errors
 import pytest
 import schemathesis
 import uvicorn
-from hypothesis import HealthCheck, Phase, given
+from hypothesis import HealthCheck, Phase, given, strategies
 from schemathesis import GenerationMode
 
 from services.common.database import Database
 from services.common.settings import Settings
 from services.volunteers.app import create_app
 from tests.support.auth import bearer
+from tests.volunteers.factories import make_activity, make_assignment, make_volunteer
 
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 25
 
 
 @pytest.fixture
@@ -43,17 +44,46 @@ def live_url(settings: Settings, committed_db: Database) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+@pytest.fixture
+async def seeded(settings: Settings, committed_db: Database) -> dict[str, object]:
+    """Rows the fuzzing caller owns, so generated requests also reach real records."""
+    platform_id = uuid.uuid4()
+    volunteer = await make_volunteer(committed_db, settings, platform_id=platform_id)
+    activity = await make_activity(committed_db, platform_id=platform_id, capacity=2)
+    assignment = await make_assignment(committed_db, settings, volunteer=volunteer, platform_id=platform_id)
+    return {
+        "platform_id": platform_id,
+        "volunteer_id": str(volunteer.id),
+        "activity_id": str(activity.id),
+        "assignment_id": str(assignment.id),
+    }
+
+
 def _operations(settings: Settings):  # type: ignore[no-untyped-def]
     schema = schemathesis.openapi.from_dict(create_app(settings).openapi())
     return [result.ok() for result in schema.get_all_operations()]
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_no_server_errors(settings: Settings, live_url: str, mode: GenerationMode) -> None:
-    platform_id = uuid.uuid4()
-    headers = bearer(settings, "station_staff", platform_id=platform_id, region="15", scopes=["events:read"])
+def test_no_server_errors(settings: Settings, live_url: str, seeded: dict[str, object], mode: GenerationMode) -> None:
+    headers = bearer(
+        settings,
+        "station_staff",
+        platform_id=seeded["platform_id"],
+        region="15",
+        scopes=["events:read"],
+    )
     failures: list[str] = []
+    successes: list[str] = []
     for operation in _operations(settings):
+        known = {
+            name: seeded[name]
+            for name in ("volunteer_id", "activity_id", "assignment_id")
+            if f"{{{name}}}" in operation.path
+        }
+        strategy = operation.as_strategy(generation_mode=mode)
+        if known:
+            strategy = strategies.one_of(strategy, operation.as_strategy(generation_mode=mode, path_parameters=known))
 
         @hypothesis.settings(
             max_examples=EXAMPLES_PER_OPERATION,
@@ -63,9 +93,11 @@ def test_no_server_errors(settings: Settings, live_url: str, mode: GenerationMod
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        @given(case=operation.as_strategy(generation_mode=mode))
+        @given(case=strategy)
         def run(case) -> None:  # type: ignore[no-untyped-def]
             response = case.call(base_url=live_url, headers=headers, timeout=10)
+            if response.status_code < 300:
+                successes.append(f"{case.method} {case.operation.path}")
             if response.status_code >= 500:
                 failures.append(
                     f"{case.method} {case.formatted_path} -> {response.status_code}: "
@@ -78,3 +110,5 @@ def test_no_server_errors(settings: Settings, live_url: str, mode: GenerationMod
             # Negative mode on an operation with nothing to make invalid (e.g. /healthz).
             assert mode is GenerationMode.NEGATIVE
     assert failures == []
+    # The run reached real records, not only 404s and 422s.
+    assert len(set(successes)) >= 10, sorted(set(successes))

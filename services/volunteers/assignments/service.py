@@ -14,6 +14,7 @@ from services.volunteers.assignments import repository as assignment_repository
 from services.volunteers.assignments.schemas import (
     AssignmentCreate,
     AssignmentOut,
+    CareSchedule,
     VisitCreate,
     VisitOut,
 )
@@ -47,7 +48,7 @@ async def present_all(
                 need_id=row.need_id,
                 platform_id=row.platform_id,
                 region=row.region,
-                schedule=row.schedule,
+                schedule=CareSchedule.model_validate(row.schedule),
                 starts_on=row.starts_on,
                 ends_on=row.ends_on,
                 state=row.state,

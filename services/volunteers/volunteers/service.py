@@ -38,23 +38,25 @@ def present(volunteer: Volunteer, principal: Principal, vault: PersonalDataVault
     """The record as this caller may see it (masking decided here, never in the gateway)."""
     unmasked = auth.may_see_personal_data(principal, volunteer)
     id_number = vault.decrypt(volunteer.id_number_encrypted)
-    return VolunteerOut(
-        id=volunteer.id,
-        platform_id=volunteer.platform_id,
-        name=volunteer.name if unmasked else mask_name(volunteer.name),
-        phone=volunteer.phone if unmasked else mask_phone(volunteer.phone),
-        id_number=id_number if unmasked else mask_id_number(id_number),
-        personal_data_masked=not unmasked,
-        skills=volunteer.skills,
-        languages=volunteer.languages,
-        region=volunteer.region,
-        latitude=volunteer.latitude,
-        longitude=volunteer.longitude,
-        availability=volunteer.availability,
-        max_hours_per_week=volunteer.max_hours_per_week,
-        verification=volunteer.verification,
-        version=volunteer.version,
-        created_at=volunteer.created_at,
+    return VolunteerOut.model_validate(
+        {
+            "id": volunteer.id,
+            "platform_id": volunteer.platform_id,
+            "name": volunteer.name if unmasked else mask_name(volunteer.name),
+            "phone": volunteer.phone if unmasked else mask_phone(volunteer.phone),
+            "id_number": id_number if unmasked else mask_id_number(id_number),
+            "personal_data_masked": not unmasked,
+            "skills": volunteer.skills,
+            "languages": volunteer.languages,
+            "region": volunteer.region,
+            "latitude": volunteer.latitude,
+            "longitude": volunteer.longitude,
+            "availability": volunteer.availability,
+            "max_hours_per_week": volunteer.max_hours_per_week,
+            "verification": volunteer.verification,
+            "version": volunteer.version,
+            "created_at": volunteer.created_at,
+        }
     )
 
 

@@ -4,12 +4,12 @@ import uuid
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.database import Database
 from services.common.settings import Settings
-from services.volunteers.models import HoursEntry
+from services.volunteers.models import HoursEntry, SignUp
 from tests.volunteers.conftest import Station, volunteer_headers
 from tests.volunteers.factories import in_days, make_activity, make_assignment, make_volunteer
 
@@ -172,3 +172,27 @@ class TestHoursFromAttendance:
             headers=station.headers,
         )
         assert response.status_code == 409
+
+
+class TestIdempotentSignUp:
+    async def test_retry_with_the_same_key_signs_up_once(
+        self,
+        client: httpx.AsyncClient,
+        settings: Settings,
+        station: Station,
+        rolled_back_db: Database,
+        connection: AsyncConnection,
+    ) -> None:
+        volunteer = await make_volunteer(rolled_back_db, settings, platform_id=station.platform_id)
+        activity = await make_activity(rolled_back_db, platform_id=station.platform_id)
+        headers = {**volunteer_headers(settings, volunteer.id), "Idempotency-Key": "signup-1"}
+        url = f"/v1/activities/{activity.id}/signups"
+        first = await client.post(url, json={}, headers=headers)
+        second = await client.post(url, json={}, headers=headers)
+        assert first.status_code == second.status_code == 201
+        assert first.json() == second.json()
+        assert second.headers["idempotent-replayed"] == "true"
+        count = await connection.scalar(
+            select(func.count()).select_from(SignUp).where(SignUp.activity_id == activity.id)
+        )
+        assert count == 1
