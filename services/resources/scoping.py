@@ -6,7 +6,7 @@ outside the caller's scope is simply not found, so the API answers 404 and confi
 """
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, exists, false, func, literal, or_, select, true
 
@@ -14,13 +14,13 @@ from services.common.auth import Principal
 from services.common.vocabulary import OrganizationKind, Role
 from services.resources.models import Hold, LedgerEntry, Offer, Organization, Pledge
 
-S = TypeVar("S", bound=Select[Any])
+Ts = TypeVarTuple("Ts")
 Rule = Callable[[Principal | None], ColumnElement[bool]]
 
 REGIONAL_ROLES = frozenset({Role.CIVIL_AFFAIRS_ADMIN, Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
 
 
-def readable(statement: S, principal: Principal | None) -> S:
+def readable(statement: Select[*Ts], principal: Principal | None) -> Select[*Ts]:
     """`statement` limited to the rows of its first entity that `principal` may read."""
     entity = next((d["entity"] for d in statement.column_descriptions if d.get("entity") is not None), None)
     if entity is None:  # aggregates: find the scoped table among the FROM clauses

@@ -6,11 +6,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.audit import record_audit
 from services.common.auth import Principal
 from services.common.errors import NotFound, OverAllocated
 from services.common.personal_data import mask_name
 from services.common.regions import covers
-from services.common.vocabulary import OrganizationKind
+from services.common.vocabulary import OrganizationKind, Role
 from services.resources.change_log import record_change
 from services.resources.errors import OutsideFundRestrictions
 from services.resources.funds import repository as ledger_repository
@@ -22,7 +23,7 @@ from services.resources.funds.schemas import (
     FundDisclosure,
     LedgerEntry,
 )
-from services.resources.models import Hold, Offer, Organization
+from services.resources.models import AuditEntry, Hold, Offer, Organization
 from services.resources.models import LedgerEntry as LedgerEntryRow
 from services.resources.offers import auth as offer_auth
 from services.resources.offers import repository as offer_repository
@@ -146,12 +147,24 @@ async def disclose(session: AsyncSession, fund_id: uuid.UUID, cursor: str | None
 async def list_entries(
     session: AsyncSession, principal: Principal, fund_id: uuid.UUID, cursor: str | None, limit: int
 ) -> tuple[list[LedgerEntry], str | None]:
-    """The full ledger for the fund's own staff and civil affairs (donor names unmasked)."""
+    """The ledger for whoever may read the fund; individual donors unmasked for its own staff."""
     fund = await offer_repository.get_readable(session, principal, fund_id)
     if fund is None or fund.kind != "fund":
         raise NotFound("No such fund.", "资金不存在。")
     rows, next_cursor = await ledger_repository.list_readable(session, principal, fund_id, cursor, limit)
-    return [_entry_out(row) for row in rows], next_cursor
+    own = principal.role is Role.ORG_STAFF and principal.org_id == fund.org_id
+    shown = [row.id for row in rows if own and row.donor_is_individual]
+    if shown:
+        await record_audit(
+            session,
+            AuditEntry,
+            principal,
+            "read_personal",
+            "ledger_entry",
+            [str(entry_id) for entry_id in shown],
+            ["donor_name"],
+        )
+    return [_entry_out(row, unmasked=own) for row in rows], next_cursor
 
 
 async def _managed_fund(session: AsyncSession, principal: Principal, fund_id: uuid.UUID) -> Offer:
@@ -202,5 +215,8 @@ async def _append(
     return entry
 
 
-def _entry_out(row: LedgerEntryRow) -> LedgerEntry:
-    return LedgerEntry.model_validate(row, from_attributes=True)
+def _entry_out(row: LedgerEntryRow, *, unmasked: bool) -> LedgerEntry:
+    entry = LedgerEntry.model_validate(row, from_attributes=True)
+    if row.donor_is_individual and row.donor_name and not unmasked:
+        return entry.model_copy(update={"donor_name": mask_name(row.donor_name)})
+    return entry

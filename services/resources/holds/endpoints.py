@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
+from services.common.concurrency import set_etag
 from services.common.database import DbSession
 from services.common.idempotency import run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
@@ -58,9 +59,11 @@ async def batch_holds(principal: CurrentPrincipal, session: DbSession, ids: Batc
 
 
 @router.get("/{hold_id}")
-async def get_hold(hold_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> Hold:
+async def get_hold(hold_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response) -> Hold:
     """One hold; 404 when absent or outside your scope."""
-    return await hold_service.get(session, principal, hold_id)
+    hold = await hold_service.get(session, principal, hold_id)
+    set_etag(response, hold.version)
+    return hold
 
 
 @router.post("/{hold_id}/commit")

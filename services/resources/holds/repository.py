@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
@@ -70,7 +70,7 @@ async def move(
     return (await session.scalars(statement)).one_or_none()
 
 
-async def expire_due(session: AsyncSession, batch_size: int) -> Sequence[Row[Any]]:
+async def expire_due(session: AsyncSession, batch_size: int) -> Sequence[Any]:
     """Mark up to `batch_size` overdue holds expired; rows locked by another worker are skipped.
 
     A system job with no caller, hence no read scope: it returns only what it changed.

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
@@ -39,7 +39,7 @@ async def list_readable(
     return await fetch_page(session, statement, Pledge.created_at, Pledge.id, cursor, limit)
 
 
-async def details(session: AsyncSession, principal: Principal, pledges: Sequence[Pledge]) -> dict[uuid.UUID, Row[Any]]:
+async def details(session: AsyncSession, principal: Principal, pledges: Sequence[Pledge]) -> dict[uuid.UUID, Any]:
     """Hold state and offer figures of each pledge, by pledge id (one query)."""
     statement = readable(
         select(Pledge.id, Hold.state, Hold.quantity, Offer.kind, Offer.category)

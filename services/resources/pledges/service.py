@@ -13,7 +13,7 @@ from services.common.vocabulary import ItemCategory, OfferKind, OrganizationKind
 from services.resources.change_log import record_change
 from services.resources.funds import service as fund_service
 from services.resources.holds import service as hold_service
-from services.resources.holds.schemas import HoldCreate
+from services.resources.holds.schemas import HoldCreate, HoldStateCode
 from services.resources.models import AuditEntry, Organization, Pledge
 from services.resources.offers import service as offer_service
 from services.resources.offers.schemas import OfferCreate
@@ -144,7 +144,7 @@ async def present(session: AsyncSession, principal: Principal, pledges: Sequence
 
 
 def _out(pledge: Pledge, detail: object, unmasked: bool) -> PledgeOut:
-    state = getattr(detail, "state", "held")
+    state: HoldStateCode = getattr(detail, "state", "held")
     size = getattr(detail, "quantity", None)
     fund = getattr(detail, "kind", None) == "fund"
     category = getattr(detail, "category", None)

@@ -1,0 +1,40 @@
+"""The outbox feed: every state change is an event, in order, without personal data."""
+
+import uuid
+
+import httpx
+
+from services.common.database import Database
+from services.common.settings import Settings
+from tests.resources.factories import make_offer, make_organization
+from tests.support.auth import bearer
+
+
+class TestEvents:
+    async def test_hold_lifecycle_appears_in_order(
+        self, client: httpx.AsyncClient, settings: Settings, rolled_back_db: Database
+    ) -> None:
+        organization = await make_organization(rolled_back_db)
+        offer = await make_offer(rolled_back_db, organization)
+        station = bearer(settings, "station_staff", region="150781")
+        body = {
+            "need_id": str(uuid.uuid4()),
+            "need_region": "150781",
+            "offer_id": str(offer.id),
+            "quantity": 1,
+        }
+        hold = (await client.post("/v1/holds", json=body, headers=station)).json()
+        await client.post(f"/v1/holds/{hold['id']}/commit", headers=station)
+        await client.post(f"/v1/holds/{hold['id']}/deliver", headers=station)
+
+        reader = bearer(settings, "app_client", scopes=["events:read"])
+        page = (await client.get("/v1/events?after=0", headers=reader)).json()
+
+        types = [item["event_type"] for item in page["items"]]
+        assert types == ["hold.held", "hold.committed", "hold.delivered"]
+        rest = (await client.get(f"/v1/events?after={page['next_after']}", headers=reader)).json()
+        assert rest["items"] == []
+
+    async def test_feed_is_role_gated(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        response = await client.get("/v1/events", headers=bearer(settings, "volunteer"))
+        assert response.status_code == 403
