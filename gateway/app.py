@@ -8,7 +8,8 @@ from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
 
 from gateway.context import context_getter
-from gateway.schema import schema
+from gateway.body_limit import BodySizeLimit
+from gateway.schema import build_schema
 from services.common.auth import TokenVerifier
 from services.common.errors import install_error_handlers
 from services.common.log_setup import configure_logging
@@ -34,8 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Wushe GraphQL gateway (五社联动网关)", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.graphql_max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
+    schema = build_schema(settings)
+    app.state.schema = schema
     app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
 
     @app.get("/healthz", tags=["health"])

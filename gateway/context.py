@@ -11,14 +11,17 @@ from strawberry.fastapi import BaseContext
 
 from gateway.clients.base import CallerHeaders
 from gateway.clients.registry import Upstreams
+from gateway.loaders import Loaders
 from services.common.auth import Principal, TokenVerifier, bearer_token
 
 
 @dataclass
 class GatewayContext(BaseContext):
     upstreams: Upstreams
+    loaders: Loaders
     principal: Principal | None
     auth_error: Exception | None = None
+    allow_anonymous: bool = False
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -39,8 +42,11 @@ async def context_getter(request: Request) -> GatewayContext:
         authorization=request.headers.get("authorization") if principal else None,
         traceparent=request.headers.get("traceparent"),
     )
+    upstreams = Upstreams.for_caller(state.http, state.settings, caller)
     return GatewayContext(
-        upstreams=Upstreams.for_caller(state.http, state.settings, caller),
+        upstreams=upstreams,
+        loaders=Loaders(upstreams),
         principal=principal,
         auth_error=auth_error,
+        allow_anonymous=state.settings.graphql_anonymous_feed,
     )

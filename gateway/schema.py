@@ -1,10 +1,14 @@
 """The GraphQL schema: one graph over the three services."""
 
 import asyncio
+from collections.abc import Callable
 from enum import Enum
+from typing import Any
 
 import strawberry
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -13,8 +17,21 @@ from strawberry.extensions import (
 )
 from strawberry.types import Info
 
+from gateway.auth import caller
 from gateway.clients.base import ServiceClient, UpstreamError, UpstreamUnavailable
 from gateway.context import GatewayContext
+from gateway.cost import QueryCostLimiter
+from gateway.extensions import UpstreamCallCount, assign_error_codes
+from gateway.errors import unauthenticated
+from gateway.ids import from_global_id
+from gateway.mutations import case as case_mutations
+from gateway.queries import case as case_queries
+from gateway.types import case as case_types
+from gateway.types.common import Node, Role, Term, Vocabulary
+from services.common import vocabulary
+from services.common.settings import Settings
+
+GInfo = Info[GatewayContext, None]
 
 
 @strawberry.enum(description="Readiness of one upstream service")
@@ -41,9 +58,7 @@ async def _service_health(client: ServiceClient) -> ServiceHealth:
     try:
         body = await client.readiness()
     except (UpstreamUnavailable, UpstreamError) as exc:
-        return ServiceHealth(
-            name=client.service, status=ReadinessStatus.UNAVAILABLE, revision=None, reason=str(exc)
-        )
+        return ServiceHealth(name=client.service, status=ReadinessStatus.UNAVAILABLE, revision=None, reason=str(exc))
     ready = body.get("status") == "ready"
     return ServiceHealth(
         name=client.service,
@@ -53,31 +68,108 @@ async def _service_health(client: ServiceClient) -> ServiceHealth:
     )
 
 
+@strawberry.type(description="Who is calling, as the token says.")
+class Viewer:
+    subject: str
+    role: Role
+    region: str
+    scopes: list[str]
+    platform_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The caller's own platform, for staff.")
+    async def platform(self, info: GInfo) -> case_types.Platform | None:
+        if self.platform_id is None:
+            return None
+        record = await info.context.loaders.platforms.load(self.platform_id)
+        return case_types.Platform.from_record(record) if record else None
+
+
+# Global id type name -> (loader name, GraphQL type).
+NODE_TYPES: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
+    "Platform": ("platforms", case_types.Platform.from_record),
+    "Staff": ("staff", case_types.Staff.from_record),
+    "Recipient": ("recipients", case_types.Recipient.from_record),
+    "Case": ("cases", case_types.Case.from_record),
+    "Need": ("needs", case_types.Need.from_record),
+    "Project": ("projects", case_types.Project.from_record),
+    "PublicWish": ("public_wishes", case_types.PublicWish.from_record),
+}
+
+VOCABULARIES = [
+    cls for cls in vars(vocabulary).values()
+    if isinstance(cls, type) and issubclass(cls, vocabulary.Vocabulary) and cls is not vocabulary.Vocabulary
+]  # fmt: skip
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Readiness of the gateway's upstream services. Open to everyone.")
-    async def health(self, info: Info[GatewayContext, None]) -> Health:
-        services = await asyncio.gather(
-            *(_service_health(client) for client in info.context.upstreams.all())
-        )
-        ready = all(service.status is ReadinessStatus.READY for service in services)
-        return Health(
-            status=ReadinessStatus.READY if ready else ReadinessStatus.UNAVAILABLE,
-            services=list(services),
-        )
+    async def health(self, info: GInfo) -> Health:
+        services = await asyncio.gather(*(_service_health(c) for c in info.context.upstreams.all()))
+        ready = all(s.status is ReadinessStatus.READY for s in services)
+        return Health(status=ReadinessStatus.READY if ready else ReadinessStatus.UNAVAILABLE, services=list(services))
+
+    @strawberry.field(description="Any object by its global id, if you may read it.")
+    async def node(self, info: GInfo, id: strawberry.ID) -> Node | None:
+        type_name, local = from_global_id(id)
+        if type_name == "PublicWish":
+            caller(info, scope="wishes:read")
+        else:
+            caller(info, roles=vocabulary.STAFF_ROLES)
+        if type_name not in NODE_TYPES:
+            return None
+        loader_name, build = NODE_TYPES[type_name]
+        record = await getattr(info.context.loaders, loader_name).load(str(local))
+        return build(record) if record else None
+
+    @strawberry.field(description="The caller.")
+    def viewer(self, info: GInfo) -> Viewer:
+        principal = info.context.principal
+        if principal is None:
+            raise unauthenticated()
+        return Viewer(subject=principal.subject, role=principal.role, region=principal.region,
+                      scopes=sorted(principal.scopes), platform_id=str(principal.platform_id) if principal.platform_id else None)  # fmt: skip
+
+    @strawberry.field(description="Every code list with its zh-CN labels. Open to everyone.")
+    def vocabularies(self) -> list[Vocabulary]:
+        return [Vocabulary(name=cls.__name__, terms=[Term(code=m.value, label=m.label) for m in cls]) for cls in VOCABULARIES]
+
+    needs = strawberry.field(resolver=case_queries.needs)
+    public_wishes = strawberry.field(resolver=case_queries.public_wishes)
+    recipients = strawberry.field(resolver=case_queries.recipients)
+    cases = strawberry.field(resolver=case_queries.cases)
+    platforms = strawberry.field(resolver=case_queries.platforms)
+    projects = strawberry.field(resolver=case_queries.projects)
 
 
-def build_schema(max_depth: int = 10, max_aliases: int = 15, max_tokens: int = 2000) -> strawberry.Schema:
-    return strawberry.Schema(
-        query=Query,
-        extensions=[
-            QueryDepthLimiter(max_depth=max_depth),
-            MaxAliasesLimiter(max_alias_count=max_aliases),
-            MaxTokensLimiter(max_token_count=max_tokens),
-            ParserCache(maxsize=256),
-            ValidationCache(maxsize=256),
-        ],
-    )
+@strawberry.type
+class Mutation:
+    create_platform = strawberry.mutation(resolver=case_mutations.create_platform)
+    add_staff = strawberry.mutation(resolver=case_mutations.add_staff)
+    create_recipient = strawberry.mutation(resolver=case_mutations.create_recipient)
+    open_case = strawberry.mutation(resolver=case_mutations.open_case)
+    advance_case = strawberry.mutation(resolver=case_mutations.advance_case)
+    publish_need = strawberry.mutation(resolver=case_mutations.publish_need)
+    cancel_need = strawberry.mutation(resolver=case_mutations.cancel_need)
 
 
-schema = build_schema()
+class GatewaySchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        assign_error_codes(errors)
+        super().process_errors(errors, execution_context)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    extensions: list[Any] = [
+        QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        QueryCostLimiter(max_cost=settings.graphql_max_cost),
+        ParserCache(maxsize=512),
+        ValidationCache(maxsize=512),
+    ]
+    if settings.environment != "production":
+        extensions.append(UpstreamCallCount)
+    if not settings.graphql_introspection:
+        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)

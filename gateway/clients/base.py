@@ -133,6 +133,25 @@ class ServiceClient:
     async def get(self, path: str, **params: Any) -> Any:
         return (await self.request("GET", path, params=params))[1]
 
+    async def post(self, path: str, body: Any = None, *, headers: dict[str, str] | None = None) -> Any:
+        return (await self.request("POST", path, json=body if body is not None else {}, headers=headers))[1]
+
+    async def patch(self, path: str, body: Any, *, if_match: int | None = None) -> Any:
+        headers = {"if-match": f'"{if_match}"'} if if_match is not None else None
+        return (await self.request("PATCH", path, json=body, headers=headers))[1]
+
+    async def page(self, resource: str, **params: Any) -> dict[str, Any]:
+        """`GET /v1/<resource>` with filters: `{"items": [...], "next_cursor": ...}`."""
+        body: dict[str, Any] = await self.get(f"/v1/{resource}", **params)
+        return body
+
+    async def batch(self, resource: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """`GET /v1/<resource>:batch` — the readable ones, keyed by id."""
+        if not ids:
+            return {}
+        body = await self.get(f"/v1/{resource}:batch", ids=",".join(ids))
+        return {item["id"]: item for item in body["items"]}
+
     async def readiness(self) -> dict[str, Any]:
         """The service's `/readyz` body, whether ready (200) or not (503)."""
         _, body = await self.request("GET", "/readyz", retry_reads=False, accept_statuses=(503,))

@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     volunteers_url: str = "http://127.0.0.1:8003"
     upstream_timeout_s: float = 5.0
 
+    # Gateway limits (defaults no looser than graphql-armor's) and exposure.
+    graphql_max_depth: int = 10
+    graphql_max_aliases: int = 15
+    graphql_max_tokens: int = 2000
+    graphql_max_cost: int = 10_000
+    graphql_max_body_bytes: int = 64 * 1024
+    graphql_introspection: bool = True
+    graphql_anonymous_feed: bool = True
+    public_feed_cache_s: float = 0.0
+
     def require_production_secrets(self) -> None:
         """Refuse to run in production with the development keys."""
         if self.environment != "production":

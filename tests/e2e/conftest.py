@@ -1,14 +1,26 @@
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from services.common.migrations import upgrade_all
+from tests.support.database import create_database, drop_database
 from tests.support.stack import started_stack
 from wushe_cli.stack import Stack
 
 
 @pytest.fixture(scope="session")
-def stack(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+async def e2e_database_url(server_url: str) -> AsyncIterator[str]:
+    """The running stack gets a database of its own: its commits must not show up in other tests."""
+    url = await create_database(server_url, "wushe_e2e")
+    await asyncio.to_thread(upgrade_all, url)
+    yield url
+    await drop_database(server_url, url)
+
+
+@pytest.fixture(scope="session")
+def stack(e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     log_dir: Path = tmp_path_factory.mktemp("stack-logs")
-    with started_stack(database_url, log_dir, {"WUSHE_ENVIRONMENT": "test"}) as stack:
+    with started_stack(e2e_database_url, log_dir, {"WUSHE_ENVIRONMENT": "test"}) as stack:
         yield stack

@@ -1,0 +1,234 @@
+"""Mutations over the case service. Expected refusals come back as union members."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.auth import caller
+from gateway.context import GatewayContext
+from gateway.ids import local_id
+from gateway.mutations.inputs import body_of
+from gateway.outcomes import outcome
+from gateway.types.case import Case, Need, Platform, Recipient, Staff
+from gateway.types.common import (
+    CaseState,
+    Certification,
+    Conflict,
+    Gender,
+    InvalidInput,
+    ItemCategory,
+    Language,
+    NeedKind,
+    NotFound,
+    PlatformLevel,
+    RecipientCategory,
+    RiskLevel,
+    ServiceDomain,
+    ServiceModel,
+    Skill,
+    StaffRole,
+    StaffSpecialty,
+    StaleVersion,
+)
+from services.common.vocabulary import STAFF_ROLES
+
+GInfo = Info[GatewayContext, None]
+
+
+def _key(idempotency_key: str | None) -> dict[str, str] | None:
+    return {"Idempotency-Key": idempotency_key} if idempotency_key else None
+
+
+@strawberry.type
+class PlatformCreated:
+    platform: Platform
+
+
+@strawberry.type
+class StaffAdded:
+    staff: Staff
+
+
+@strawberry.type
+class RecipientCreated:
+    recipient: Recipient
+
+
+@strawberry.type
+class CaseOpened:
+    case: Case
+
+
+@strawberry.type
+class CaseAdvanced:
+    case: Case
+
+
+@strawberry.type
+class NeedPublished:
+    need: Need
+
+
+@strawberry.type
+class NeedChanged:
+    need: Need
+
+
+CreatePlatformResult = Annotated[PlatformCreated | InvalidInput | NotFound | Conflict, strawberry.union("CreatePlatformResult")]
+AddStaffResult = Annotated[StaffAdded | InvalidInput | NotFound | Conflict, strawberry.union("AddStaffResult")]
+CreateRecipientResult = Annotated[RecipientCreated | InvalidInput | NotFound | Conflict, strawberry.union("CreateRecipientResult")]
+OpenCaseResult = Annotated[CaseOpened | InvalidInput | NotFound, strawberry.union("OpenCaseResult")]
+AdvanceCaseResult = Annotated[CaseAdvanced | InvalidInput | NotFound | Conflict | StaleVersion, strawberry.union("AdvanceCaseResult")]
+PublishNeedResult = Annotated[NeedPublished | InvalidInput | NotFound | Conflict, strawberry.union("PublishNeedResult")]
+ChangeNeedResult = Annotated[NeedChanged | InvalidInput | NotFound | Conflict | StaleVersion, strawberry.union("ChangeNeedResult")]
+
+
+@strawberry.input
+class CreatePlatformInput:
+    name: str
+    level: PlatformLevel
+    region_code: str
+    parent_id: strawberry.ID | None = None
+    service_model: ServiceModel | None = None
+    address: str = ""
+    phone: str = ""
+
+
+@strawberry.input
+class AddStaffInput:
+    name: str
+    role: StaffRole
+    specialty: StaffSpecialty | None = None
+    certification: Certification = Certification.NONE
+
+
+@strawberry.input
+class ConsentInput:
+    given_by: str
+    given_at: dt.datetime
+    purpose: str
+
+
+@strawberry.input
+class CreateRecipientInput:
+    platform_id: strawberry.ID
+    region_code: str
+    name: str
+    gender: Gender
+    birth_date: dt.date
+    categories: list[RecipientCategory]
+    id_number: str
+    consent: ConsentInput
+    phone: str | None = None
+    address: str = ""
+    disability_grade: int | None = None
+    health_notes: str = ""
+
+
+@strawberry.input
+class OpenCaseInput:
+    recipient_id: strawberry.ID
+    domain: ServiceDomain
+    risk_level: RiskLevel = RiskLevel.LOW
+    assigned_worker_id: strawberry.ID | None = None
+    project_id: strawberry.ID | None = None
+    summary: str = ""
+
+
+@strawberry.input
+class PublishNeedInput:
+    case_id: strawberry.ID
+    kind: NeedKind
+    title: str
+    description: str = ""
+    project_id: strawberry.ID | None = None
+    deadline: dt.datetime | None = None
+    item_category: ItemCategory | None = None
+    quantity: int | None = None
+    estimated_value: Decimal | None = None
+    visits_per_month: int | None = None
+    visit_minutes: int | None = None
+    skills: list[Skill] = strawberry.field(default_factory=list)
+    languages: list[Language] = strawberry.field(default_factory=list)
+    amount: Decimal | None = None
+
+
+def _staff(info: GInfo) -> None:
+    caller(info, roles=STAFF_ROLES)
+
+
+def _money(body: dict[str, object]) -> dict[str, object]:
+    """Decimals travel as strings, never floats."""
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in body.items()}
+
+
+def _times(body: dict[str, object]) -> dict[str, object]:
+    return {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in body.items()}
+
+
+async def create_platform(info: GInfo, input: CreatePlatformInput, idempotency_key: str | None = None) -> CreatePlatformResult:
+    """Add a county centre, a station (under a centre) or a community room (under a station)."""
+    _staff(info)
+    client = info.context.upstreams.case
+    return await outcome(lambda: client.post("/v1/platforms", body_of(input), headers=_key(idempotency_key)),
+                         lambda r: PlatformCreated(platform=Platform.from_record(r)))  # fmt: skip
+
+
+async def add_staff(info: GInfo, platform_id: strawberry.ID, input: AddStaffInput,
+                    idempotency_key: str | None = None) -> AddStaffResult:  # fmt: skip
+    """Add a station head, deputy or resident social worker to a platform."""
+    _staff(info)
+    client = info.context.upstreams.case
+    path = f"/v1/platforms/{local_id(platform_id, 'Platform')}/staff"
+    return await outcome(lambda: client.post(path, body_of(input), headers=_key(idempotency_key)),
+                         lambda r: StaffAdded(staff=Staff.from_record(r)))  # fmt: skip
+
+
+async def create_recipient(info: GInfo, input: CreateRecipientInput, idempotency_key: str | None = None) -> CreateRecipientResult:
+    """Record a recipient with their consent; a duplicate ID number is a Conflict naming the existing record."""
+    _staff(info)
+    body = _times(body_of(input))
+    body["consent"] = _times(body["consent"])  # type: ignore[arg-type]
+    client = info.context.upstreams.case
+    return await outcome(lambda: client.post("/v1/recipients", body, headers=_key(idempotency_key)),
+                         lambda r: RecipientCreated(recipient=Recipient.from_record(r)))  # fmt: skip
+
+
+async def open_case(info: GInfo, input: OpenCaseInput, idempotency_key: str | None = None) -> OpenCaseResult:
+    """Open a case (接案) for a recipient."""
+    _staff(info)
+    client = info.context.upstreams.case
+    return await outcome(lambda: client.post("/v1/cases", body_of(input), headers=_key(idempotency_key)),
+                         lambda r: CaseOpened(case=Case.from_record(r)))  # fmt: skip
+
+
+async def advance_case(info: GInfo, case_id: strawberry.ID, to_state: CaseState, note: str = "",
+                       expected_version: int | None = None) -> AdvanceCaseResult:  # fmt: skip
+    """Move a case along its service process; an illegal step is a Conflict listing the allowed ones."""
+    _staff(info)
+    client = info.context.upstreams.case
+    headers = {"If-Match": f'"{expected_version}"'} if expected_version is not None else None
+    path = f"/v1/cases/{local_id(case_id, 'Case')}/transitions"
+    return await outcome(lambda: client.post(path, {"to_state": to_state.value, "note": note}, headers=headers),
+                         lambda r: CaseAdvanced(case=Case.from_record(r)))  # fmt: skip
+
+
+async def publish_need(info: GInfo, input: PublishNeedInput, idempotency_key: str | None = None) -> PublishNeedResult:
+    """Publish a micro-wish, care need or funding need from an active case."""
+    _staff(info)
+    body = _times(_money(body_of(input)))
+    client = info.context.upstreams.case
+    return await outcome(lambda: client.post("/v1/needs", body, headers=_key(idempotency_key)),
+                         lambda r: NeedPublished(need=Need.from_record(r)))  # fmt: skip
+
+
+async def cancel_need(info: GInfo, need_id: strawberry.ID, reason: str = "") -> ChangeNeedResult:
+    """Withdraw an open, pending or matched need."""
+    _staff(info)
+    client = info.context.upstreams.case
+    path = f"/v1/needs/{local_id(need_id, 'Need')}/cancel"
+    return await outcome(lambda: client.post(path, {"reason": reason}), lambda r: NeedChanged(need=Need.from_record(r)))
+

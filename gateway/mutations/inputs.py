@@ -1,0 +1,37 @@
+"""Turning GraphQL inputs into REST bodies: snake_case keys, enum codes, local ids, no UNSET."""
+
+import dataclasses
+from enum import Enum
+from typing import Any
+
+from strawberry import UNSET
+
+from gateway.ids import local_id
+
+# input field -> type name of the global id it holds
+ID_FIELDS = {
+    "platform_id": "Platform", "parent_id": "Platform", "recipient_id": "Recipient", "case_id": "Case",
+    "project_id": "Project", "assigned_worker_id": "Staff", "worker_id": "Staff", "need_id": "Need",
+}  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return body_of(value)
+    return value
+
+
+def body_of(data: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for field in dataclasses.fields(data):
+        value = getattr(data, field.name)
+        if value is UNSET:
+            continue
+        if field.name in ID_FIELDS and value is not None:
+            value = str(local_id(value, ID_FIELDS[field.name]))
+        body[field.name] = _plain(value)
+    return body

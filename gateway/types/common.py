@@ -1,0 +1,124 @@
+"""Shared GraphQL building blocks: the Relay Node interface, connections, enums, error results."""
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from gateway.ids import to_global_id
+from services.common import vocabulary as v
+from services.common.pagination import encode_cursor
+
+T = TypeVar("T")
+
+# GraphQL enums straight from the one vocabulary (values are the stable codes).
+PlatformLevel = strawberry.enum(v.PlatformLevel)
+ServiceModel = strawberry.enum(v.ServiceModel)
+StaffRole = strawberry.enum(v.StaffRole)
+StaffSpecialty = strawberry.enum(v.StaffSpecialty)
+Certification = strawberry.enum(v.Certification)
+RecipientCategory = strawberry.enum(v.RecipientCategory)
+ServiceDomain = strawberry.enum(v.ServiceDomain)
+CaseState = strawberry.enum(v.CaseState)
+NeedKind = strawberry.enum(v.NeedKind)
+NeedState = strawberry.enum(v.NeedState)
+ItemCategory = strawberry.enum(v.ItemCategory)
+RiskLevel = strawberry.enum(v.RiskLevel)
+Gender = strawberry.enum(v.Gender)
+Skill = strawberry.enum(v.Skill)
+Language = strawberry.enum(v.Language)
+ServiceRecordKind = strawberry.enum(v.ServiceRecordKind)
+Role = strawberry.enum(v.Role)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@strawberry.interface(description="An object with a global id (Relay).")
+class Node:
+    id: strawberry.ID
+
+
+def global_id(type_name: str, record: dict[str, Any]) -> strawberry.ID:
+    return strawberry.ID(to_global_id(type_name, record["id"]))
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool = False
+    start_cursor: str | None = None
+    end_cursor: str | None = None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="A page of results; pass `pageInfo.endCursor` as `after` for the next.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def connection(nodes: list[Any], records: list[dict[str, Any]], next_cursor: str | None) -> Connection[Any]:
+    edges = [
+        Edge(cursor=encode_cursor(datetime.fromisoformat(r["created_at"]), r["id"]), node=n)
+        for n, r in zip(nodes, records, strict=True)
+    ]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=next_cursor is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=next_cursor or (edges[-1].cursor if edges else None),
+        ),
+    )
+
+
+@strawberry.type(description="A code of the shared vocabulary with its zh-CN label.")
+class Term:
+    code: str
+    label: str
+
+
+@strawberry.type
+class Vocabulary:
+    name: str
+    terms: list[Term]
+
+
+# Expected outcomes of mutations (CONVENTIONS.md "Errors"): members of each result union.
+@strawberry.type(description="The input was refused; nothing was written.")
+class InvalidInput:
+    message: str
+    message_zh: str
+    fields: list[str]
+
+
+@strawberry.type(description="The record does not exist or is outside your scope.")
+class NotFound:
+    message: str
+    message_zh: str
+
+
+@strawberry.type(description="The record is not in a state that allows this (e.g. an illegal transition).")
+class Conflict:
+    code: str
+    message: str
+    message_zh: str
+    current_state: str | None = None
+    allowed: list[str] | None = None
+
+
+@strawberry.type(description="Someone changed the record since you read it; read it again.")
+class StaleVersion:
+    message: str
+    message_zh: str
