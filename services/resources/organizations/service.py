@@ -66,7 +66,8 @@ async def update(
     auth.require_may_manage(principal, organization)
     check_version(if_match, organization.version)
     values = body.model_dump(exclude_unset=True, exclude_none=True)
-    if principal.role.value == "civil_affairs_admin" and "service_regions" in values:
+    if "service_regions" in values:
+        # Service regions bound where its offers may go: only civil affairs may move them.
         auth.require_may_register(principal, values["service_regions"])
     updated = await organization_repository.update_fields(session, org_id, expected, values)
     if updated is None:

@@ -178,3 +178,19 @@ class TestReadAndUpdate:
         assert done.status_code == 200 and done.json()["name"] == "新名称"
         assert done.headers["etag"] == '"2"'
         assert stale.status_code == 412
+
+    async def test_only_admins_move_service_regions(
+        self, client: httpx.AsyncClient, settings: Settings, rolled_back_db: Database
+    ) -> None:
+        organization = await make_organization(rolled_back_db)
+        url = f"/v1/organizations/{organization.id}"
+        body = {"service_regions": ["43"]}
+        own = bearer(settings, "org_staff", org_id=organization.id)
+        refused = await client.patch(url, json=body, headers={**own, "If-Match": '"1"'})
+        admin = bearer(settings, "civil_affairs_admin", region="15")
+        outside = await client.patch(url, json=body, headers={**admin, "If-Match": '"1"'})
+        inside = await client.patch(
+            url, json={"service_regions": ["1501", "1507"]}, headers={**admin, "If-Match": '"1"'}
+        )
+        assert (refused.status_code, outside.status_code) == (403, 403)
+        assert inside.status_code == 200 and inside.json()["service_regions"] == ["1501", "1507"]
