@@ -72,11 +72,12 @@ class QueryCostLimiter(SchemaExtension):
                 if isinstance(definition, OperationDefinitionNode):
                     cost = selection_cost(definition.selection_set, fragments, variables)
                     if cost > self.max_cost:
-                        context.errors = [
+                        # Set before validation runs: strawberry then skips it and answers with this.
+                        context.pre_execution_errors = [
                             GraphQLError(
                                 f"Query cost {cost} exceeds the limit of {self.max_cost}.",
                                 extensions={"code": "QUERY_TOO_COSTLY", "messageZh": "查询代价超出上限。", "cost": cost},
                             )
                         ]
-                        return
+                        break
         yield

@@ -164,9 +164,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        QueryCostLimiter(max_cost=settings.graphql_max_cost),
         ParserCache(maxsize=512),
         ValidationCache(maxsize=512),
+        # After the validation cache: it would overwrite the errors this one sets.
+        QueryCostLimiter(max_cost=settings.graphql_max_cost),
     ]
     if settings.environment != "production":
         extensions.append(UpstreamCallCount)
