@@ -26,6 +26,8 @@ BATCHED: dict[str, tuple[str, str]] = {
     "needs": ("case", "needs"),
     "projects": ("case", "projects"),
     "public_wishes": ("case", "public-wishes"),
+    "volunteers": ("volunteers", "volunteers"),
+    "activities": ("volunteers", "activities"),
 }
 
 

@@ -25,8 +25,12 @@ from gateway.extensions import UpstreamCallCount, assign_error_codes
 from gateway.errors import unauthenticated
 from gateway.ids import from_global_id
 from gateway.mutations import case as case_mutations
+from gateway.mutations import volunteers as volunteer_mutations
 from gateway.queries import case as case_queries
+from gateway.queries import stats as stats_queries
+from gateway.queries import volunteers as volunteer_queries
 from gateway.types import case as case_types
+from gateway.types import volunteers as volunteer_types
 from gateway.types.common import Node, Role, Term, Vocabulary
 from services.common import vocabulary
 from services.common.settings import Settings
@@ -93,7 +97,12 @@ NODE_TYPES: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "Need": ("needs", case_types.Need.from_record),
     "Project": ("projects", case_types.Project.from_record),
     "PublicWish": ("public_wishes", case_types.PublicWish.from_record),
+    "Volunteer": ("volunteers", volunteer_types.Volunteer.from_record),
+    "Activity": ("activities", volunteer_types.Activity.from_record),
 }
+
+# The scope an app client needs to read a node of each type; other types are not for apps.
+NODE_SCOPES = {"PublicWish": "wishes:read", "Activity": "activities:read", "Offer": "offers:read", "Organization": "offers:read"}
 
 VOCABULARIES = [
     cls for cls in vars(vocabulary).values()
@@ -112,10 +121,7 @@ class Query:
     @strawberry.field(description="Any object by its global id, if you may read it.")
     async def node(self, info: GInfo, id: strawberry.ID) -> Node | None:
         type_name, local = from_global_id(id)
-        if type_name == "PublicWish":
-            caller(info, scope="wishes:read")
-        else:
-            caller(info, roles=vocabulary.STAFF_ROLES)
+        caller(info, scope=NODE_SCOPES.get(type_name))  # services decide what the caller may read
         if type_name not in NODE_TYPES:
             return None
         loader_name, build = NODE_TYPES[type_name]
@@ -140,6 +146,9 @@ class Query:
     cases = strawberry.field(resolver=case_queries.cases)
     platforms = strawberry.field(resolver=case_queries.platforms)
     projects = strawberry.field(resolver=case_queries.projects)
+    volunteers = strawberry.field(resolver=volunteer_queries.volunteers)
+    activities = strawberry.field(resolver=volunteer_queries.activities)
+    linkage_stats = strawberry.field(resolver=stats_queries.linkage_stats)
 
 
 @strawberry.type
@@ -151,6 +160,9 @@ class Mutation:
     advance_case = strawberry.mutation(resolver=case_mutations.advance_case)
     publish_need = strawberry.mutation(resolver=case_mutations.publish_need)
     cancel_need = strawberry.mutation(resolver=case_mutations.cancel_need)
+    register_volunteer = strawberry.mutation(resolver=volunteer_mutations.register_volunteer)
+    create_activity = strawberry.mutation(resolver=volunteer_mutations.create_activity)
+    sign_up = strawberry.mutation(resolver=volunteer_mutations.sign_up)
 
 
 class GatewaySchema(strawberry.Schema):
@@ -160,17 +172,18 @@ class GatewaySchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    # Factories, not instances: each request gets fresh extensions (they hold per-request state).
     extensions: list[Any] = [
-        QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
-        MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
         # After the validation cache: it would overwrite the errors this one sets.
-        QueryCostLimiter(max_cost=settings.graphql_max_cost),
+        lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
     ]
     if settings.environment != "production":
         extensions.append(UpstreamCallCount)
     if not settings.graphql_introspection:
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)

@@ -6,6 +6,8 @@ import pytest
 
 from services.common.migrations import upgrade_all
 from tests.support.database import create_database, drop_database
+from services.common.settings import Settings
+from tests.e2e.world import World, build_world
 from tests.support.stack import started_stack
 from wushe_cli.stack import Stack
 
@@ -24,3 +26,8 @@ def stack(e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
     log_dir: Path = tmp_path_factory.mktemp("stack-logs")
     with started_stack(e2e_database_url, log_dir, {"WUSHE_ENVIRONMENT": "test"}) as stack:
         yield stack
+
+
+@pytest.fixture(scope="session")
+def world(stack: Stack, settings: Settings) -> World:
+    return build_world(stack, settings)

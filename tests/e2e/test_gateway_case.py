@@ -12,13 +12,11 @@ from services.common.settings import Settings
 from tests.case.factories import make_id_number
 from tests.support.auth import bearer
 from tests.support.graphql import error_codes, gql
+from tests.e2e.world import CREATE_PLATFORM, World
 from wushe_cli.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
-CREATE_PLATFORM = """
-mutation($input: CreatePlatformInput!) { createPlatform(input: $input) {
-  __typename ... on PlatformCreated { platform { id name } } ... on InvalidInput { message fields } } }"""
 CREATE_RECIPIENT = """
 mutation($input: CreateRecipientInput!, $key: String) { createRecipient(input: $input, idempotencyKey: $key) {
   __typename ... on RecipientCreated { recipient { id name idNumber } } ... on Conflict { code message } } }"""
@@ -34,33 +32,6 @@ DASHBOARD = """query($first: Int!) { needs(first: $first, filter: {state: OPEN})
     platform { name level regionCode } } }
   pageInfo { hasNextPage endCursor } } }"""
 FEED = """query { publicWishes(first: 50, filter: {region: "1507"}) { edges { node { id display countyName title } } } }"""
-
-
-class World:
-    def __init__(self, stack: Stack, settings: Settings) -> None:
-        self.stack, self.settings = stack, settings
-        self.admin = bearer(settings, "civil_affairs_admin", region="15", subject="admin")
-        self.station_id = ""
-
-    def ok(self, query: str, variables: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
-        body = gql(self.stack, query, variables, headers)
-        assert "errors" not in body, body
-        return body["data"]
-
-    def station(self) -> dict[str, str]:
-        return bearer(self.settings, "station_staff", platform_id=self.station_id, region="150781", subject="worker")
-
-
-@pytest.fixture(scope="module")
-def world(stack: Stack, settings: Settings) -> World:
-    w = World(stack, settings)
-    centre = w.ok(CREATE_PLATFORM, {"input": {"name": "满洲里市社工服务中心", "level": "COUNTY_CENTRE", "regionCode": "150781"}}, w.admin)
-    centre_id = str(from_global_id(centre["createPlatform"]["platform"]["id"])[1])
-    station = w.ok(CREATE_PLATFORM, {"input": {"name": "东山街道社工站", "level": "STATION", "regionCode": "150781001",
-                   "parentId": centre["createPlatform"]["platform"]["id"], "serviceModel": "EMBEDDED"}},
-                   bearer(settings, "centre_staff", platform_id=centre_id, region="150781"))  # fmt: skip
-    w.station_id = str(from_global_id(station["createPlatform"]["platform"]["id"])[1])
-    return w
 
 
 def _new_elder(world: World, n: int) -> str:

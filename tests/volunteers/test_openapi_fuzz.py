@@ -110,5 +110,7 @@ def test_no_server_errors(settings: Settings, live_url: str, seeded: dict[str, o
             # Negative mode on an operation with nothing to make invalid (e.g. /healthz).
             assert mode is GenerationMode.NEGATIVE
     assert failures == []
-    # The run reached real records, not only 404s and 422s.
-    assert len(set(successes)) >= 10, sorted(set(successes))
+    # The valid-input run reached real records, not only 404s and 422s. (Invalid inputs are
+    # refused by design, so how many operations still answer 2xx there is not a measure.)
+    if mode is GenerationMode.POSITIVE:
+        assert len(set(successes)) >= 10, sorted(set(successes))

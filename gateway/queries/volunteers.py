@@ -1,0 +1,42 @@
+"""Root query fields over the volunteers service."""
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.auth import caller
+from gateway.context import GatewayContext
+from gateway.queries.case import page_size
+from gateway.types.common import Connection, Language, Skill, connection
+from gateway.types.volunteers import Activity, Volunteer
+from services.common.pagination import DEFAULT_PAGE_SIZE
+from services.common.vocabulary import STAFF_ROLES, Role
+
+GInfo = Info[GatewayContext, None]
+
+
+@strawberry.input
+class VolunteerFilter:
+    skill: Skill | None = None
+    language: Language | None = None
+    region: str | None = None
+
+
+async def volunteers(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None,
+                     filter: VolunteerFilter | None = None) -> Connection[Volunteer] | None:  # fmt: skip
+    """Volunteers in your scope, searchable by skill, language and region."""
+    caller(info, roles=STAFF_ROLES | {Role.ORG_STAFF})
+    f = filter or VolunteerFilter()
+    page = await info.context.upstreams.volunteers.page(
+        "volunteers", limit=page_size(first), cursor=after, skill=f.skill, language=f.language, region=f.region
+    )
+    records = page["items"]
+    return connection([Volunteer.from_record(r) for r in records], records, page["next_cursor"])
+
+
+async def activities(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None,
+                     region: str | None = None) -> Connection[Activity] | None:  # fmt: skip
+    """Activities you can see (public ones for apps with `activities:read`)."""
+    caller(info, scope="activities:read")
+    page = await info.context.upstreams.volunteers.page("activities", limit=page_size(first), cursor=after, region=region)
+    records = page["items"]
+    return connection([Activity.from_record(r) for r in records], records, page["next_cursor"])
