@@ -24,6 +24,11 @@ class World:
         assert "errors" not in body, body
         return body["data"]
 
+    def station_gid(self) -> str:
+        from gateway.ids import to_global_id
+
+        return to_global_id("Platform", self.station_id)
+
     def station(self) -> dict[str, str]:
         return bearer(self.settings, "station_staff", platform_id=self.station_id, region="150781", subject="worker")
 
