@@ -28,6 +28,8 @@ BATCHED: dict[str, tuple[str, str]] = {
     "public_wishes": ("case", "public-wishes"),
     "volunteers": ("volunteers", "volunteers"),
     "activities": ("volunteers", "activities"),
+    "organizations": ("resources", "organizations"),
+    "offers": ("resources", "offers"),
 }
 
 

@@ -25,11 +25,14 @@ from gateway.extensions import UpstreamCallCount, assign_error_codes
 from gateway.errors import unauthenticated
 from gateway.ids import from_global_id
 from gateway.mutations import case as case_mutations
+from gateway.mutations import resources as resource_mutations
 from gateway.mutations import volunteers as volunteer_mutations
 from gateway.queries import case as case_queries
+from gateway.queries import resources as resource_queries
 from gateway.queries import stats as stats_queries
 from gateway.queries import volunteers as volunteer_queries
 from gateway.types import case as case_types
+from gateway.types import resources as resource_types
 from gateway.types import volunteers as volunteer_types
 from gateway.types.common import Node, Role, Term, Vocabulary
 from services.common import vocabulary
@@ -99,6 +102,8 @@ NODE_TYPES: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "PublicWish": ("public_wishes", case_types.PublicWish.from_record),
     "Volunteer": ("volunteers", volunteer_types.Volunteer.from_record),
     "Activity": ("activities", volunteer_types.Activity.from_record),
+    "Organization": ("organizations", resource_types.Organization.from_record),
+    "Offer": ("offers", resource_types.Offer.from_record),
 }
 
 # The scope an app client needs to read a node of each type; other types are not for apps.
@@ -148,6 +153,8 @@ class Query:
     projects = strawberry.field(resolver=case_queries.projects)
     volunteers = strawberry.field(resolver=volunteer_queries.volunteers)
     activities = strawberry.field(resolver=volunteer_queries.activities)
+    organizations = strawberry.field(resolver=resource_queries.organizations)
+    offers = strawberry.field(resolver=resource_queries.offers)
     linkage_stats = strawberry.field(resolver=stats_queries.linkage_stats)
 
 
@@ -160,6 +167,10 @@ class Mutation:
     advance_case = strawberry.mutation(resolver=case_mutations.advance_case)
     publish_need = strawberry.mutation(resolver=case_mutations.publish_need)
     cancel_need = strawberry.mutation(resolver=case_mutations.cancel_need)
+    register_organization = strawberry.mutation(resolver=resource_mutations.register_organization)
+    verify_organization = strawberry.mutation(resolver=resource_mutations.verify_organization)
+    create_offer = strawberry.mutation(resolver=resource_mutations.create_offer)
+    publish_offer = strawberry.mutation(resolver=resource_mutations.publish_offer)
     register_volunteer = strawberry.mutation(resolver=volunteer_mutations.register_volunteer)
     create_activity = strawberry.mutation(resolver=volunteer_mutations.create_activity)
     sign_up = strawberry.mutation(resolver=volunteer_mutations.sign_up)

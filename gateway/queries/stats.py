@@ -61,6 +61,15 @@ class VolunteerFigures:
     care_minutes: int
 
 
+@strawberry.type(description="The charity side: money raised and disbursed, offers, pledges.")
+class FundFigures:
+    funds_raised: Decimal
+    funds_disbursed: Decimal
+    donations: int
+    offers_published: int
+    pledges: int
+
+
 @strawberry.type(description="Linkage statistics (五社联动) for a region and period.")
 class LinkageStats:
     region_code: str
@@ -68,6 +77,13 @@ class LinkageStats:
     end: dt.datetime
     case_raw: strawberry.Private[Any]
     volunteer_raw: strawberry.Private[Any]
+    resource_raw: strawberry.Private[Any]
+
+    @strawberry.field
+    def fund_side(self) -> FundFigures | None:
+        r = _or_raise(self.resource_raw)
+        return FundFigures(funds_raised=Decimal(r["funds_raised"]), funds_disbursed=Decimal(r["funds_disbursed"]),
+                           donations=r["donations"], offers_published=r["offers_published"], pledges=r["pledges"])  # fmt: skip
 
     @strawberry.field
     def case_side(self) -> CaseFigures | None:
@@ -111,7 +127,9 @@ async def linkage_stats(info: GInfo, region_code: str, start: dt.datetime, end: 
         raise bad_input("start and end need time zones, and end must be after start.", "起止时间须带时区且结束晚于开始。")
     params = {"region": region_code, "from": start.isoformat(), "to": end.isoformat()}
     upstreams = info.context.upstreams
-    case_raw, volunteer_raw = await asyncio.gather(
-        upstreams.case.get("/v1/stats", **params), upstreams.volunteers.get("/v1/stats", **params), return_exceptions=True
-    )
-    return LinkageStats(region_code=region_code, start=start, end=end, case_raw=case_raw, volunteer_raw=volunteer_raw)
+    case_raw, volunteer_raw, resource_raw = await asyncio.gather(
+        upstreams.case.get("/v1/stats", **params), upstreams.volunteers.get("/v1/stats", **params),
+        upstreams.resources.get("/v1/stats", **params), return_exceptions=True,
+    )  # fmt: skip
+    return LinkageStats(region_code=region_code, start=start, end=end, case_raw=case_raw,
+                        volunteer_raw=volunteer_raw, resource_raw=resource_raw)  # fmt: skip

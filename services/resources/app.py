@@ -12,6 +12,7 @@ from services.resources.holds.expiry import INTERVAL_S, run_expiry
 from services.resources.offers.endpoints import router as offers_router
 from services.resources.organizations.endpoints import router as organizations_router
 from services.resources.pledges.endpoints import router as pledges_router
+from services.resources.stats.endpoints import router as stats_router
 
 ROUTERS = [
     organizations_router,
@@ -19,6 +20,7 @@ ROUTERS = [
     holds_router,
     funds_router,
     pledges_router,
+    stats_router,
     events_router,
 ]
 

@@ -1,0 +1,58 @@
+"""Organisations and offers through the gateway, and the fund side of the linkage statistics."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from gateway.ids import from_global_id
+from services.common.settings import Settings
+from tests.e2e.world import World
+from tests.resources.factories import credit_code
+from tests.support.auth import bearer
+from tests.support.graphql import error_codes, gql
+
+pytestmark = pytest.mark.e2e
+
+REGISTER = """mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) {
+  __typename ... on OrganizationRegistered { organization { id verificationStatus } } ... on InvalidInput { message fields } } }"""
+VERIFY = """mutation($id: ID!) { verifyOrganization(organizationId: $id) {
+  __typename ... on OrganizationRegistered { organization { verificationStatus } } } }"""
+CREATE = """mutation($input: CreateOfferInput!) { createOffer(input: $input) {
+  __typename ... on OfferSaved { offer { id status } } ... on InvalidInput { message fields } ... on Conflict { code message } } }"""
+PUBLISH = """mutation($id: ID!) { publishOffer(offerId: $id) { __typename ... on OfferSaved { offer { status } } ... on Conflict { code } } }"""
+OFFERS = """{ offers(filter: {servesRegion: "150781001", availableOnly: true}) { edges { node {
+  title kind category availability { total available balance } organization { name } } } } }"""
+
+
+def test_charity_offers_reach_stations_and_apps(world: World, settings: Settings) -> None:
+    registered = world.ok(REGISTER, {"input": {
+        "kind": "COMMUNITY_FOUNDATION", "name": "满洲里市社区发展基金会", "contactName": "赵敏", "contactPhone": "13900001111",
+        "serviceRegions": ["150781"], "creditCode": credit_code("150781")}}, world.admin)["registerOrganization"]  # fmt: skip
+    assert registered["__typename"] == "OrganizationRegistered" and registered["organization"]["verificationStatus"] == "pending"
+    org_gid = registered["organization"]["id"]
+    org_staff = bearer(settings, "org_staff", org_id=str(from_global_id(org_gid)[1]), subject="foundation-staff")
+    draft = world.ok(CREATE, {"input": {"kind": "MATERIAL", "title": "冬季棉被", "category": "BEDDING", "quantity": 30,
+                                        "regionPrefix": "150781"}}, org_staff)["createOffer"]  # fmt: skip
+    assert draft["__typename"] == "OfferSaved" and draft["offer"]["status"] == "draft"
+    refused = world.ok(PUBLISH, {"id": draft["offer"]["id"]}, org_staff)["publishOffer"]
+    assert refused["__typename"] == "Conflict"  # an unverified organisation may not publish
+    assert world.ok(VERIFY, {"id": org_gid}, world.admin)["verifyOrganization"]["organization"]["verificationStatus"] == "verified"
+    assert world.ok(PUBLISH, {"id": draft["offer"]["id"]}, org_staff)["publishOffer"]["offer"]["status"] == "published"
+
+    app = bearer(settings, "app_client", subject="charity-platform", scopes=["offers:read"])
+    for headers in (world.station(), app):
+        edges = world.ok(OFFERS, {}, headers)["offers"]["edges"]
+        blanket = next(e["node"] for e in edges if e["node"]["title"] == "冬季棉被")
+        assert blanket["availability"]["available"] == "30" and blanket["organization"]["name"] == "满洲里市社区发展基金会"
+
+    now = datetime.now(UTC)
+    stats = world.ok("""query($s: DateTime!, $e: DateTime!) { linkageStats(regionCode: "1507", start: $s, end: $e) {
+        fundSide { fundsRaised offersPublished } } }""", {"s": (now - timedelta(days=1)).isoformat(),
+                                                           "e": (now + timedelta(days=1)).isoformat()}, world.admin)  # fmt: skip
+    assert stats["linkageStats"]["fundSide"]["offersPublished"] >= 1
+
+
+def test_offer_writes_need_the_scope(world: World, settings: Settings) -> None:
+    app = bearer(settings, "app_client", scopes=["offers:read"])
+    body = gql(world.stack, CREATE, {"input": {"kind": "MATERIAL", "title": "x", "category": "FOOD", "quantity": 1, "regionPrefix": "15"}}, app)
+    assert error_codes(body) == ["FORBIDDEN"]
