@@ -117,7 +117,9 @@ def _material_pairs(c: Candidates, model: CostModel) -> Pairs:
         return Pairs.empty()
     keys = [_offer_keys(c.needs[i].item_category) for i in wanted]
     need_idx, res = _prefix_join(
-        [c.needs[i].region_code for i in wanted], keys, [o.region_prefix for o in c.materials],
+        [c.needs[i].region_code for i in wanted],
+        keys,
+        [o.region_prefix for o in c.materials],
         [o.item_category for o in c.materials],
     )
     need_idx = wanted[need_idx]
@@ -129,7 +131,9 @@ def _fund_pairs(c: Candidates, model: CostModel) -> Pairs:
     if not len(wanted) or not c.funds:
         return Pairs.empty()
     need_idx, res = _prefix_join(
-        [c.needs[i].region_code for i in wanted], [(None,)] * len(wanted), [f.region_prefix for f in c.funds],
+        [c.needs[i].region_code for i in wanted],
+        [(None,)] * len(wanted),
+        [f.region_prefix for f in c.funds],
         [None] * len(c.funds),
     )
     need_idx = wanted[need_idx]
@@ -206,7 +210,10 @@ def _score_and_prune(
     k: int,
     distance: bool = True,
 ) -> Pairs:
-    """Score pairs and keep the best `k` per need (ties: lower resource index, for determinism)."""
+    """Score pairs and keep the best `k` per need (ties: lower resource index, for determinism).
+
+    The result is sorted by need, best pair first: solvers and greedy rely on that order.
+    """
     if precomputed is not None:
         dist, share = precomputed
     else:
@@ -224,8 +231,7 @@ def _score_and_prune(
     order = np.lexsort((res, -adj, need_idx))
     need_sorted = need_idx[order]
     first = np.searchsorted(need_sorted, need_sorted, "left")
-    keep = order[(np.arange(len(order)) - first) < k]
-    keep.sort()
+    keep = order[(np.arange(len(order)) - first) < k]  # stays sorted by need, then best first
     return Pairs(need_idx[keep], res[keep], adj[keep], dist[keep], share[keep])
 
 
@@ -315,10 +321,6 @@ def _masks(sets: Iterable[Iterable[str]], bits: dict[str, int]) -> np.ndarray:
 
 
 def _popcount(x: np.ndarray) -> np.ndarray:
-    return np.array([bin(int(v)).count("1") for v in x], dtype=float) if len(x) < 64 else _popcount_fast(x)
-
-
-def _popcount_fast(x: np.ndarray) -> np.ndarray:
     count = np.zeros(len(x))
     y = x.copy()
     while np.any(y):

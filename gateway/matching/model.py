@@ -166,30 +166,30 @@ class CostModel:
     a pair's adjustment = preferred region + language - distance. The optimiser maximises the sum
     of (value + adjustment) over needs it meets in full.
 
-    Calibration (documented in docs/matching.md): tiers are at least 20 points apart, the
-    need-level extras add at most `bonus_cap + waiting_max + deadline_max` = 14 points and the
-    pair adjustment spans 4.5, so between two needs of the same size competing for one resource
+    Calibration (documented in docs/matching.md): tiers are at least 15 points apart, the
+    need-level extras add at most `bonus_cap + waiting_max + deadline_max` = 11 points and the
+    pair adjustment spans 3.5, so between two needs of the same size competing for one resource
     a higher assistance tier (特困 > 低保 > 低边 > other) always wins; within a tier, living alone,
     disability, left-behind children, long waits and near deadlines decide.
     """
 
-    tier_tekun: float = 100.0  # 特困供养
-    tier_dibao: float = 65.0  # 低保
-    tier_dibian: float = 40.0  # 低保边缘
-    tier_other: float = 20.0
-    bonus_living_alone: float = 6.0  # 独居 (an empty-nest elder living alone gets both)
-    bonus_empty_nest: float = 3.0  # 空巢
-    bonus_disabled: float = 6.0  # 残疾人 / 失能老人
-    bonus_left_behind: float = 5.0  # 留守儿童
-    bonus_child_in_hardship: float = 5.0  # 困境儿童
-    bonus_cap: float = 10.0
-    waiting_per_day: float = 0.02
-    waiting_max: float = 2.0  # reached after 100 days
+    tier_tekun: float = 100.0  # 特困供养: each tier counts double the one below
+    tier_dibao: float = 50.0  # 低保
+    tier_dibian: float = 25.0  # 低保边缘
+    tier_other: float = 10.0
+    bonus_living_alone: float = 5.0  # 独居 (an empty-nest elder living alone gets both)
+    bonus_empty_nest: float = 2.0  # 空巢
+    bonus_disabled: float = 5.0  # 残疾人 / 失能老人
+    bonus_left_behind: float = 4.0  # 留守儿童
+    bonus_child_in_hardship: float = 4.0  # 困境儿童
+    bonus_cap: float = 8.0
+    waiting_per_day: float = 0.015
+    waiting_max: float = 1.5  # reached after 100 days
     deadline_window_days: float = 30.0  # urgency grows linearly over the last 30 days
-    deadline_max: float = 2.0
+    deadline_max: float = 1.5
     distance_per_km: float = 0.01
-    distance_max: float = 2.5  # reached at 250 km; beyond that every route is equally far
-    preferred_region: float = 1.0  # donor's preferred region contains the need
+    distance_max: float = 2.0  # reached at 200 km; beyond that every route is equally far
+    preferred_region: float = 0.5  # donor's preferred region contains the need
     language: float = 1.0  # times the share of the need's languages the volunteer speaks
     # Sparsity and solver limits (not weights): keep the best K candidates per need and
     # resource class; solve the whole problem as one exact MILP while it has at most
