@@ -9,6 +9,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from gateway.context import context_getter
 from gateway.body_limit import BodySizeLimit
+from gateway.feed_cache import PublicFeedCache
 from gateway.schema import build_schema
 from services.common.auth import TokenVerifier
 from services.common.errors import install_error_handlers
@@ -35,6 +36,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Wushe GraphQL gateway (五社联动网关)", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
+    app.add_middleware(
+        PublicFeedCache,
+        case_url=settings.case_url,
+        verifier=app.state.verifier,
+        allow_anonymous=settings.graphql_anonymous_feed,
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.graphql_max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)

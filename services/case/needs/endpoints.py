@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
 
 from services.case.models import IdempotencyRecord
 from services.case.needs import repository, service
@@ -160,6 +161,20 @@ async def list_public_wishes(
         state=state.value, project_id=project_id,
     )  # fmt: skip
     return Page(items=[public_wish(row) for row in rows], next_cursor=next_cursor)
+
+
+class FeedVersion(BaseModel):
+    version: str
+
+
+@public_router.get("/public-wishes:version", response_model=FeedVersion)
+async def public_feed_version(session: DbSession) -> FeedVersion:
+    """Changes whenever any transaction commits: equal versions mean the feed cannot have changed.
+
+    Caches (the gateway's) key the feed on it: the version is a digest of the database's MVCC
+    snapshot, which stays the same while nothing commits and never repeats once something has.
+    """
+    return FeedVersion(version=await repository.snapshot_digest(session))
 
 
 @public_router.get("/public-wishes:batch", response_model=Page[PublicWish])

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import Need, Project, Recipient
@@ -76,6 +76,12 @@ async def public_wishes(
 
 async def public_wishes_by_id(session: AsyncSession, ids: list[uuid.UUID]) -> Sequence[Row[Any]]:
     return (await session.execute(_public_statement().where(Need.id.in_(ids)))).all()
+
+
+async def snapshot_digest(session: AsyncSession) -> str:
+    """A digest of the current MVCC snapshot (no table is read, so no scope applies)."""
+    snapshot = await session.scalar(text("SELECT md5(pg_current_snapshot()::text)"))
+    return str(snapshot)[:16]
 
 
 async def lapse_pending(session: AsyncSession, now: datetime) -> Sequence[Row[Any]]:
