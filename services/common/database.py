@@ -84,4 +84,6 @@ async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
-DbSession = Annotated[AsyncSession, Depends(unit_of_work)]
+# scope="function": commit before the response is sent, so a 2xx means the data is committed
+# (the default "request" scope would commit afterwards, and a failed commit would go unseen).
+DbSession = Annotated[AsyncSession, Depends(unit_of_work, scope="function")]

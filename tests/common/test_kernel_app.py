@@ -3,20 +3,18 @@
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated
 
 import httpx
 import pytest
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event, func, select, text
 
 from services.case.models import AuditEntry, IdempotencyRecord
 from services.common.app_factory import create_service_app
 from services.common.audit import record_audit
 from services.common.auth import CurrentPrincipal
-from services.common.database import Database, unit_of_work
+from services.common.database import Database, DbSession
 from services.common.errors import NotFound
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.settings import Settings
@@ -34,7 +32,7 @@ class Echoed(Echo):
 
 def kernel_router() -> APIRouter:
     router = APIRouter()
-    Session = Annotated[AsyncSession, Depends(unit_of_work)]
+    Session = DbSession
 
     @router.post("/echo", status_code=201)
     async def echo(body: Echo, principal: CurrentPrincipal, session: Session, key: IdempotencyKey = None):
@@ -44,6 +42,14 @@ def kernel_router() -> APIRouter:
             return created
 
         return await run_idempotent(session, IdempotencyRecord, principal, key, "echo", body, create)
+
+    @router.post("/failing-commit", status_code=201)
+    async def failing_commit(session: Session) -> dict[str, str]:
+        def refuse(_: object) -> None:
+            raise RuntimeError("commit refused")
+
+        event.listen(session.sync_session, "before_commit", refuse)
+        return {"status": "looks fine"}
 
     @router.get("/missing")
     async def missing() -> None:
@@ -91,6 +97,14 @@ class TestProblemJson:
         assert response.status_code == 500
         assert response.json()["code"] == "INTERNAL"
         assert "boom" not in response.text and "Traceback" not in response.text
+
+
+class TestUnitOfWork:
+    async def test_a_failed_commit_is_never_reported_as_success(self, client: httpx.AsyncClient) -> None:
+        """The commit happens before the response is sent, so its failure is the response."""
+        response = await client.post("/failing-commit")
+        assert response.status_code == 500
+        assert response.json()["code"] == "INTERNAL"
 
 
 class TestRequestId:
