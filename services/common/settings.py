@@ -50,7 +50,6 @@ class Settings(BaseSettings):
     graphql_max_body_bytes: int = 64 * 1024
     graphql_introspection: bool = True
     graphql_anonymous_feed: bool = True
-    public_feed_cache_s: float = 0.0
 
     def require_production_secrets(self) -> None:
         """Refuse to run in production with the development keys."""
