@@ -1,5 +1,6 @@
 """`wushe`: run the stack, migrate, mint development tokens."""
 
+import asyncio
 import os
 import signal
 import sys
@@ -14,6 +15,8 @@ from services.common.auth import issue_dev_token
 from services.common.migrations import upgrade_all
 from services.common.settings import get_settings
 from services.common.vocabulary import Role
+from wushe_cli.demo.command import print_report, seed
+from wushe_cli.demo.seeder import seed_demo
 from wushe_cli.postgres import DEFAULT_DATA_DIR
 from wushe_cli.stack import Ports, resolve_database, running_stack
 
@@ -34,6 +37,7 @@ def up(
     resources_port: int = 8002,
     volunteers_port: int = 8003,
     ready_timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness.")] = 60.0,
+    demo: Annotated[bool, typer.Option("--demo", help="Load the demo data once the stack is ready.")] = False,
 ) -> None:
     """Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, start services and gateway.
 
@@ -49,6 +53,9 @@ def up(
     signal.signal(signal.SIGINT, request_stop)
     with running_stack(data_dir, host, ports, log_dir=data_dir / "logs") as stack:
         stack.wait_ready(ready_timeout)
+        if demo:
+            urls = {name: stack.url(name) for name in ("case", "resources", "volunteers")}
+            print_report(asyncio.run(seed_demo(urls)))
         typer.echo(
             "\n五社联动 Wushe is up.\n"
             f"  GraphQL (GraphiQL):  {stack.url('gateway')}/graphql\n"
@@ -109,6 +116,9 @@ def token(
             ttl_s=ttl,
         )
     )
+
+
+app.command()(seed)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,240 @@
+"""The demo seeder against real servers: what it promises is there, and a second run adds nothing."""
+
+import asyncio
+import re
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from services.common.migrations import upgrade_all
+from services.common.settings import Settings
+from tests.support.auth import bearer
+from tests.support.database import create_database, drop_database
+from tests.support.stack import started_stack
+from wushe_cli.demo import SeedReport, build_plan, seed_demo
+from wushe_cli.demo.plan import DemoPlan
+from wushe_cli.stack import Stack
+
+pytestmark = pytest.mark.e2e
+QUERIES = Path(__file__).parents[2] / "docs" / "demo-queries.md"
+
+
+@dataclass
+class Seeded:
+    stack: Stack
+    settings: Settings
+    plan: DemoPlan
+    first: SeedReport
+    second: SeedReport
+
+    def admin(self) -> dict[str, str]:
+        return bearer(self.settings, "civil_affairs_admin", region="15", subject="test-admin")
+
+    async def all_items(self, service: str, path: str, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        cursor = None
+        async with httpx.AsyncClient(base_url=self.stack.url(service), timeout=30) as client:
+            while True:
+                query = {**params, "limit": 100, **({"cursor": cursor} if cursor else {})}
+                response = await client.get(path, params=query, headers=headers)
+                assert response.status_code == 200, response.text
+                page = response.json()
+                items += page["items"]
+                cursor = page.get("next_cursor")
+                if not cursor:
+                    return items
+
+
+@pytest.fixture(scope="module")
+async def seeded(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Seeded]:
+    url = await create_database(server_url, "wushe_demo")
+    await asyncio.to_thread(upgrade_all, url)
+    settings = Settings(environment="test")
+    try:
+        with started_stack(url, tmp_path_factory.mktemp("demo-logs"), {"WUSHE_ENVIRONMENT": "test"}) as stack:
+            urls = {name: stack.url(name) for name in ("case", "resources", "volunteers")}
+            first = await seed_demo(urls, settings, show_progress=False)
+            second = await seed_demo(urls, settings, show_progress=False)
+            yield Seeded(stack, settings, build_plan(), first, second)
+    finally:
+        await drop_database(server_url, url)
+
+
+class TestSeed:
+    async def test_the_first_run_creates_everything_the_plan_lists(self, seeded: Seeded) -> None:
+        counts = seeded.plan.counts()
+        created = seeded.first.tally.created
+        for kind in (
+            "platforms",
+            "staff",
+            "projects",
+            "recipients",
+            "cases",
+            "needs",
+            "organisations",
+            "offers",
+            "donations",
+            "volunteers",
+            "teams",
+            "activities",
+            "signups",
+        ):
+            assert created[kind] == counts[kind], kind
+        assert seeded.first.tally.changed["hours_approved"] == counts["approved_hours"]
+
+    async def test_a_second_run_creates_and_changes_nothing(self, seeded: Seeded) -> None:
+        assert seeded.second.created == 0
+        assert seeded.second.changed == 0
+        assert sum(seeded.second.tally.replayed.values()) > 1000
+
+    async def test_the_demo_is_large_enough_to_be_realistic(self, seeded: Seeded) -> None:
+        counts = seeded.plan.counts()
+        assert counts["recipients"] == 500
+        assert counts["county_centres"] == 6 and counts["stations"] >= 12 and counts["community_rooms"] >= 12
+        assert counts["brand_projects"] == 6
+        assert counts["mongolian_care_needs"] >= 5
+        assert counts["mongolian_speaking_volunteers"] >= 10
+
+
+class TestThroughTheApis:
+    async def test_platforms_span_three_leagues_with_all_service_models(self, seeded: Seeded) -> None:
+        platforms = await seeded.all_items("case", "/v1/platforms", seeded.admin())
+        levels = Counter(p["level"] for p in platforms)
+        assert levels == {"county_centre": 6, "station": 12, "community_room": 18}
+        assert len({p["region_code"][:4] for p in platforms}) >= 3
+        assert {p["service_model"] for p in platforms if p["level"] == "station"} == {"embedded", "sinking", "bridging"}
+        assert all(len(p["region_code"]) == 9 for p in platforms if p["level"] == "station")
+
+    async def test_staff_carry_every_certification_level(self, seeded: Seeded) -> None:
+        platforms = await seeded.all_items("case", "/v1/platforms", seeded.admin(), level="station")
+        certifications: Counter[str] = Counter()
+        async with httpx.AsyncClient(base_url=seeded.stack.url("case"), timeout=30) as client:
+            for platform in platforms:
+                response = await client.get(f"/v1/platforms/{platform['id']}/staff", headers=seeded.admin())
+                certifications.update(s["certification"] for s in response.json())
+        assert set(certifications) == {"none", "assistant_social_worker", "social_worker", "senior_social_worker"}
+
+    async def test_recipients_are_all_there_masked_for_civil_affairs(self, seeded: Seeded) -> None:
+        recipients = await seeded.all_items("case", "/v1/recipients", seeded.admin())
+        assert len(recipients) == 500
+        assert all(r["masked"] and re.fullmatch(r"\d{3}\*{11}[\dX]{4}", r["id_number"]) for r in recipients)
+        categories = Counter(c for r in recipients for c in r["categories"])
+        assert {
+            "empty_nest",
+            "living_alone",
+            "disabled_elderly",
+            "left_behind",
+            "child_in_hardship",
+            "dibao",
+            "tekun",
+            "dibian",
+            "disabled",
+        } <= set(categories)
+
+    async def test_cases_are_at_every_stage_with_real_histories(self, seeded: Seeded) -> None:
+        cases = await seeded.all_items("case", "/v1/cases", seeded.admin())
+        assert len(cases) == 280
+        assert {c["state"] for c in cases} == {
+            "intake",
+            "assessment",
+            "planning",
+            "intervention",
+            "evaluation",
+            "closed",
+            "referred",
+            "follow_up",
+        }
+        assert Counter(c["state"] for c in cases) == Counter(s.final_state for s in seeded.plan.cases)
+        follow_up = next(c for c in cases if c["state"] == "follow_up")
+        async with httpx.AsyncClient(base_url=seeded.stack.url("case"), timeout=30) as client:
+            history = (await client.get(f"/v1/cases/{follow_up['id']}/transitions", headers=seeded.admin())).json()
+        assert [t["to_state"] for t in history] == [
+            "assessment",
+            "planning",
+            "intervention",
+            "evaluation",
+            "closed",
+            "follow_up",
+        ]
+
+    async def test_needs_and_public_wishes(self, seeded: Seeded) -> None:
+        counts = seeded.plan.counts()
+        needs = await seeded.all_items("case", "/v1/needs", seeded.admin())
+        assert len(needs) == counts["needs"]
+        kinds = Counter(n["kind"] for n in needs)
+        assert kinds == {
+            "micro_wish": counts["micro_wishes"],
+            "care": counts["care_needs"],
+            "funding": counts["funding_needs"],
+        }
+        assert sum(n["kind"] == "care" and "mn" in n["languages"] for n in needs) == counts["mongolian_care_needs"]
+        assert sum(n["state"] in ("fulfilled", "closed") for n in needs) == counts["fulfilled_needs"]
+        wishes = await seeded.all_items("case", "/v1/public-wishes", {}, region="15")
+        assert wishes and all("*" in w["masked_name"] for w in wishes)
+
+    async def test_funds_have_donations_and_disbursements(self, seeded: Seeded) -> None:
+        offers = await seeded.all_items("resources", "/v1/offers", seeded.admin(), kind="fund")
+        assert len(offers) == 8
+        kinds: Counter[str] = Counter()
+        async with httpx.AsyncClient(base_url=seeded.stack.url("resources"), timeout=30) as client:
+            for offer in offers:
+                disclosure = (await client.get(f"/v1/funds/{offer['id']}/disclosure", params={"limit": 100})).json()
+                kinds.update(e["kind"] for e in disclosure["entries"])
+        assert kinds["donation"] == seeded.plan.counts()["donations"] + len(offers)  # plus each opening balance
+        assert kinds["disbursement"] >= 1
+
+    async def test_volunteers_teams_and_approved_hours(self, seeded: Seeded) -> None:
+        counts = seeded.plan.counts()
+        volunteers = await seeded.all_items("volunteers", "/v1/volunteers", seeded.admin())
+        assert len(volunteers) == counts["volunteers"]
+        assert all(v["verification"] == "verified" for v in volunteers)
+        speakers = await seeded.all_items("volunteers", "/v1/volunteers", seeded.admin(), language="mn")
+        assert len(speakers) == counts["mongolian_speaking_volunteers"]
+        activities = await seeded.all_items("volunteers", "/v1/activities", seeded.admin())
+        assert Counter(a["state"] for a in activities) == {"completed": 12, "scheduled": 12}
+        held = next(a for a in activities if a["state"] == "completed")
+        signups = await seeded.all_items("volunteers", f"/v1/activities/{held['id']}/signups", seeded.admin())
+        assert signups and all(s["hours_state"] == "approved" and s["minutes"] >= 120 for s in signups)
+
+
+def demo_queries() -> list[tuple[str, str]]:
+    """(token note, query) for each GraphQL block of docs/demo-queries.md."""
+    text = QUERIES.read_text(encoding="utf-8")
+    return re.findall(r"<!-- token: (.+?) -->\n```graphql\n(.+?)```", text, flags=re.S)
+
+
+class TestDocumentedQueries:
+    def test_the_doc_has_three_queries(self) -> None:
+        assert len(demo_queries()) == 3
+
+    @pytest.mark.parametrize(("token", "query"), demo_queries(), ids=lambda v: v.split("{")[0].strip()[:40])
+    async def test_each_returns_data_through_the_gateway(self, seeded: Seeded, token: str, query: str) -> None:
+        headers: dict[str, str] = {}
+        if token.startswith("station_staff"):
+            stations = await seeded.all_items(
+                "case", "/v1/platforms", seeded.admin(), level="station", region="150781001"
+            )
+            headers = bearer(seeded.settings, "station_staff", platform_id=stations[0]["id"], region="150781001")
+        elif token.startswith("civil_affairs_admin"):
+            headers = seeded.admin()
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(
+                f"{seeded.stack.url('gateway')}/graphql", json={"query": query}, headers=headers
+            )
+        body = response.json()
+        assert "errors" not in body, body
+        (field,) = body["data"].values()
+        if token.startswith("station_staff"):
+            assert field["nodes"], body
+            assert all("*" not in n["recipient"]["name"] and n["case"] and n["project"] for n in field["nodes"])
+        elif token == "none":
+            assert field["nodes"], body
+            assert all("*" in n["display"] for n in field["nodes"])
+        else:
+            assert field["caseSide"]["casesOpened"] > 0 and field["volunteerSide"]["activitiesHeld"] > 0
+            assert field["caseSide"]["platforms"]["stations"] == 12
