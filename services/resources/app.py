@@ -3,12 +3,14 @@
 from fastapi import FastAPI
 
 from services.common.app_factory import create_service_app
+from services.common.audit_api import audit_router
 from services.common.database import Database
+from services.common.events import events_router
 from services.common.settings import Settings
-from services.resources.events.endpoints import router as events_router
 from services.resources.funds.endpoints import router as funds_router
 from services.resources.holds.endpoints import router as holds_router
 from services.resources.holds.expiry import INTERVAL_S, run_expiry
+from services.resources.models import AuditEntry, OutboxEvent
 from services.resources.offers.endpoints import router as offers_router
 from services.resources.organizations.endpoints import router as organizations_router
 from services.resources.pledges.endpoints import router as pledges_router
@@ -21,7 +23,8 @@ ROUTERS = [
     funds_router,
     pledges_router,
     stats_router,
-    events_router,
+    events_router(OutboxEvent),
+    audit_router(AuditEntry),
 ]
 
 

@@ -3,12 +3,14 @@
 from fastapi import FastAPI
 
 from services.common.app_factory import create_service_app
+from services.common.audit_api import audit_router
 from services.common.database import Database
+from services.common.events import events_router
 from services.common.settings import Settings
 from services.volunteers.activities.endpoints import router as activities_router
 from services.volunteers.assignments.endpoints import router as assignments_router
-from services.volunteers.events.endpoints import router as events_router
 from services.volunteers.hours.endpoints import router as hours_router
+from services.volunteers.models import AuditEntry, OutboxEvent
 from services.volunteers.signups.endpoints import router as signups_router
 from services.volunteers.stats.endpoints import router as stats_router
 from services.volunteers.teams.endpoints import router as teams_router
@@ -27,7 +29,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             signups_router,
             assignments_router,
             stats_router,
-            events_router,
+            events_router(OutboxEvent),
+            audit_router(AuditEntry),
+    audit_router(AuditEntry),
         ],
         settings=settings,
         database=database,

@@ -12,10 +12,12 @@ from tests.support.auth import bearer
 
 class TestEvents:
     async def test_hold_lifecycle_appears_in_order(
-        self, client: httpx.AsyncClient, settings: Settings, rolled_back_db: Database
+        self, committed_client: httpx.AsyncClient, settings: Settings, committed_db: Database
     ) -> None:
-        organization = await make_organization(rolled_back_db)
-        offer = await make_offer(rolled_back_db, organization)
+        # Committed for real: the feed only shows events of transactions that can no longer be overtaken.
+        client = committed_client
+        organization = await make_organization(committed_db)
+        offer = await make_offer(committed_db, organization)
         station = bearer(settings, "station_staff", region="150781")
         body = {
             "need_id": str(uuid.uuid4()),

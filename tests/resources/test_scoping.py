@@ -23,7 +23,6 @@ UNSCOPED = {
     ("funds/repository.py", "append"): "selects literals from the UPDATE it guards, reads no rows",
     ("funds/repository.py", "spent_or_reserved_for_need"): "cap integrity check over all holds",
     ("funds/repository.py", "lock_need_on_fund"): "takes an advisory lock, reads no rows",
-    ("events/repository.py", "list_after"): "outbox: role-gated feed of ids, no personal data",
 }
 
 
