@@ -31,7 +31,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             stats_router,
             events_router(OutboxEvent),
             audit_router(AuditEntry),
-    audit_router(AuditEntry),
         ],
         settings=settings,
         database=database,
