@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from services.case.cases.endpoints import router as cases_router
+from services.case.imports.endpoints import router as imports_router
 from services.case.needs.endpoints import public_router as public_wishes_router
 from services.case.needs.endpoints import router as needs_router
 from services.case.needs.service import lapse_and_expire
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             public_wishes_router,
             projects_router,
             stats_router,
+            imports_router,
             events_router(OutboxEvent),
             audit_router(AuditEntry),
         ],

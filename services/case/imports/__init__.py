@@ -1,0 +1,1 @@
+"""Station sheets in and out: recipient and micro-wish imports, wish-list exports."""
