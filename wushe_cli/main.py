@@ -19,6 +19,7 @@ from wushe_cli.demo.command import print_report, seed
 from wushe_cli.demo.seeder import seed_demo
 from wushe_cli.postgres import DEFAULT_DATA_DIR
 from wushe_cli.stack import Ports, resolve_database, running_stack
+from wushe_cli.transfer import export_app, import_app
 
 app = typer.Typer(help="五社联动 Wushe — run, migrate and operate the stack.", no_args_is_help=True)
 
@@ -119,6 +120,8 @@ def token(
 
 
 app.command()(seed)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -29,7 +29,9 @@ SHEET_BODY: dict[str, Any] = {
                     CSV: {"schema": {"type": "string", "format": "binary"}}},
     }
 }  # fmt: skip
-REJECTED = {422: {"description": "Bad rows: nothing imported; `errors` (or the report file) names each row and column"}}
+REJECTED: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Bad rows: nothing imported; `errors` (or the report file) names each row and column"}
+}
 ErrorReport = Annotated[
     Literal["json", "csv", "xlsx"],
     Query(description="How a rejection is reported: problem+json (default) or a downloadable CSV/.xlsx report"),

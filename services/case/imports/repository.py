@@ -42,8 +42,7 @@ async def live_wishes(
     session: AsyncSession, principal: Principal, recipient_ids: list[uuid.UUID]
 ) -> Sequence[tuple[uuid.UUID, str]]:
     """(recipient id, title) of micro-wishes still open, reserved or matched."""
-    statement = select(Need.recipient_id, Need.title).where(
+    statement = select(Need).where(
         Need.recipient_id.in_(recipient_ids), Need.kind == NeedKind.MICRO_WISH.value, Need.state.in_(LIVE_NEED_STATES)
     )
-    rows = await session.execute(readable(statement, principal, Need))
-    return [(row[0], row[1]) for row in rows]
+    return [(need.recipient_id, need.title) for need in await session.scalars(readable(statement, principal, Need))]

@@ -100,9 +100,12 @@ class RowReader:
 
 
 async def _write_each(
-    session: AsyncSession, reader: RowReader, rows: list[tuple[int, dict[str, Any], Any]],
-    write: Callable[[Any], Awaitable[Any]], field_of: Callable[[DomainError], str | None],
-) -> list[uuid.UUID]:  # fmt: skip
+    session: AsyncSession,
+    reader: RowReader,
+    rows: list[tuple[int, dict[str, Any], Any]],
+    write: Callable[[Any], Awaitable[Any]],
+    field_of: Callable[[DomainError], str | None],
+) -> list[uuid.UUID]:
     """Write row by row, each in a savepoint, so one refused row does not hide the next one's problem."""
     ids = []
     for number, cells, data in rows:
@@ -163,9 +166,13 @@ def _wish_field(exc: DomainError) -> str | None:
 
 
 async def import_micro_wishes(
-    session: AsyncSession, principal: Principal, vault: PersonalDataVault, platform_id: uuid.UUID,
-    project_id: uuid.UUID | None, sheet: Sheet,
-) -> ImportResult:  # fmt: skip
+    session: AsyncSession,
+    principal: Principal,
+    vault: PersonalDataVault,
+    platform_id: uuid.UUID,
+    project_id: uuid.UUID | None,
+    sheet: Sheet,
+) -> ImportResult:
     """Each row is a micro-wish of a recorded recipient, published from their active case."""
     needs.ensure_writer(principal)
     platform = await platforms.writable(session, principal, platform_id)
@@ -198,22 +205,41 @@ async def import_micro_wishes(
         person = people.get(vault.keyed_hash(id_number))
         shown = cells.get(id_column.header)
         if person is None:
-            reader.error(number, id_column, shown, "No recipient with this ID number at this platform.",
-                         "本平台未登记该身份证号码的服务对象，请先导入服务对象。")  # fmt: skip
+            reader.error(
+                number,
+                id_column,
+                shown,
+                "No recipient with this ID number at this platform.",
+                "本平台未登记该身份证号码的服务对象，请先导入服务对象。",
+            )
             continue
         if person.id not in cases:
-            reader.error(number, id_column, shown, "The recipient has no case between intake and closing.",
-                         "该服务对象没有进行中的个案（须已接案且未结案）。")  # fmt: skip
+            reader.error(
+                number,
+                id_column,
+                shown,
+                "The recipient has no case between intake and closing.",
+                "该服务对象没有进行中的个案（须已接案且未结案）。",
+            )
             continue
         title = str(payload.get("title", ""))
         first = first_row.setdefault((id_number, title), number)
         if first != number or (person.id, title) in live:
             where = f"row {first}" if first != number else "an open wish"
-            reader.error(number, WISH_COLUMNS[1], title, f"The same wish for this person is already in {where}.",
-                         f"该服务对象的同一心愿已存在（{'第 ' + str(first) + ' 行' if first != number else '未实现的心愿'}）。")  # fmt: skip
+            reader.error(
+                number,
+                WISH_COLUMNS[1],
+                title,
+                f"The same wish for this person is already in {where}.",
+                f"该服务对象的同一心愿已存在（{'第 ' + str(first) + ' 行' if first != number else '未实现的心愿'}）。",
+            )
             continue
-        body = {**payload, "case_id": str(cases[person.id].id), "kind": "micro_wish",
-                "project_id": str(project_id) if project_id else None}  # fmt: skip
+        body = {
+            **payload,
+            "case_id": str(cases[person.id].id),
+            "kind": "micro_wish",
+            "project_id": str(project_id) if project_id else None,
+        }
         data = reader.validate(number, cells, NeedPublish, body)
         if data is not None:
             ready.append((number, cells, data))
