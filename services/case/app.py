@@ -16,9 +16,7 @@ from services.case.stats.endpoints import router as stats_router
 from services.common.audit_api import audit_router
 from services.common.database import Database
 from services.common.events import events_router
-from services.common.settings import Settings
-
-NEED_EXPIRY_INTERVAL_S = 5.0
+from services.common.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -40,5 +38,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         settings=settings,
         database=database,
         description="Platforms, recipients, cases and needs of the township social-work stations.",
-        background=[("need expiry", NEED_EXPIRY_INTERVAL_S, lapse_and_expire)],
+        background=[("need expiry", (settings or get_settings()).expiry_interval_s, lapse_and_expire)],
     )

@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     volunteers_url: str = "http://127.0.0.1:8003"
     upstream_timeout_s: float = 5.0
 
+    # Linking: how long a confirmed-but-uncommitted hold and a donor's claim stand, and how often
+    # the services look for lapsed reservations.
+    match_hold_ttl_s: int = 900
+    claim_ttl_s: int = 7 * 24 * 3600
+    expiry_interval_s: float = 5.0
+    # Tests only (ignored unless environment is "test"): confirmMatch pauses after its try phase
+    # so fault tests can kill a process between try and confirm.
+    test_pause_after_try_s: float = 0.0
+
     # Gateway limits (defaults no looser than graphql-armor's) and exposure.
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 15

@@ -6,10 +6,10 @@ from services.common.app_factory import create_service_app
 from services.common.audit_api import audit_router
 from services.common.database import Database
 from services.common.events import events_router
-from services.common.settings import Settings
+from services.common.settings import Settings, get_settings
 from services.resources.funds.endpoints import router as funds_router
 from services.resources.holds.endpoints import router as holds_router
-from services.resources.holds.expiry import INTERVAL_S, run_expiry
+from services.resources.holds.expiry import run_expiry
 from services.resources.models import AuditEntry, OutboxEvent
 from services.resources.offers.endpoints import router as offers_router
 from services.resources.organizations.endpoints import router as organizations_router
@@ -36,5 +36,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         settings=settings,
         database=database,
         description="Organisations, offers, holds and fund ledgers of the charity side.",
-        background=[("hold-expiry", INTERVAL_S, run_expiry)],
+        background=[("hold-expiry", (settings or get_settings()).expiry_interval_s, run_expiry)],
     )

@@ -27,6 +27,7 @@ UNSCOPED = {
     "needs._public_statement": "anonymised public feed, readable by anyone",
     "needs.public_wishes": "anonymised public feed, readable by anyone",
     "needs.public_wishes_by_id": "anonymised public feed, readable by anyone",
+    "needs.lock_public": "a donor's claim of a wish the public feed shows; returns the need to the service only",
     "needs.lapse_pending": "background expiry job, no caller",
     "needs.expire_past_deadline": "background expiry job, no caller",
     "platforms.staff_subject_taken": "uniqueness check; returns a boolean only",

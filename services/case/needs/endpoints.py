@@ -163,6 +163,25 @@ async def list_public_wishes(
     return Page(items=[public_wish(row) for row in rows], next_cursor=next_cursor)
 
 
+@public_router.post("/public-wishes/{wish_id}/claim", response_model=PublicWish)
+async def claim_wish(wish_id: uuid.UUID, data: NeedHold, principal: CurrentPrincipal, session: DbSession) -> PublicWish:
+    """A donor's claim (apps with `wishes:claim`, organisation staff): the wish is reserved until `until`
+    and leaves the open feed; exactly one of many concurrent claims succeeds (409 for the rest)."""
+    await service.claim(session, principal, wish_id, data)
+    rows = await repository.public_wishes_by_id(session, [wish_id])
+    return public_wish(rows[0])
+
+
+@public_router.post("/public-wishes/{wish_id}/release", response_model=PublicWish)
+async def release_wish_claim(
+    wish_id: uuid.UUID, data: NeedReference, principal: CurrentPrincipal, session: DbSession
+) -> PublicWish:
+    """Withdraw a claim: the wish is open again."""
+    await service.release_claim(session, principal, wish_id, data.reference)
+    rows = await repository.public_wishes_by_id(session, [wish_id])
+    return public_wish(rows[0])
+
+
 class FeedVersion(BaseModel):
     version: str
 

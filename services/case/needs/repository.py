@@ -74,6 +74,12 @@ async def public_wishes(
     return await fetch_row_page(session, statement, Need.created_at, Need.id, cursor, limit)
 
 
+async def lock_public(session: AsyncSession, need_id: uuid.UUID) -> Need | None:
+    """A need as a public wish, locked for a donor's claim (anyone may claim what the feed shows)."""
+    statement = select(Need).where(Need.id == need_id, Need.state.in_(PUBLIC_STATES)).with_for_update()
+    return await session.scalar(statement)
+
+
 async def public_wishes_by_id(session: AsyncSession, ids: list[uuid.UUID]) -> Sequence[Row[Any]]:
     return (await session.execute(_public_statement().where(Need.id.in_(ids)))).all()
 

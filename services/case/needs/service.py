@@ -18,7 +18,7 @@ from services.common.concurrency import check_version
 from services.common.database import Database
 from services.common.errors import BadInput, Conflict, Forbidden, NotFound
 from services.common.outbox import emit_event
-from services.common.vocabulary import CaseState, NeedKind, NeedState
+from services.common.vocabulary import CaseState, NeedKind, NeedState, Role
 
 # Which need may be edited in which field, by kind.
 EDITABLE = {
@@ -208,3 +208,53 @@ async def lapse_and_expire(database: Database) -> int:
                                  {"platform_id": platform_id, "reason": "lapsed" if event == "need.open" else "deadline"})  # fmt: skip
             changed += len(rows)
     return changed
+
+
+CLAIM_SCOPE = "wishes:claim"
+
+
+def ensure_claimant(principal: Principal) -> None:
+    """Donors claim through an app (scope `wishes:claim`) or as organisation staff."""
+    if principal.role is Role.APP_CLIENT and principal.has_scope(CLAIM_SCOPE):
+        return
+    if principal.role is Role.ORG_STAFF and principal.org_id is not None:
+        return
+    raise Forbidden(f"Claiming a wish needs the {CLAIM_SCOPE} scope.", f"认领心愿需要 {CLAIM_SCOPE} 权限。")
+
+
+async def _public_need(session: AsyncSession, need_id: uuid.UUID) -> Need:
+    need = await repository.lock_public(session, need_id)
+    if need is None:
+        raise NotFound("Wish not found.", "未找到该心愿。")
+    return need
+
+
+async def claim(session: AsyncSession, principal: Principal, need_id: uuid.UUID, data: NeedHold) -> Need:
+    """A donor's claim reserves an open wish (it leaves the public feed) until `until`.
+
+    Of many donors claiming one wish at once, exactly one succeeds: the row is locked and only an
+    open wish can be claimed. A retry with the same reference is answered as a success.
+    """
+    ensure_claimant(principal)
+    need = await _public_need(session, need_id)
+    if need.state == NeedState.PENDING.value and need.pending_reference == data.reference:
+        return need
+    if data.until <= datetime.now(UTC):
+        raise BadInput("The claim would already have lapsed.", "认领截止时间已过。")
+    await _transition(session, principal, need, NeedState.PENDING, {"reference": data.reference, "claim": True})
+    need.pending_reference, need.pending_until = data.reference, data.until
+    await session.flush()
+    return need
+
+
+async def release_claim(session: AsyncSession, principal: Principal, need_id: uuid.UUID, reference: str) -> Need:
+    """Withdraw one's own claim: the wish is open (and public) again."""
+    ensure_claimant(principal)
+    need = await _public_need(session, need_id)
+    if need.state == NeedState.OPEN.value:
+        return need
+    _ensure_reference(need, reference)
+    await _transition(session, principal, need, NeedState.OPEN, {"reference": reference, "claim": True})
+    need.pending_reference = need.pending_until = None
+    await session.flush()
+    return need

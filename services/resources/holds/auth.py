@@ -18,9 +18,10 @@ def require_may_hold_for(principal: Principal, need_region: str) -> None:
         )
 
 
-def require_may_settle(principal: Principal, offer_org_id: object) -> None:
-    """Staff who hold (readable already checked the region) or the giving organisation's staff."""
-    if principal.role in HOLDING_ROLES:
+def require_may_settle(principal: Principal, offer_org_id: object, *, releasing_own: bool = False) -> None:
+    """Staff who hold (readable already checked the region) or the giving organisation's staff;
+    whoever made a hold (an app's pledge) may also release it, e.g. when its claim lost a race."""
+    if principal.role in HOLDING_ROLES or releasing_own:
         return
     if principal.role is Role.ORG_STAFF and principal.org_id == offer_org_id:
         return

@@ -16,7 +16,6 @@ from services.resources.models import OutboxEvent
 from services.resources.offers import repository as offer_repository
 
 BATCH_SIZE = 500
-INTERVAL_S = 15.0
 logger = logging.getLogger("wushe.resources.expiry")
 
 

@@ -124,7 +124,9 @@ async def change_state(session: AsyncSession, principal: Principal, hold_id: uui
     offer = await offer_repository.get_readable(session, principal, hold.offer_id)
     if offer is None:
         raise auth.hold_not_found()
-    auth.require_may_settle(principal, offer.org_id)
+    auth.require_may_settle(
+        principal, offer.org_id, releasing_own=to_state == "released" and hold.created_by == principal.subject
+    )
     moved = await hold_repository.move(
         session, hold_id, TRANSITIONS[to_state], to_state, unexpired=to_state == "committed"
     )

@@ -45,6 +45,9 @@ class PledgeCreate(BaseModel):
     category: ItemCategory | None = Field(default=None, description="For an item.")
     quantity: Quantity | None = Field(default=None, description="For an item.")
     amount: Amount | None = Field(default=None, description="For money, in yuan.")
+    ttl_seconds: int = Field(
+        default=PLEDGE_TTL_S, ge=10, le=30 * 24 * 3600, description="How long the claim stands before it lapses."
+    )
 
     @model_validator(mode="after")
     def item_or_amount(self) -> Self:

@@ -19,7 +19,7 @@ from services.resources.offers import service as offer_service
 from services.resources.offers.schemas import OfferCreate
 from services.resources.organizations import repository as organization_repository
 from services.resources.pledges import repository as pledge_repository
-from services.resources.pledges.schemas import PLEDGE_TTL_S, PledgeCreate
+from services.resources.pledges.schemas import PledgeCreate
 from services.resources.pledges.schemas import Pledge as PledgeOut
 
 CLAIM_SCOPE = "wishes:claim"
@@ -58,7 +58,7 @@ async def create(session: AsyncSession, principal: Principal, body: PledgeCreate
             offer_id=offer.id,
             quantity=body.quantity,
             amount=body.amount,
-            ttl_seconds=PLEDGE_TTL_S,
+            ttl_seconds=body.ttl_seconds,
         ),
     )
     pledge = await pledge_repository.insert(

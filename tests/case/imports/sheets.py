@@ -23,12 +23,23 @@ def recipient_rows(count: int, region: str = "150781001") -> list[list[Any]]:
     rows = []
     for index in range(count):
         birth = date(1940, 1, 1) + timedelta(days=index * 7)
-        rows.append([
-            f"王秀{'英兰芳梅'[index % 4]}", "女" if index % 2 else "男", birth,
-            id_number(birth, 100 + index % 800), f"1700{index:07d}", f"满洲里市东山街道演示小区{index % 30 + 1}号楼",
-            region, "老年人、空巢" if index % 3 else "老年人，独居", None, "高血压",
-            "本人", "2024-03-01 09:30", "建档并提供社会工作服务",
-        ])  # fmt: skip
+        rows.append(
+            [
+                f"王秀{'英兰芳梅'[index % 4]}",
+                "女" if index % 2 else "男",
+                birth,
+                id_number(birth, 100 + index % 800),
+                f"1700{index:07d}",
+                f"满洲里市东山街道演示小区{index % 30 + 1}号楼",
+                region,
+                "老年人、空巢" if index % 3 else "老年人，独居",
+                None,
+                "高血压",
+                "本人",
+                "2024-03-01 09:30",
+                "建档并提供社会工作服务",
+            ]
+        )
     return rows
 
 

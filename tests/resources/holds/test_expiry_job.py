@@ -26,9 +26,3 @@ class TestRunExpiry:
         assert (statuses[lapsed.id], statuses[current.id]) == ("expired", "published")
         assert await connection.scalar(select(Hold.state).where(Hold.id == overdue.id)) == "expired"
         assert await connection.scalar(select(Offer.held).where(Offer.id == current.id)) == 0
-
-    def test_the_app_schedules_it(self) -> None:
-        import services.resources.app as app_module
-
-        source = app_module.__loader__.get_source(app_module.__name__)  # type: ignore[union-attr]
-        assert '("hold-expiry", INTERVAL_S, run_expiry)' in source
