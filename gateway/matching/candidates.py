@@ -56,6 +56,8 @@ class Candidates:
     materials: list[OfferInput]
     funds: list[OfferInput]
     volunteers: list[VolunteerInput]
+    need_lat: np.ndarray
+    need_lon: np.ndarray
     value: np.ndarray  # value of meeting each need in full
     value_parts: dict[str, np.ndarray]
     units: np.ndarray  # material units a micro-wish needs (0: not a material need)
@@ -96,6 +98,8 @@ def generate_candidates(
         materials=materials,
         funds=funds,
         volunteers=vols,
+        need_lat=np.array([n.lat for n in needs], dtype=float),
+        need_lon=np.array([n.lon for n in needs], dtype=float),
         value=value,
         value_parts=parts,
         units=units.astype(np.int64),
@@ -115,89 +119,118 @@ def _material_pairs(c: Candidates, model: CostModel) -> Pairs:
     wanted = np.flatnonzero(c.units > 0)
     if not len(wanted) or not c.materials:
         return Pairs.empty()
-    keys = [_offer_keys(c.needs[i].item_category) for i in wanted]
-    need_idx, res = _prefix_join(
+    key_ids: dict[str | None, int] = {}
+    res_key = np.array([key_ids.setdefault(o.item_category, len(key_ids)) for o in c.materials])
+    accepted = [_offer_keys(c.needs[i].item_category) for i in wanted]
+    slots = max(len(a) for a in accepted)
+    need_keys = [np.array([key_ids.get(a[s], -1) if s < len(a) else -1 for a in accepted]) for s in range(slots)]
+    local, res = _prefix_join(
         [c.needs[i].region_code for i in wanted],
-        keys,
+        need_keys,
         [o.region_prefix for o in c.materials],
-        [o.item_category for o in c.materials],
+        res_key,
+        model.max_offers_per_need,
     )
-    need_idx = wanted[need_idx]
-    return _score_and_prune(c, c.materials, need_idx, res, None, model, model.max_offers_per_need)
+    return _score_and_prune(
+        c, c.materials, wanted[local], res, None, model, model.max_offers_per_need, jitter=model.prune_jitter
+    )
 
 
 def _fund_pairs(c: Candidates, model: CostModel) -> Pairs:
+    """Funds are bucketed by scope and by their (purposes, beneficiaries) restriction, so a need only
+    visits buckets whose restrictions it satisfies; the cap and balance are checked per pair."""
     wanted = np.flatnonzero(c.amount > 0)
     if not len(wanted) or not c.funds:
         return Pairs.empty()
-    need_idx, res = _prefix_join(
-        [c.needs[i].region_code for i in wanted],
-        [(None,)] * len(wanted),
-        [f.region_prefix for f in c.funds],
-        [None] * len(c.funds),
-    )
-    need_idx = wanted[need_idx]
+    combos: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+    res_key = np.array([combos.setdefault((f.purposes, f.beneficiaries), len(combos)) for f in c.funds])
     bits: dict[str, int] = {}
-    purpose = _masks((f.purposes for f in c.funds), bits)
-    kind = _masks(([c.needs[i].kind] for i in range(len(c.needs))), bits)
-    benef = _masks((f.beneficiaries for f in c.funds), bits)
-    cats = _masks((n.categories for n in c.needs), bits)
+    kind = _masks(([c.needs[i].kind] for i in wanted), bits)
+    cats = _masks((c.needs[i].categories for i in wanted), bits)
+    need_keys = []
+    for (purposes, beneficiaries), key in combos.items():
+        pm, bm = _masks([purposes], bits)[0], _masks([beneficiaries], bits)[0]
+        fits = ((pm == 0) | ((kind & pm) != 0)) & ((bm == 0) | ((cats & bm) != 0))
+        need_keys.append(np.where(fits, key, -1))
+    local, res = _prefix_join(
+        [c.needs[i].region_code for i in wanted],
+        need_keys,
+        [f.region_prefix for f in c.funds],
+        res_key,
+        2 * model.max_funds_per_need,
+    )
+    need_idx = wanted[local]
     cap = np.array([f.cap_per_need_fen if f.cap_per_need_fen is not None else 2**62 for f in c.funds])
     amt = c.amount[need_idx]
-    ok = (purpose[res] == 0) | ((purpose[res] & kind[need_idx]) != 0)
-    ok &= (benef[res] == 0) | ((benef[res] & cats[need_idx]) != 0)
-    ok &= (amt <= cap[res]) & (amt <= c.fund_balance[res])
-    return _score_and_prune(c, c.funds, need_idx[ok], res[ok], None, model, model.max_funds_per_need, distance=False)
+    ok = (amt <= cap[res]) & (amt <= c.fund_balance[res])
+    return _score_and_prune(
+        c,
+        c.funds,
+        need_idx[ok],
+        res[ok],
+        None,
+        model,
+        model.max_funds_per_need,
+        distance=False,
+        jitter=model.prune_jitter,
+    )
 
 
 def _care_pairs(c: Candidates, model: CostModel) -> Pairs:
+    """Volunteers on a lat/lon grid; cheap bit-mask rules (skills, language, schedule) run before
+    the distance, which is computed only for pairs that pass them."""
     wanted = np.flatnonzero(c.minutes > 0)
     if not len(wanted) or not c.volunteers:
         return Pairs.empty()
     vols = c.volunteers
     reach = max(v.max_travel_km for v in vols)
-    cell_lat = max(reach, 1.0) / KM_PER_DEGREE
+    cell_lat = max(reach, 1.0) / KM_PER_DEGREE / 2  # half-reach cells, 5x5 around the need
     cell_lon = cell_lat / np.cos(np.radians(MAX_ABS_LAT))
     v_lat = np.array([v.lat for v in vols])
     v_lon = np.array([v.lon for v in vols])
     v_cell = np.floor(v_lat / cell_lat).astype(np.int64) * 1_000_003 + np.floor(v_lon / cell_lon).astype(np.int64)
     order = np.argsort(v_cell, kind="stable")
     sorted_cells = v_cell[order]
-    n_lat = np.array([c.needs[i].lat for i in wanted])
-    n_lon = np.array([c.needs[i].lon for i in wanted])
+    n_lat, n_lon = c.need_lat[wanted], c.need_lon[wanted]
     ci = np.floor(n_lat / cell_lat).astype(np.int64)
     cj = np.floor(n_lon / cell_lon).astype(np.int64)
     chunks_need, chunks_res = [], []
-    for di in (-1, 0, 1):
-        for dj in (-1, 0, 1):
+    for di in range(-2, 3):
+        for dj in range(-2, 3):
             cell = (ci + di) * 1_000_003 + (cj + dj)
             lo = np.searchsorted(sorted_cells, cell, "left")
-            hi = np.searchsorted(sorted_cells, cell, "right")
-            a, b = _expand(lo, hi)
+            a, b = _expand(lo, np.searchsorted(sorted_cells, cell, "right"), model.volunteers_per_cell)
             chunks_need.append(a)
             chunks_res.append(order[b])
     local = np.concatenate(chunks_need)
     res = np.concatenate(chunks_res)
-    need_idx = wanted[local]
-    dist = haversine_km(n_lat[local], n_lon[local], v_lat[res], v_lon[res])
     travel = np.array([v.max_travel_km for v in vols])
+    # Flat-earth distance first (cheap, generous by 5%); haversine only for the survivors.
+    dy = (n_lat[local] - v_lat[res]) * KM_PER_DEGREE
+    dx = (n_lon[local] - v_lon[res]) * KM_PER_DEGREE * np.cos(np.radians(n_lat[local]))
+    near = dx * dx + dy * dy <= (travel[res] * 1.05) ** 2
+    local, res = local[near], res[near]
     bits: dict[str, int] = {}
-    n_skill = _masks((n.skills for n in c.needs), bits)
+    n_skill = _masks((c.needs[i].skills for i in wanted), bits)
     v_skill = _masks((v.skills for v in vols), bits)
     lang_bits: dict[str, int] = {}
-    n_lang = _masks((n.languages for n in c.needs), lang_bits)
+    n_lang = _masks((c.needs[i].languages for i in wanted), lang_bits)
     v_lang = _masks((v.languages for v in vols), lang_bits)
-    n_sched = np.array([n.schedule or ALL_WEEK for n in c.needs], dtype=np.int64)
+    n_sched = np.array([c.needs[i].schedule or ALL_WEEK for i in wanted], dtype=np.int64)
     v_avail = np.array([v.availability for v in vols], dtype=np.int64)
-    ok = dist <= travel[res]
-    ok &= (n_skill[need_idx] & ~v_skill[res]) == 0
-    nl, vl = n_lang[need_idx], v_lang[res]
+    nl, vl = n_lang[local], v_lang[res]
+    ok = (n_skill[local] & ~v_skill[res]) == 0
     ok &= (nl == 0) | ((nl & vl) != 0)
-    ok &= (n_sched[need_idx] & v_avail[res]) != 0
-    need_idx, res, dist = need_idx[ok], res[ok], dist[ok]
-    nl, vl = n_lang[need_idx], v_lang[res]
+    ok &= (n_sched[local] & v_avail[res]) != 0
+    local, res = local[ok], res[ok]
+    dist = haversine_km(n_lat[local], n_lon[local], v_lat[res], v_lon[res])
+    ok = dist <= travel[res]
+    local, res, dist = local[ok], res[ok], dist[ok]
+    nl, vl = n_lang[local], v_lang[res]
     share = np.where(nl == 0, 0.0, _popcount(nl & vl) / np.maximum(_popcount(nl), 1))
-    return _score_and_prune(c, vols, need_idx, res, (dist, share), model, model.max_volunteers_per_need)
+    return _score_and_prune(
+        c, vols, wanted[local], res, (dist, share), model, model.max_volunteers_per_need, jitter=model.prune_jitter
+    )
 
 
 def _score_and_prune(
@@ -209,6 +242,7 @@ def _score_and_prune(
     model: CostModel,
     k: int,
     distance: bool = True,
+    jitter: float = 0.0,
 ) -> Pairs:
     """Score pairs and keep the best `k` per need (ties: lower resource index, for determinism).
 
@@ -219,8 +253,7 @@ def _score_and_prune(
     else:
         share = np.zeros(len(need_idx))
         if distance:
-            n_lat = np.array([n.lat for n in c.needs])
-            n_lon = np.array([n.lon for n in c.needs])
+            n_lat, n_lon = c.need_lat, c.need_lon
             r_lat = np.array([r.lat for r in resources])
             r_lon = np.array([r.lon for r in resources])
             dist = haversine_km(n_lat[need_idx], n_lon[need_idx], r_lat[res], r_lon[res])
@@ -228,11 +261,26 @@ def _score_and_prune(
             dist = np.zeros(len(need_idx))
     preferred = _preferred_match(c.needs, resources, need_idx, res)
     adj, _ = pair_adjustments(dist, preferred, share, model)
-    order = np.lexsort((res, -adj, need_idx))
-    need_sorted = need_idx[order]
-    first = np.searchsorted(need_sorted, need_sorted, "left")
-    keep = order[(np.arange(len(order)) - first) < k]  # stays sorted by need, then best first
+    keep = _best_k(need_idx, res, adj, k, jitter)
     return Pairs(need_idx[keep], res[keep], adj[keep], dist[keep], share[keep])
+
+
+def _best_k(need: np.ndarray, res: np.ndarray, adj: np.ndarray, k: int, jitter: float) -> np.ndarray:
+    """Indices of the K pairs per need to keep, sorted by need then best adjustment first.
+
+    Ranking by a little jitter (a fixed hash of the pair) on top of the adjustment keeps the
+    candidate graph diverse: ranked by distance alone, every need of a township would pick the
+    same few nearest volunteers, whose hours cannot serve them all, and the solver would lose
+    needs that a farther (still allowed) volunteer could meet.
+    """
+    noise = ((need * 2654435761 + res * 40503) % 65536) / 65536.0 * jitter
+    key = need.astype(np.float64) * 64.0 - np.clip(adj + noise, -31.0, 31.0)
+    order = np.argsort(key, kind="stable")
+    need_sorted = need[order]
+    first = np.searchsorted(need_sorted, need_sorted, "left")
+    keep = order[(np.arange(len(order)) - first) < k]
+    again = np.argsort(need[keep].astype(np.float64) * 64.0 - np.clip(adj[keep], -31.0, 31.0), kind="stable")
+    return keep[again]
 
 
 def _preferred_match(
@@ -262,48 +310,56 @@ def _offer_keys(item_category: str | None) -> tuple[str | None, ...]:
 
 def _prefix_join(
     need_regions: Sequence[str],
-    need_keys: Sequence[tuple[object, ...]],
+    need_keys: Sequence[np.ndarray],
     res_prefixes: Sequence[str],
-    res_keys: Sequence[object],
+    res_key: np.ndarray,
+    limit: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All (need, resource) with equal key where the need's region starts with the resource's prefix.
+    """(need, resource) pairs with an accepted key where the need's region starts with the prefix.
 
-    One bucket lookup per need, prefix length and accepted key: cost is linear in the output.
+    `need_keys` holds one array per key slot: the key id each need accepts in that slot, or -1.
+    For each prefix length among the resources, a need's region prefix is looked up once; the
+    bucket (prefix, key) is a range in a sorted int array. A bucket larger than `limit` gives
+    each need `limit` of its members, from a need-dependent offset, so wide scopes (a region-wide
+    donor) never multiply out while every member still reaches some needs.
     """
     out_need, out_res = [], []
-    by_length: dict[int, list[int]] = {}
-    for r, prefix in enumerate(res_prefixes):
-        by_length.setdefault(len(prefix), []).append(r)
-    for length, members in by_length.items():
-        ids: dict[tuple[object, str], int] = {}
-        codes = np.array([ids.setdefault((res_keys[r], res_prefixes[r]), len(ids)) for r in members])
+    n_keys = int(res_key.max()) + 1 if len(res_key) else 1
+    lengths = np.array([len(p) for p in res_prefixes])
+    for length in np.unique(lengths).tolist():
+        members = np.flatnonzero(lengths == length)
+        prefix_ids: dict[str, int] = {}
+        res_prefix = np.array([prefix_ids.setdefault(res_prefixes[r], len(prefix_ids)) for r in members])
+        codes = res_prefix * n_keys + res_key[members]
         order = np.argsort(codes, kind="stable")
-        sorted_codes = codes[order]
-        member_arr = np.array(members)[order]
-        max_keys = max((len(k) for k in need_keys), default=0)
-        for slot in range(max_keys):
-            need_code = np.array(
-                [
-                    ids.get((keys[slot], region[:length]), -1) if slot < len(keys) and len(region) >= length else -1
-                    for region, keys in zip(need_regions, need_keys, strict=True)
-                ]
-            )
+        sorted_codes, sorted_members = codes[order], members[order]
+        need_prefix = np.array([prefix_ids.get(region[:length], -1) for region in need_regions])
+        for keys in need_keys:
+            need_code = np.where((need_prefix >= 0) & (keys >= 0), need_prefix * n_keys + keys, -1)
             lo = np.searchsorted(sorted_codes, need_code, "left")
             hi = np.where(need_code < 0, lo, np.searchsorted(sorted_codes, need_code, "right"))
-            a, b = _expand(lo, hi)
+            a, b = _expand(lo, hi, limit)
             out_need.append(a)
-            out_res.append(member_arr[b])
+            out_res.append(sorted_members[b])
     if not out_need:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(out_need).astype(np.int64), np.concatenate(out_res).astype(np.int64)
 
 
-def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Turn per-row ranges [lo, hi) into (row, position) pairs without a Python loop."""
-    counts = np.maximum(hi - lo, 0)
+def _expand(lo: np.ndarray, hi: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Turn per-row ranges [lo, hi) into (row, position) pairs without a Python loop.
+
+    With `limit`, a row takes at most `limit` positions of its range, starting at an offset that
+    depends on the row (wrapping around), so different rows see different members.
+    """
+    size = np.maximum(hi - lo, 0)
+    counts = size if limit is None else np.minimum(size, limit)
     rows = np.repeat(np.arange(len(lo)), counts)
-    starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-    return rows, starts + np.arange(int(counts.sum()))
+    step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    if limit is None:
+        return rows, lo[rows] + step
+    offset = (rows * 2654435761) % np.maximum(size[rows], 1)
+    return rows, lo[rows] + (offset + step) % np.maximum(size[rows], 1)
 
 
 def _masks(sets: Iterable[Iterable[str]], bits: dict[str, int]) -> np.ndarray:

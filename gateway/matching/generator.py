@@ -77,7 +77,7 @@ def generate_instance(
     n_offers = max(1, n_needs // 10) if n_offers is None else n_offers
     n_volunteers = max(1, n_needs // 10) if n_volunteers is None else n_volunteers
     needs = _needs(rng, _active(rng, places, n_needs), n_needs, now)
-    n_funds = max(2, n_offers // 5)
+    n_funds = max(5, n_offers // 15)
     offers = _materials(rng, places, needs, n_offers - n_funds, supply) + _funds(rng, needs, n_funds, supply)
     volunteers = _volunteers(rng, places, needs, n_volunteers, supply)
     return Instance(needs, offers, volunteers, now)

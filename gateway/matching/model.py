@@ -194,11 +194,13 @@ class CostModel:
     # Sparsity and solver limits (not weights): keep the best K candidates per need and
     # resource class; solve the whole problem as one exact MILP while it has at most
     # `exact_max_pairs` candidate pairs; fund knapsacks are exact per connected component up to
-    # `fund_exact_max_pairs` pairs (HiGHS with a time limit), greedy by value density above.
-    max_offers_per_need: int = 12
-    max_funds_per_need: int = 8
-    max_volunteers_per_need: int = 12
+    # `fund_exact_max_pairs` pairs (HiGHS with a time limit), LP rounding above (funds.py).
+    max_offers_per_need: int = 8
+    max_funds_per_need: int = 6
+    max_volunteers_per_need: int = 8
+    volunteers_per_cell: int = 24  # most volunteers a need looks at in one grid cell (random subset)
+    prune_jitter: float = 3.0  # random tilt when keeping K: diversity beats nearness (candidates.py)
     exact_max_pairs: int = 20_000
     exact_time_limit_s: float = 20.0
-    fund_exact_max_pairs: int = 200_000
-    fund_time_limit_s: float = 3.0
+    fund_exact_max_pairs: int = 5_000
+    fund_time_limit_s: float = 2.0
