@@ -13,6 +13,7 @@ from gateway.clients.base import CallerHeaders
 from gateway.clients.registry import Upstreams
 from gateway.loaders import Loaders
 from services.common.auth import Principal, TokenVerifier, bearer_token
+from services.common.settings import Settings
 
 
 @dataclass
@@ -20,6 +21,7 @@ class GatewayContext(BaseContext):
     upstreams: Upstreams
     loaders: Loaders
     principal: Principal | None
+    settings: Settings
     auth_error: Exception | None = None
     allow_anonymous: bool = False
 
@@ -47,6 +49,7 @@ async def context_getter(request: Request) -> GatewayContext:
         upstreams=upstreams,
         loaders=Loaders(upstreams),
         principal=principal,
+        settings=state.settings,
         auth_error=auth_error,
         allow_anonymous=state.settings.graphql_anonymous_feed,
     )

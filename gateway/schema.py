@@ -25,6 +25,7 @@ from gateway.extensions import UpstreamCallCount, assign_error_codes
 from gateway.errors import unauthenticated
 from gateway.ids import from_global_id
 from gateway.mutations import case as case_mutations
+from gateway.mutations import linking as linking_mutations
 from gateway.mutations import resources as resource_mutations
 from gateway.mutations import volunteers as volunteer_mutations
 from gateway.queries import case as case_queries
@@ -167,6 +168,9 @@ class Mutation:
     advance_case = strawberry.mutation(resolver=case_mutations.advance_case)
     publish_need = strawberry.mutation(resolver=case_mutations.publish_need)
     cancel_need = strawberry.mutation(resolver=case_mutations.cancel_need)
+    confirm_match = strawberry.mutation(resolver=linking_mutations.confirm_match)
+    claim_wish = strawberry.mutation(resolver=linking_mutations.claim_wish)
+    record_fulfilment = strawberry.mutation(resolver=linking_mutations.record_fulfilment)
     register_organization = strawberry.mutation(resolver=resource_mutations.register_organization)
     verify_organization = strawberry.mutation(resolver=resource_mutations.verify_organization)
     create_offer = strawberry.mutation(resolver=resource_mutations.create_offer)

@@ -229,6 +229,8 @@ class Need(Node):
     amount: Decimal | None
     deadline: datetime | None
     pending_until: datetime | None
+    pending_reference: str | None = strawberry.field(description="What reserves the need, e.g. hold:<id>")
+    matched_reference: str | None
     proof_note: str | None
     proof_photo_url: str | None
     feedback: str | None
@@ -253,7 +255,8 @@ class Need(Node):
             visits_per_month=r["visits_per_month"], visit_minutes=r["visit_minutes"],
             skills=[Skill(s) for s in r["skills"]], languages=[Language(x) for x in r["languages"]],
             amount=_decimal(r["amount"]), deadline=parse_time(r["deadline"]),
-            pending_until=parse_time(r["pending_until"]), proof_note=r["proof_note"],
+            pending_until=parse_time(r["pending_until"]), pending_reference=r["pending_reference"],
+            matched_reference=r["matched_reference"], proof_note=r["proof_note"],
             proof_photo_url=r["proof_photo_url"], feedback=r["feedback"], fulfilled_at=parse_time(r["fulfilled_at"]),
             version=r["version"], created_at=datetime.fromisoformat(r["created_at"]),
             recipient_id=r["recipient_id"], case_id=r["case_id"], platform_id=r["platform_id"],
@@ -301,11 +304,13 @@ class PublicWish(Node):
     published_at: datetime
     fulfilled_at: datetime | None
     feedback: str | None
+    proof_note: str | None
+    proof_photo_url: str | None
 
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("PublicWish", r), kind=NeedKind(r["kind"]), display=r["display"],
+            id=global_id("PublicWish", r), proof_note=r["proof_note"], proof_photo_url=r["proof_photo_url"], kind=NeedKind(r["kind"]), display=r["display"],
             masked_name=r["masked_name"], age=r["age"], categories=[RecipientCategory(c) for c in r["categories"]],
             county_code=r["county_code"], county_name=r["county_name"], title=r["title"],
             item_category=ItemCategory(r["item_category"]) if r["item_category"] else None,

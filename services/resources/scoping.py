@@ -54,7 +54,8 @@ def _offers(principal: Principal | None) -> ColumnElement[bool]:
     if principal is None:
         return Offer.status != "draft"
     if principal.role in (Role.APP_CLIENT, Role.VOLUNTEER):
-        return Offer.status == "published"
+        # Exhausted offers stay visible: an app must still see (and release) what it pledged.
+        return Offer.status.in_(("published", "exhausted"))
     if principal.role is Role.ORG_STAFF:
         return Offer.org_id == principal.org_id if principal.org_id else false()
     in_region = prefixes_overlap(Offer.region_prefix, principal.region)

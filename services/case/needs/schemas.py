@@ -93,7 +93,7 @@ class NeedReference(BaseModel):
 class NeedFulfilment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    proof_note: str = Field(min_length=1, max_length=4000)
+    proof_note: str = Field(min_length=1, max_length=4000, description="Shown to donors: write it without personal data")
     proof_photo_url: HttpUrl | None = None
     feedback: str = Field(default="", max_length=2000, description="The recipient's thanks or comments")
 
@@ -164,3 +164,5 @@ class PublicWish(BaseModel):
     published_at: datetime
     fulfilled_at: datetime | None
     feedback: str | None = Field(description="The recipient's thanks, once fulfilled")
+    proof_note: str | None = Field(description="How it was met, once fulfilled (written for donors: no personal data)")
+    proof_photo_url: str | None = Field(description="A photo of the delivery, once fulfilled")

@@ -44,6 +44,7 @@ def public_wish(row: Any, today: date | None = None) -> PublicWish:
     kind = NeedKind(need.kind)
     state = NeedState(need.state)
     county = county_of(need.region_code)
+    done = state in (NeedState.FULFILLED, NeedState.CLOSED)
     return PublicWish(
         id=need.id, kind=kind,
         display=f"{masked}，{age}岁，{describe(categories)}，{_WISH_WORD[kind]}：{need.title}",
@@ -54,5 +55,7 @@ def public_wish(row: Any, today: date | None = None) -> PublicWish:
         skills=need.skills, languages=need.languages, amount=need.amount, deadline=need.deadline,
         state=state.value,  # type: ignore[arg-type]
         project_name=project_name, published_at=need.created_at, fulfilled_at=need.fulfilled_at,
-        feedback=need.feedback if state in (NeedState.FULFILLED, NeedState.CLOSED) else None,
+        feedback=need.feedback if done else None,
+        proof_note=need.proof_note if done else None,
+        proof_photo_url=need.proof_photo_url if done else None,
     )  # fmt: skip

@@ -1,0 +1,183 @@
+"""Linking a need to its resource across services: try–confirm–cancel, with nothing left stuck.
+
+    confirm_match:  try      hold in resources (TTL)      → need pending in case (until = hold expiry)
+                    confirm  commit the hold              → confirm the need (matched)
+                    cancel   whatever was done is undone when a later step is refused
+
+Every step is idempotent under the caller's key (the hold is created with `<key>:hold`, the need
+is reserved for `hold:<id>`), so retrying a call that failed half-way finishes it. If the gateway
+dies between try and confirm, nothing needs it: the hold expires in resources and the need's
+reservation lapses in case at the same moment, and the quantity returns exactly once.
+
+The one window this does not close by itself is a crash between the two confirm calls (hold
+committed, need still pending): the need lapses to open while the hold stays committed. Retrying
+the mutation with the same key completes the match. There is no automatic reconciliation of that
+window yet (known gap: a job that releases committed holds whose need was never matched).
+"""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from gateway.clients.base import UpstreamError
+from gateway.clients.registry import Upstreams
+from services.common.settings import Settings
+
+logger = logging.getLogger("wushe.gateway.linking")
+
+
+@dataclass
+class Refused:
+    """An expected refusal: `code` names it (NEED_NOT_OPEN, OFFER_EXHAUSTED, HOLD_EXPIRED, ...)."""
+
+    code: str
+    message: str
+    message_zh: str
+
+
+@dataclass
+class Linked:
+    need: dict[str, Any]
+    hold: dict[str, Any]
+
+
+def reference_of(hold: dict[str, Any]) -> str:
+    return f"hold:{hold['id']}"
+
+
+async def _quietly(step: str, call: Any) -> None:
+    """A compensation: tried once, logged if it fails (expiry will clean up regardless)."""
+    try:
+        await call
+    except Exception:  # compensation must not hide the original outcome
+        logger.warning("compensation %s failed; expiry will undo it", step, exc_info=True)
+
+
+async def confirm_match(
+    upstreams: Upstreams,
+    settings: Settings,
+    need_id: str,
+    key: str,
+    *,
+    offer_id: str | None = None,
+    hold_id: str | None = None,
+    quantity: int | None = None,
+    amount: str | None = None,
+) -> Linked | Refused:
+    """Hold the resource for the need and match them; either both happen or neither stays."""
+    case, resources = upstreams.case, upstreams.resources
+    need = await case.get(f"/v1/needs/{need_id}")
+    if offer_id is None and hold_id is None:
+        pending = need.get("pending_reference") or need.get("matched_reference") or ""
+        if not pending.startswith("hold:"):
+            return Refused("NOTHING_TO_CONFIRM", "The need has no claim to confirm.", "该需求没有待确认的认领。")
+        hold_id = pending.removeprefix("hold:")
+    if hold_id is not None:  # a donor's pledge (or an earlier try) already holds the resource
+        hold = await resources.get(f"/v1/holds/{hold_id}")
+    else:
+        body = {"need_id": need_id, "need_region": need["region_code"], "offer_id": offer_id,
+                "ttl_seconds": settings.match_hold_ttl_s}  # fmt: skip
+        if amount is not None:
+            body["amount"] = amount
+        else:
+            body["quantity"] = quantity or need.get("quantity") or 1
+        try:
+            hold = await resources.post("/v1/holds", body, headers={"Idempotency-Key": f"{key}:hold"})
+        except UpstreamError as exc:
+            if exc.status == 409:
+                return Refused("OFFER_EXHAUSTED", str(exc), exc.problem.get("detail_zh", "可用数量不足。"))
+            raise
+    reference = reference_of(hold)
+    if need["state"] == "matched" and need.get("matched_reference") == reference:
+        return Linked(need, hold)  # a retry after success
+    try:
+        need = await case.post(f"/v1/needs/{need_id}/hold", {"reference": reference, "until": hold["expires_at"]})
+    except UpstreamError as exc:
+        if exc.status != 409:
+            raise
+        if hold_id is None:
+            await _quietly("release hold", resources.post(f"/v1/holds/{hold['id']}/release"))
+        return Refused("NEED_NOT_OPEN", "The need is no longer open.", "该需求已不再待认领。")
+
+    if settings.environment == "test" and settings.test_pause_after_try_s > 0:
+        logger.warning("confirmMatch paused after try", extra={"need_id": need_id, "hold_id": hold["id"]})
+        await asyncio.sleep(settings.test_pause_after_try_s)
+
+    if hold["state"] == "held":
+        try:
+            hold = await resources.post(f"/v1/holds/{hold['id']}/commit")
+        except UpstreamError as exc:
+            if exc.status != 409:
+                raise
+            await _quietly("release need", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
+            return Refused("HOLD_EXPIRED", "The hold lapsed before it could be confirmed.", "预留在确认前已过期。")
+    try:
+        need = await case.post(f"/v1/needs/{need_id}/confirm", {"reference": reference})
+    except UpstreamError:
+        await _quietly("release hold", resources.post(f"/v1/holds/{hold['id']}/release"))
+        await _quietly("release need", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
+        raise
+    return Linked(need, hold)
+
+
+async def claim_wish(
+    upstreams: Upstreams,
+    settings: Settings,
+    wish_id: str,
+    key: str,
+    donor_name: str,
+    donor_contact: str,
+    *,
+    quantity: int | None = None,
+    amount: str | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]] | Refused:
+    """A donor's pledge: a hold on a donation offer made for it, and the wish reserved for it.
+
+    The wish leaves the open feed while the pledge stands and returns by itself if it lapses.
+    """
+    case, resources = upstreams.case, upstreams.resources
+    wish = await case.get(f"/v1/public-wishes/{wish_id}")
+    if wish["state"] not in ("open", "pending"):  # pending may be this very claim, retried
+        return Refused("WISH_ALREADY_CLAIMED", "Someone has already claimed this wish.", "该心愿已被认领。")
+    body: dict[str, Any] = {"need_id": wish_id, "need_region": wish["county_code"], "donor_name": donor_name,
+                            "donor_contact": donor_contact, "title": wish["title"], "ttl_seconds": settings.claim_ttl_s}  # fmt: skip
+    if amount is not None or wish["kind"] == "funding":
+        body["amount"] = amount or wish["amount"]
+    else:
+        body["category"], body["quantity"] = wish["item_category"] or "other", quantity or wish["quantity"] or 1
+    until = datetime.now(UTC) + timedelta(seconds=settings.claim_ttl_s)
+    pledge = await resources.post("/v1/pledges", body, headers={"Idempotency-Key": f"{key}:pledge"})
+    reference = f"hold:{pledge['hold_id']}"
+    try:
+        claimed = await case.post(f"/v1/public-wishes/{wish_id}/claim", {"reference": reference, "until": until.isoformat()})
+    except UpstreamError as exc:
+        if exc.status != 409:
+            raise
+        await _quietly("release pledge hold", resources.post(f"/v1/holds/{pledge['hold_id']}/release"))
+        return Refused("WISH_ALREADY_CLAIMED", "Someone has already claimed this wish.", "该心愿已被认领。")
+    return claimed, pledge
+
+
+async def record_fulfilment(
+    upstreams: Upstreams, need_id: str, proof_note: str, proof_photo_url: str | None, feedback: str
+) -> dict[str, Any] | Refused:
+    """The resource is delivered (a fund pays out through its ledger) and the need is fulfilled."""
+    case, resources = upstreams.case, upstreams.resources
+    need = await case.get(f"/v1/needs/{need_id}")
+    if need["state"] == "fulfilled":
+        return need
+    if need["state"] != "matched":
+        return Refused("NEED_NOT_MATCHED", "Only a matched need can be fulfilled.", "只有已对接的需求才能记录实现。")
+    reference = need.get("matched_reference") or ""
+    if reference.startswith("hold:"):
+        hold_id = reference.removeprefix("hold:")
+        hold = await resources.get(f"/v1/holds/{hold_id}")
+        if hold["state"] == "committed":
+            await resources.post(f"/v1/holds/{hold_id}/deliver")
+    body = {"proof_note": proof_note, "feedback": feedback}
+    if proof_photo_url:
+        body["proof_photo_url"] = proof_photo_url
+    fulfilled: dict[str, Any] = await case.post(f"/v1/needs/{need_id}/fulfil", body)
+    return fulfilled

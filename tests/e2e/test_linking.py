@@ -1,0 +1,102 @@
+"""One micro-wish of an empty-nest elder from intake to the donor's view of the proof — gateway only —
+and a hundred donors racing for ten wishes."""
+
+import asyncio
+import httpx
+import pytest
+
+from services.common.settings import Settings
+from tests.e2e.test_gateway_case import _new_elder, _publish
+from tests.e2e.world import World
+from tests.support.auth import bearer
+from tests.support.graphql import gql
+
+pytestmark = pytest.mark.e2e
+
+CLAIM = """mutation($wish: ID!, $key: String!) { claimWish(wishId: $wish, donor: {name: "李明", contact: "13900002222"},
+  idempotencyKey: $key) { __typename ... on WishClaimed { wish { state } pledgeId } ... on WishAlreadyClaimed { message } } }"""
+CONFIRM = """mutation($need: ID!, $key: String!) { confirmMatch(needId: $need, idempotencyKey: $key) {
+  __typename ... on MatchConfirmed { need { state matchedReference } holdId } ... on OfferExhausted { code } } }"""
+FULFIL = """mutation($need: ID!) { recordFulfilment(needId: $need, proofNote: "收音机已送到老人家中，当面调试好频道",
+  proofPhotoUrl: "https://img.example.org/proof/1.jpg", feedback: "谢谢好心人，每天都能听新闻了") {
+  __typename ... on FulfilmentRecorded { need { state fulfilledAt } } ... on Conflict { code message } } }"""
+WISH = """query($id: ID!) { node(id: $id) { ... on PublicWish { state display feedback proofNote proofPhotoUrl fulfilledAt } } }"""
+FEED = """{ publicWishes(first: 100, filter: {region: "150781"}) { edges { node { id title state } } } }"""
+
+
+def _wish_id(need_gid: str) -> str:
+    from gateway.ids import from_global_id, to_global_id
+
+    return to_global_id("PublicWish", from_global_id(need_gid)[1])
+
+
+def test_a_wish_from_intake_to_the_donors_view_of_the_proof(world: World, settings: Settings) -> None:
+    need = _publish(world, _new_elder(world, 80), "一台收音机")["need"]
+    wish_id = _wish_id(need["id"])
+    app = bearer(settings, "app_client", subject="wechat-mini-program", scopes=["wishes:read", "wishes:claim"])
+    feed = world.ok(FEED, {}, app)["publicWishes"]["edges"]
+    assert wish_id in {e["node"]["id"] for e in feed}
+
+    claimed = world.ok(CLAIM, {"wish": wish_id, "key": "donor-li-1"}, app)["claimWish"]
+    assert claimed["__typename"] == "WishClaimed" and claimed["wish"]["state"] == "PENDING"
+    assert world.ok(CLAIM, {"wish": wish_id, "key": "donor-li-1"}, app)["claimWish"] == claimed  # a retry
+    assert wish_id not in {e["node"]["id"] for e in world.ok(FEED, {}, app)["publicWishes"]["edges"]}
+
+    confirmed = world.ok(CONFIRM, {"need": need["id"], "key": "station-confirm-1"}, world.station())["confirmMatch"]
+    assert confirmed["__typename"] == "MatchConfirmed" and confirmed["need"]["state"] == "MATCHED"
+    fulfilled = world.ok(FULFIL, {"need": need["id"]}, world.station())["recordFulfilment"]
+    assert fulfilled["__typename"] == "FulfilmentRecorded" and fulfilled["need"]["state"] == "FULFILLED"
+
+    donor_view = world.ok(WISH, {"id": wish_id}, app)["node"]
+    assert donor_view["state"] == "FULFILLED" and donor_view["feedback"] == "谢谢好心人，每天都能听新闻了"
+    assert donor_view["proofNote"].startswith("收音机已送到") and donor_view["proofPhotoUrl"].endswith("1.jpg")
+    assert donor_view["display"].startswith("王*")
+    hold = httpx.get(f"{world.stack.url('resources')}/v1/holds/{confirmed['holdId']}", headers=world.station(), timeout=10).json()
+    assert hold["state"] == "delivered"
+
+
+def test_a_hundred_donors_claim_ten_wishes_each_exactly_once(world: World, settings: Settings) -> None:
+    wishes = [_wish_id(_publish(world, _new_elder(world, 100 + n), f"书包{n}")["need"]["id"]) for n in range(10)]
+    apps = [bearer(settings, "app_client", subject=f"donor-app-{d}", scopes=["wishes:read", "wishes:claim"]) for d in range(100)]
+    seen_open_after_claim: list[str] = []
+
+    async def race() -> list[dict]:
+        async with httpx.AsyncClient(timeout=60) as client:
+            async def claim(donor: int) -> dict:
+                wish = wishes[donor % 10]
+                response = await client.post(f"{world.stack.url('gateway')}/graphql", headers=apps[donor],
+                                             json={"query": CLAIM, "variables": {"wish": wish, "key": f"race-{donor}"}})  # fmt: skip
+                return {**response.json()["data"]["claimWish"], "target": wish}
+
+            async def watch() -> None:
+                for _ in range(20):
+                    response = await client.post(f"{world.stack.url('gateway')}/graphql", json={"query": FEED})
+                    open_ids = {e["node"]["id"] for e in response.json()["data"]["publicWishes"]["edges"]}
+                    claimed_now = {r["target"] for r in results if r["__typename"] == "WishClaimed"}
+                    seen_open_after_claim.extend(open_ids & claimed_now)
+                    await asyncio.sleep(0.05)
+
+            results: list[dict] = []
+
+            async def claim_and_keep(donor: int) -> None:
+                results.append(await claim(donor))
+
+            await asyncio.gather(*(claim_and_keep(d) for d in range(100)), watch())
+            return results
+
+    results = asyncio.run(race())
+    winners = [r["target"] for r in results if r["__typename"] == "WishClaimed"]
+    assert sorted(winners) == sorted(wishes)  # each wish claimed exactly once
+    assert sum(r["__typename"] == "WishAlreadyClaimed" for r in results) == 90
+    assert seen_open_after_claim == []
+    feed = {e["node"]["id"] for e in gql(world.stack, FEED)["data"]["publicWishes"]["edges"]}
+    assert not feed & set(wishes)
+    # The losers' pledge holds were released: each wish has exactly one pledge still holding.
+    for wish in wishes:
+        from gateway.ids import from_global_id
+
+        need_id = str(from_global_id(wish)[1])
+        pledges = httpx.get(f"{world.stack.url('resources')}/v1/pledges", params={"need_id": need_id, "limit": 100},
+                            headers=world.station(), timeout=10).json()["items"]  # fmt: skip
+        assert [p["hold_state"] for p in pledges].count("held") == 1, pledges
+        assert len(pledges) == 10
