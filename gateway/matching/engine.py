@@ -53,17 +53,18 @@ def propose(
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
     now = now or datetime.now(UTC)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     c = generate_candidates(needs, offers, volunteers, model, now)
     candidates_s = time.perf_counter() - started
     allocation, notes = solve(c, model, method)
     solve_s = time.perf_counter() - started - candidates_s
+    cpu_s = time.process_time() - cpu_started
     problems = violations(c, allocation)
     if problems:  # a solver bug must never reach a station worker as a proposal
         raise AssertionError(f"infeasible allocation from {method}: {problems}")
-    return MatchResult(
-        build_proposals(c, allocation, model, now), _stats(c, allocation, method, candidates_s, solve_s, notes)
-    )
+    stats = _stats(c, allocation, method, candidates_s, solve_s, notes)
+    stats.cpu_s = cpu_s
+    return MatchResult(build_proposals(c, allocation, model, now), stats)
 
 
 def solve(c: Candidates, model: CostModel, method: str) -> tuple[Allocation, list[str]]:

@@ -142,6 +142,7 @@ class MatchStats:
     candidates: int
     candidates_s: float
     solve_s: float
+    cpu_s: float = 0.0  # process CPU time of candidates + solve (wall time suffers on a busy machine)
     met_by_kind: dict[str, int] = field(default_factory=dict)
     tekun_needs: int = 0
     tekun_met: int = 0
@@ -198,7 +199,7 @@ class CostModel:
     max_offers_per_need: int = 8
     max_funds_per_need: int = 6
     max_volunteers_per_need: int = 8
-    volunteers_per_cell: int = 24  # most volunteers a need looks at in one grid cell (random subset)
+    volunteers_per_cell: int = 12  # most volunteers a need looks at in one grid cell (random subset)
     prune_jitter: float = 3.0  # random tilt when keeping K: diversity beats nearness (candidates.py)
     exact_max_pairs: int = 20_000
     exact_time_limit_s: float = 20.0
