@@ -121,11 +121,11 @@ def _material_pairs(c: Candidates, model: CostModel) -> Pairs:
         return Pairs.empty()
     key_ids: dict[str | None, int] = {}
     res_key = np.array([key_ids.setdefault(o.item_category, len(key_ids)) for o in c.materials])
-    accepted = [_offer_keys(c.needs[i].item_category) for i in wanted]
+    accepted = [_offer_keys(c.needs[i].item_category) for i in wanted.tolist()]
     slots = max(len(a) for a in accepted)
     need_keys = [np.array([key_ids.get(a[s], -1) if s < len(a) else -1 for a in accepted]) for s in range(slots)]
     local, res = _prefix_join(
-        [c.needs[i].region_code for i in wanted],
+        [c.needs[i].region_code for i in wanted.tolist()],
         need_keys,
         [o.region_prefix for o in c.materials],
         res_key,
@@ -145,15 +145,15 @@ def _fund_pairs(c: Candidates, model: CostModel) -> Pairs:
     combos: dict[tuple[frozenset[str], frozenset[str]], int] = {}
     res_key = np.array([combos.setdefault((f.purposes, f.beneficiaries), len(combos)) for f in c.funds])
     bits: dict[str, int] = {}
-    kind = _masks(([c.needs[i].kind] for i in wanted), bits)
-    cats = _masks((c.needs[i].categories for i in wanted), bits)
+    kind = _masks(([c.needs[i].kind] for i in wanted.tolist()), bits)
+    cats = _masks((c.needs[i].categories for i in wanted.tolist()), bits)
     need_keys = []
     for (purposes, beneficiaries), key in combos.items():
         pm, bm = _masks([purposes], bits)[0], _masks([beneficiaries], bits)[0]
         fits = ((pm == 0) | ((kind & pm) != 0)) & ((bm == 0) | ((cats & bm) != 0))
         need_keys.append(np.where(fits, key, -1))
     local, res = _prefix_join(
-        [c.needs[i].region_code for i in wanted],
+        [c.needs[i].region_code for i in wanted.tolist()],
         need_keys,
         [f.region_prefix for f in c.funds],
         res_key,
@@ -211,12 +211,12 @@ def _care_pairs(c: Candidates, model: CostModel) -> Pairs:
     near = dx * dx + dy * dy <= (travel[res] * 1.05) ** 2
     local, res = local[near], res[near]
     bits: dict[str, int] = {}
-    n_skill = _masks((c.needs[i].skills for i in wanted), bits)
+    n_skill = _masks((c.needs[i].skills for i in wanted.tolist()), bits)
     v_skill = _masks((v.skills for v in vols), bits)
     lang_bits: dict[str, int] = {}
-    n_lang = _masks((c.needs[i].languages for i in wanted), lang_bits)
+    n_lang = _masks((c.needs[i].languages for i in wanted.tolist()), lang_bits)
     v_lang = _masks((v.languages for v in vols), lang_bits)
-    n_sched = np.array([c.needs[i].schedule or ALL_WEEK for i in wanted], dtype=np.int64)
+    n_sched = np.array([c.needs[i].schedule or ALL_WEEK for i in wanted.tolist()], dtype=np.int64)
     v_avail = np.array([v.availability for v in vols], dtype=np.int64)
     nl, vl = n_lang[local], v_lang[res]
     ok = (n_skill[local] & ~v_skill[res]) == 0
@@ -329,7 +329,7 @@ def _prefix_join(
     for length in np.unique(lengths).tolist():
         members = np.flatnonzero(lengths == length)
         prefix_ids: dict[str, int] = {}
-        res_prefix = np.array([prefix_ids.setdefault(res_prefixes[r], len(prefix_ids)) for r in members])
+        res_prefix = np.array([prefix_ids.setdefault(res_prefixes[r], len(prefix_ids)) for r in members.tolist()])
         codes = res_prefix * n_keys + res_key[members]
         order = np.argsort(codes, kind="stable")
         sorted_codes, sorted_members = codes[order], members[order]

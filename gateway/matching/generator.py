@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -127,7 +128,7 @@ def _needs(rng: np.random.Generator, places: _Places, n: int, now: datetime) -> 
             if tier_draw[i] < 0.7
             else None
         )
-        base = dict(
+        base: dict[str, Any] = dict(
             id=f"need-{i:06d}",
             region_code=f"{places.codes[t]}{int(rng.integers(1, 30)):03d}",
             lat=float(places.lat[t] + rng.normal(0, 0.05)),

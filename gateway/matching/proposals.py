@@ -7,13 +7,14 @@ pair's share of the need (1 unless several offers or a volunteer rota share it),
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
 
 from gateway.matching.allocation import Allocation
 from gateway.matching.candidates import Candidates, Pairs
-from gateway.matching.model import CostModel, Proposal
+from gateway.matching.model import CostModel, OfferInput, Proposal, VolunteerInput
 from gateway.matching.scoring import need_reasons, pair_adjustments, pair_reasons
 
 _KINDS = (("material", "offer"), ("fund", "fund"), ("care", "volunteer"))
@@ -25,7 +26,9 @@ def build_proposals(c: Candidates, a: Allocation, model: CostModel, now: datetim
     for attr, resource_kind in _KINDS:
         pairs: Pairs = getattr(c, attr)
         flow: np.ndarray = getattr(a, attr)
-        resources = {"material": c.materials, "fund": c.funds, "care": c.volunteers}[attr]
+        resources: Sequence[OfferInput] | Sequence[VolunteerInput] = (
+            c.materials if attr == "material" else c.funds if attr == "fund" else c.volunteers
+        )
         used = np.flatnonzero(flow > 0)
         if not len(used):
             continue

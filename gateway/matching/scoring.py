@@ -106,8 +106,7 @@ def pair_reasons(distance_km: float | None, parts: dict[str, float], languages: 
     if parts.get("preferred_region", 0.0) > 0:
         reasons.append("donor's preferred region / 捐赠方意向地区")
     if parts.get("language", 0.0) > 0:
-        labels = "、".join(
-            Language(code).label if code in Language._value2member_map_ else code for code in sorted(languages)
-        )
+        names = Language.labels()
+        labels = "、".join(names.get(code, code) for code in sorted(languages))
         reasons.append(f"speaks {'/'.join(sorted(languages))} / 会说{labels}")
     return reasons
