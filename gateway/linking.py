@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gateway.clients.base import UpstreamError
+from gateway.clients.base import UpstreamError, UpstreamUnavailable
 from gateway.clients.registry import Upstreams
 from services.common.settings import Settings
 
@@ -115,9 +115,12 @@ async def confirm_match(
             return Refused("HOLD_EXPIRED", "The hold lapsed before it could be confirmed.", "预留在确认前已过期。")
     try:
         need = await case.post(f"/v1/needs/{need_id}/confirm", {"reference": reference})
-    except UpstreamError:
-        await _quietly("release hold", resources.post(f"/v1/holds/{hold['id']}/release"))
-        await _quietly("release need", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
+    except (UpstreamError, UpstreamUnavailable) as exc:
+        # Refused or unreachable: the need was not matched, so the committed hold is given back.
+        # A timeout is different (the confirm may have landed): leave it for a retry with the key.
+        if not (isinstance(exc, UpstreamUnavailable) and "Timeout" in exc.reason):
+            await _quietly("release hold", resources.post(f"/v1/holds/{hold['id']}/release"))
+            await _quietly("release need", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
         raise
     return Linked(need, hold)
 
