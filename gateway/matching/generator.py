@@ -22,24 +22,20 @@ from gateway.matching.model import NeedInput, OfferInput, VolunteerInput
 from services.common.region_data import COUNTIES
 from services.common.vocabulary import ItemCategory as IC
 from services.common.vocabulary import Language, NeedKind, OfferKind, Skill
+from services.common.region_data import PREFECTURE_SEATS
 from services.common.vocabulary import RecipientCategory as RC
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
 
-# League centre (lat, lon), spread in degrees, share of Mongolian speakers among elders.
+# Per league: (seat lat, seat lon) from the shared region data, spread in degrees, share of
+# Mongolian speakers among elders.
+_SPREAD_AND_MONGOLIAN: dict[str, tuple[float, float]] = {
+    "1501": (0.6, 0.10), "1502": (0.7, 0.08), "1503": (0.3, 0.05), "1504": (1.3, 0.15), "1505": (1.2, 0.45),
+    "1506": (1.3, 0.20), "1507": (2.6, 0.35), "1508": (1.2, 0.10), "1509": (1.0, 0.05), "1522": (1.3, 0.45),
+    "1525": (2.4, 0.50), "1529": (2.8, 0.30),
+}  # fmt: skip
 LEAGUES: dict[str, tuple[float, float, float, float]] = {
-    "1501": (40.84, 111.75, 0.6, 0.10),
-    "1502": (40.66, 109.84, 0.7, 0.08),
-    "1503": (39.65, 106.82, 0.3, 0.05),
-    "1504": (42.26, 118.89, 1.3, 0.15),
-    "1505": (43.65, 122.24, 1.2, 0.45),
-    "1506": (39.61, 109.78, 1.3, 0.20),
-    "1507": (49.21, 119.77, 2.6, 0.35),
-    "1508": (40.74, 107.39, 1.2, 0.10),
-    "1509": (41.03, 113.13, 1.0, 0.05),
-    "1522": (46.08, 122.07, 1.3, 0.45),
-    "1525": (43.93, 116.05, 2.4, 0.50),
-    "1529": (38.84, 105.73, 2.8, 0.30),
+    code: (*PREFECTURE_SEATS[code], spread, mongolian) for code, (spread, mongolian) in _SPREAD_AND_MONGOLIAN.items()
 }
 CHILD_ITEMS = (IC.SCHOOL_SUPPLIES, IC.BOOKS, IC.CLOTHING)
 HOUSEHOLD_ITEMS = (IC.DAILY_NECESSITIES, IC.FOOD, IC.BEDDING)

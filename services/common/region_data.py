@@ -23,6 +23,14 @@ PREFECTURES = {
     "1529": "阿拉善盟",
 }
 
+# Approximate seat of each league/city government (lat, lon): distances between towns hundreds of
+# kilometres apart are what matter for matching, not street-level precision.
+PREFECTURE_SEATS: dict[str, tuple[float, float]] = {
+    "1501": (40.84, 111.75), "1502": (40.66, 109.84), "1503": (39.65, 106.82), "1504": (42.26, 118.89),
+    "1505": (43.65, 122.24), "1506": (39.61, 109.78), "1507": (49.21, 119.77), "1508": (40.74, 107.39),
+    "1509": (41.03, 113.13), "1522": (46.08, 122.07), "1525": (43.93, 116.05), "1529": (38.84, 105.73),
+}  # fmt: skip
+
 COUNTIES = {
     # 呼和浩特市
     "150102": "新城区", "150103": "回民区", "150104": "玉泉区", "150105": "赛罕区",
