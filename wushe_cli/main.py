@@ -17,6 +17,7 @@ from services.common.settings import get_settings
 from services.common.vocabulary import Role
 from wushe_cli.demo.command import print_report, seed
 from wushe_cli.demo.seeder import seed_demo
+from wushe_cli.match import match
 from wushe_cli.postgres import DEFAULT_DATA_DIR
 from wushe_cli.stack import Ports, resolve_database, running_stack
 from wushe_cli.transfer import export_app, import_app
@@ -120,6 +121,7 @@ def token(
 
 
 app.command()(seed)
+app.command()(match)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 

@@ -60,3 +60,17 @@ def test_only_station_staff_may_ask(world: World, settings: Settings) -> None:
     assert error_codes(gql(world.stack, PROPOSE, {"platform": world.station_gid()}, app)) == ["FORBIDDEN"]
     elsewhere = bearer(settings, "station_staff", platform_id=world.station_id, region="1501")
     assert error_codes(gql(world.stack, PROPOSE, {"platform": world.station_gid()}, elsewhere)) == ["FORBIDDEN"]
+
+
+def test_wushe_match_prints_proposals_as_json(world: World) -> None:
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "wushe_cli.main", "match", "--region", "150781", "--platform", world.station_id,
+         "--gateway-url", world.stack.url("gateway"), "--json"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["needs"] >= 1 and summary["weightedValue"] >= summary["greedyWeightedValue"]
