@@ -14,6 +14,7 @@ from gateway.schema import build_schema
 from services.common.auth import TokenVerifier
 from services.common.errors import install_error_handlers
 from services.common.log_setup import configure_logging
+from services.common.observability import instrument
 from services.common.request_context import RequestIdMiddleware
 from services.common.settings import Settings, get_settings
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_anonymous=settings.graphql_anonymous_feed,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.graphql_max_body_bytes)
+    instrument(app, "gateway", settings)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     schema = build_schema(settings)

@@ -42,7 +42,6 @@ async def context_getter(request: Request) -> GatewayContext:
             auth_error = exc
     caller = CallerHeaders(
         authorization=request.headers.get("authorization") if principal else None,
-        traceparent=request.headers.get("traceparent"),
     )
     upstreams = Upstreams.for_caller(state.http, state.settings, caller)
     return GatewayContext(

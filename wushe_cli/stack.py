@@ -43,6 +43,7 @@ class Stack:
     database_url: str
     postgres: EmbeddedPostgres | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    log_dir: Path | None = None
 
     def url(self, name: str) -> str:
         return f"http://{self.host}:{self.ports.of(name)}"
@@ -65,6 +66,9 @@ class Stack:
             "--no-access-log", "--timeout-graceful-shutdown", "5",
         ]  # fmt: skip
         output = None
+        log_dir = log_dir or self.log_dir
+        if self.log_dir is None:
+            self.log_dir = log_dir  # the first folder given stays the stack's log folder
         if log_dir is not None:
             log_dir.mkdir(parents=True, exist_ok=True)
             output = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)

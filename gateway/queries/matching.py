@@ -16,6 +16,7 @@ from gateway.types.case import MISSING, Need, _related
 from gateway.types.common import NeedKind
 from gateway.types.resources import Offer
 from gateway.types.volunteers import Volunteer
+from services.common.observability import MATCHING_SOLVE
 from services.common.regions import covers, is_region_prefix
 from services.common.vocabulary import Role
 
@@ -117,6 +118,7 @@ async def propose_matches(info: GInfo, scope: MatchScope, kinds: list[NeedKind] 
         asyncio.to_thread(propose, needs, offers, volunteers),
         asyncio.to_thread(propose, needs, offers, volunteers, method="greedy"),
     )
+    MATCHING_SOLVE.labels(optimal.stats.method).observe(optimal.stats.candidates_s + optimal.stats.solve_s)
     proposals = sorted(optimal.proposals, key=lambda p: -p.score)[: max(1, min(limit, 1000))]
     s = optimal.stats
     return MatchProposals(

@@ -13,6 +13,7 @@ from services.common.database import Database
 from services.common.errors import install_error_handlers
 from services.common.health import health_router
 from services.common.log_setup import configure_logging
+from services.common.observability import instrument
 from services.common.request_context import RequestIdMiddleware
 from services.common.settings import Settings, get_settings
 
@@ -61,6 +62,7 @@ def create_service_app(
     app.state.verifier = TokenVerifier(settings)
     if database is not None:
         app.state.db = database
+    instrument(app, service, settings)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(health_router(service))

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     # Personal data at rest: key for encryption and keyed hashes of ID numbers.
     pii_key: str = DEV_PII_KEY
 
+    otlp_endpoint: str = Field(default="", description="OTLP/HTTP traces endpoint, e.g. http://otel:4318/v1/traces")
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from services.common.database import Database
+from services.common.observability import HOLDS_EXPIRED
 from services.common.outbox import emit_event
 from services.resources.holds import repository as hold_repository
 from services.resources.models import OutboxEvent
@@ -54,6 +55,9 @@ async def expire_lapsed_offers(database: Database) -> int:
 
 async def run_expiry(database: Database) -> None:
     """The background job: holds first, then offers."""
-    while await expire_due_holds(database) == BATCH_SIZE:
-        pass
+    while True:
+        expired = await expire_due_holds(database)
+        HOLDS_EXPIRED.inc(expired)  # counted after the commit: a rolled-back run counts nothing
+        if expired < BATCH_SIZE:
+            break
     await expire_lapsed_offers(database)
