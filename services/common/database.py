@@ -49,7 +49,8 @@ def create_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Asyn
         to_async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        pool_pre_ping=False,  # a ping per checkout is a round trip per request; asyncpg reports dead connections itself
+        pool_recycle=1800,
     )
 
 
