@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 up: install
-	$(BIN)/wushe up --data-dir $(DATA_DIR)
+	$(BIN)/wushe up --demo --data-dir $(DATA_DIR)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
