@@ -26,9 +26,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.common.auth import issue_dev_token  # noqa: E402
-from services.common.personal_data import id_check_character  # noqa: E402
-from services.common.settings import Settings  # noqa: E402
+from services.common.auth import issue_dev_token
+from services.common.personal_data import id_check_character
+from services.common.settings import Settings
 
 DASHBOARD = """query Dashboard { needs(first: 50, filter: {state: OPEN}) { edges { node {
   id title kind quantity estimatedValue deadline createdAt
@@ -56,12 +56,25 @@ async def seed(case_url: str, settings: Settings, needs: int) -> dict[str, str]:
     """A county centre, a station, `needs` recipients each with a case and one open micro-wish."""
     admin = headers(settings, role="civil_affairs_admin", region="15")
     async with httpx.AsyncClient(base_url=case_url, timeout=30) as client:
-        centre = await post(client, "/v1/platforms", {**admin, "Idempotency-Key": "bench-centre"}, {
-            "name": "满洲里市社工服务中心", "level": "county_centre", "region_code": "150781"})  # fmt: skip
+        centre = await post(
+            client,
+            "/v1/platforms",
+            {**admin, "Idempotency-Key": "bench-centre"},
+            {"name": "满洲里市社工服务中心", "level": "county_centre", "region_code": "150781"},
+        )
         centre_staff = headers(settings, role="centre_staff", platform_id=centre["id"], region="150781")
-        station = await post(client, "/v1/platforms", {**centre_staff, "Idempotency-Key": "bench-station"}, {
-            "name": "东山街道社工站", "level": "station", "parent_id": centre["id"], "region_code": "150781001",
-            "service_model": "embedded"})  # fmt: skip
+        station = await post(
+            client,
+            "/v1/platforms",
+            {**centre_staff, "Idempotency-Key": "bench-station"},
+            {
+                "name": "东山街道社工站",
+                "level": "station",
+                "parent_id": centre["id"],
+                "region_code": "150781001",
+                "service_model": "embedded",
+            },
+        )
         staff = headers(settings, role="station_staff", platform_id=station["id"], region="150781", subject="bench")
         semaphore = asyncio.Semaphore(8)
 
@@ -69,19 +82,44 @@ async def seed(case_url: str, settings: Settings, needs: int) -> dict[str, str]:
             async with semaphore:
                 birth = date(1940 + n % 40, 1 + n % 12, 1 + n % 28)
                 first17 = f"150781{birth:%Y%m%d}{n % 1000:03d}"
-                recipient = await post(client, "/v1/recipients", {**staff, "Idempotency-Key": f"bench-r{n}"}, {
-                    "platform_id": station["id"], "region_code": "150781001", "name": f"王秀英{n}", "gender": "female",
-                    "birth_date": birth.isoformat(), "categories": ["elderly", "empty_nest", "tekun"],
-                    "id_number": first17 + id_check_character(first17), "phone": "13812345678",
-                    "address": "满洲里市东山街道", "consent": {"given_by": "本人", "given_at": "2026-11-01T00:00:00Z",
-                                                        "purpose": "救助"}})  # fmt: skip
-                case = await post(client, "/v1/cases", {**staff, "Idempotency-Key": f"bench-c{n}"}, {
-                    "recipient_id": recipient["id"], "domain": "elderly"})  # fmt: skip
+                recipient = await post(
+                    client,
+                    "/v1/recipients",
+                    {**staff, "Idempotency-Key": f"bench-r{n}"},
+                    {
+                        "platform_id": station["id"],
+                        "region_code": "150781001",
+                        "name": f"王秀英{n}",
+                        "gender": "female",
+                        "birth_date": birth.isoformat(),
+                        "categories": ["elderly", "empty_nest", "tekun"],
+                        "id_number": first17 + id_check_character(first17),
+                        "phone": "13812345678",
+                        "address": "满洲里市东山街道",
+                        "consent": {"given_by": "本人", "given_at": "2026-11-01T00:00:00Z", "purpose": "救助"},
+                    },
+                )
+                case = await post(
+                    client,
+                    "/v1/cases",
+                    {**staff, "Idempotency-Key": f"bench-c{n}"},
+                    {"recipient_id": recipient["id"], "domain": "elderly"},
+                )
                 if case["state"] == "intake":
                     await post(client, f"/v1/cases/{case['id']}/transitions", staff, {"to_state": "assessment"})
-                await post(client, "/v1/needs", {**staff, "Idempotency-Key": f"bench-n{n}"}, {
-                    "case_id": case["id"], "kind": "micro_wish", "title": "一台收音机", "item_category": "small_appliance",
-                    "quantity": 1, "estimated_value": "89.90"})  # fmt: skip
+                await post(
+                    client,
+                    "/v1/needs",
+                    {**staff, "Idempotency-Key": f"bench-n{n}"},
+                    {
+                        "case_id": case["id"],
+                        "kind": "micro_wish",
+                        "title": "一台收音机",
+                        "item_category": "small_appliance",
+                        "quantity": 1,
+                        "estimated_value": "89.90",
+                    },
+                )
 
         await asyncio.gather(*(one(n) for n in range(needs)))
     return staff
@@ -95,7 +133,9 @@ async def direct_dashboard(client: httpx.AsyncClient, case_url: str, auth: dict[
         ids = ",".join(sorted({item[key] for item in items}))
         return (await client.get(f"{case_url}/v1/{resource}:batch", params={"ids": ids}, headers=auth)).json()
 
-    await asyncio.gather(batch("recipients", "recipient_id"), batch("cases", "case_id"), batch("platforms", "platform_id"))
+    await asyncio.gather(
+        batch("recipients", "recipient_id"), batch("cases", "case_id"), batch("platforms", "platform_id")
+    )
 
 
 async def direct_feed(client: httpx.AsyncClient, case_url: str, auth: dict[str, str]) -> None:
@@ -125,7 +165,9 @@ async def measure(call: Callable[[], Awaitable[Any]], requests: int, concurrency
     }
 
 
-async def run(gateway_url: str, case_url: str, settings: Settings, requests: int, concurrency: int, needs: int) -> dict[str, Any]:
+async def run(
+    gateway_url: str, case_url: str, settings: Settings, requests: int, concurrency: int, needs: int
+) -> dict[str, Any]:
     staff = await seed(case_url, settings, needs)
     limits = httpx.Limits(max_connections=concurrency * 4, max_keepalive_connections=concurrency * 4)
     results = []
@@ -148,9 +190,15 @@ async def run(gateway_url: str, case_url: str, settings: Settings, requests: int
 
             gateway = await measure(via_gateway, requests, concurrency)
             direct_figures = await measure(via_rest, requests, concurrency)
-            results.append({"name": name, "gateway": gateway, "direct": direct_figures,
-                            "ratio": round(gateway["rps"] / direct_figures["rps"], 2),
-                            "upstream_calls": probe["extensions"]["upstreamCalls"]})  # fmt: skip
+            results.append(
+                {
+                    "name": name,
+                    "gateway": gateway,
+                    "direct": direct_figures,
+                    "ratio": round(gateway["rps"] / direct_figures["rps"], 2),
+                    "upstream_calls": probe["extensions"]["upstreamCalls"],
+                }
+            )
     return {"bench": "gateway", "concurrency": concurrency, "requests": requests, "queries": results}
 
 

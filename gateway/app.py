@@ -7,8 +7,8 @@ import aiohttp
 from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
 
-from gateway.context import context_getter
 from gateway.body_limit import BodySizeLimit
+from gateway.context import context_getter
 from gateway.feed_cache import PublicFeedCache
 from gateway.schema import build_schema
 from services.common.auth import TokenVerifier

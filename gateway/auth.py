@@ -12,7 +12,9 @@ from services.common.auth import Principal
 from services.common.vocabulary import Role
 
 
-def caller(info: Info[GatewayContext, None], *, scope: str | None = None, roles: frozenset[Role] | None = None) -> Principal:
+def caller(
+    info: Info[GatewayContext, None], *, scope: str | None = None, roles: frozenset[Role] | None = None
+) -> Principal:
     """The authenticated caller, refused with UNAUTHENTICATED or FORBIDDEN as appropriate.
 
     App clients need `scope` (and are refused any field that names none); other roles must be
@@ -23,9 +25,14 @@ def caller(info: Info[GatewayContext, None], *, scope: str | None = None, roles:
         raise unauthenticated()
     if principal.role is Role.APP_CLIENT:
         if scope is None or not principal.has_scope(scope):
-            raise forbidden(f"This app lacks the scope {scope or '(staff only)'}.", f"该应用缺少权限 {scope or '（仅限工作人员）'}。")
+            raise forbidden(
+                f"This app lacks the scope {scope or '(staff only)'}.",
+                f"该应用缺少权限 {scope or '（仅限工作人员）'}。",
+            )
     elif roles is not None and principal.role not in roles:
-        raise forbidden(f"Role {principal.role.value} may not do this.", f"角色 {principal.role.label} 无权执行此操作。")
+        raise forbidden(
+            f"Role {principal.role.value} may not do this.", f"角色 {principal.role.label} 无权执行此操作。"
+        )
     return principal
 
 

@@ -36,9 +36,12 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
-            413, "PAYLOAD_TOO_LARGE", "Payload too large",
-            f"The request body exceeds {self.max_bytes} bytes.", f"请求体超过 {self.max_bytes} 字节。",
-        )  # fmt: skip
+            413,
+            "PAYLOAD_TOO_LARGE",
+            "Payload too large",
+            f"The request body exceeds {self.max_bytes} bytes.",
+            f"请求体超过 {self.max_bytes} 字节。",
+        )
         await response(scope, receive, send)
 
 

@@ -76,7 +76,11 @@ class QueryCostLimiter(SchemaExtension):
                         context.pre_execution_errors = [
                             GraphQLError(
                                 f"Query cost {cost} exceeds the limit of {self.max_cost}.",
-                                extensions={"code": "QUERY_TOO_COSTLY", "messageZh": "查询代价超出上限。", "cost": cost},
+                                extensions={
+                                    "code": "QUERY_TOO_COSTLY",
+                                    "messageZh": "查询代价超出上限。",
+                                    "cost": cost,
+                                },
                             )
                         ]
                         break

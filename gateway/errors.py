@@ -38,14 +38,20 @@ def unauthenticated() -> GraphQLError:
 def from_upstream(exc: UpstreamError | UpstreamUnavailable) -> GraphQLError:
     if isinstance(exc, UpstreamUnavailable):
         return graphql_error(
-            "UPSTREAM_UNAVAILABLE", f"The {exc.service} service is unavailable.",
-            f"{exc.service} 服务暂不可用。", service=exc.service,
-        )  # fmt: skip
+            "UPSTREAM_UNAVAILABLE",
+            f"The {exc.service} service is unavailable.",
+            f"{exc.service} 服务暂不可用。",
+            service=exc.service,
+        )
     problem = exc.problem
     return graphql_error(
         _BY_STATUS.get(exc.status, "BAD_USER_INPUT"),
         str(problem.get("detail") or exc),
         str(problem.get("detail_zh") or ""),
         upstreamCode=exc.code,
-        **{k: v for k, v in problem.items() if k in ("errors", "current_state", "allowed", "existing", "current_version")},
+        **{
+            k: v
+            for k, v in problem.items()
+            if k in ("errors", "current_state", "allowed", "existing", "current_version")
+        },
     )

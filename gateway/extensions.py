@@ -1,6 +1,7 @@
 """Schema extensions: upstream failures carry `extensions.code`; unexpected ones are masked."""
 
 import logging
+
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 

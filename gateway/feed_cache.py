@@ -92,7 +92,9 @@ class PublicFeedCache:
             return None
         if not is_cacheable_query(payload["query"]) or not await self._may_read(scope):
             return None
-        return json.dumps([payload["query"], payload.get("variables") or {}, payload.get("operationName")], sort_keys=True)
+        return json.dumps(
+            [payload["query"], payload.get("variables") or {}, payload.get("operationName")], sort_keys=True
+        )
 
     async def _may_read(self, scope: Scope) -> bool:
         header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
@@ -121,8 +123,12 @@ class PublicFeedCache:
     async def _answer(self, scope: Scope, send: Send, entry: Entry) -> None:
         if_none_match = dict(scope["headers"]).get(b"if-none-match", b"").decode("latin-1")
         status, body = (304, b"") if if_none_match == entry.etag else (200, entry.body)
-        headers = [(b"content-type", b"application/json"), (b"etag", entry.etag.encode()),
-                   (b"cache-control", b"no-cache"), (b"x-feed-cache", b"hit")]  # fmt: skip
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"etag", entry.etag.encode()),
+            (b"cache-control", b"no-cache"),
+            (b"x-feed-cache", b"hit"),
+        ]
         if status == 200:
             headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})

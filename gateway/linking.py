@@ -77,8 +77,12 @@ async def confirm_match(
     if hold_id is not None:  # a donor's pledge (or an earlier try) already holds the resource
         hold = await resources.get(f"/v1/holds/{hold_id}")
     else:
-        body = {"need_id": need_id, "need_region": need["region_code"], "offer_id": offer_id,
-                "ttl_seconds": settings.match_hold_ttl_s}  # fmt: skip
+        body = {
+            "need_id": need_id,
+            "need_region": need["region_code"],
+            "offer_id": offer_id,
+            "ttl_seconds": settings.match_hold_ttl_s,
+        }
         if amount is not None:
             body["amount"] = amount
         else:
@@ -144,8 +148,14 @@ async def claim_wish(
     wish = await case.get(f"/v1/public-wishes/{wish_id}")
     if wish["state"] not in ("open", "pending"):  # pending may be this very claim, retried
         return Refused("WISH_ALREADY_CLAIMED", "Someone has already claimed this wish.", "该心愿已被认领。")
-    body: dict[str, Any] = {"need_id": wish_id, "need_region": wish["county_code"], "donor_name": donor_name,
-                            "donor_contact": donor_contact, "title": wish["title"], "ttl_seconds": settings.claim_ttl_s}  # fmt: skip
+    body: dict[str, Any] = {
+        "need_id": wish_id,
+        "need_region": wish["county_code"],
+        "donor_name": donor_name,
+        "donor_contact": donor_contact,
+        "title": wish["title"],
+        "ttl_seconds": settings.claim_ttl_s,
+    }
     if amount is not None or wish["kind"] == "funding":
         body["amount"] = amount or wish["amount"]
     else:
@@ -154,7 +164,9 @@ async def claim_wish(
     pledge = await resources.post("/v1/pledges", body, headers={"Idempotency-Key": f"{key}:pledge"})
     reference = f"hold:{pledge['hold_id']}"
     try:
-        claimed = await case.post(f"/v1/public-wishes/{wish_id}/claim", {"reference": reference, "until": until.isoformat()})
+        claimed = await case.post(
+            f"/v1/public-wishes/{wish_id}/claim", {"reference": reference, "until": until.isoformat()}
+        )
     except UpstreamError as exc:
         if exc.status != 409:
             raise

@@ -51,15 +51,22 @@ async def _categories(upstreams: Upstreams, need_ids: list[str]) -> dict[str, di
 def _need(record: dict[str, Any], wish: dict[str, Any] | None) -> NeedInput:
     lat, lon = place(record["region_code"])
     return NeedInput(
-        id=record["id"], kind=record["kind"], region_code=record["region_code"], lat=lat, lon=lon,
+        id=record["id"],
+        kind=record["kind"],
+        region_code=record["region_code"],
+        lat=lat,
+        lon=lon,
         created_at=datetime.fromisoformat(record["created_at"]),
         categories=frozenset(wish["categories"]) if wish else frozenset(),
-        item_category=record["item_category"], quantity=record["quantity"] or 1,
+        item_category=record["item_category"],
+        quantity=record["quantity"] or 1,
         amount_fen=fen(record["amount"]) if record["amount"] is not None else None,
-        skills=frozenset(record["skills"]), languages=frozenset(record["languages"]),
-        visits_per_month=record["visits_per_month"] or 0, visit_minutes=record["visit_minutes"] or 0,
+        skills=frozenset(record["skills"]),
+        languages=frozenset(record["languages"]),
+        visits_per_month=record["visits_per_month"] or 0,
+        visit_minutes=record["visit_minutes"] or 0,
         deadline=datetime.fromisoformat(record["deadline"]) if record["deadline"] else None,
-    )  # fmt: skip
+    )
 
 
 def _offer(record: dict[str, Any]) -> OfferInput:
@@ -68,14 +75,24 @@ def _offer(record: dict[str, Any]) -> OfferInput:
         restrictions = record["restrictions"] or {}
         cap = restrictions.get("cap_per_need")
         return OfferInput(
-            id=record["id"], kind="fund", region_prefix=record["region_prefix"], lat=lat, lon=lon,
-            balance_fen=fen(record["money"]["available"]), cap_per_need_fen=fen(cap) if cap else None,
+            id=record["id"],
+            kind="fund",
+            region_prefix=record["region_prefix"],
+            lat=lat,
+            lon=lon,
+            balance_fen=fen(record["money"]["available"]),
+            cap_per_need_fen=fen(cap) if cap else None,
             purposes=frozenset(restrictions.get("purposes") or ()),
-        )  # fmt: skip
+        )
     return OfferInput(
-        id=record["id"], kind="material", region_prefix=record["region_prefix"], lat=lat, lon=lon,
-        item_category=record["category"], available=int(record["units"]["available"]),
-    )  # fmt: skip
+        id=record["id"],
+        kind="material",
+        region_prefix=record["region_prefix"],
+        lat=lat,
+        lon=lon,
+        item_category=record["category"],
+        available=int(record["units"]["available"]),
+    )
 
 
 def _availability(windows: list[dict[str, Any]]) -> int:
@@ -89,13 +106,20 @@ def _availability(windows: list[dict[str, Any]]) -> int:
 
 
 def _volunteer(record: dict[str, Any]) -> VolunteerInput:
-    lat, lon = (float(record["latitude"]), float(record["longitude"])) if record.get("latitude") else place(record["region"])
+    lat, lon = (
+        (float(record["latitude"]), float(record["longitude"])) if record.get("latitude") else place(record["region"])
+    )
     hours = record["max_hours_per_week"] if record["max_hours_per_week"] is not None else 4
     return VolunteerInput(
-        id=record["id"], region_code=record["region"], lat=lat, lon=lon, free_minutes_per_week=hours * 60,
-        skills=frozenset(record["skills"]), languages=frozenset(record["languages"]),
+        id=record["id"],
+        region_code=record["region"],
+        lat=lat,
+        lon=lon,
+        free_minutes_per_week=hours * 60,
+        skills=frozenset(record["skills"]),
+        languages=frozenset(record["languages"]),
         availability=_availability(record["availability"]),
-    )  # fmt: skip
+    )
 
 
 async def load_instance(

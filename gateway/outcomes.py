@@ -19,8 +19,13 @@ def refusal(exc: UpstreamError) -> Refusal | None:
     if exc.status == 404:
         return NotFound(message=message, message_zh=message_zh)
     if exc.status == 409:
-        return Conflict(code=exc.code, message=message, message_zh=message_zh,
-                        current_state=p.get("current_state"), allowed=p.get("allowed"))  # fmt: skip
+        return Conflict(
+            code=exc.code,
+            message=message,
+            message_zh=message_zh,
+            current_state=p.get("current_state"),
+            allowed=p.get("allowed"),
+        )
     if exc.status in (412, 428):
         return StaleVersion(message=message, message_zh=message_zh)
     return None  # 401/403 and anything unexpected stay top-level errors

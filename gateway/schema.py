@@ -21,8 +21,8 @@ from gateway.auth import caller
 from gateway.clients.base import ServiceClient, UpstreamError, UpstreamUnavailable
 from gateway.context import GatewayContext
 from gateway.cost import QueryCostLimiter
-from gateway.extensions import UpstreamCallCount, assign_error_codes
 from gateway.errors import unauthenticated
+from gateway.extensions import UpstreamCallCount, assign_error_codes
 from gateway.ids import from_global_id
 from gateway.mutations import case as case_mutations
 from gateway.mutations import linking as linking_mutations
@@ -109,12 +109,18 @@ NODE_TYPES: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
 }
 
 # The scope an app client needs to read a node of each type; other types are not for apps.
-NODE_SCOPES = {"PublicWish": "wishes:read", "Activity": "activities:read", "Offer": "offers:read", "Organization": "offers:read"}
+NODE_SCOPES = {
+    "PublicWish": "wishes:read",
+    "Activity": "activities:read",
+    "Offer": "offers:read",
+    "Organization": "offers:read",
+}
 
 VOCABULARIES = [
-    cls for cls in vars(vocabulary).values()
+    cls
+    for cls in vars(vocabulary).values()
     if isinstance(cls, type) and issubclass(cls, vocabulary.Vocabulary) and cls is not vocabulary.Vocabulary
-]  # fmt: skip
+]
 
 
 @strawberry.type
@@ -140,12 +146,20 @@ class Query:
         principal = info.context.principal
         if principal is None:
             raise unauthenticated()
-        return Viewer(subject=principal.subject, role=principal.role, region=principal.region,
-                      scopes=sorted(principal.scopes), platform_id=str(principal.platform_id) if principal.platform_id else None)  # fmt: skip
+        return Viewer(
+            subject=principal.subject,
+            role=principal.role,
+            region=principal.region,
+            scopes=sorted(principal.scopes),
+            platform_id=str(principal.platform_id) if principal.platform_id else None,
+        )
 
     @strawberry.field(description="Every code list with its zh-CN labels. Open to everyone.")
     def vocabularies(self) -> list[Vocabulary]:
-        return [Vocabulary(name=cls.__name__, terms=[Term(code=m.value, label=m.label) for m in cls]) for cls in VOCABULARIES]
+        return [
+            Vocabulary(name=cls.__name__, terms=[Term(code=m.value, label=m.label) for m in cls])
+            for cls in VOCABULARIES
+        ]
 
     needs = strawberry.field(resolver=case_queries.needs)
     public_wishes = strawberry.field(resolver=case_queries.public_wishes)

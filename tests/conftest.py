@@ -60,9 +60,7 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 @pytest.fixture
 def rolled_back_db(engine: AsyncEngine, connection: AsyncConnection) -> Database:
     """A Database whose sessions commit into savepoints of the test's rolled-back transaction."""
-    sessions = async_sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
+    sessions = async_sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     return Database(engine=engine, sessions=sessions)
 
 

@@ -1,7 +1,6 @@
 """`wushe`: run the stack, migrate, mint development tokens."""
 
 import asyncio
-import os
 import signal
 import sys
 import threading

@@ -25,7 +25,9 @@ def match(
     kinds: Annotated[list[str] | None, typer.Option("--kinds", help="micro_wish, care, funding (repeatable).")] = None,
     gateway_url: Annotated[str, typer.Option(help="The gateway.")] = "http://127.0.0.1:8000",
     token: Annotated[str | None, typer.Option(envvar="WUSHE_TOKEN", help="Bearer token of station staff.")] = None,
-    platform: Annotated[str | None, typer.Option(help="Without --token: mint a development token for this platform.")] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="Without --token: mint a development token for this platform.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw result as JSON.")] = False,
 ) -> None:
     """Propose who should meet which need in a region, with the reasons, and compare with greedy."""
@@ -34,11 +36,16 @@ def match(
         raise typer.Exit(2)
     bearer = token or issue_dev_token(get_settings(), role="station_staff", platform_id=platform, subject="wushe-cli")
     variables: dict[str, Any] = {"region": region, "kinds": [k.upper() for k in kinds] if kinds else None}
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True,
-                  disable=as_json) as progress:  # fmt: skip
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True, disable=as_json
+    ) as progress:
         progress.add_task(f"matching needs in {region}…", total=None)
-        response = httpx.post(f"{gateway_url}/graphql", json={"query": QUERY, "variables": variables},
-                              headers={"Authorization": f"Bearer {bearer}"}, timeout=300)  # fmt: skip
+        response = httpx.post(
+            f"{gateway_url}/graphql",
+            json={"query": QUERY, "variables": variables},
+            headers={"Authorization": f"Bearer {bearer}"},
+            timeout=300,
+        )
     body = response.json()
     if body.get("errors"):
         typer.echo(json.dumps(body["errors"], ensure_ascii=False, indent=2), err=True)
@@ -57,10 +64,22 @@ def _print(result: dict[str, Any]) -> None:
         table.add_column(column)
     for p in result["proposals"]:
         resource = (p["offer"] or {}).get("title") or (p["volunteer"] or {}).get("name") or p["resourceKind"]
-        amount = f"¥{p['amount']}" if p["amount"] else f"{p['minutesPerWeek']} min/wk" if p["minutesPerWeek"] else str(p["quantity"])
+        amount = (
+            f"¥{p['amount']}"
+            if p["amount"]
+            else f"{p['minutesPerWeek']} min/wk"
+            if p["minutesPerWeek"]
+            else str(p["quantity"])
+        )
         need = p["need"] or {}
-        table.add_row(need.get("title", "?"), need.get("regionCode", ""), resource, amount, f"{p['score']:.1f}",
-                      "; ".join(p["reasons"][:3]))  # fmt: skip
+        table.add_row(
+            need.get("title", "?"),
+            need.get("regionCode", ""),
+            resource,
+            amount,
+            f"{p['score']:.1f}",
+            "; ".join(p["reasons"][:3]),
+        )
     console.print(table)
     s = result["summary"]
     console.print(

@@ -68,5 +68,3 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         self.server.cleanup()  # type: ignore[attr-defined]
-
-

@@ -61,20 +61,27 @@ class Stack:
 
     def start_process(self, name: str, log_dir: Path | None = None, extra_env: dict[str, str] | None = None) -> None:
         command = [
-            sys.executable, "-m", "uvicorn", APPS[name], "--factory",
-            "--host", self.host, "--port", str(self.ports.of(name)),
-            "--no-access-log", "--timeout-graceful-shutdown", "5",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "uvicorn",
+            APPS[name],
+            "--factory",
+            "--host",
+            self.host,
+            "--port",
+            str(self.ports.of(name)),
+            "--no-access-log",
+            "--timeout-graceful-shutdown",
+            "5",
+        ]
         output = None
         log_dir = log_dir or self.log_dir
         if self.log_dir is None:
             self.log_dir = log_dir  # the first folder given stays the stack's log folder
         if log_dir is not None:
             log_dir.mkdir(parents=True, exist_ok=True)
-            output = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
-        self.processes[name] = subprocess.Popen(
-            command, env=self.environment(extra_env), stdout=output, stderr=output
-        )
+            output = open(log_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(command, env=self.environment(extra_env), stdout=output, stderr=output)
 
     def start_all(self, log_dir: Path | None = None) -> None:
         for name in APPS:
@@ -133,9 +140,7 @@ def resolve_database(data_dir: Path) -> tuple[str, EmbeddedPostgres | None]:
 
 
 @contextmanager
-def running_stack(
-    data_dir: Path, host: str, ports: Ports, log_dir: Path | None = None
-) -> Iterator[Stack]:
+def running_stack(data_dir: Path, host: str, ports: Ports, log_dir: Path | None = None) -> Iterator[Stack]:
     """Database, migrations, services and gateway; everything stopped on the way out."""
     url, postgres = resolve_database(data_dir)
     stack = Stack(host=host, ports=ports, database_url=url, postgres=postgres)

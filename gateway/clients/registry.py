@@ -18,16 +18,12 @@ class Upstreams:
     volunteers: VolunteersClient
 
     @classmethod
-    def for_caller(
-        cls, session: aiohttp.ClientSession, settings: Settings, caller: CallerHeaders
-    ) -> "Upstreams":
+    def for_caller(cls, session: aiohttp.ClientSession, settings: Settings, caller: CallerHeaders) -> "Upstreams":
         timeout = settings.upstream_timeout_s
         return cls(
             case=CaseClient("case", settings.case_url, session, caller, timeout),
             resources=ResourcesClient("resources", settings.resources_url, session, caller, timeout),
-            volunteers=VolunteersClient(
-                "volunteers", settings.volunteers_url, session, caller, timeout
-            ),
+            volunteers=VolunteersClient("volunteers", settings.volunteers_url, session, caller, timeout),
         )
 
     def all(self) -> list[ServiceClient]:

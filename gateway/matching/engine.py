@@ -98,9 +98,15 @@ def solve_decomposed(c: Candidates, model: CostModel, notes: list[str]) -> Alloc
     a.care = solve_flow(c.care, c.minutes, c.value, c.volunteer_capacity, everyone)
     by_material = np.bincount(c.material.need, weights=a.material, minlength=n) > 0
     a.fund = solve_funds(
-        c.fund, c.amount, c.value, c.fund_balance, ~by_material,
-        model.fund_exact_max_pairs, model.fund_time_limit_s, notes,
-    )  # fmt: skip
+        c.fund,
+        c.amount,
+        c.value,
+        c.fund_balance,
+        ~by_material,
+        model.fund_exact_max_pairs,
+        model.fund_time_limit_s,
+        notes,
+    )
     _exchange(c, a)
     return a
 

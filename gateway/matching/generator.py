@@ -19,10 +19,9 @@ from typing import Any
 import numpy as np
 
 from gateway.matching.model import NeedInput, OfferInput, VolunteerInput
-from services.common.region_data import COUNTIES
+from services.common.region_data import COUNTIES, PREFECTURE_SEATS
 from services.common.vocabulary import ItemCategory as IC
 from services.common.vocabulary import Language, NeedKind, OfferKind, Skill
-from services.common.region_data import PREFECTURE_SEATS
 from services.common.vocabulary import RecipientCategory as RC
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
@@ -30,10 +29,19 @@ NOW = datetime(2025, 3, 1, tzinfo=UTC)
 # Per league: (seat lat, seat lon) from the shared region data, spread in degrees, share of
 # Mongolian speakers among elders.
 _SPREAD_AND_MONGOLIAN: dict[str, tuple[float, float]] = {
-    "1501": (0.6, 0.10), "1502": (0.7, 0.08), "1503": (0.3, 0.05), "1504": (1.3, 0.15), "1505": (1.2, 0.45),
-    "1506": (1.3, 0.20), "1507": (2.6, 0.35), "1508": (1.2, 0.10), "1509": (1.0, 0.05), "1522": (1.3, 0.45),
-    "1525": (2.4, 0.50), "1529": (2.8, 0.30),
-}  # fmt: skip
+    "1501": (0.6, 0.10),
+    "1502": (0.7, 0.08),
+    "1503": (0.3, 0.05),
+    "1504": (1.3, 0.15),
+    "1505": (1.2, 0.45),
+    "1506": (1.3, 0.20),
+    "1507": (2.6, 0.35),
+    "1508": (1.2, 0.10),
+    "1509": (1.0, 0.05),
+    "1522": (1.3, 0.45),
+    "1525": (2.4, 0.50),
+    "1529": (2.8, 0.30),
+}
 LEAGUES: dict[str, tuple[float, float, float, float]] = {
     code: (*PREFECTURE_SEATS[code], spread, mongolian) for code, (spread, mongolian) in _SPREAD_AND_MONGOLIAN.items()
 }

@@ -77,13 +77,21 @@ class NeedChanged:
     need: Need
 
 
-CreatePlatformResult = Annotated[PlatformCreated | InvalidInput | NotFound | Conflict, strawberry.union("CreatePlatformResult")]
+CreatePlatformResult = Annotated[
+    PlatformCreated | InvalidInput | NotFound | Conflict, strawberry.union("CreatePlatformResult")
+]
 AddStaffResult = Annotated[StaffAdded | InvalidInput | NotFound | Conflict, strawberry.union("AddStaffResult")]
-CreateRecipientResult = Annotated[RecipientCreated | InvalidInput | NotFound | Conflict, strawberry.union("CreateRecipientResult")]
+CreateRecipientResult = Annotated[
+    RecipientCreated | InvalidInput | NotFound | Conflict, strawberry.union("CreateRecipientResult")
+]
 OpenCaseResult = Annotated[CaseOpened | InvalidInput | NotFound, strawberry.union("OpenCaseResult")]
-AdvanceCaseResult = Annotated[CaseAdvanced | InvalidInput | NotFound | Conflict | StaleVersion, strawberry.union("AdvanceCaseResult")]
+AdvanceCaseResult = Annotated[
+    CaseAdvanced | InvalidInput | NotFound | Conflict | StaleVersion, strawberry.union("AdvanceCaseResult")
+]
 PublishNeedResult = Annotated[NeedPublished | InvalidInput | NotFound | Conflict, strawberry.union("PublishNeedResult")]
-ChangeNeedResult = Annotated[NeedChanged | InvalidInput | NotFound | Conflict | StaleVersion, strawberry.union("ChangeNeedResult")]
+ChangeNeedResult = Annotated[
+    NeedChanged | InvalidInput | NotFound | Conflict | StaleVersion, strawberry.union("ChangeNeedResult")
+]
 
 
 @strawberry.input
@@ -169,51 +177,67 @@ def _times(body: dict[str, object]) -> dict[str, object]:
     return {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in body.items()}
 
 
-async def create_platform(info: GInfo, input: CreatePlatformInput, idempotency_key: str | None = None) -> CreatePlatformResult:
+async def create_platform(
+    info: GInfo, input: CreatePlatformInput, idempotency_key: str | None = None
+) -> CreatePlatformResult:
     """Add a county centre, a station (under a centre) or a community room (under a station)."""
     _staff(info)
     client = info.context.upstreams.case
-    return await outcome(lambda: client.post("/v1/platforms", body_of(input), headers=_key(idempotency_key)),
-                         lambda r: PlatformCreated(platform=Platform.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post("/v1/platforms", body_of(input), headers=_key(idempotency_key)),
+        lambda r: PlatformCreated(platform=Platform.from_record(r)),
+    )
 
 
-async def add_staff(info: GInfo, platform_id: strawberry.ID, input: AddStaffInput,
-                    idempotency_key: str | None = None) -> AddStaffResult:  # fmt: skip
+async def add_staff(
+    info: GInfo, platform_id: strawberry.ID, input: AddStaffInput, idempotency_key: str | None = None
+) -> AddStaffResult:
     """Add a station head, deputy or resident social worker to a platform."""
     _staff(info)
     client = info.context.upstreams.case
     path = f"/v1/platforms/{local_id(platform_id, 'Platform')}/staff"
-    return await outcome(lambda: client.post(path, body_of(input), headers=_key(idempotency_key)),
-                         lambda r: StaffAdded(staff=Staff.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post(path, body_of(input), headers=_key(idempotency_key)),
+        lambda r: StaffAdded(staff=Staff.from_record(r)),
+    )
 
 
-async def create_recipient(info: GInfo, input: CreateRecipientInput, idempotency_key: str | None = None) -> CreateRecipientResult:
+async def create_recipient(
+    info: GInfo, input: CreateRecipientInput, idempotency_key: str | None = None
+) -> CreateRecipientResult:
     """Record a recipient with their consent; a duplicate ID number is a Conflict naming the existing record."""
     _staff(info)
     body = _times(body_of(input))
     body["consent"] = _times(body["consent"])  # type: ignore[arg-type]
     client = info.context.upstreams.case
-    return await outcome(lambda: client.post("/v1/recipients", body, headers=_key(idempotency_key)),
-                         lambda r: RecipientCreated(recipient=Recipient.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post("/v1/recipients", body, headers=_key(idempotency_key)),
+        lambda r: RecipientCreated(recipient=Recipient.from_record(r)),
+    )
 
 
 async def open_case(info: GInfo, input: OpenCaseInput, idempotency_key: str | None = None) -> OpenCaseResult:
     """Open a case (接案) for a recipient."""
     _staff(info)
     client = info.context.upstreams.case
-    return await outcome(lambda: client.post("/v1/cases", body_of(input), headers=_key(idempotency_key)),
-                         lambda r: CaseOpened(case=Case.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post("/v1/cases", body_of(input), headers=_key(idempotency_key)),
+        lambda r: CaseOpened(case=Case.from_record(r)),
+    )
 
 
-async def advance_case(info: GInfo, case_id: strawberry.ID, to_state: CaseState, note: str = "",
-                       expected_version: int | None = None) -> AdvanceCaseResult:  # fmt: skip
+async def advance_case(
+    info: GInfo, case_id: strawberry.ID, to_state: CaseState, note: str = "", expected_version: int | None = None
+) -> AdvanceCaseResult:
     """Move a case along its service process; an illegal step is a Conflict listing the allowed ones."""
     _staff(info)
     client = info.context.upstreams.case
     headers = {"If-Match": f'"{expected_version}"'} if expected_version is not None else None
     path = f"/v1/cases/{local_id(case_id, 'Case')}/transitions"
-    return await outcome(lambda: client.post(path, {"to_state": to_state.value, "note": note}, headers=headers),
-                         lambda r: CaseAdvanced(case=Case.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post(path, {"to_state": to_state.value, "note": note}, headers=headers),
+        lambda r: CaseAdvanced(case=Case.from_record(r)),
+    )
 
 
 async def publish_need(info: GInfo, input: PublishNeedInput, idempotency_key: str | None = None) -> PublishNeedResult:
@@ -221,8 +245,10 @@ async def publish_need(info: GInfo, input: PublishNeedInput, idempotency_key: st
     _staff(info)
     body = _times(_money(body_of(input)))
     client = info.context.upstreams.case
-    return await outcome(lambda: client.post("/v1/needs", body, headers=_key(idempotency_key)),
-                         lambda r: NeedPublished(need=Need.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post("/v1/needs", body, headers=_key(idempotency_key)),
+        lambda r: NeedPublished(need=Need.from_record(r)),
+    )
 
 
 async def cancel_need(info: GInfo, need_id: strawberry.ID, reason: str = "") -> ChangeNeedResult:
@@ -231,4 +257,3 @@ async def cancel_need(info: GInfo, need_id: strawberry.ID, reason: str = "") -> 
     client = info.context.upstreams.case
     path = f"/v1/needs/{local_id(need_id, 'Need')}/cancel"
     return await outcome(lambda: client.post(path, {"reason": reason}), lambda r: NeedChanged(need=Need.from_record(r)))
-

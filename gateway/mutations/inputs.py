@@ -10,11 +10,20 @@ from gateway.ids import local_id
 
 # input field -> type name of the global id it holds
 ID_FIELDS = {
-    "platform_id": "Platform", "parent_id": "Platform", "recipient_id": "Recipient", "case_id": "Case",
-    "project_id": "Project", "assigned_worker_id": "Staff", "worker_id": "Staff", "need_id": "Need",
-    "volunteer_id": "Volunteer", "activity_id": "Activity", "team_id": "Team", "org_id": "Organization",
+    "platform_id": "Platform",
+    "parent_id": "Platform",
+    "recipient_id": "Recipient",
+    "case_id": "Case",
+    "project_id": "Project",
+    "assigned_worker_id": "Staff",
+    "worker_id": "Staff",
+    "need_id": "Need",
+    "volunteer_id": "Volunteer",
+    "activity_id": "Activity",
+    "team_id": "Team",
+    "org_id": "Organization",
     "offer_id": "Offer",
-}  # fmt: skip
+}
 
 
 def _plain(value: Any) -> Any:

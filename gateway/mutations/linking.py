@@ -59,8 +59,12 @@ ConfirmMatchResult = Annotated[
     MatchConfirmed | NeedAlreadyMatched | OfferExhausted | NotFound | InvalidInput | Conflict,
     strawberry.union("ConfirmMatchResult"),
 ]
-ClaimWishResult = Annotated[WishClaimed | WishAlreadyClaimed | NotFound | InvalidInput | Conflict, strawberry.union("ClaimWishResult")]
-RecordFulfilmentResult = Annotated[FulfilmentRecorded | Conflict | NotFound | InvalidInput, strawberry.union("RecordFulfilmentResult")]
+ClaimWishResult = Annotated[
+    WishClaimed | WishAlreadyClaimed | NotFound | InvalidInput | Conflict, strawberry.union("ClaimWishResult")
+]
+RecordFulfilmentResult = Annotated[
+    FulfilmentRecorded | Conflict | NotFound | InvalidInput, strawberry.union("RecordFulfilmentResult")
+]
 
 
 @strawberry.input(description="Who gives: shown to the station, masked everywhere else.")
@@ -83,17 +87,24 @@ async def confirm_match(
     at any point leaves nothing stuck."""
     caller(info, roles=STATION)
     if offer_id is not None and hold_id is not None:
-        raise bad_input("Give offerId, holdId, or neither (to confirm a donor's claim).", "offerId 与 holdId 至多提供一个。")
+        raise bad_input(
+            "Give offerId, holdId, or neither (to confirm a donor's claim).", "offerId 与 holdId 至多提供一个。"
+        )
     if not 1 <= len(idempotency_key) <= 200:
         raise bad_input("idempotencyKey must be 1 to 200 characters.", "幂等键长度须为 1 到 200。")
     context = info.context
 
     async def run() -> linking.Linked | linking.Refused:
         return await linking.confirm_match(
-            context.upstreams, context.settings, str(local_id(need_id, "Need")), idempotency_key,
+            context.upstreams,
+            context.settings,
+            str(local_id(need_id, "Need")),
+            idempotency_key,
             offer_id=str(local_id(offer_id, "Offer")) if offer_id else None,
-            hold_id=str(hold_id) if hold_id else None, quantity=quantity, amount=amount,
-        )  # fmt: skip
+            hold_id=str(hold_id) if hold_id else None,
+            quantity=quantity,
+            amount=amount,
+        )
 
     def shape(result: linking.Linked | linking.Refused) -> ConfirmMatchResult:
         if isinstance(result, linking.Refused):
@@ -122,8 +133,16 @@ async def claim_wish(
     context = info.context
 
     async def run() -> object:
-        return await linking.claim_wish(context.upstreams, context.settings, str(local), idempotency_key,
-                                        donor.name, donor.contact, quantity=quantity, amount=amount)  # fmt: skip
+        return await linking.claim_wish(
+            context.upstreams,
+            context.settings,
+            str(local),
+            idempotency_key,
+            donor.name,
+            donor.contact,
+            quantity=quantity,
+            amount=amount,
+        )
 
     def shape(result: object) -> ClaimWishResult:
         if isinstance(result, linking.Refused):
@@ -143,7 +162,9 @@ async def record_fulfilment(
     upstreams = info.context.upstreams
 
     async def run() -> object:
-        return await linking.record_fulfilment(upstreams, str(local_id(need_id, "Need")), proof_note, proof_photo_url, feedback)
+        return await linking.record_fulfilment(
+            upstreams, str(local_id(need_id, "Need")), proof_note, proof_photo_url, feedback
+        )
 
     def shape(result: object) -> RecordFulfilmentResult:
         if isinstance(result, linking.Refused):

@@ -13,7 +13,7 @@ from gateway.ids import local_id
 from gateway.mutations.inputs import body_of
 from gateway.outcomes import outcome
 from gateway.types.common import Conflict, InvalidInput, ItemCategory, NotFound
-from gateway.types.resources import OfferKind, Offer, Organization, OrganizationKind
+from gateway.types.resources import Offer, OfferKind, Organization, OrganizationKind
 from services.common.vocabulary import Role
 
 GInfo = Info[GatewayContext, None]
@@ -29,7 +29,9 @@ class OfferSaved:
     offer: Offer
 
 
-RegisterOrganizationResult = Annotated[OrganizationRegistered | InvalidInput | Conflict, strawberry.union("RegisterOrganizationResult")]
+RegisterOrganizationResult = Annotated[
+    OrganizationRegistered | InvalidInput | Conflict, strawberry.union("RegisterOrganizationResult")
+]
 OfferResult = Annotated[OfferSaved | InvalidInput | NotFound | Conflict, strawberry.union("OfferResult")]
 
 
@@ -78,13 +80,16 @@ def _json_ready(value: object) -> object:
     return value
 
 
-async def register_organization(info: GInfo, input: RegisterOrganizationInput,
-                                idempotency_key: str | None = None) -> RegisterOrganizationResult:  # fmt: skip
+async def register_organization(
+    info: GInfo, input: RegisterOrganizationInput, idempotency_key: str | None = None
+) -> RegisterOrganizationResult:
     """Register an organisation (civil-affairs admins); it starts pending verification."""
     caller(info, roles=frozenset({Role.CIVIL_AFFAIRS_ADMIN}))
     client = info.context.upstreams.resources
-    return await outcome(lambda: client.post("/v1/organizations", body_of(input), headers=_key(idempotency_key)),
-                         lambda r: OrganizationRegistered(organization=Organization.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post("/v1/organizations", body_of(input), headers=_key(idempotency_key)),
+        lambda r: OrganizationRegistered(organization=Organization.from_record(r)),
+    )
 
 
 async def create_offer(info: GInfo, input: CreateOfferInput, idempotency_key: str | None = None) -> OfferResult:
@@ -92,8 +97,10 @@ async def create_offer(info: GInfo, input: CreateOfferInput, idempotency_key: st
     caller(info, scope="offers:write", roles=frozenset({Role.ORG_STAFF}))
     body = _json_ready(body_of(input))
     client = info.context.upstreams.resources
-    return await outcome(lambda: client.post("/v1/offers", body, headers=_key(idempotency_key)),
-                         lambda r: OfferSaved(offer=Offer.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post("/v1/offers", body, headers=_key(idempotency_key)),
+        lambda r: OfferSaved(offer=Offer.from_record(r)),
+    )
 
 
 async def publish_offer(info: GInfo, offer_id: strawberry.ID) -> OfferResult:
@@ -109,5 +116,6 @@ async def verify_organization(info: GInfo, organization_id: strawberry.ID) -> Re
     caller(info, roles=frozenset({Role.CIVIL_AFFAIRS_ADMIN}))
     client = info.context.upstreams.resources
     path = f"/v1/organizations/{local_id(organization_id, 'Organization')}/verify"
-    return await outcome(lambda: client.post(path),
-                         lambda r: OrganizationRegistered(organization=Organization.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post(path), lambda r: OrganizationRegistered(organization=Organization.from_record(r))
+    )

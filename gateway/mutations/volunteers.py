@@ -33,8 +33,12 @@ class SignedUp:
     sign_up: SignUp
 
 
-RegisterVolunteerResult = Annotated[VolunteerRegistered | InvalidInput | NotFound | Conflict, strawberry.union("RegisterVolunteerResult")]
-CreateActivityResult = Annotated[ActivityCreated | InvalidInput | NotFound | Conflict, strawberry.union("CreateActivityResult")]
+RegisterVolunteerResult = Annotated[
+    VolunteerRegistered | InvalidInput | NotFound | Conflict, strawberry.union("RegisterVolunteerResult")
+]
+CreateActivityResult = Annotated[
+    ActivityCreated | InvalidInput | NotFound | Conflict, strawberry.union("CreateActivityResult")
+]
 SignUpResult = Annotated[SignedUp | InvalidInput | NotFound | Conflict, strawberry.union("SignUpResult")]
 
 
@@ -80,22 +84,30 @@ def _key(idempotency_key: str | None) -> dict[str, str] | None:
     return {"Idempotency-Key": idempotency_key} if idempotency_key else None
 
 
-async def register_volunteer(info: GInfo, input: RegisterVolunteerInput, idempotency_key: str | None = None) -> RegisterVolunteerResult:
+async def register_volunteer(
+    info: GInfo, input: RegisterVolunteerInput, idempotency_key: str | None = None
+) -> RegisterVolunteerResult:
     """Register a volunteer at a station (skills, languages such as Mongolian, weekly availability)."""
     caller(info, roles=WRITERS)
     client = info.context.upstreams.volunteers
-    return await outcome(lambda: client.post("/v1/volunteers", body_of(input), headers=_key(idempotency_key)),
-                         lambda r: VolunteerRegistered(volunteer=Volunteer.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post("/v1/volunteers", body_of(input), headers=_key(idempotency_key)),
+        lambda r: VolunteerRegistered(volunteer=Volunteer.from_record(r)),
+    )
 
 
-async def create_activity(info: GInfo, input: CreateActivityInput, idempotency_key: str | None = None) -> CreateActivityResult:
+async def create_activity(
+    info: GInfo, input: CreateActivityInput, idempotency_key: str | None = None
+) -> CreateActivityResult:
     """Organise an activity with a capacity; sign-ups beyond it wait in order."""
     caller(info, roles=WRITERS)
     body = body_of(input)
     body["starts_at"], body["ends_at"] = input.starts_at.isoformat(), input.ends_at.isoformat()
     client = info.context.upstreams.volunteers
-    return await outcome(lambda: client.post("/v1/activities", body, headers=_key(idempotency_key)),
-                         lambda r: ActivityCreated(activity=Activity.from_record(r)))  # fmt: skip
+    return await outcome(
+        lambda: client.post("/v1/activities", body, headers=_key(idempotency_key)),
+        lambda r: ActivityCreated(activity=Activity.from_record(r)),
+    )
 
 
 async def sign_up(info: GInfo, activity_id: strawberry.ID, volunteer_id: strawberry.ID | None = None) -> SignUpResult:

@@ -37,7 +37,9 @@ def _local(global_id: strawberry.ID | None, type_name: str) -> str | None:
     return str(local_id(global_id, type_name)) if global_id else None
 
 
-async def _prefetch(info: GInfo, records: list[dict[str, Any]], relations: dict[str, tuple[str, str, str]]) -> dict[str, Any]:
+async def _prefetch(
+    info: GInfo, records: list[dict[str, Any]], relations: dict[str, tuple[str, str, str]]
+) -> dict[str, Any]:
     """For each selected relation: one batch call for the whole page (relation -> {id: record})."""
     paths = selected_paths(info)
     wanted = {name: spec for name, spec in relations.items() if node_wants(paths, name)}
@@ -105,15 +107,23 @@ NEED_RELATIONS = {
 }
 
 
-async def needs(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None,
-                filter: NeedFilter | None = None) -> Connection[Need] | None:  # fmt: skip
+async def needs(
+    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: NeedFilter | None = None
+) -> Connection[Need] | None:
     """The station dashboard: needs in your scope with recipient, case and platform in a fixed number of calls."""
     caller(info, roles=STAFF_ROLES)
     f = filter or NeedFilter()
     page = await info.context.upstreams.case.page(
-        "needs", limit=page_size(first), cursor=after, kind=f.kind, state=f.state, item_category=f.item_category,
-        region=f.region, platform_id=_local(f.platform_id, "Platform"), project_id=_local(f.project_id, "Project"),
-    )  # fmt: skip
+        "needs",
+        limit=page_size(first),
+        cursor=after,
+        kind=f.kind,
+        state=f.state,
+        item_category=f.item_category,
+        region=f.region,
+        platform_id=_local(f.platform_id, "Platform"),
+        project_id=_local(f.project_id, "Project"),
+    )
     records = page["items"]
     related = await _prefetch(info, records, NEED_RELATIONS)
     nodes = []
@@ -129,28 +139,40 @@ async def needs(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None =
     return connection(nodes, records, page["next_cursor"])
 
 
-async def public_wishes(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None,
-                        filter: PublicWishFilter | None = None) -> Connection[PublicWish] | None:  # fmt: skip
+async def public_wishes(
+    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: PublicWishFilter | None = None
+) -> Connection[PublicWish] | None:
     """The anonymised wish feed for donors and apps (scope `wishes:read`)."""
     public_reader(info, "wishes:read")
     f = filter or PublicWishFilter()
     page = await info.context.upstreams.case.page(
-        "public-wishes", limit=page_size(first), cursor=after, region=f.region, kind=f.kind, item_category=f.item_category
+        "public-wishes",
+        limit=page_size(first),
+        cursor=after,
+        region=f.region,
+        kind=f.kind,
+        item_category=f.item_category,
     )
     records = page["items"]
     records_with_time = [{**r, "created_at": r["published_at"]} for r in records]
     return connection([PublicWish.from_record(r) for r in records], records_with_time, page["next_cursor"])
 
 
-async def recipients(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None,
-                     filter: RecipientFilter | None = None) -> Connection[Recipient] | None:  # fmt: skip
+async def recipients(
+    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: RecipientFilter | None = None
+) -> Connection[Recipient] | None:
     """Recipients in your scope; masked for civil-affairs admins. Unmasked reads are audited."""
     caller(info, roles=STAFF_ROLES)
     f = filter or RecipientFilter()
     page = await info.context.upstreams.case.page(
-        "recipients", limit=page_size(first), cursor=after, region=f.region, category=f.category, name=f.name,
+        "recipients",
+        limit=page_size(first),
+        cursor=after,
+        region=f.region,
+        category=f.category,
+        name=f.name,
         platform_id=_local(f.platform_id, "Platform"),
-    )  # fmt: skip
+    )
     records = page["items"]
     related = await _prefetch(info, records, {"platform": ("case", "platforms", "platform_id")})
     nodes = []
@@ -162,18 +184,27 @@ async def recipients(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | N
     return connection(nodes, records, page["next_cursor"])
 
 
-async def cases(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None,
-                filter: CaseFilter | None = None) -> Connection[Case] | None:  # fmt: skip
+async def cases(
+    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: CaseFilter | None = None
+) -> Connection[Case] | None:
     """Cases in your scope with their recipients and platforms."""
     caller(info, roles=STAFF_ROLES)
     f = filter or CaseFilter()
     page = await info.context.upstreams.case.page(
-        "cases", limit=page_size(first), cursor=after, state=f.state, domain=f.domain, region=f.region,
+        "cases",
+        limit=page_size(first),
+        cursor=after,
+        state=f.state,
+        domain=f.domain,
+        region=f.region,
         platform_id=_local(f.platform_id, "Platform"),
-    )  # fmt: skip
+    )
     records = page["items"]
-    related = await _prefetch(info, records, {
-        "recipient": ("case", "recipients", "recipient_id"), "platform": ("case", "platforms", "platform_id")})  # fmt: skip
+    related = await _prefetch(
+        info,
+        records,
+        {"recipient": ("case", "recipients", "recipient_id"), "platform": ("case", "platforms", "platform_id")},
+    )
     nodes = []
     for record in records:
         node = Case.from_record(record)
@@ -185,21 +216,29 @@ async def cases(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None =
     return connection(nodes, records, page["next_cursor"])
 
 
-async def platforms(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None,
-                    level: PlatformLevel | None = None, region: str | None = None) -> Connection[Platform] | None:  # fmt: skip
+async def platforms(
+    info: GInfo,
+    first: int = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+    level: PlatformLevel | None = None,
+    region: str | None = None,
+) -> Connection[Platform] | None:
     """Service platforms you can see: your subtree and the platforms above it."""
     caller(info, roles=STAFF_ROLES)
-    page = await info.context.upstreams.case.page("platforms", limit=page_size(first), cursor=after, level=level, region=region)
+    page = await info.context.upstreams.case.page(
+        "platforms", limit=page_size(first), cursor=after, level=level, region=region
+    )
     records = page["items"]
     return connection([Platform.from_record(r) for r in records], records, page["next_cursor"])
 
 
-async def projects(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None,
-                   brand_only: bool = False) -> Connection[Project] | None:  # fmt: skip
+async def projects(
+    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, brand_only: bool = False
+) -> Connection[Project] | None:
     """Pilot and brand projects in your scope."""
     caller(info, roles=STAFF_ROLES)
-    page = await info.context.upstreams.case.page("projects", limit=page_size(first), cursor=after,
-                                                  is_brand=True if brand_only else None)  # fmt: skip
+    page = await info.context.upstreams.case.page(
+        "projects", limit=page_size(first), cursor=after, is_brand=True if brand_only else None
+    )
     records = page["items"]
     return connection([Project.from_record(r) for r in records], records, page["next_cursor"])
-

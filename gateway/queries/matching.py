@@ -66,7 +66,9 @@ class MatchProposal:
 
     @strawberry.field(description="Relay id of the offer or volunteer, for confirmMatch.")
     def resource_id_global(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Volunteer" if self.resource_kind == "volunteer" else "Offer", self.resource_id))
+        return strawberry.ID(
+            to_global_id("Volunteer" if self.resource_kind == "volunteer" else "Offer", self.resource_id)
+        )
 
 
 @strawberry.type
@@ -107,8 +109,9 @@ async def _region(info: GInfo, scope: MatchScope) -> str:
     return region
 
 
-async def propose_matches(info: GInfo, scope: MatchScope, kinds: list[NeedKind] | None = None,
-                          limit: int = 100) -> MatchProposals:  # fmt: skip
+async def propose_matches(
+    info: GInfo, scope: MatchScope, kinds: list[NeedKind] | None = None, limit: int = 100
+) -> MatchProposals:
     """Optimal proposals (min-cost flow for goods and volunteer hours, exact knapsack for funds where
     cheap) for the open needs in scope, with greedy first-come-first-served for comparison."""
     region = await _region(info, scope)
@@ -124,17 +127,30 @@ async def propose_matches(info: GInfo, scope: MatchScope, kinds: list[NeedKind] 
     return MatchProposals(
         proposals=[
             MatchProposal(
-                resource_kind=p.resource_kind, quantity=p.quantity,
-                amount=Decimal(p.amount_fen) / 100 if p.amount_fen else None, minutes_per_week=p.minutes_per_week,
-                score=round(p.score, 3), score_parts=[ScorePart(name=k, value=round(v, 3)) for k, v in p.score_parts.items()],
-                reasons=p.reasons, need_id=p.need_id, resource_id=p.resource_id,
-            )  # fmt: skip
+                resource_kind=p.resource_kind,
+                quantity=p.quantity,
+                amount=Decimal(p.amount_fen) / 100 if p.amount_fen else None,
+                minutes_per_week=p.minutes_per_week,
+                score=round(p.score, 3),
+                score_parts=[ScorePart(name=k, value=round(v, 3)) for k, v in p.score_parts.items()],
+                reasons=p.reasons,
+                need_id=p.need_id,
+                resource_id=p.resource_id,
+            )
             for p in proposals
         ],
         summary=MatchSummary(
-            method=s.method, needs=s.needs, needs_met=s.needs_met, weighted_value=round(s.value, 2),
-            greedy_needs_met=greedy.stats.needs_met, greedy_weighted_value=round(greedy.stats.value, 2),
-            tekun_needs=s.tekun_needs, tekun_met=s.tekun_met, candidates=s.candidates,
-            candidates_seconds=round(s.candidates_s, 4), solve_seconds=round(s.solve_s, 4), notes=s.notes,
-        ),  # fmt: skip
+            method=s.method,
+            needs=s.needs,
+            needs_met=s.needs_met,
+            weighted_value=round(s.value, 2),
+            greedy_needs_met=greedy.stats.needs_met,
+            greedy_weighted_value=round(greedy.stats.value, 2),
+            tekun_needs=s.tekun_needs,
+            tekun_met=s.tekun_met,
+            candidates=s.candidates,
+            candidates_seconds=round(s.candidates_s, 4),
+            solve_seconds=round(s.solve_s, 4),
+            notes=s.notes,
+        ),
     )

@@ -82,33 +82,56 @@ class LinkageStats:
     @strawberry.field
     def fund_side(self) -> FundFigures | None:
         r = _or_raise(self.resource_raw)
-        return FundFigures(funds_raised=Decimal(r["funds_raised"]), funds_disbursed=Decimal(r["funds_disbursed"]),
-                           donations=r["donations"], offers_published=r["offers_published"], pledges=r["pledges"])  # fmt: skip
+        return FundFigures(
+            funds_raised=Decimal(r["funds_raised"]),
+            funds_disbursed=Decimal(r["funds_disbursed"]),
+            donations=r["donations"],
+            offers_published=r["offers_published"],
+            pledges=r["pledges"],
+        )
 
     @strawberry.field
     def case_side(self) -> CaseFigures | None:
         r = _or_raise(self.case_raw)
         p = r["platforms"]
         return CaseFigures(
-            platforms=PlatformCounts(county_centres=p.get("county_centre", 0), stations=p.get("station", 0),
-                                     community_rooms=p.get("community_room", 0)),
-            social_workers=r["social_workers"], certified_social_workers=r["certified_social_workers"],
-            projects=r["projects"], brand_projects=r["brand_projects"], service_records=r["service_records"],
-            beneficiary_person_times=r["beneficiaries"], cases_opened=r["cases_opened"], cases_closed=r["cases_closed"],
-            needs=[WishFigures(kind=n["kind"], published=n["published"], fulfilled=n["fulfilled"],
-                               fulfilled_value=Decimal(n["fulfilled_value"])) for n in r["needs"]],
-        )  # fmt: skip
+            platforms=PlatformCounts(
+                county_centres=p.get("county_centre", 0),
+                stations=p.get("station", 0),
+                community_rooms=p.get("community_room", 0),
+            ),
+            social_workers=r["social_workers"],
+            certified_social_workers=r["certified_social_workers"],
+            projects=r["projects"],
+            brand_projects=r["brand_projects"],
+            service_records=r["service_records"],
+            beneficiary_person_times=r["beneficiaries"],
+            cases_opened=r["cases_opened"],
+            cases_closed=r["cases_closed"],
+            needs=[
+                WishFigures(
+                    kind=n["kind"],
+                    published=n["published"],
+                    fulfilled=n["fulfilled"],
+                    fulfilled_value=Decimal(n["fulfilled_value"]),
+                )
+                for n in r["needs"]
+            ],
+        )
 
     @strawberry.field
     def volunteer_side(self) -> VolunteerFigures | None:
         r = _or_raise(self.volunteer_raw)
         times = r["participant_person_times"]
         return VolunteerFigures(
-            activities_held=r["activities_held"], volunteer_person_times=times["volunteer"],
-            social_worker_person_times=times["social_worker"], donor_person_times=times["donor"],
-            beneficiary_person_times=r["beneficiaries"], care_visits_done=r["care_visits_done"],
+            activities_held=r["activities_held"],
+            volunteer_person_times=times["volunteer"],
+            social_worker_person_times=times["social_worker"],
+            donor_person_times=times["donor"],
+            beneficiary_person_times=r["beneficiaries"],
+            care_visits_done=r["care_visits_done"],
             care_minutes=r["care_minutes"],
-        )  # fmt: skip
+        )
 
 
 def _or_raise(value: Any) -> Any:
@@ -124,12 +147,22 @@ async def linkage_stats(info: GInfo, region_code: str, start: dt.datetime, end: 
     if not is_region_prefix(region_code):
         raise bad_input("regionCode must be a GB/T 2260 prefix (2, 4, 6, 9 or 12 digits).", "行政区划前缀格式错误。")
     if start.tzinfo is None or end.tzinfo is None or end <= start:
-        raise bad_input("start and end need time zones, and end must be after start.", "起止时间须带时区且结束晚于开始。")
+        raise bad_input(
+            "start and end need time zones, and end must be after start.", "起止时间须带时区且结束晚于开始。"
+        )
     params = {"region": region_code, "from": start.isoformat(), "to": end.isoformat()}
     upstreams = info.context.upstreams
     case_raw, volunteer_raw, resource_raw = await asyncio.gather(
-        upstreams.case.get("/v1/stats", **params), upstreams.volunteers.get("/v1/stats", **params),
-        upstreams.resources.get("/v1/stats", **params), return_exceptions=True,
-    )  # fmt: skip
-    return LinkageStats(region_code=region_code, start=start, end=end, case_raw=case_raw,
-                        volunteer_raw=volunteer_raw, resource_raw=resource_raw)  # fmt: skip
+        upstreams.case.get("/v1/stats", **params),
+        upstreams.volunteers.get("/v1/stats", **params),
+        upstreams.resources.get("/v1/stats", **params),
+        return_exceptions=True,
+    )
+    return LinkageStats(
+        region_code=region_code,
+        start=start,
+        end=end,
+        case_raw=case_raw,
+        volunteer_raw=volunteer_raw,
+        resource_raw=resource_raw,
+    )

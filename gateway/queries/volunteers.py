@@ -21,8 +21,9 @@ class VolunteerFilter:
     region: str | None = None
 
 
-async def volunteers(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None,
-                     filter: VolunteerFilter | None = None) -> Connection[Volunteer] | None:  # fmt: skip
+async def volunteers(
+    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: VolunteerFilter | None = None
+) -> Connection[Volunteer] | None:
     """Volunteers in your scope, searchable by skill, language and region."""
     caller(info, roles=STAFF_ROLES | {Role.ORG_STAFF})
     f = filter or VolunteerFilter()
@@ -33,10 +34,13 @@ async def volunteers(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | N
     return connection([Volunteer.from_record(r) for r in records], records, page["next_cursor"])
 
 
-async def activities(info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None,
-                     region: str | None = None) -> Connection[Activity] | None:  # fmt: skip
+async def activities(
+    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, region: str | None = None
+) -> Connection[Activity] | None:
     """Activities you can see (public ones for apps with `activities:read`)."""
     caller(info, scope="activities:read")
-    page = await info.context.upstreams.volunteers.page("activities", limit=page_size(first), cursor=after, region=region)
+    page = await info.context.upstreams.volunteers.page(
+        "activities", limit=page_size(first), cursor=after, region=region
+    )
     records = page["items"]
     return connection([Activity.from_record(r) for r in records], records, page["next_cursor"])

@@ -67,12 +67,17 @@ class Platform(Node):
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("Platform", r), name=r["name"], level=PlatformLevel(r["level"]),
+            id=global_id("Platform", r),
+            name=r["name"],
+            level=PlatformLevel(r["level"]),
             region_code=r["region_code"],
             service_model=ServiceModel(r["service_model"]) if r["service_model"] else None,
-            address=r["address"], phone=r["phone"], version=r["version"],
-            created_at=datetime.fromisoformat(r["created_at"]), parent_id=r["parent_id"],
-        )  # fmt: skip
+            address=r["address"],
+            phone=r["phone"],
+            version=r["version"],
+            created_at=datetime.fromisoformat(r["created_at"]),
+            parent_id=r["parent_id"],
+        )
 
     @strawberry.field(description="The platform one level up (a station's county centre).")
     def parent(self, info: Info) -> "Platform | None":
@@ -90,10 +95,13 @@ class Staff(Node):
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("Staff", r), name=r["name"], role=StaffRole(r["role"]),
+            id=global_id("Staff", r),
+            name=r["name"],
+            role=StaffRole(r["role"]),
             specialty=StaffSpecialty(r["specialty"]) if r["specialty"] else None,
-            certification=Certification(r["certification"]), active=r["active"],
-        )  # fmt: skip
+            certification=Certification(r["certification"]),
+            active=r["active"],
+        )
 
 
 @strawberry.type(description="Consent to process this person's data.")
@@ -126,13 +134,25 @@ class Recipient(Node):
     def from_record(cls, r: dict[str, Any]) -> Self:
         c = r["consent"]
         return cls(
-            id=global_id("Recipient", r), masked=r["masked"], name=r["name"], gender=Gender(r["gender"]),
-            age=r["age"], birth_date=date.fromisoformat(r["birth_date"]) if r["birth_date"] else None,
-            categories=[RecipientCategory(x) for x in r["categories"]], disability_grade=r["disability_grade"],
-            id_number=r["id_number"], phone=r["phone"], address=r["address"], region_code=r["region_code"],
-            consent=Consent(given_by=c["given_by"], given_at=datetime.fromisoformat(c["given_at"]), purpose=c["purpose"]),
-            version=r["version"], created_at=datetime.fromisoformat(r["created_at"]), platform_id=r["platform_id"],
-        )  # fmt: skip
+            id=global_id("Recipient", r),
+            masked=r["masked"],
+            name=r["name"],
+            gender=Gender(r["gender"]),
+            age=r["age"],
+            birth_date=date.fromisoformat(r["birth_date"]) if r["birth_date"] else None,
+            categories=[RecipientCategory(x) for x in r["categories"]],
+            disability_grade=r["disability_grade"],
+            id_number=r["id_number"],
+            phone=r["phone"],
+            address=r["address"],
+            region_code=r["region_code"],
+            consent=Consent(
+                given_by=c["given_by"], given_at=datetime.fromisoformat(c["given_at"]), purpose=c["purpose"]
+            ),
+            version=r["version"],
+            created_at=datetime.fromisoformat(r["created_at"]),
+            platform_id=r["platform_id"],
+        )
 
     @strawberry.field
     def platform(self, info: Info) -> Platform | None:
@@ -161,13 +181,22 @@ class Case(Node):
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("Case", r), domain=ServiceDomain(r["domain"]), state=CaseState(r["state"]),
-            allowed_transitions=[CaseState(s) for s in r["allowed_transitions"]], risk_level=RiskLevel(r["risk_level"]),
-            summary=r["summary"], region_code=r["region_code"], version=r["version"],
-            opened_at=datetime.fromisoformat(r["opened_at"]), closed_at=parse_time(r["closed_at"]),
-            created_at=datetime.fromisoformat(r["created_at"]), recipient_id=r["recipient_id"],
-            platform_id=r["platform_id"], worker_id=r["assigned_worker_id"], project_id=r["project_id"],
-        )  # fmt: skip
+            id=global_id("Case", r),
+            domain=ServiceDomain(r["domain"]),
+            state=CaseState(r["state"]),
+            allowed_transitions=[CaseState(s) for s in r["allowed_transitions"]],
+            risk_level=RiskLevel(r["risk_level"]),
+            summary=r["summary"],
+            region_code=r["region_code"],
+            version=r["version"],
+            opened_at=datetime.fromisoformat(r["opened_at"]),
+            closed_at=parse_time(r["closed_at"]),
+            created_at=datetime.fromisoformat(r["created_at"]),
+            recipient_id=r["recipient_id"],
+            platform_id=r["platform_id"],
+            worker_id=r["assigned_worker_id"],
+            project_id=r["project_id"],
+        )
 
     @strawberry.field
     def recipient(self, info: Info) -> Recipient | None:
@@ -198,10 +227,14 @@ class Project(Node):
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("Project", r), name=r["name"], is_brand=r["is_brand"], description=r["description"],
-            region_code=r["region_code"], starts_on=date.fromisoformat(r["starts_on"]) if r["starts_on"] else None,
+            id=global_id("Project", r),
+            name=r["name"],
+            is_brand=r["is_brand"],
+            description=r["description"],
+            region_code=r["region_code"],
+            starts_on=date.fromisoformat(r["starts_on"]) if r["starts_on"] else None,
             ends_on=date.fromisoformat(r["ends_on"]) if r["ends_on"] else None,
-        )  # fmt: skip
+        )
 
 
 @strawberry.type(description="A service record: a visit, a policy briefing, a resource linked ….")
@@ -248,20 +281,35 @@ class Need(Node):
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("Need", r), kind=NeedKind(r["kind"]), state=NeedState(r["state"]), title=r["title"],
-            description=r["description"], region_code=r["region_code"],
+            id=global_id("Need", r),
+            kind=NeedKind(r["kind"]),
+            state=NeedState(r["state"]),
+            title=r["title"],
+            description=r["description"],
+            region_code=r["region_code"],
             item_category=ItemCategory(r["item_category"]) if r["item_category"] else None,
-            quantity=r["quantity"], estimated_value=_decimal(r["estimated_value"]),
-            visits_per_month=r["visits_per_month"], visit_minutes=r["visit_minutes"],
-            skills=[Skill(s) for s in r["skills"]], languages=[Language(x) for x in r["languages"]],
-            amount=_decimal(r["amount"]), deadline=parse_time(r["deadline"]),
-            pending_until=parse_time(r["pending_until"]), pending_reference=r["pending_reference"],
-            matched_reference=r["matched_reference"], proof_note=r["proof_note"],
-            proof_photo_url=r["proof_photo_url"], feedback=r["feedback"], fulfilled_at=parse_time(r["fulfilled_at"]),
-            version=r["version"], created_at=datetime.fromisoformat(r["created_at"]),
-            recipient_id=r["recipient_id"], case_id=r["case_id"], platform_id=r["platform_id"],
+            quantity=r["quantity"],
+            estimated_value=_decimal(r["estimated_value"]),
+            visits_per_month=r["visits_per_month"],
+            visit_minutes=r["visit_minutes"],
+            skills=[Skill(s) for s in r["skills"]],
+            languages=[Language(x) for x in r["languages"]],
+            amount=_decimal(r["amount"]),
+            deadline=parse_time(r["deadline"]),
+            pending_until=parse_time(r["pending_until"]),
+            pending_reference=r["pending_reference"],
+            matched_reference=r["matched_reference"],
+            proof_note=r["proof_note"],
+            proof_photo_url=r["proof_photo_url"],
+            feedback=r["feedback"],
+            fulfilled_at=parse_time(r["fulfilled_at"]),
+            version=r["version"],
+            created_at=datetime.fromisoformat(r["created_at"]),
+            recipient_id=r["recipient_id"],
+            case_id=r["case_id"],
+            platform_id=r["platform_id"],
             project_id=r["project_id"],
-        )  # fmt: skip
+        )
 
     @strawberry.field
     def recipient(self, info: Info) -> Recipient | None:
@@ -310,14 +358,29 @@ class PublicWish(Node):
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("PublicWish", r), proof_note=r["proof_note"], proof_photo_url=r["proof_photo_url"], kind=NeedKind(r["kind"]), display=r["display"],
-            masked_name=r["masked_name"], age=r["age"], categories=[RecipientCategory(c) for c in r["categories"]],
-            county_code=r["county_code"], county_name=r["county_name"], title=r["title"],
+            id=global_id("PublicWish", r),
+            proof_note=r["proof_note"],
+            proof_photo_url=r["proof_photo_url"],
+            kind=NeedKind(r["kind"]),
+            display=r["display"],
+            masked_name=r["masked_name"],
+            age=r["age"],
+            categories=[RecipientCategory(c) for c in r["categories"]],
+            county_code=r["county_code"],
+            county_name=r["county_name"],
+            title=r["title"],
             item_category=ItemCategory(r["item_category"]) if r["item_category"] else None,
-            quantity=r["quantity"], estimated_value=_decimal(r["estimated_value"]),
-            visits_per_month=r["visits_per_month"], visit_minutes=r["visit_minutes"],
-            skills=[Skill(s) for s in r["skills"]], languages=[Language(x) for x in r["languages"]],
-            amount=_decimal(r["amount"]), deadline=parse_time(r["deadline"]), state=NeedState(r["state"]),
-            project_name=r["project_name"], published_at=datetime.fromisoformat(r["published_at"]),
-            fulfilled_at=parse_time(r["fulfilled_at"]), feedback=r["feedback"],
-        )  # fmt: skip
+            quantity=r["quantity"],
+            estimated_value=_decimal(r["estimated_value"]),
+            visits_per_month=r["visits_per_month"],
+            visit_minutes=r["visit_minutes"],
+            skills=[Skill(s) for s in r["skills"]],
+            languages=[Language(x) for x in r["languages"]],
+            amount=_decimal(r["amount"]),
+            deadline=parse_time(r["deadline"]),
+            state=NeedState(r["state"]),
+            project_name=r["project_name"],
+            published_at=datetime.fromisoformat(r["published_at"]),
+            fulfilled_at=parse_time(r["fulfilled_at"]),
+            feedback=r["feedback"],
+        )

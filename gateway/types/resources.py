@@ -30,11 +30,17 @@ class Organization(Node):
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("Organization", r), kind=OrganizationKind(r["kind"]), name=r["name"],
-            credit_code=r["credit_code"], contact_name=r["contact_name"], contact_phone=r["contact_phone"],
-            service_regions=r["service_regions"], verification_status=r["verification_status"],
-            version=r["version"], created_at=datetime.fromisoformat(r["created_at"]),
-        )  # fmt: skip
+            id=global_id("Organization", r),
+            kind=OrganizationKind(r["kind"]),
+            name=r["name"],
+            credit_code=r["credit_code"],
+            contact_name=r["contact_name"],
+            contact_phone=r["contact_phone"],
+            service_regions=r["service_regions"],
+            verification_status=r["verification_status"],
+            version=r["version"],
+            created_at=datetime.fromisoformat(r["created_at"]),
+        )
 
 
 @strawberry.type(description="How much of an offer is left: units for goods and services, yuan for funds.")
@@ -74,17 +80,27 @@ class Offer(Node):
         figures = r["money"] or r["units"]
         restrictions = r["restrictions"]
         return cls(
-            id=global_id("Offer", r), kind=OfferKind(r["kind"]),
-            category=ItemCategory(r["category"]) if r["category"] else None, title=r["title"],
-            description=r["description"], region_prefix=r["region_prefix"], valid_from=parse_time(r["valid_from"]),
-            valid_until=parse_time(r["valid_until"]), status=r["status"],
+            id=global_id("Offer", r),
+            kind=OfferKind(r["kind"]),
+            category=ItemCategory(r["category"]) if r["category"] else None,
+            title=r["title"],
+            description=r["description"],
+            region_prefix=r["region_prefix"],
+            valid_from=parse_time(r["valid_from"]),
+            valid_until=parse_time(r["valid_until"]),
+            status=r["status"],
             availability=Availability(**{k: Decimal(str(x)) if x is not None else None for k, x in figures.items()}),
             restrictions=FundRestrictions(
-                purposes=restrictions["purposes"], region_prefixes=restrictions["region_prefixes"],
+                purposes=restrictions["purposes"],
+                region_prefixes=restrictions["region_prefixes"],
                 cap_per_need=Decimal(restrictions["cap_per_need"]) if restrictions["cap_per_need"] else None,
-            ) if restrictions else None,
-            version=r["version"], created_at=datetime.fromisoformat(r["created_at"]), org_id=r["org_id"],
-        )  # fmt: skip
+            )
+            if restrictions
+            else None,
+            version=r["version"],
+            created_at=datetime.fromisoformat(r["created_at"]),
+            org_id=r["org_id"],
+        )
 
     @strawberry.field
     def organization(self, info: Info) -> Organization | None:

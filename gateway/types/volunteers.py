@@ -15,7 +15,9 @@ class AvailabilityWindow:
     end: str
 
 
-@strawberry.type(description="A volunteer. Name, phone and ID arrive masked unless you are the volunteer or their station.")
+@strawberry.type(
+    description="A volunteer. Name, phone and ID arrive masked unless you are the volunteer or their station."
+)
 class Volunteer(Node):
     name: str
     phone: str
@@ -33,13 +35,20 @@ class Volunteer(Node):
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("Volunteer", r), name=r["name"], phone=r["phone"], id_number=r["id_number"],
-            personal_data_masked=r["personal_data_masked"], skills=[Skill(s) for s in r["skills"]],
-            languages=[Language(x) for x in r["languages"]], region_code=r["region"],
+            id=global_id("Volunteer", r),
+            name=r["name"],
+            phone=r["phone"],
+            id_number=r["id_number"],
+            personal_data_masked=r["personal_data_masked"],
+            skills=[Skill(s) for s in r["skills"]],
+            languages=[Language(x) for x in r["languages"]],
+            region_code=r["region"],
             availability=[AvailabilityWindow(**w) for w in r["availability"]],
-            max_hours_per_week=r["max_hours_per_week"], verification=r["verification"], version=r["version"],
+            max_hours_per_week=r["max_hours_per_week"],
+            verification=r["verification"],
+            version=r["version"],
             created_at=datetime.fromisoformat(r["created_at"]),
-        )  # fmt: skip
+        )
 
 
 @strawberry.type(description="A volunteer activity (活动) with capacity and a waiting list.")
@@ -62,12 +71,22 @@ class Activity(Node):
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("Activity", r), title=r["title"], organiser_kind=r["organiser_kind"], place=r["place"],
-            region_code=r["region"], starts_at=datetime.fromisoformat(r["starts_at"]),
-            ends_at=datetime.fromisoformat(r["ends_at"]), capacity=r["capacity"], confirmed_count=r["confirmed_count"],
-            required_skills=[Skill(s) for s in r["required_skills"]], is_public=r["is_public"], state=r["state"],
-            beneficiaries=r["beneficiaries"], version=r["version"], created_at=datetime.fromisoformat(r["created_at"]),
-        )  # fmt: skip
+            id=global_id("Activity", r),
+            title=r["title"],
+            organiser_kind=r["organiser_kind"],
+            place=r["place"],
+            region_code=r["region"],
+            starts_at=datetime.fromisoformat(r["starts_at"]),
+            ends_at=datetime.fromisoformat(r["ends_at"]),
+            capacity=r["capacity"],
+            confirmed_count=r["confirmed_count"],
+            required_skills=[Skill(s) for s in r["required_skills"]],
+            is_public=r["is_public"],
+            state=r["state"],
+            beneficiaries=r["beneficiaries"],
+            version=r["version"],
+            created_at=datetime.fromisoformat(r["created_at"]),
+        )
 
 
 @strawberry.type(description="A sign-up for an activity: confirmed, or waiting in arrival order.")
@@ -82,7 +101,11 @@ class SignUp(Node):
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
-            id=global_id("SignUp", r), sequence=r["sequence"], status=r["status"],
-            checked_in_at=parse_time(r["checked_in_at"]), checked_out_at=parse_time(r["checked_out_at"]),
-            minutes=r["minutes"], hours_state=r["hours_state"],
-        )  # fmt: skip
+            id=global_id("SignUp", r),
+            sequence=r["sequence"],
+            status=r["status"],
+            checked_in_at=parse_time(r["checked_in_at"]),
+            checked_out_at=parse_time(r["checked_out_at"]),
+            minutes=r["minutes"],
+            hours_state=r["hours_state"],
+        )

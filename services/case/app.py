@@ -4,15 +4,15 @@ from fastapi import FastAPI
 
 from services.case.cases.endpoints import router as cases_router
 from services.case.imports.endpoints import router as imports_router
+from services.case.models import AuditEntry, OutboxEvent
 from services.case.needs.endpoints import public_router as public_wishes_router
 from services.case.needs.endpoints import router as needs_router
 from services.case.needs.service import lapse_and_expire
 from services.case.platforms.endpoints import router as platforms_router
 from services.case.projects.endpoints import router as projects_router
 from services.case.recipients.endpoints import router as recipients_router
-from services.common.app_factory import create_service_app
-from services.case.models import AuditEntry, OutboxEvent
 from services.case.stats.endpoints import router as stats_router
+from services.common.app_factory import create_service_app
 from services.common.audit_api import audit_router
 from services.common.database import Database
 from services.common.events import events_router

@@ -56,9 +56,7 @@ def readable_platforms(statement: S, principal: Principal) -> S:
     if principal.role is Role.CIVIL_AFFAIRS_ADMIN:
         return statement.where(region)
     if principal.role in PLATFORM_ROLES and principal.platform_id is not None:
-        caller_path = (
-            select(Platform.path).where(Platform.id == principal.platform_id).scalar_subquery()
-        )
+        caller_path = select(Platform.path).where(Platform.id == principal.platform_id).scalar_subquery()
         in_subtree = Platform.path.startswith(caller_path)
         is_ancestor = caller_path.startswith(Platform.path)
         return statement.where(in_subtree | is_ancestor)

@@ -40,9 +40,7 @@ class Principal:
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
-            raise Forbidden(
-                f"Role {self.role.value} may not do this.", f"角色 {self.role.label} 无权执行此操作。"
-            )
+            raise Forbidden(f"Role {self.role.value} may not do this.", f"角色 {self.role.label} 无权执行此操作。")
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "Principal":

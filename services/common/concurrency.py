@@ -23,9 +23,7 @@ def set_etag(response: Response, version: int) -> None:
 def expected_version(if_match: str | None) -> int:
     """The version an update is based on; a missing or malformed If-Match is refused."""
     if if_match is None:
-        raise PreconditionRequired(
-            "Send If-Match with the ETag you read.", "请在 If-Match 中提供读取时的 ETag。"
-        )
+        raise PreconditionRequired("Send If-Match with the ETag you read.", "请在 If-Match 中提供读取时的 ETag。")
     raw = if_match.strip().removeprefix("W/").strip('"')
     if not raw.isdigit():
         raise StaleVersion("If-Match does not name a version of this record.", "If-Match 与记录版本不符。")

@@ -73,9 +73,7 @@ class IdempotencyKeyReused(DomainError):
     status, code, title = 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency key reused"
 
 
-def problem_response(
-    status: int, code: str, title: str, detail: str, detail_zh: str, **extra: Any
-) -> JSONResponse:
+def problem_response(status: int, code: str, title: str, detail: str, detail_zh: str, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title,

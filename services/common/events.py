@@ -41,16 +41,30 @@ def events_router(model: type[Any]) -> APIRouter:
     async def list_events(
         principal: CurrentPrincipal,
         session: DbSession,
-        after: Annotated[int, Query(ge=0, le=2**63 - 1, description="The `next_after` of the previous page; 0 to start")] = 0,
+        after: Annotated[
+            int, Query(ge=0, le=2**63 - 1, description="The `next_after` of the previous page; 0 to start")
+        ] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> EventPage:
         """Events after the cursor, oldest first. Poll with the returned `next_after`."""
-        if not (principal.role in STAFF_ROLES or (principal.role is Role.APP_CLIENT and principal.has_scope("events:read"))):
-            raise Forbidden("Events are for staff and for apps with events:read.", "事件仅对工作人员及具备 events:read 权限的应用开放。")
+        if not (
+            principal.role in STAFF_ROLES or (principal.role is Role.APP_CLIENT and principal.has_scope("events:read"))
+        ):
+            raise Forbidden(
+                "Events are for staff and for apps with events:read.",
+                "事件仅对工作人员及具备 events:read 权限的应用开放。",
+            )
         rows = await read_events(session, model, after, limit)
         items = [
-            Event(id=r.id, event_type=r.event_type, aggregate_type=r.aggregate_type, aggregate_id=str(r.aggregate_id),
-                  payload=r.payload, request_id=r.request_id, created_at=r.created_at)  # fmt: skip
+            Event(
+                id=r.id,
+                event_type=r.event_type,
+                aggregate_type=r.aggregate_type,
+                aggregate_id=str(r.aggregate_id),
+                payload=r.payload,
+                request_id=r.request_id,
+                created_at=r.created_at,
+            )
             for r in rows
         ]
         return EventPage(items=items, next_after=items[-1].id if items else after)

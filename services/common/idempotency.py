@@ -72,18 +72,14 @@ async def run_idempotent(
         .returning(model.key)
     )
     if inserted is None:
-        stored = await session.scalar(
-            select(model).where(model.subject == principal.subject, model.key == key)
-        )
+        stored = await session.scalar(select(model).where(model.subject == principal.subject, model.key == key))
         assert stored is not None
         if stored.request_hash != request_hash:
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was used with a different request.",
                 "该幂等键已用于另一个不同的请求。",
             )
-        return JSONResponse(
-            stored.response, status_code=stored.status_code, headers={"Idempotent-Replayed": "true"}
-        )
+        return JSONResponse(stored.response, status_code=stored.status_code, headers={"Idempotent-Replayed": "true"})
     body = jsonable_encoder(await action())
     record = await session.get(model, (principal.subject, key))
     assert record is not None

@@ -24,9 +24,7 @@ def alembic_config(service: str, database_url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR / service))
     config.set_main_option("service", service)
-    config.set_main_option(
-        "file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s"
-    )
+    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
     if database_url:
         config.set_main_option("sqlalchemy.url", to_async_url(database_url).replace("%", "%%"))
     return config

@@ -11,7 +11,6 @@
 
 import logging
 import time
-from collections.abc import Mapping
 
 from fastapi import FastAPI, Response
 from opentelemetry import propagate, trace
@@ -26,17 +25,23 @@ from services.common.settings import Settings
 
 REQUESTS = Counter("wushe_http_requests_total", "HTTP requests served", ["service", "method", "route", "status"])
 LATENCY = Histogram(
-    "wushe_http_request_duration_seconds", "Time to serve an HTTP request", ["service", "method", "route"],
+    "wushe_http_request_duration_seconds",
+    "Time to serve an HTTP request",
+    ["service", "method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-)  # fmt: skip
+)
 UPSTREAM_LATENCY = Histogram(
-    "wushe_upstream_request_duration_seconds", "Gateway calls to the services", ["upstream", "method", "status"],
+    "wushe_upstream_request_duration_seconds",
+    "Gateway calls to the services",
+    ["upstream", "method", "status"],
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
-)  # fmt: skip
+)
 MATCHING_SOLVE = Histogram(
-    "wushe_matching_solve_seconds", "Candidate generation plus solve of one proposeMatches run", ["method"],
+    "wushe_matching_solve_seconds",
+    "Candidate generation plus solve of one proposeMatches run",
+    ["method"],
     buckets=(0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30),
-)  # fmt: skip
+)
 HOLDS_EXPIRED = Counter("wushe_holds_expired_total", "Holds that lapsed and returned their quantity")
 
 _provider: TracerProvider | None = None
@@ -95,9 +100,12 @@ class MetricsMiddleware:
             LATENCY.labels(self.service, scope["method"], route).observe(elapsed)
             # One access line per request, with the request id and trace id like every other line.
             access_log.info(
-                "%s %s %s", scope["method"], route, status,
+                "%s %s %s",
+                scope["method"],
+                route,
+                status,
                 extra={"route": route, "status": status, "duration_ms": round(elapsed * 1000, 2)},
-            )  # fmt: skip
+            )
 
 
 def instrument(app: FastAPI, service: str, settings: Settings) -> None:
@@ -109,5 +117,3 @@ def instrument(app: FastAPI, service: str, settings: Settings) -> None:
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-

@@ -41,10 +41,7 @@ STABLE_HORIZON = text("(pg_snapshot_xmin(pg_current_snapshot())::text)::bigint")
 async def read_events(session: AsyncSession, model: type[Any], after: int, limit: int) -> list[Any]:
     """Events after `after`, in id order, whose transactions can no longer be overtaken."""
     statement = (
-        select(model)
-        .where(model.id > after, model.transaction_id < STABLE_HORIZON)
-        .order_by(model.id)
-        .limit(limit)
+        select(model).where(model.id > after, model.transaction_id < STABLE_HORIZON).order_by(model.id).limit(limit)
     )
     return list((await session.scalars(statement)).all())
 

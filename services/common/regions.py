@@ -88,9 +88,7 @@ def region_name(code: str) -> str | None:
 
 def _validate_known(value: str) -> str:
     if not is_known_region(value):
-        raise ValueError(
-            "unknown region code (GB/T 2260; Inner Mongolia is shipped) / 未知的行政区划代码"
-        )
+        raise ValueError("unknown region code (GB/T 2260; Inner Mongolia is shipped) / 未知的行政区划代码")
     return value
 
 

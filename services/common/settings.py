@@ -19,9 +19,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WUSHE_", env_file=".env", extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
-    database_url: str = Field(
-        default="", validation_alias="DATABASE_URL", description="SQLAlchemy URL (asyncpg)"
-    )
+    database_url: str = Field(default="", validation_alias="DATABASE_URL", description="SQLAlchemy URL (asyncpg)")
     db_pool_size: int = 10
     db_max_overflow: int = 10
 

@@ -219,6 +219,4 @@ class Role(Vocabulary):
     APP_CLIENT = "app_client", "第三方应用"
 
 
-STAFF_ROLES = frozenset(
-    {Role.CIVIL_AFFAIRS_ADMIN, Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER}
-)
+STAFF_ROLES = frozenset({Role.CIVIL_AFFAIRS_ADMIN, Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})

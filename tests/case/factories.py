@@ -89,7 +89,9 @@ async def make_recipient(
     return recipient
 
 
-async def make_project(session: AsyncSession, *, platform: Platform, name: str = "空巢不空", is_brand: bool = True) -> Project:
+async def make_project(
+    session: AsyncSession, *, platform: Platform, name: str = "空巢不空", is_brand: bool = True
+) -> Project:
     project = Project(platform_id=platform.id, region_code=platform.region_code, name=name, is_brand=is_brand)
     session.add(project)
     await session.flush()

@@ -28,5 +28,7 @@ def live_url(settings: Settings, committed_db: Database) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_no_server_errors(settings: Settings, station_headers: dict[str, str], live_url: str, mode: GenerationMode) -> None:
+def test_no_server_errors(
+    settings: Settings, station_headers: dict[str, str], live_url: str, mode: GenerationMode
+) -> None:
     assert server_errors(lambda: create_app(settings), live_url, station_headers, mode, examples_per_operation=10) == []

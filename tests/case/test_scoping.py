@@ -87,5 +87,7 @@ async def test_outsiders_read_nothing_through_any_repository_read(session: Async
     ]
     for read in reads:
         assert not await read
-    page, _ = await recipients.search(session, outsider, platform_id=None, region=None, category=None, name=None, cursor=None, limit=10)
+    page, _ = await recipients.search(
+        session, outsider, platform_id=None, region=None, category=None, name=None, cursor=None, limit=10
+    )
     assert not page

@@ -40,6 +40,8 @@ async def test_events_page_by_cursor_and_refuse_outsiders(settings: Settings, co
         first = (await client.get("/v1/events?limit=2", headers=staff)).json()
         rest = (await client.get(f"/v1/events?after={first['next_after']}", headers=staff)).json()
         assert [e["payload"]["n"] for e in first["items"] + rest["items"]] == [0, 1, 2]
-        assert (await client.get("/v1/events", headers=bearer(settings, "org_staff", org_id=uuid.uuid4()))).status_code == 403
+        assert (
+            await client.get("/v1/events", headers=bearer(settings, "org_staff", org_id=uuid.uuid4()))
+        ).status_code == 403
         app_with_scope = bearer(settings, "app_client", scopes=["events:read"])
         assert (await client.get("/v1/events", headers=app_with_scope)).status_code == 200

@@ -168,8 +168,12 @@ class TestIdempotency:
 
     async def test_keys_are_per_caller(self, client: httpx.AsyncClient, settings: Settings) -> None:
         body = {"name": "a", "quantity": 1}
-        one = await client.post("/echo", json=body, headers={**bearer(settings, "station_staff", subject="a"), "Idempotency-Key": "same"})
-        two = await client.post("/echo", json=body, headers={**bearer(settings, "station_staff", subject="b"), "Idempotency-Key": "same"})
+        one = await client.post(
+            "/echo", json=body, headers={**bearer(settings, "station_staff", subject="a"), "Idempotency-Key": "same"}
+        )
+        two = await client.post(
+            "/echo", json=body, headers={**bearer(settings, "station_staff", subject="b"), "Idempotency-Key": "same"}
+        )
         assert one.json()["id"] != two.json()["id"]
 
 
@@ -191,8 +195,10 @@ class TestIdempotencyUnderConcurrency:
 class TestAuditLog:
     async def test_audit_rows_cannot_be_changed(self, connection) -> None:
         await connection.execute(
-            text("INSERT INTO \"case\".audit_log (actor, role, action, entity, entity_id, fields) "
-                 "VALUES ('a', 'station_staff', 'read', 'recipient', 'x', '{}')")
+            text(
+                'INSERT INTO "case".audit_log (actor, role, action, entity, entity_id, fields) '
+                "VALUES ('a', 'station_staff', 'read', 'recipient', 'x', '{}')"
+            )
         )
         with pytest.raises(Exception, match="append-only"):
             async with connection.begin_nested():

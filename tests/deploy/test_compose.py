@@ -495,8 +495,14 @@ def ignored(path: str) -> bool:
 
 
 def test_dockerignore_keeps_what_the_build_needs_and_drops_local_state() -> None:
-    for needed in ("pyproject.toml", "README.md", "services/common/settings.py", "gateway/schema.graphql",
-                   "wushe_cli/main.py", "migrations/case/env.py"):  # fmt: skip
+    for needed in (
+        "pyproject.toml",
+        "README.md",
+        "services/common/settings.py",
+        "gateway/schema.graphql",
+        "wushe_cli/main.py",
+        "migrations/case/env.py",
+    ):
         assert not ignored(needed), f".dockerignore drops {needed}, which the build needs"
     for local in (".git", ".venv", ".env", ".pytest_cache", ".hypothesis", "services/__pycache__/x.pyc", "tests"):
         assert ignored(local), f".dockerignore lets {local} into the build context"

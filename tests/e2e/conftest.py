@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from services.common.migrations import upgrade_all
-from tests.support.database import create_database, drop_database
 from services.common.settings import Settings
 from tests.e2e.world import World, build_world
+from tests.support.database import create_database, drop_database
 from tests.support.stack import started_stack
 from wushe_cli.stack import Stack
 

@@ -67,23 +67,39 @@ def test_app_client_never_obtains_personal_data(world: World, settings: Settings
         need = _publish(world, case_id, "一台电暖器")["need"]
         personal += [f"王秀{n}"]
     volunteer_id = _register(world, 9)
-    station_view = world.ok("""{ recipients(first: 100) { edges { node { id name idNumber phone address } } }
-                                cases(first: 5) { edges { node { id } } } }""", {}, world.station())  # fmt: skip
+    station_view = world.ok(
+        """{ recipients(first: 100) { edges { node { id name idNumber phone address } } }
+                                cases(first: 5) { edges { node { id } } } }""",
+        {},
+        world.station(),
+    )
     for edge in station_view["recipients"]["edges"]:
         node = edge["node"]
         personal += [node["idNumber"], node["phone"] or "", node["address"]]
     personal = [p for p in set(personal) if p and len(p) >= 3]
-    node_ids = [need["id"], volunteer_id, station_view["recipients"]["edges"][0]["node"]["id"],
-                station_view["cases"]["edges"][0]["node"]["id"], world.station_gid()]  # fmt: skip
+    node_ids = [
+        need["id"],
+        volunteer_id,
+        station_view["recipients"]["edges"][0]["node"]["id"],
+        station_view["cases"]["edges"][0]["node"]["id"],
+        world.station_gid(),
+    ]
 
     schema = build_schema(settings).as_str() and build_schema(settings)._schema
-    app = bearer(settings, "app_client", subject="mini-program",
-                 scopes=["wishes:read", "wishes:claim", "offers:read", "activities:read", "events:read"])  # fmt: skip
+    app = bearer(
+        settings,
+        "app_client",
+        subject="mini-program",
+        scopes=["wishes:read", "wishes:claim", "offers:read", "activities:read", "events:read"],
+    )
     responses: list[dict[str, Any]] = []
     by_field: dict[str, dict[str, Any]] = {}
     for name, field in schema.query_type.fields.items():
-        required = [a for a, arg in field.args.items()
-                    if isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined]  # fmt: skip
+        required = [
+            a
+            for a, arg in field.args.items()
+            if isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
+        ]
         if name == "node":
             for gid in node_ids:
                 type_name = from_global_id(gid)[0]

@@ -25,8 +25,12 @@ def test_repeat_is_a_cache_hit_and_a_change_is_seen_at_once(world: World) -> Non
     assert any(e["node"]["title"] == "一副老花镜" for e in second.json()["data"]["publicWishes"]["edges"])
     # The need leaves the feed (here: cancelled at the station); the very next read must not show it.
     need_id = str(from_global_id(need["id"])[1])
-    cancelled = httpx.post(f"{world.stack.url('case')}/v1/needs/{need_id}/cancel", json={"reason": "已由家属解决"},
-                           headers=world.station(), timeout=10)  # fmt: skip
+    cancelled = httpx.post(
+        f"{world.stack.url('case')}/v1/needs/{need_id}/cancel",
+        json={"reason": "已由家属解决"},
+        headers=world.station(),
+        timeout=10,
+    )
     assert cancelled.status_code == 200
     after = _feed(world)
     assert after.headers.get("x-feed-cache") != "hit"
@@ -37,8 +41,12 @@ def test_repeat_is_a_cache_hit_and_a_change_is_seen_at_once(world: World) -> Non
 def test_etag_revalidation_answers_304(world: World) -> None:
     _feed(world)
     cached = _feed(world)
-    revalidated = httpx.post(f"{world.stack.url('gateway')}/graphql", json={"query": FEED},
-                             headers={"If-None-Match": cached.headers["etag"]}, timeout=10)  # fmt: skip
+    revalidated = httpx.post(
+        f"{world.stack.url('gateway')}/graphql",
+        json={"query": FEED},
+        headers={"If-None-Match": cached.headers["etag"]},
+        timeout=10,
+    )
     assert revalidated.status_code == 304 and revalidated.content == b""
 
 

@@ -7,13 +7,11 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.ids import from_global_id
 from services.common.settings import Settings
 from tests.case.factories import make_id_number
+from tests.e2e.world import World
 from tests.support.auth import bearer
 from tests.support.graphql import error_codes, gql
-from tests.e2e.world import CREATE_PLATFORM, World
-from wushe_cli.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -31,17 +29,35 @@ DASHBOARD = """query($first: Int!) { needs(first: $first, filter: {state: OPEN})
     case { state domain recipient { name } }
     platform { name level regionCode } } }
   pageInfo { hasNextPage endCursor } } }"""
-FEED = """query { publicWishes(first: 50, filter: {region: "1507"}) { edges { node { id display countyName title } } } }"""
+FEED = (
+    """query { publicWishes(first: 50, filter: {region: "1507"}) { edges { node { id display countyName title } } } }"""
+)
 
 
 def _new_elder(world: World, n: int) -> str:
     birth = date(1940, 1, 1 + n % 28)
-    recipient = world.ok(CREATE_RECIPIENT, {"input": {
-        "platformId": _gid("Platform", world.station_id), "regionCode": "150781001", "name": f"王秀{n}",
-        "gender": "FEMALE", "birthDate": birth.isoformat(), "categories": ["ELDERLY", "LIVING_ALONE", "TEKUN"],
-        "idNumber": make_id_number("150781", birth, n), "phone": "13812345678",
-        "consent": {"givenBy": "本人", "givenAt": "2026-11-01T00:00:00Z", "purpose": "救助"}}}, world.station())  # fmt: skip
-    case = world.ok(OPEN_CASE, {"input": {"recipientId": recipient["createRecipient"]["recipient"]["id"], "domain": "ELDERLY"}}, world.station())
+    recipient = world.ok(
+        CREATE_RECIPIENT,
+        {
+            "input": {
+                "platformId": _gid("Platform", world.station_id),
+                "regionCode": "150781001",
+                "name": f"王秀{n}",
+                "gender": "FEMALE",
+                "birthDate": birth.isoformat(),
+                "categories": ["ELDERLY", "LIVING_ALONE", "TEKUN"],
+                "idNumber": make_id_number("150781", birth, n),
+                "phone": "13812345678",
+                "consent": {"givenBy": "本人", "givenAt": "2026-11-01T00:00:00Z", "purpose": "救助"},
+            }
+        },
+        world.station(),
+    )
+    case = world.ok(
+        OPEN_CASE,
+        {"input": {"recipientId": recipient["createRecipient"]["recipient"]["id"], "domain": "ELDERLY"}},
+        world.station(),
+    )
     case_id = case["openCase"]["case"]["id"]
     world.ok(ADVANCE, {"id": case_id, "to": "ASSESSMENT"}, world.station())
     return case_id
@@ -54,9 +70,20 @@ def _gid(type_name: str, local: str) -> str:
 
 
 def _publish(world: World, case_id: str, title: str = "一台收音机") -> dict[str, Any]:
-    return world.ok(PUBLISH, {"input": {"caseId": case_id, "kind": "MICRO_WISH", "title": title,
-                                        "itemCategory": "SMALL_APPLIANCE", "quantity": 1, "estimatedValue": "89.90"}},
-                    world.station())["publishNeed"]  # fmt: skip
+    return world.ok(
+        PUBLISH,
+        {
+            "input": {
+                "caseId": case_id,
+                "kind": "MICRO_WISH",
+                "title": title,
+                "itemCategory": "SMALL_APPLIANCE",
+                "quantity": 1,
+                "estimatedValue": "89.90",
+            }
+        },
+        world.station(),
+    )["publishNeed"]
 
 
 class TestStationDashboard:
@@ -84,11 +111,18 @@ class TestStationDashboard:
 
     def test_duplicate_recipient_is_a_conflict_and_bad_input_is_invalid(self, world: World) -> None:
         birth = date(1950, 5, 5)
-        variables = {"input": {
-            "platformId": _gid("Platform", world.station_id), "regionCode": "150781001", "name": "张三",
-            "gender": "MALE", "birthDate": birth.isoformat(), "categories": ["DIBAO"],
-            "idNumber": make_id_number("150781", birth, 999),
-            "consent": {"givenBy": "本人", "givenAt": "2026-11-01T00:00:00Z", "purpose": "救助"}}}  # fmt: skip
+        variables = {
+            "input": {
+                "platformId": _gid("Platform", world.station_id),
+                "regionCode": "150781001",
+                "name": "张三",
+                "gender": "MALE",
+                "birthDate": birth.isoformat(),
+                "categories": ["DIBAO"],
+                "idNumber": make_id_number("150781", birth, 999),
+                "consent": {"givenBy": "本人", "givenAt": "2026-11-01T00:00:00Z", "purpose": "救助"},
+            }
+        }
         first = world.ok(CREATE_RECIPIENT, {**variables, "key": "dup-1"}, world.station())["createRecipient"]
         assert first["__typename"] == "RecipientCreated"
         replay = world.ok(CREATE_RECIPIENT, {**variables, "key": "dup-1"}, world.station())["createRecipient"]
@@ -108,8 +142,11 @@ class TestWhoMaySeeWhat:
         assert "errors" not in feed
         displays = [e["node"]["display"] for e in feed["data"]["publicWishes"]["edges"]]
         assert any(d.endswith("独居老人，心愿：一件羽绒服") and d.startswith("王*") for d in displays)
-        for query in ("{ needs { edges { node { title recipient { name } } } } }",
-                      "{ recipients { edges { node { name } } } }", "{ cases { edges { node { id } } } }"):  # fmt: skip
+        for query in (
+            "{ needs { edges { node { title recipient { name } } } } }",
+            "{ recipients { edges { node { name } } } }",
+            "{ cases { edges { node { id } } } }",
+        ):
             body = gql(world.stack, query, headers=app)
             assert error_codes(body) == ["FORBIDDEN"], body
 
@@ -154,10 +191,14 @@ class TestAbuseLimits:
         assert response.json()["code"] == "PAYLOAD_TOO_LARGE"
 
     def test_costly_query_is_refused_and_a_dashboard_is_not(self, world: World) -> None:
-        fields = "id title state kind quantity amount deadline version description regionCode createdAt " \
-                 "recipient { name age idNumber phone address platform { name level regionCode } } " \
-                 "case { state domain riskLevel summary platform { name } }"  # fmt: skip
-        costly = "{ " + " ".join(f"p{i}: needs(first: 100) {{ edges {{ node {{ {fields} }} }} }}" for i in range(4)) + " }"
+        fields = (
+            "id title state kind quantity amount deadline version description regionCode createdAt "
+            "recipient { name age idNumber phone address platform { name level regionCode } } "
+            "case { state domain riskLevel summary platform { name } }"
+        )
+        costly = (
+            "{ " + " ".join(f"p{i}: needs(first: 100) {{ edges {{ node {{ {fields} }} }} }}" for i in range(4)) + " }"
+        )
         body = gql(world.stack, costly, headers=world.station())
         assert error_codes(body) == ["QUERY_TOO_COSTLY"] and body.get("data") is None
         assert "errors" not in gql(world.stack, DASHBOARD, {"first": 100}, world.station())

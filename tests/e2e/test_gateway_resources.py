@@ -25,34 +25,72 @@ OFFERS = """{ offers(filter: {servesRegion: "150781001", availableOnly: true}) {
 
 
 def test_charity_offers_reach_stations_and_apps(world: World, settings: Settings) -> None:
-    registered = world.ok(REGISTER, {"input": {
-        "kind": "COMMUNITY_FOUNDATION", "name": "满洲里市社区发展基金会", "contactName": "赵敏", "contactPhone": "13900001111",
-        "serviceRegions": ["150781"], "creditCode": credit_code("150781")}}, world.admin)["registerOrganization"]  # fmt: skip
-    assert registered["__typename"] == "OrganizationRegistered" and registered["organization"]["verificationStatus"] == "pending"
+    registered = world.ok(
+        REGISTER,
+        {
+            "input": {
+                "kind": "COMMUNITY_FOUNDATION",
+                "name": "满洲里市社区发展基金会",
+                "contactName": "赵敏",
+                "contactPhone": "13900001111",
+                "serviceRegions": ["150781"],
+                "creditCode": credit_code("150781"),
+            }
+        },
+        world.admin,
+    )["registerOrganization"]
+    assert (
+        registered["__typename"] == "OrganizationRegistered"
+        and registered["organization"]["verificationStatus"] == "pending"
+    )
     org_gid = registered["organization"]["id"]
     org_staff = bearer(settings, "org_staff", org_id=str(from_global_id(org_gid)[1]), subject="foundation-staff")
-    draft = world.ok(CREATE, {"input": {"kind": "MATERIAL", "title": "冬季棉被", "category": "BEDDING", "quantity": 30,
-                                        "regionPrefix": "150781"}}, org_staff)["createOffer"]  # fmt: skip
+    draft = world.ok(
+        CREATE,
+        {
+            "input": {
+                "kind": "MATERIAL",
+                "title": "冬季棉被",
+                "category": "BEDDING",
+                "quantity": 30,
+                "regionPrefix": "150781",
+            }
+        },
+        org_staff,
+    )["createOffer"]
     assert draft["__typename"] == "OfferSaved" and draft["offer"]["status"] == "draft"
     refused = world.ok(PUBLISH, {"id": draft["offer"]["id"]}, org_staff)["publishOffer"]
     assert refused["__typename"] == "Conflict"  # an unverified organisation may not publish
-    assert world.ok(VERIFY, {"id": org_gid}, world.admin)["verifyOrganization"]["organization"]["verificationStatus"] == "verified"
+    assert (
+        world.ok(VERIFY, {"id": org_gid}, world.admin)["verifyOrganization"]["organization"]["verificationStatus"]
+        == "verified"
+    )
     assert world.ok(PUBLISH, {"id": draft["offer"]["id"]}, org_staff)["publishOffer"]["offer"]["status"] == "published"
 
     app = bearer(settings, "app_client", subject="charity-platform", scopes=["offers:read"])
     for headers in (world.station(), app):
         edges = world.ok(OFFERS, {}, headers)["offers"]["edges"]
         blanket = next(e["node"] for e in edges if e["node"]["title"] == "冬季棉被")
-        assert blanket["availability"]["available"] == "30" and blanket["organization"]["name"] == "满洲里市社区发展基金会"
+        assert (
+            blanket["availability"]["available"] == "30" and blanket["organization"]["name"] == "满洲里市社区发展基金会"
+        )
 
     now = datetime.now(UTC)
-    stats = world.ok("""query($s: DateTime!, $e: DateTime!) { linkageStats(regionCode: "1507", start: $s, end: $e) {
-        fundSide { fundsRaised offersPublished } } }""", {"s": (now - timedelta(days=1)).isoformat(),
-                                                           "e": (now + timedelta(days=1)).isoformat()}, world.admin)  # fmt: skip
+    stats = world.ok(
+        """query($s: DateTime!, $e: DateTime!) { linkageStats(regionCode: "1507", start: $s, end: $e) {
+        fundSide { fundsRaised offersPublished } } }""",
+        {"s": (now - timedelta(days=1)).isoformat(), "e": (now + timedelta(days=1)).isoformat()},
+        world.admin,
+    )
     assert stats["linkageStats"]["fundSide"]["offersPublished"] >= 1
 
 
 def test_offer_writes_need_the_scope(world: World, settings: Settings) -> None:
     app = bearer(settings, "app_client", scopes=["offers:read"])
-    body = gql(world.stack, CREATE, {"input": {"kind": "MATERIAL", "title": "x", "category": "FOOD", "quantity": 1, "regionPrefix": "15"}}, app)
+    body = gql(
+        world.stack,
+        CREATE,
+        {"input": {"kind": "MATERIAL", "title": "x", "category": "FOOD", "quantity": 1, "regionPrefix": "15"}},
+        app,
+    )
     assert error_codes(body) == ["FORBIDDEN"]

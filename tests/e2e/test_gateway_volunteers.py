@@ -34,11 +34,23 @@ def _window() -> dict[str, str]:
 
 
 def _register(world: World, n: int) -> str:
-    body = world.ok(REGISTER, {"input": {
-        "platformId": world.station_gid(), "name": f"巴雅尔{n}", "phone": "13947000000",
-        "idNumber": make_id_number("150781", datetime(1990, 1, 1 + n).date(), 500 + n), "region": "150781001",
-        "skills": ["COMPANIONSHIP"], "languages": ["MN", "ZH"],
-        "availability": [{"weekday": 2, "start": "14:00", "end": "18:00"}], "maxHoursPerWeek": 6}}, world.station())  # fmt: skip
+    body = world.ok(
+        REGISTER,
+        {
+            "input": {
+                "platformId": world.station_gid(),
+                "name": f"巴雅尔{n}",
+                "phone": "13947000000",
+                "idNumber": make_id_number("150781", datetime(1990, 1, 1 + n).date(), 500 + n),
+                "region": "150781001",
+                "skills": ["COMPANIONSHIP"],
+                "languages": ["MN", "ZH"],
+                "availability": [{"weekday": 2, "start": "14:00", "end": "18:00"}],
+                "maxHoursPerWeek": 6,
+            }
+        },
+        world.station(),
+    )
     result = body["registerVolunteer"]
     assert result["__typename"] == "VolunteerRegistered", result
     return str(result["volunteer"]["id"])
@@ -47,14 +59,30 @@ def _register(world: World, n: int) -> str:
 def test_register_sign_up_and_count(world: World) -> None:
     volunteers = [_register(world, n) for n in (1, 2)]
     starts = datetime.now(UTC) + timedelta(days=3)
-    activity = world.ok(CREATE_ACTIVITY, {"input": {
-        "title": "重阳节敬老探访", "organiserKind": "platform", "platformId": world.station_gid(), "place": "东山社区",
-        "region": "150781001", "startsAt": starts.isoformat(), "endsAt": (starts + timedelta(hours=2)).isoformat(),
-        "capacity": 1}}, world.station())["createActivity"]  # fmt: skip
+    activity = world.ok(
+        CREATE_ACTIVITY,
+        {
+            "input": {
+                "title": "重阳节敬老探访",
+                "organiserKind": "platform",
+                "platformId": world.station_gid(),
+                "place": "东山社区",
+                "region": "150781001",
+                "startsAt": starts.isoformat(),
+                "endsAt": (starts + timedelta(hours=2)).isoformat(),
+                "capacity": 1,
+            }
+        },
+        world.station(),
+    )["createActivity"]
     assert activity["__typename"] == "ActivityCreated", activity
-    statuses = [world.ok(SIGN_UP, {"a": activity["activity"]["id"], "v": v}, world.station())["signUp"] for v in volunteers]
+    statuses = [
+        world.ok(SIGN_UP, {"a": activity["activity"]["id"], "v": v}, world.station())["signUp"] for v in volunteers
+    ]
     assert [s["signUp"]["status"] for s in statuses] == ["confirmed", "waiting"]
-    listed = world.ok("{ volunteers(filter: {language: MN}) { edges { node { name languages } } } }", {}, world.station())
+    listed = world.ok(
+        "{ volunteers(filter: {language: MN}) { edges { node { name languages } } } }", {}, world.station()
+    )
     assert {e["node"]["name"] for e in listed["volunteers"]["edges"]} >= {"巴雅尔1", "巴雅尔2"}
     stats = world.ok(STATS, _window(), world.admin)["linkageStats"]
     assert stats["caseSide"]["platforms"] == {"countyCentres": 1, "stations": 1}

@@ -2,6 +2,7 @@
 and a hundred donors racing for ten wishes."""
 
 import asyncio
+
 import httpx
 import pytest
 
@@ -51,21 +52,30 @@ def test_a_wish_from_intake_to_the_donors_view_of_the_proof(world: World, settin
     assert donor_view["state"] == "FULFILLED" and donor_view["feedback"] == "谢谢好心人，每天都能听新闻了"
     assert donor_view["proofNote"].startswith("收音机已送到") and donor_view["proofPhotoUrl"].endswith("1.jpg")
     assert donor_view["display"].startswith("王*")
-    hold = httpx.get(f"{world.stack.url('resources')}/v1/holds/{confirmed['holdId']}", headers=world.station(), timeout=10).json()
+    hold = httpx.get(
+        f"{world.stack.url('resources')}/v1/holds/{confirmed['holdId']}", headers=world.station(), timeout=10
+    ).json()
     assert hold["state"] == "delivered"
 
 
 def test_a_hundred_donors_claim_ten_wishes_each_exactly_once(world: World, settings: Settings) -> None:
     wishes = [_wish_id(_publish(world, _new_elder(world, 100 + n), f"书包{n}")["need"]["id"]) for n in range(10)]
-    apps = [bearer(settings, "app_client", subject=f"donor-app-{d}", scopes=["wishes:read", "wishes:claim"]) for d in range(100)]
+    apps = [
+        bearer(settings, "app_client", subject=f"donor-app-{d}", scopes=["wishes:read", "wishes:claim"])
+        for d in range(100)
+    ]
     seen_open_after_claim: list[str] = []
 
     async def race() -> list[dict]:
         async with httpx.AsyncClient(timeout=60) as client:
+
             async def claim(donor: int) -> dict:
                 wish = wishes[donor % 10]
-                response = await client.post(f"{world.stack.url('gateway')}/graphql", headers=apps[donor],
-                                             json={"query": CLAIM, "variables": {"wish": wish, "key": f"race-{donor}"}})  # fmt: skip
+                response = await client.post(
+                    f"{world.stack.url('gateway')}/graphql",
+                    headers=apps[donor],
+                    json={"query": CLAIM, "variables": {"wish": wish, "key": f"race-{donor}"}},
+                )
                 return {**response.json()["data"]["claimWish"], "target": wish}
 
             async def watch() -> None:
@@ -96,7 +106,11 @@ def test_a_hundred_donors_claim_ten_wishes_each_exactly_once(world: World, setti
         from gateway.ids import from_global_id
 
         need_id = str(from_global_id(wish)[1])
-        pledges = httpx.get(f"{world.stack.url('resources')}/v1/pledges", params={"need_id": need_id, "limit": 100},
-                            headers=world.station(), timeout=10).json()["items"]  # fmt: skip
+        pledges = httpx.get(
+            f"{world.stack.url('resources')}/v1/pledges",
+            params={"need_id": need_id, "limit": 100},
+            headers=world.station(),
+            timeout=10,
+        ).json()["items"]
         assert [p["hold_state"] for p in pledges].count("held") == 1, pledges
         assert len(pledges) == 10

@@ -31,8 +31,12 @@ from wushe_cli.stack import Stack
 pytestmark = pytest.mark.e2e
 
 PAUSE_S, HOLD_TTL_S = 3, 10
-ENV = {"WUSHE_ENVIRONMENT": "test", "WUSHE_TEST_PAUSE_AFTER_TRY_S": str(PAUSE_S),
-       "WUSHE_MATCH_HOLD_TTL_S": str(HOLD_TTL_S), "WUSHE_EXPIRY_INTERVAL_S": "1"}  # fmt: skip
+ENV = {
+    "WUSHE_ENVIRONMENT": "test",
+    "WUSHE_TEST_PAUSE_AFTER_TRY_S": str(PAUSE_S),
+    "WUSHE_MATCH_HOLD_TTL_S": str(HOLD_TTL_S),
+    "WUSHE_EXPIRY_INTERVAL_S": "1",
+}
 CONFIRM = """mutation($need: ID!, $offer: ID!, $key: String!) { confirmMatch(needId: $need, offerId: $offer, idempotencyKey: $key) {
   __typename ... on MatchConfirmed { need { state } holdId } ... on OfferExhausted { code } ... on NeedAlreadyMatched { message } } }"""
 
@@ -58,29 +62,58 @@ class Scene:
         self.stack, self.settings = stack, settings
         admin = bearer(settings, "civil_affairs_admin", region="15")
         case = stack.url("case")
-        centre = self._post(f"{case}/v1/platforms", admin, {"name": f"中心{n}", "level": "county_centre", "region_code": "150781"})
+        centre = self._post(
+            f"{case}/v1/platforms", admin, {"name": f"中心{n}", "level": "county_centre", "region_code": "150781"}
+        )
         centre_staff = bearer(settings, "centre_staff", platform_id=centre["id"])
-        station = self._post(f"{case}/v1/platforms", centre_staff, {"name": f"站{n}", "level": "station",
-                             "parent_id": centre["id"], "region_code": "150781001"})  # fmt: skip
+        station = self._post(
+            f"{case}/v1/platforms",
+            centre_staff,
+            {"name": f"站{n}", "level": "station", "parent_id": centre["id"], "region_code": "150781001"},
+        )
         self.station = bearer(settings, "station_staff", platform_id=station["id"], region="150781")
         birth = date(1945, 3, n)
-        recipient = self._post(f"{case}/v1/recipients", self.station, {
-            "platform_id": station["id"], "region_code": "150781001", "name": "王秀英", "gender": "female",
-            "birth_date": birth.isoformat(), "categories": ["elderly", "empty_nest"],
-            "id_number": make_id_number("150781", birth, 900 + n),
-            "consent": {"given_by": "本人", "given_at": "2026-11-01T00:00:00Z", "purpose": "救助"}})  # fmt: skip
+        recipient = self._post(
+            f"{case}/v1/recipients",
+            self.station,
+            {
+                "platform_id": station["id"],
+                "region_code": "150781001",
+                "name": "王秀英",
+                "gender": "female",
+                "birth_date": birth.isoformat(),
+                "categories": ["elderly", "empty_nest"],
+                "id_number": make_id_number("150781", birth, 900 + n),
+                "consent": {"given_by": "本人", "given_at": "2026-11-01T00:00:00Z", "purpose": "救助"},
+            },
+        )
         opened = self._post(f"{case}/v1/cases", self.station, {"recipient_id": recipient["id"], "domain": "elderly"})
         self._post(f"{case}/v1/cases/{opened['id']}/transitions", self.station, {"to_state": "assessment"})
-        self.need = self._post(f"{case}/v1/needs", self.station, {"case_id": opened["id"], "kind": "micro_wish",
-                               "title": "棉被", "item_category": "bedding", "quantity": 1})  # fmt: skip
+        self.need = self._post(
+            f"{case}/v1/needs",
+            self.station,
+            {"case_id": opened["id"], "kind": "micro_wish", "title": "棉被", "item_category": "bedding", "quantity": 1},
+        )
         resources = stack.url("resources")
-        org = self._post(f"{resources}/v1/organizations", admin, {"kind": "charity", "name": f"慈善会{n}",
-                         "credit_code": credit_code("150781"), "contact_name": "赵", "contact_phone": "13900001111",
-                         "service_regions": ["150781"]})  # fmt: skip
+        org = self._post(
+            f"{resources}/v1/organizations",
+            admin,
+            {
+                "kind": "charity",
+                "name": f"慈善会{n}",
+                "credit_code": credit_code("150781"),
+                "contact_name": "赵",
+                "contact_phone": "13900001111",
+                "service_regions": ["150781"],
+            },
+        )
         self._post(f"{resources}/v1/organizations/{org['id']}/verify", admin, None)
         org_staff = bearer(settings, "org_staff", org_id=org["id"])
-        offer = self._post(f"{resources}/v1/offers", org_staff, {"kind": "material", "title": "棉被", "category": "bedding",
-                           "quantity": 5, "region_prefix": "150781"})  # fmt: skip
+        offer = self._post(
+            f"{resources}/v1/offers",
+            org_staff,
+            {"kind": "material", "title": "棉被", "category": "bedding", "quantity": 5, "region_prefix": "150781"},
+        )
         self.offer = self._post(f"{resources}/v1/offers/{offer['id']}/publish", org_staff, None)
 
     @staticmethod
@@ -90,11 +123,17 @@ class Scene:
         return dict(response.json())
 
     def offer_units(self) -> dict[str, Any]:
-        offer = httpx.get(f"{self.stack.url('resources')}/v1/offers/{self.offer['id']}", headers=self.station, timeout=10).json()
+        offer = httpx.get(
+            f"{self.stack.url('resources')}/v1/offers/{self.offer['id']}", headers=self.station, timeout=10
+        ).json()
         return dict(offer["units"])
 
     def need_state(self) -> str:
-        return str(httpx.get(f"{self.stack.url('case')}/v1/needs/{self.need['id']}", headers=self.station, timeout=10).json()["state"])
+        return str(
+            httpx.get(f"{self.stack.url('case')}/v1/needs/{self.need['id']}", headers=self.station, timeout=10).json()[
+                "state"
+            ]
+        )
 
     def confirm_in_background(self, key: str) -> dict[str, Any]:
         """Start confirmMatch; returns a dict that fills with the response (or the error) when it ends."""
@@ -102,9 +141,19 @@ class Scene:
 
         def run() -> None:
             try:
-                outcome["response"] = httpx.post(f"{self.stack.url('gateway')}/graphql", headers=self.station, timeout=60, json={
-                    "query": CONFIRM, "variables": {"need": to_global_id("Need", self.need["id"]),
-                                                    "offer": to_global_id("Offer", self.offer["id"]), "key": key}})  # fmt: skip
+                outcome["response"] = httpx.post(
+                    f"{self.stack.url('gateway')}/graphql",
+                    headers=self.station,
+                    timeout=60,
+                    json={
+                        "query": CONFIRM,
+                        "variables": {
+                            "need": to_global_id("Need", self.need["id"]),
+                            "offer": to_global_id("Offer", self.offer["id"]),
+                            "key": key,
+                        },
+                    },
+                )
             except httpx.HTTPError as exc:
                 outcome["error"] = exc
 
@@ -139,8 +188,11 @@ def _restart(stack: Stack, name: str, log_dir: Path) -> None:
 
 def _settled(scene: Scene) -> tuple[dict[str, Any], str]:
     """After the hold's TTL and an expiry tick: the offer's units and the need's state."""
-    _until(lambda: scene.offer_units()["held"] == 0 and scene.need_state() == "open", HOLD_TTL_S + 15,
-           lambda: (scene.offer_units(), scene.need_state()))
+    _until(
+        lambda: scene.offer_units()["held"] == 0 and scene.need_state() == "open",
+        HOLD_TTL_S + 15,
+        lambda: (scene.offer_units(), scene.need_state()),
+    )
     return scene.offer_units(), scene.need_state()
 
 

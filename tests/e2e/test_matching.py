@@ -27,20 +27,53 @@ def _rest(world: World, service: str, path: str, headers: dict[str, str], body: 
 
 
 def test_proposals_explain_themselves_and_can_be_confirmed(world: World, settings: Settings) -> None:
-    org = _rest(world, "resources", "/v1/organizations", world.admin, {
-        "kind": "enterprise", "name": "满洲里市某电器公司", "credit_code": credit_code("150781"),
-        "contact_name": "孙", "contact_phone": "13900003333", "service_regions": ["150781"]})  # fmt: skip
+    org = _rest(
+        world,
+        "resources",
+        "/v1/organizations",
+        world.admin,
+        {
+            "kind": "enterprise",
+            "name": "满洲里市某电器公司",
+            "credit_code": credit_code("150781"),
+            "contact_name": "孙",
+            "contact_phone": "13900003333",
+            "service_regions": ["150781"],
+        },
+    )
     _rest(world, "resources", f"/v1/organizations/{org['id']}/verify", world.admin)
     staff = bearer(settings, "org_staff", org_id=org["id"])
-    offer = _rest(world, "resources", "/v1/offers", staff, {"kind": "material", "title": "老年助行器", "category": "mobility_aid",
-                                                          "quantity": 1, "region_prefix": "150781"})  # fmt: skip
+    offer = _rest(
+        world,
+        "resources",
+        "/v1/offers",
+        staff,
+        {
+            "kind": "material",
+            "title": "老年助行器",
+            "category": "mobility_aid",
+            "quantity": 1,
+            "region_prefix": "150781",
+        },
+    )
     _rest(world, "resources", f"/v1/offers/{offer['id']}/publish", staff)
     needs = []
     for n in (201, 202):
         case_id = _new_elder(world, n)
-        published = world.ok("""mutation($input: PublishNeedInput!) { publishNeed(input: $input) {
-            ... on NeedPublished { need { id } } } }""", {"input": {"caseId": case_id, "kind": "MICRO_WISH",
-            "title": "一副助行器", "itemCategory": "MOBILITY_AID", "quantity": 1}}, world.station())  # fmt: skip
+        published = world.ok(
+            """mutation($input: PublishNeedInput!) { publishNeed(input: $input) {
+            ... on NeedPublished { need { id } } } }""",
+            {
+                "input": {
+                    "caseId": case_id,
+                    "kind": "MICRO_WISH",
+                    "title": "一副助行器",
+                    "itemCategory": "MOBILITY_AID",
+                    "quantity": 1,
+                }
+            },
+            world.station(),
+        )
         needs.append(published["publishNeed"]["need"]["id"])
 
     body = world.ok(PROPOSE, {"platform": world.station_gid()}, world.station())["proposeMatches"]
@@ -51,7 +84,9 @@ def test_proposals_explain_themselves_and_can_be_confirmed(world: World, setting
     assert abs(sum(part["value"] for part in proposal["scoreParts"]) - proposal["score"]) < 0.01
     assert body["summary"]["weightedValue"] >= body["summary"]["greedyWeightedValue"]
 
-    confirmed = world.ok(CONFIRM, {"need": proposal["need"]["id"], "offer": proposal["resourceIdGlobal"]}, world.station())
+    confirmed = world.ok(
+        CONFIRM, {"need": proposal["need"]["id"], "offer": proposal["resourceIdGlobal"]}, world.station()
+    )
     assert confirmed["confirmMatch"] == {"__typename": "MatchConfirmed", "need": {"state": "MATCHED"}}
 
 
@@ -68,9 +103,23 @@ def test_wushe_match_prints_proposals_as_json(world: World) -> None:
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "wushe_cli.main", "match", "--region", "150781", "--platform", world.station_id,
-         "--gateway-url", world.stack.url("gateway"), "--json"],
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "wushe_cli.main",
+            "match",
+            "--region",
+            "150781",
+            "--platform",
+            world.station_id,
+            "--gateway-url",
+            world.stack.url("gateway"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     summary = json.loads(result.stdout)["summary"]
     assert summary["needs"] >= 1 and summary["weightedValue"] >= summary["greedyWeightedValue"]

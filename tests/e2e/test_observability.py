@@ -29,8 +29,12 @@ def _lines(log: Path, request_id: str) -> list[dict]:
 def test_one_graphql_request_is_one_trace_in_every_service_it_touched(world: World) -> None:
     _publish(world, _new_elder(world, 300), "一盏台灯")  # so the dashboard has rows and relations to fetch
     request_id = f"trace-{uuid.uuid4().hex[:12]}"
-    response = httpx.post(f"{world.stack.url('gateway')}/graphql", json={"query": DASHBOARD},
-                          headers={**world.station(), "X-Request-ID": request_id}, timeout=10)  # fmt: skip
+    response = httpx.post(
+        f"{world.stack.url('gateway')}/graphql",
+        json={"query": DASHBOARD},
+        headers={**world.station(), "X-Request-ID": request_id},
+        timeout=10,
+    )
     assert response.status_code == 200 and "errors" not in response.json()
     assert world.stack.log_dir is not None
     log_dir = world.stack.log_dir

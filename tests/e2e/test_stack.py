@@ -72,10 +72,21 @@ def test_wushe_up_starts_everything_and_sigterm_leaves_nothing_behind(tmp_path_f
     ports = free_ports()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     command = [
-        sys.executable, "-m", "wushe_cli.main", "up", "--data-dir", str(data_dir),
-        "--gateway-port", str(ports.gateway), "--case-port", str(ports.case),
-        "--resources-port", str(ports.resources), "--volunteers-port", str(ports.volunteers),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "wushe_cli.main",
+        "up",
+        "--data-dir",
+        str(data_dir),
+        "--gateway-port",
+        str(ports.gateway),
+        "--case-port",
+        str(ports.case),
+        "--resources-port",
+        str(ports.resources),
+        "--volunteers-port",
+        str(ports.volunteers),
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output: list[str] = []
     try:
@@ -88,9 +99,7 @@ def test_wushe_up_starts_everything_and_sigterm_leaves_nothing_behind(tmp_path_f
         text = "".join(output)
         assert f"http://127.0.0.1:{ports.gateway}/graphql" in text, text
         assert f"http://127.0.0.1:{ports.case}/docs" in text
-        response = httpx.post(
-            f"http://127.0.0.1:{ports.gateway}/graphql", json={"query": HEALTH}, timeout=10
-        )
+        response = httpx.post(f"http://127.0.0.1:{ports.gateway}/graphql", json={"query": HEALTH}, timeout=10)
         assert response.json()["data"]["health"]["status"] == "READY"
     finally:
         process.send_signal(signal.SIGTERM)

@@ -35,12 +35,24 @@ class World:
 
 def build_world(stack: Stack, settings: Settings) -> World:
     w = World(stack, settings)
-    centre = w.ok(CREATE_PLATFORM, {"input": {"name": "满洲里市社工服务中心", "level": "COUNTY_CENTRE", "regionCode": "150781"}}, w.admin)
+    centre = w.ok(
+        CREATE_PLATFORM,
+        {"input": {"name": "满洲里市社工服务中心", "level": "COUNTY_CENTRE", "regionCode": "150781"}},
+        w.admin,
+    )
     centre_id = str(from_global_id(centre["createPlatform"]["platform"]["id"])[1])
-    station = w.ok(CREATE_PLATFORM, {"input": {"name": "东山街道社工站", "level": "STATION", "regionCode": "150781001",
-                   "parentId": centre["createPlatform"]["platform"]["id"], "serviceModel": "EMBEDDED"}},
-                   bearer(settings, "centre_staff", platform_id=centre_id, region="150781"))  # fmt: skip
+    station = w.ok(
+        CREATE_PLATFORM,
+        {
+            "input": {
+                "name": "东山街道社工站",
+                "level": "STATION",
+                "regionCode": "150781001",
+                "parentId": centre["createPlatform"]["platform"]["id"],
+                "serviceModel": "EMBEDDED",
+            }
+        },
+        bearer(settings, "centre_staff", platform_id=centre_id, region="150781"),
+    )
     w.station_id = str(from_global_id(station["createPlatform"]["platform"]["id"])[1])
     return w
-
-

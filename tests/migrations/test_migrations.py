@@ -32,9 +32,7 @@ async def scratch_url(server_url: str) -> AsyncIterator[str]:
 async def _tables(url: str, schema: str) -> set[str]:
     engine = create_engine(url)
     async with engine.connect() as connection:
-        names = await connection.scalars(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema}
-        )
+        names = await connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema})
         result = set(names)
     await engine.dispose()
     return result

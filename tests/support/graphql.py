@@ -7,9 +7,14 @@ import httpx
 from wushe_cli.stack import Stack
 
 
-def gql(stack: Stack, query: str, variables: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> dict[str, Any]:
+def gql(
+    stack: Stack, query: str, variables: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     response = httpx.post(
-        f"{stack.url('gateway')}/graphql", json={"query": query, "variables": variables or {}}, headers=headers or {}, timeout=30
+        f"{stack.url('gateway')}/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers=headers or {},
+        timeout=30,
     )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()

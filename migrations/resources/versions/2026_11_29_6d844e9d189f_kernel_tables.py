@@ -1,63 +1,86 @@
 """Shared-kernel tables: audit log (append-only), idempotency keys, outbox events.
 
 Revision ID: 6d844e9d189f
-Revises: 
+Revises:
 Create Date: 2026-11-29 09:43:29.809039
 
 """
-from typing import Sequence, Union
 
-from alembic import op
+from collections.abc import Sequence
+
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision: str = '6d844e9d189f'
-down_revision: Union[str, Sequence[str], None] = None
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "6d844e9d189f"
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     """Upgrade schema."""
-    op.create_table('audit_log',
-    sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
-    sa.Column('at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.Column('actor', sa.String(length=200), nullable=False),
-    sa.Column('role', sa.String(length=40), nullable=False),
-    sa.Column('action', sa.String(length=60), nullable=False),
-    sa.Column('entity', sa.String(length=60), nullable=False),
-    sa.Column('entity_id', sa.String(length=100), nullable=False),
-    sa.Column('fields', sa.ARRAY(sa.String(length=60)), nullable=False),
-    sa.Column('request_id', sa.String(length=128), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log')),
-    schema='resources'
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("role", sa.String(length=40), nullable=False),
+        sa.Column("action", sa.String(length=60), nullable=False),
+        sa.Column("entity", sa.String(length=60), nullable=False),
+        sa.Column("entity_id", sa.String(length=100), nullable=False),
+        sa.Column("fields", sa.ARRAY(sa.String(length=60)), nullable=False),
+        sa.Column("request_id", sa.String(length=128), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+        schema="resources",
     )
-    op.create_index(op.f('ix_resources_audit_log_entity_id'), 'audit_log', ['entity_id'], unique=False, schema='resources')
-    op.create_table('idempotency_keys',
-    sa.Column('subject', sa.String(length=200), nullable=False),
-    sa.Column('key', sa.String(length=200), nullable=False),
-    sa.Column('request_hash', sa.String(length=64), nullable=False),
-    sa.Column('status_code', sa.Integer(), nullable=True),
-    sa.Column('response', postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.PrimaryKeyConstraint('subject', 'key', name=op.f('pk_idempotency_keys')),
-    schema='resources'
+    op.create_index(
+        op.f("ix_resources_audit_log_entity_id"), "audit_log", ["entity_id"], unique=False, schema="resources"
     )
-    op.create_table('outbox_events',
-    sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
-    sa.Column('event_type', sa.String(length=80), nullable=False),
-    sa.Column('aggregate_type', sa.String(length=60), nullable=False),
-    sa.Column('aggregate_id', sa.Uuid(), nullable=False),
-    sa.Column('payload', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-    sa.Column('request_id', sa.String(length=128), nullable=True),
-    sa.Column('transaction_id', sa.BigInteger(), server_default=sa.text('(pg_current_xact_id()::text)::bigint'), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_events')),
-    schema='resources'
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("request_hash", sa.String(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("response", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("subject", "key", name=op.f("pk_idempotency_keys")),
+        schema="resources",
     )
-    op.create_index(op.f('ix_resources_outbox_events_aggregate_id'), 'outbox_events', ['aggregate_id'], unique=False, schema='resources')
-    op.create_index(op.f('ix_resources_outbox_events_transaction_id'), 'outbox_events', ['transaction_id'], unique=False, schema='resources')
+    op.create_table(
+        "outbox_events",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("event_type", sa.String(length=80), nullable=False),
+        sa.Column("aggregate_type", sa.String(length=60), nullable=False),
+        sa.Column("aggregate_id", sa.Uuid(), nullable=False),
+        sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("request_id", sa.String(length=128), nullable=True),
+        sa.Column(
+            "transaction_id",
+            sa.BigInteger(),
+            server_default=sa.text("(pg_current_xact_id()::text)::bigint"),
+            nullable=False,
+        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_events")),
+        schema="resources",
+    )
+    op.create_index(
+        op.f("ix_resources_outbox_events_aggregate_id"),
+        "outbox_events",
+        ["aggregate_id"],
+        unique=False,
+        schema="resources",
+    )
+    op.create_index(
+        op.f("ix_resources_outbox_events_transaction_id"),
+        "outbox_events",
+        ["transaction_id"],
+        unique=False,
+        schema="resources",
+    )
     op.execute(
         """CREATE FUNCTION "resources".audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"""
@@ -72,9 +95,9 @@ def downgrade() -> None:
     """Downgrade schema."""
     op.execute('DROP TRIGGER audit_log_append_only ON "resources".audit_log')
     op.execute('DROP FUNCTION "resources".audit_log_append_only()')
-    op.drop_index(op.f('ix_resources_outbox_events_transaction_id'), table_name='outbox_events', schema='resources')
-    op.drop_index(op.f('ix_resources_outbox_events_aggregate_id'), table_name='outbox_events', schema='resources')
-    op.drop_table('outbox_events', schema='resources')
-    op.drop_table('idempotency_keys', schema='resources')
-    op.drop_index(op.f('ix_resources_audit_log_entity_id'), table_name='audit_log', schema='resources')
-    op.drop_table('audit_log', schema='resources')
+    op.drop_index(op.f("ix_resources_outbox_events_transaction_id"), table_name="outbox_events", schema="resources")
+    op.drop_index(op.f("ix_resources_outbox_events_aggregate_id"), table_name="outbox_events", schema="resources")
+    op.drop_table("outbox_events", schema="resources")
+    op.drop_table("idempotency_keys", schema="resources")
+    op.drop_index(op.f("ix_resources_audit_log_entity_id"), table_name="audit_log", schema="resources")
+    op.drop_table("audit_log", schema="resources")

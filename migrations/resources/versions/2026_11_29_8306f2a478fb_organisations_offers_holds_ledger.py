@@ -9,17 +9,16 @@ Create Date: 2026-11-29 09:51:07.154471
 
 """
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "8306f2a478fb"
-down_revision: Union[str, Sequence[str], None] = "6d844e9d189f"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "6d844e9d189f"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -107,12 +106,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_offers")),
         schema="resources",
     )
-    op.create_index(
-        "ix_offers_region_prefix", "offers", ["region_prefix"], unique=False, schema="resources"
-    )
-    op.create_index(
-        op.f("ix_resources_offers_org_id"), "offers", ["org_id"], unique=False, schema="resources"
-    )
+    op.create_index("ix_offers_region_prefix", "offers", ["region_prefix"], unique=False, schema="resources")
+    op.create_index(op.f("ix_resources_offers_org_id"), "offers", ["org_id"], unique=False, schema="resources")
     op.create_table(
         "holds",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -136,9 +131,7 @@ def upgrade() -> None:
             name=op.f("ck_holds_state"),
         ),
         sa.CheckConstraint("quantity > 0", name=op.f("ck_holds_positive_quantity")),
-        sa.ForeignKeyConstraint(
-            ["offer_id"], ["resources.offers.id"], name=op.f("fk_holds_offer_id_offers")
-        ),
+        sa.ForeignKeyConstraint(["offer_id"], ["resources.offers.id"], name=op.f("fk_holds_offer_id_offers")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_holds")),
         schema="resources",
     )
@@ -150,12 +143,8 @@ def upgrade() -> None:
         schema="resources",
         postgresql_where="state = 'held'",
     )
-    op.create_index(
-        op.f("ix_resources_holds_need_id"), "holds", ["need_id"], unique=False, schema="resources"
-    )
-    op.create_index(
-        op.f("ix_resources_holds_offer_id"), "holds", ["offer_id"], unique=False, schema="resources"
-    )
+    op.create_index(op.f("ix_resources_holds_need_id"), "holds", ["need_id"], unique=False, schema="resources")
+    op.create_index(op.f("ix_resources_holds_offer_id"), "holds", ["offer_id"], unique=False, schema="resources")
     op.create_table(
         "ledger_entries",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -179,12 +168,8 @@ def upgrade() -> None:
             "(kind = 'donation' AND amount > 0) OR (kind = 'disbursement' AND amount < 0 AND need_id IS NOT NULL) OR (kind = 'adjustment' AND amount <> 0)",
             name=op.f("ck_ledger_entries_signed_by_kind"),
         ),
-        sa.ForeignKeyConstraint(
-            ["fund_id"], ["resources.offers.id"], name=op.f("fk_ledger_entries_fund_id_offers")
-        ),
-        sa.ForeignKeyConstraint(
-            ["hold_id"], ["resources.holds.id"], name=op.f("fk_ledger_entries_hold_id_holds")
-        ),
+        sa.ForeignKeyConstraint(["fund_id"], ["resources.offers.id"], name=op.f("fk_ledger_entries_fund_id_offers")),
+        sa.ForeignKeyConstraint(["hold_id"], ["resources.holds.id"], name=op.f("fk_ledger_entries_hold_id_holds")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_entries")),
         schema="resources",
     )
@@ -219,12 +204,8 @@ def upgrade() -> None:
             server_default=sa.text("now()"),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["hold_id"], ["resources.holds.id"], name=op.f("fk_pledges_hold_id_holds")
-        ),
-        sa.ForeignKeyConstraint(
-            ["offer_id"], ["resources.offers.id"], name=op.f("fk_pledges_offer_id_offers")
-        ),
+        sa.ForeignKeyConstraint(["hold_id"], ["resources.holds.id"], name=op.f("fk_pledges_hold_id_holds")),
+        sa.ForeignKeyConstraint(["offer_id"], ["resources.offers.id"], name=op.f("fk_pledges_offer_id_offers")),
         sa.ForeignKeyConstraint(
             ["org_id"], ["resources.organizations.id"], name=op.f("fk_pledges_org_id_organizations")
         ),
@@ -238,9 +219,7 @@ def upgrade() -> None:
         unique=False,
         schema="resources",
     )
-    op.create_index(
-        op.f("ix_resources_pledges_org_id"), "pledges", ["org_id"], unique=False, schema="resources"
-    )
+    op.create_index(op.f("ix_resources_pledges_org_id"), "pledges", ["org_id"], unique=False, schema="resources")
     op.create_index(
         op.f("ix_resources_pledges_pledged_by"),
         "pledges",
@@ -266,23 +245,15 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_resources_pledges_org_id"), table_name="pledges", schema="resources")
     op.drop_index(op.f("ix_resources_pledges_need_id"), table_name="pledges", schema="resources")
     op.drop_table("pledges", schema="resources")
-    op.drop_index(
-        op.f("ix_resources_ledger_entries_need_id"), table_name="ledger_entries", schema="resources"
-    )
-    op.drop_index(
-        op.f("ix_resources_ledger_entries_fund_id"), table_name="ledger_entries", schema="resources"
-    )
+    op.drop_index(op.f("ix_resources_ledger_entries_need_id"), table_name="ledger_entries", schema="resources")
+    op.drop_index(op.f("ix_resources_ledger_entries_fund_id"), table_name="ledger_entries", schema="resources")
     op.drop_table("ledger_entries", schema="resources")
     op.drop_index(op.f("ix_resources_holds_offer_id"), table_name="holds", schema="resources")
     op.drop_index(op.f("ix_resources_holds_need_id"), table_name="holds", schema="resources")
-    op.drop_index(
-        "ix_holds_due", table_name="holds", schema="resources", postgresql_where="state = 'held'"
-    )
+    op.drop_index("ix_holds_due", table_name="holds", schema="resources", postgresql_where="state = 'held'")
     op.drop_table("holds", schema="resources")
     op.drop_index(op.f("ix_resources_offers_org_id"), table_name="offers", schema="resources")
     op.drop_index("ix_offers_region_prefix", table_name="offers", schema="resources")
     op.drop_table("offers", schema="resources")
-    op.drop_index(
-        op.f("ix_resources_organizations_kind"), table_name="organizations", schema="resources"
-    )
+    op.drop_index(op.f("ix_resources_organizations_kind"), table_name="organizations", schema="resources")
     op.drop_table("organizations", schema="resources")

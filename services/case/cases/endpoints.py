@@ -48,10 +48,19 @@ async def list_cases(
 ) -> Page[Case]:
     """Cases in the caller's scope, newest first."""
     rows, next_cursor = await repository.search(
-        session, principal, cursor=cursor, limit=limit, platform_id=platform_id, recipient_id=recipient_id,
-        project_id=project_id, assigned_worker_id=assigned_worker_id, domain=domain, state=state,
-        risk_level=risk_level, region=region,
-    )  # fmt: skip
+        session,
+        principal,
+        cursor=cursor,
+        limit=limit,
+        platform_id=platform_id,
+        recipient_id=recipient_id,
+        project_id=project_id,
+        assigned_worker_id=assigned_worker_id,
+        domain=domain,
+        state=state,
+        risk_level=risk_level,
+        region=region,
+    )
     return Page(items=[service.case_view(r, principal) for r in rows], next_cursor=next_cursor)
 
 
@@ -97,8 +106,11 @@ async def update_case(
     return service.case_view(row, principal)
 
 
-@router.post("/cases/{case_id}/transitions", response_model=Case,
-             responses={409: {"description": "Not allowed from the current state (`allowed` lists what is)"}})  # fmt: skip
+@router.post(
+    "/cases/{case_id}/transitions",
+    response_model=Case,
+    responses={409: {"description": "Not allowed from the current state (`allowed` lists what is)"}},
+)
 async def advance_case(
     case_id: uuid.UUID,
     data: TransitionRequest,
@@ -178,9 +190,12 @@ def _outcome_route(outcome: ReferralState, summary: str) -> None:
     settle.__doc__ = summary
     verb = {"accepted": "accept", "declined": "decline", "completed": "complete", "cancelled": "cancel"}
     router.add_api_route(
-        f"/referrals/{{referral_id}}/{verb[outcome.value]}", settle, methods=["POST"],
-        response_model=Referral, name=f"{verb[outcome.value]}_referral",
-    )  # fmt: skip
+        f"/referrals/{{referral_id}}/{verb[outcome.value]}",
+        settle,
+        methods=["POST"],
+        response_model=Referral,
+        name=f"{verb[outcome.value]}_referral",
+    )
 
 
 _outcome_route(ReferralState.ACCEPTED, "The receiving agency took the referral on.")

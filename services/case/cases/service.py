@@ -41,12 +41,22 @@ def ensure_writer(principal: Principal) -> None:
 def case_view(row: CaseRow, principal: Principal) -> Case:
     state = CaseState(row.state)
     return Case(
-        id=row.id, recipient_id=row.recipient_id, platform_id=row.platform_id, region_code=row.region_code,
-        project_id=row.project_id, domain=row.domain, assigned_worker_id=row.assigned_worker_id,
-        risk_level=row.risk_level, state=state, allowed_transitions=state_machine.allowed_from(state),
-        summary=row.summary if sees_personal_data(principal) else None, version=row.version,
-        opened_at=row.opened_at, closed_at=row.closed_at, created_at=row.created_at,
-    )  # fmt: skip
+        id=row.id,
+        recipient_id=row.recipient_id,
+        platform_id=row.platform_id,
+        region_code=row.region_code,
+        project_id=row.project_id,
+        domain=row.domain,
+        assigned_worker_id=row.assigned_worker_id,
+        risk_level=row.risk_level,
+        state=state,
+        allowed_transitions=state_machine.allowed_from(state),
+        summary=row.summary if sees_personal_data(principal) else None,
+        version=row.version,
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+        created_at=row.created_at,
+    )
 
 
 async def get(session: AsyncSession, principal: Principal, case_id: uuid.UUID, *, lock: bool = False) -> CaseRow:
@@ -69,14 +79,21 @@ async def open_case(session: AsyncSession, principal: Principal, data: CaseOpen)
     if data.project_id is not None:
         await projects.get(session, principal, data.project_id)
     row = CaseRow(
-        recipient_id=recipient.id, platform_id=recipient.platform_id, region_code=recipient.region_code,
-        project_id=data.project_id, domain=data.domain.value, assigned_worker_id=data.assigned_worker_id,
-        risk_level=data.risk_level.value, state=CaseState.INTAKE.value, summary=data.summary,
-    )  # fmt: skip
+        recipient_id=recipient.id,
+        platform_id=recipient.platform_id,
+        region_code=recipient.region_code,
+        project_id=data.project_id,
+        domain=data.domain.value,
+        assigned_worker_id=data.assigned_worker_id,
+        risk_level=data.risk_level.value,
+        state=CaseState.INTAKE.value,
+        summary=data.summary,
+    )
     await repository.add(session, row)
     await record_audit(session, AuditEntry, principal, "create", "case", str(row.id))
-    await emit_event(session, OutboxEvent, "case.opened", "case", row.id,
-                     {"platform_id": row.platform_id, "domain": row.domain})  # fmt: skip
+    await emit_event(
+        session, OutboxEvent, "case.opened", "case", row.id, {"platform_id": row.platform_id, "domain": row.domain}
+    )
     return row
 
 
@@ -101,15 +118,22 @@ async def update(
 
 async def _move(session: AsyncSession, principal: Principal, row: CaseRow, target: CaseState, note: str) -> None:
     """Record one state change with actor, time and note, and its event."""
-    session.add(CaseTransition(case_id=row.id, from_state=row.state, to_state=target.value,
-                               actor=principal.subject, note=note))  # fmt: skip
+    session.add(
+        CaseTransition(case_id=row.id, from_state=row.state, to_state=target.value, actor=principal.subject, note=note)
+    )
     previous, row.state = row.state, target.value
     row.closed_at = datetime.now(UTC) if target is CaseState.CLOSED else None
     row.version += 1
     await session.flush()
     await record_audit(session, AuditEntry, principal, "transition", "case", str(row.id), ["state"])
-    await emit_event(session, OutboxEvent, "case.transitioned", "case", row.id,
-                     {"from": previous, "to": target.value, "platform_id": row.platform_id})  # fmt: skip
+    await emit_event(
+        session,
+        OutboxEvent,
+        "case.transitioned",
+        "case",
+        row.id,
+        {"from": previous, "to": target.value, "platform_id": row.platform_id},
+    )
 
 
 async def advance(
@@ -135,14 +159,26 @@ async def add_record(
     if data.served_on > datetime.now(UTC).date():
         raise BadInput("A service record cannot be in the future.", "服务记录日期不能晚于今天。")
     record = ServiceRecord(
-        case_id=case.id, platform_id=case.platform_id, region_code=case.region_code, kind=data.kind.value,
-        served_on=data.served_on, worker_id=data.worker_id, beneficiaries=data.beneficiaries,
-        note=data.note, recorded_by=principal.subject,
-    )  # fmt: skip
+        case_id=case.id,
+        platform_id=case.platform_id,
+        region_code=case.region_code,
+        kind=data.kind.value,
+        served_on=data.served_on,
+        worker_id=data.worker_id,
+        beneficiaries=data.beneficiaries,
+        note=data.note,
+        recorded_by=principal.subject,
+    )
     await repository.add(session, record)
     await record_audit(session, AuditEntry, principal, "create", "service_record", str(record.id))
-    await emit_event(session, OutboxEvent, "service_record.added", "case", case.id,
-                     {"kind": record.kind, "beneficiaries": record.beneficiaries})  # fmt: skip
+    await emit_event(
+        session,
+        OutboxEvent,
+        "service_record.added",
+        "case",
+        case.id,
+        {"kind": record.kind, "beneficiaries": record.beneficiaries},
+    )
     return record
 
 
@@ -152,9 +188,14 @@ async def refer(session: AsyncSession, principal: Principal, case_id: uuid.UUID,
     case = await get(session, principal, case_id, lock=True)
     state_machine.ensure_referrable(CaseState(case.state))
     referral = Referral(
-        case_id=case.id, platform_id=case.platform_id, region_code=case.region_code,
-        to_agency=data.to_agency, reason=data.reason, state=ReferralState.SENT.value, from_state=case.state,
-    )  # fmt: skip
+        case_id=case.id,
+        platform_id=case.platform_id,
+        region_code=case.region_code,
+        to_agency=data.to_agency,
+        reason=data.reason,
+        state=ReferralState.SENT.value,
+        from_state=case.state,
+    )
     await repository.add(session, referral)
     await _move(session, principal, case, CaseState.REFERRED, f"转介至 {data.to_agency}")
     await emit_event(session, OutboxEvent, "referral.sent", "referral", referral.id, {"case_id": case.id})
@@ -194,8 +235,9 @@ async def settle_referral(
         back = CaseState(referral.from_state) if case_target is CaseState.INTERVENTION else case_target
         await _move(session, principal, case, back, f"转介{outcome.label}：{note}")
     await record_audit(session, AuditEntry, principal, outcome.value, "referral", str(referral.id))
-    await emit_event(session, OutboxEvent, f"referral.{outcome.value}", "referral", referral.id,
-                     {"case_id": referral.case_id})  # fmt: skip
+    await emit_event(
+        session, OutboxEvent, f"referral.{outcome.value}", "referral", referral.id, {"case_id": referral.case_id}
+    )
     return referral
 
 

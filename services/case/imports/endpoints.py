@@ -25,10 +25,12 @@ SHEET_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": "The sheet itself (first worksheet of an .xlsx, or CSV in UTF-8 or GB18030).",
-        "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
-                    CSV: {"schema": {"type": "string", "format": "binary"}}},
+        "content": {
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+            CSV: {"schema": {"type": "string", "format": "binary"}},
+        },
     }
-}  # fmt: skip
+}
 REJECTED: dict[int | str, dict[str, Any]] = {
     422: {"description": "Bad rows: nothing imported; `errors` (or the report file) names each row and column"}
 }
@@ -56,8 +58,12 @@ def report_file(errors: list[RowError], kind: Literal["csv", "xlsx"], name: str)
     else:
         content, media, suffix = write_xlsx([("错误报告", RowError.REPORT_HEADERS, rows)]), XLSX, "xlsx"
     filename = quote(f"{name}-错误报告.{suffix}")
-    return Response(content, status_code=422, media_type=media,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})  # fmt: skip
+    return Response(
+        content,
+        status_code=422,
+        media_type=media,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+    )
 
 
 async def _imported(session: AsyncSession, report: str, name: str, run: Any) -> Response:
@@ -72,12 +78,18 @@ async def _imported(session: AsyncSession, report: str, name: str, run: Any) -> 
         return report_file(rejected.errors, report, name)  # type: ignore[arg-type]
 
 
-@router.post("/imports/recipients", status_code=201, response_model=ImportResult, openapi_extra=SHEET_BODY,
-             responses=REJECTED)  # fmt: skip
+@router.post(
+    "/imports/recipients", status_code=201, response_model=ImportResult, openapi_extra=SHEET_BODY, responses=REJECTED
+)
 async def import_recipients(
-    request: Request, platform_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, vault: Vault,
-    error_report: ErrorReport = "json", key: IdempotencyKey = None,
-) -> Response:  # fmt: skip
+    request: Request,
+    platform_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    vault: Vault,
+    error_report: ErrorReport = "json",
+    key: IdempotencyKey = None,
+) -> Response:
     """Import a recipient sheet (姓名, 性别, 出生日期, 身份证号码 …) into a platform you may write.
 
     Every row passes the same checks as `POST /v1/recipients`; a duplicate ID number in the file
@@ -95,12 +107,19 @@ async def import_recipients(
     return await _imported(session, error_report, "服务对象导入", run)
 
 
-@router.post("/imports/micro-wishes", status_code=201, response_model=ImportResult, openapi_extra=SHEET_BODY,
-             responses=REJECTED)  # fmt: skip
+@router.post(
+    "/imports/micro-wishes", status_code=201, response_model=ImportResult, openapi_extra=SHEET_BODY, responses=REJECTED
+)
 async def import_micro_wishes(
-    request: Request, platform_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, vault: Vault,
-    project_id: uuid.UUID | None = None, error_report: ErrorReport = "json", key: IdempotencyKey = None,
-) -> Response:  # fmt: skip
+    request: Request,
+    platform_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    vault: Vault,
+    project_id: uuid.UUID | None = None,
+    error_report: ErrorReport = "json",
+    key: IdempotencyKey = None,
+) -> Response:
     """Import micro-wishes (身份证号码, 心愿, 物品类别, 数量, 估价(元), 截止日期) of recorded recipients.
 
     Each wish is published from the recipient's newest active case, as `POST /v1/needs` would.
@@ -118,12 +137,16 @@ async def import_micro_wishes(
     return await _imported(session, error_report, "微心愿导入", run)
 
 
-@router.get("/exports/wishes.xlsx", response_class=Response,
-            responses={200: {"content": {XLSX: {}}, "description": "The project's wish list"}})  # fmt: skip
+@router.get(
+    "/exports/wishes.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "The project's wish list"}},
+)
 async def export_wishes(
     project_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, vault: Vault
 ) -> Response:
     """A project's needs with their recipients as an .xlsx workbook, masked exactly as the API masks them."""
     content, name = await exports.wish_list(session, principal, vault, project_id)
-    return Response(content, media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})  # fmt: skip
+    return Response(
+        content, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+    )

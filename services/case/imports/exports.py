@@ -27,9 +27,27 @@ from services.common.regions import region_name
 from services.common.vocabulary import ItemCategory, NeedKind, NeedState, RecipientCategory
 
 WISH_HEADERS = [
-    "需求编号", "类型", "心愿", "物品类别", "数量", "估价(元)", "资助金额(元)", "状态", "截止日期", "发布时间",
-    "实现时间", "服务对象", "性别", "年龄", "类别", "身份证号码", "联系电话", "住址", "行政区划代码", "受助人反馈",
-]  # fmt: skip
+    "需求编号",
+    "类型",
+    "心愿",
+    "物品类别",
+    "数量",
+    "估价(元)",
+    "资助金额(元)",
+    "状态",
+    "截止日期",
+    "发布时间",
+    "实现时间",
+    "服务对象",
+    "性别",
+    "年龄",
+    "类别",
+    "身份证号码",
+    "联系电话",
+    "住址",
+    "行政区划代码",
+    "受助人反馈",
+]
 SUMMARY_HEADERS = ["状态", "需求数", "估价合计(元)"]
 
 
@@ -60,15 +78,27 @@ def _local(moment: datetime | None) -> str:
 def _wish_row(need: Need, person: Recipient | None) -> list[Any]:
     categories = "、".join(RecipientCategory(c).label for c in person.categories) if person else ""
     return [
-        str(need.id), NeedKind(need.kind).label, need.title,
-        ItemCategory(need.item_category).label if need.item_category else "", need.quantity,
+        str(need.id),
+        NeedKind(need.kind).label,
+        need.title,
+        ItemCategory(need.item_category).label if need.item_category else "",
+        need.quantity,
         float(need.estimated_value) if need.estimated_value is not None else None,
-        float(need.amount) if need.amount is not None else None, NeedState(need.state).label,
-        _local(need.deadline), _local(need.created_at), _local(need.fulfilled_at),
-        person.name if person else "", person.gender.label if person else "", person.age if person else None,
-        categories, person.id_number if person else "", (person.phone or "") if person else "",
-        person.address if person else "", need.region_code, need.feedback or "",
-    ]  # fmt: skip
+        float(need.amount) if need.amount is not None else None,
+        NeedState(need.state).label,
+        _local(need.deadline),
+        _local(need.created_at),
+        _local(need.fulfilled_at),
+        person.name if person else "",
+        person.gender.label if person else "",
+        person.age if person else None,
+        categories,
+        person.id_number if person else "",
+        (person.phone or "") if person else "",
+        person.address if person else "",
+        need.region_code,
+        need.feedback or "",
+    ]
 
 
 async def wish_list(
@@ -87,11 +117,13 @@ async def wish_list(
     summary.append(["合计", len(needs), float(sum(values.values(), Decimal(0)))])
     masked = not sees_personal_data(principal)
     about = [
-        ["项目", project.name], ["品牌项目", "是" if project.is_brand else "否"],
+        ["项目", project.name],
+        ["品牌项目", "是" if project.is_brand else "否"],
         ["行政区划", f"{project.region_code} {region_name(project.region_code[:6]) or ''}".strip()],
-        ["导出时间", _local(datetime.now(UTC))], ["导出角色", principal.role.label],
+        ["导出时间", _local(datetime.now(UTC))],
+        ["导出角色", principal.role.label],
         ["个人信息", "已按接口规则脱敏" if masked else "未脱敏（本平台工作人员），已记录审计日志，请妥善保管"],
-    ]  # fmt: skip
+    ]
     content = write_xlsx(
         [("心愿清单", WISH_HEADERS, rows), ("汇总", SUMMARY_HEADERS, summary), ("说明", ["项", "内容"], about)]
     )

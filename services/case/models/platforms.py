@@ -11,9 +11,7 @@ from services.case.models.base import Base
 
 class Platform(Base):
     __tablename__ = "platforms"
-    __table_args__ = (
-        CheckConstraint("level IN ('county_centre', 'station', 'community_room')", name="level"),
-    )
+    __table_args__ = (CheckConstraint("level IN ('county_centre', 'station', 'community_room')", name="level"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200))

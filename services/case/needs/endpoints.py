@@ -56,10 +56,19 @@ async def list_needs(
 ) -> Page[Need]:
     """Needs in the caller's scope (staff), newest first."""
     rows, next_cursor = await repository.search(
-        session, principal, cursor=cursor, limit=limit, kind=kind, state=state, platform_id=platform_id,
-        project_id=project_id, case_id=case_id, recipient_id=recipient_id, item_category=item_category,
+        session,
+        principal,
+        cursor=cursor,
+        limit=limit,
+        kind=kind,
+        state=state,
+        platform_id=platform_id,
+        project_id=project_id,
+        case_id=case_id,
+        recipient_id=recipient_id,
+        item_category=item_category,
         region=region,
-    )  # fmt: skip
+    )
     return Page(items=[Need.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
@@ -90,18 +99,26 @@ async def publish_need(
 
 @router.patch("/needs/{need_id}", response_model=Need)
 async def update_need(
-    need_id: uuid.UUID, data: NeedUpdate, principal: CurrentPrincipal, session: DbSession, response: Response,
+    need_id: uuid.UUID,
+    data: NeedUpdate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
     if_match: IfMatch = None,
-) -> Need:  # fmt: skip
+) -> Need:
     """Edit an open need; `If-Match` is required and a stale version is refused with 412."""
     return _shown(await service.update(session, principal, need_id, data, if_match), response)
 
 
 @router.post("/needs/{need_id}/hold", response_model=Need)
 async def hold_need(
-    need_id: uuid.UUID, data: NeedHold, principal: CurrentPrincipal, session: DbSession, response: Response,
+    need_id: uuid.UUID,
+    data: NeedHold,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
     if_match: IfMatch = None,
-) -> Need:  # fmt: skip
+) -> Need:
     """Reserve an open need for a resource hold (pending until `until`); retrying is harmless."""
     return _shown(await service.hold(session, principal, need_id, data, if_match), response)
 
@@ -151,15 +168,23 @@ async def list_public_wishes(
     kind: NeedKind | None = None,
     item_category: ItemCategory | None = None,
     project_id: uuid.UUID | None = None,
-    state: Annotated[NeedState, Query(description="open (default) or fulfilled, for the thank-you wall")] = NeedState.OPEN,
+    state: Annotated[
+        NeedState, Query(description="open (default) or fulfilled, for the thank-you wall")
+    ] = NeedState.OPEN,
     cursor: Cursor = None,
     limit: PageSize = 20,
 ) -> Page[PublicWish]:
     """The anonymised wish feed: masked name, age, categories, county and the wish. No token needed."""
     rows, next_cursor = await repository.public_wishes(
-        session, cursor=cursor, limit=limit, region=region, kind=kind, item_category=item_category,
-        state=state.value, project_id=project_id,
-    )  # fmt: skip
+        session,
+        cursor=cursor,
+        limit=limit,
+        region=region,
+        kind=kind,
+        item_category=item_category,
+        state=state.value,
+        project_id=project_id,
+    )
     return Page(items=[public_wish(row) for row in rows], next_cursor=next_cursor)
 
 

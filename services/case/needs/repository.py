@@ -59,9 +59,16 @@ def _public_statement() -> Any:
 
 
 async def public_wishes(
-    session: AsyncSession, *, cursor: str | None, limit: int, region: str | None, kind: str | None,
-    item_category: str | None, state: str, project_id: uuid.UUID | None,
-) -> tuple[Sequence[Row[Any]], str | None]:  # fmt: skip
+    session: AsyncSession,
+    *,
+    cursor: str | None,
+    limit: int,
+    region: str | None,
+    kind: str | None,
+    item_category: str | None,
+    state: str,
+    project_id: uuid.UUID | None,
+) -> tuple[Sequence[Row[Any]], str | None]:
     statement = _public_statement().where(Need.state == state)
     if region:
         statement = statement.where(Need.region_code.startswith(region))
@@ -95,8 +102,13 @@ async def lapse_pending(session: AsyncSession, now: datetime) -> Sequence[Row[An
     statement = (
         update(Need)
         .where(Need.state == NeedState.PENDING.value, Need.pending_until < now)
-        .values(state=NeedState.OPEN.value, pending_reference=None, pending_until=None,
-                version=Need.version + 1, updated_at=now)  # fmt: skip
+        .values(
+            state=NeedState.OPEN.value,
+            pending_reference=None,
+            pending_until=None,
+            version=Need.version + 1,
+            updated_at=now,
+        )
         .returning(Need.id, Need.platform_id)
     )
     return (await session.execute(statement)).all()

@@ -93,7 +93,9 @@ class NeedReference(BaseModel):
 class NeedFulfilment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    proof_note: str = Field(min_length=1, max_length=4000, description="Shown to donors: write it without personal data")
+    proof_note: str = Field(
+        min_length=1, max_length=4000, description="Shown to donors: write it without personal data"
+    )
     proof_photo_url: HttpUrl | None = None
     feedback: str = Field(default="", max_length=2000, description="The recipient's thanks or comments")
 

@@ -59,18 +59,36 @@ async def publish(session: AsyncSession, principal: Principal, data: NeedPublish
     if project_id is not None:
         await projects.get(session, principal, project_id)
     need = Need(
-        kind=data.kind.value, case_id=case.id, recipient_id=case.recipient_id, platform_id=case.platform_id,
-        region_code=case.region_code, project_id=project_id, title=data.title, description=data.description,
-        item_category=data.item_category.value if data.item_category else None, quantity=data.quantity,
-        estimated_value=data.estimated_value, visits_per_month=data.visits_per_month,
-        visit_minutes=data.visit_minutes, skills=[s.value for s in data.skills],
-        languages=[lang.value for lang in data.languages], amount=data.amount, deadline=data.deadline,
-        state=NeedState.OPEN.value, published_by=principal.subject,
-    )  # fmt: skip
+        kind=data.kind.value,
+        case_id=case.id,
+        recipient_id=case.recipient_id,
+        platform_id=case.platform_id,
+        region_code=case.region_code,
+        project_id=project_id,
+        title=data.title,
+        description=data.description,
+        item_category=data.item_category.value if data.item_category else None,
+        quantity=data.quantity,
+        estimated_value=data.estimated_value,
+        visits_per_month=data.visits_per_month,
+        visit_minutes=data.visit_minutes,
+        skills=[s.value for s in data.skills],
+        languages=[lang.value for lang in data.languages],
+        amount=data.amount,
+        deadline=data.deadline,
+        state=NeedState.OPEN.value,
+        published_by=principal.subject,
+    )
     await repository.add(session, need)
     await record_audit(session, AuditEntry, principal, "publish", "need", str(need.id))
-    await emit_event(session, OutboxEvent, "need.published", "need", need.id,
-                     {"kind": need.kind, "region_code": need.region_code, "platform_id": need.platform_id})  # fmt: skip
+    await emit_event(
+        session,
+        OutboxEvent,
+        "need.published",
+        "need",
+        need.id,
+        {"kind": need.kind, "region_code": need.region_code, "platform_id": need.platform_id},
+    )
     return need
 
 
@@ -107,8 +125,14 @@ async def _transition(
     previous, need.state = need.state, target.value
     await _bump(session, need)
     await record_audit(session, AuditEntry, principal, target.value, "need", str(need.id), ["state"])
-    await emit_event(session, OutboxEvent, f"need.{target.value}", "need", need.id,
-                     {"from": previous, "platform_id": need.platform_id, **payload})  # fmt: skip
+    await emit_event(
+        session,
+        OutboxEvent,
+        f"need.{target.value}",
+        "need",
+        need.id,
+        {"from": previous, "platform_id": need.platform_id, **payload},
+    )
 
 
 async def hold(
@@ -131,8 +155,7 @@ async def hold(
 
 def _ensure_reference(need: Need, reference: str) -> None:
     if need.pending_reference != reference:
-        raise Conflict("The need is reserved for something else.", "该需求已为其他资源预留。",
-                       current_state=need.state)  # fmt: skip
+        raise Conflict("The need is reserved for something else.", "该需求已为其他资源预留。", current_state=need.state)
 
 
 async def release(session: AsyncSession, principal: Principal, need_id: uuid.UUID, reference: str) -> Need:
@@ -204,8 +227,14 @@ async def lapse_and_expire(database: Database) -> int:
             ("need.expired", await repository.expire_past_deadline(session, now)),
         ):
             for need_id, platform_id in rows:
-                await emit_event(session, OutboxEvent, event, "need", need_id,
-                                 {"platform_id": platform_id, "reason": "lapsed" if event == "need.open" else "deadline"})  # fmt: skip
+                await emit_event(
+                    session,
+                    OutboxEvent,
+                    event,
+                    "need",
+                    need_id,
+                    {"platform_id": platform_id, "reason": "lapsed" if event == "need.open" else "deadline"},
+                )
             changed += len(rows)
     return changed
 

@@ -62,9 +62,7 @@ async def create(session: AsyncSession, principal: Principal, data: PlatformCrea
                 f"{data.level.label}的上级须为{expected_parent.label}。",
             )
         if not covers(parent.region_code, data.region_code):
-            raise BadInput(
-                "The region must lie within the parent's region.", "行政区划须在上级平台辖区之内。"
-            )
+            raise BadInput("The region must lie within the parent's region.", "行政区划须在上级平台辖区之内。")
     if data.level != PlatformLevel.STATION and data.service_model is not None:
         raise BadInput("Only stations have a service model.", "只有社工站有服务模式。")
     platform_id = uuid.uuid4()
@@ -81,8 +79,14 @@ async def create(session: AsyncSession, principal: Principal, data: PlatformCrea
     )
     await repository.add_platform(session, platform)
     await record_audit(session, AuditEntry, principal, "create", "platform", str(platform.id))
-    await emit_event(session, OutboxEvent, "platform.created", "platform", platform.id,
-                     {"level": platform.level, "region_code": platform.region_code})  # fmt: skip
+    await emit_event(
+        session,
+        OutboxEvent,
+        "platform.created",
+        "platform",
+        platform.id,
+        {"level": platform.level, "region_code": platform.region_code},
+    )
     return platform
 
 

@@ -21,9 +21,14 @@ async def get_many(session: AsyncSession, principal: Principal, ids: list[uuid.U
 
 
 async def search(
-    session: AsyncSession, principal: Principal, *, platform_id: uuid.UUID | None, is_brand: bool | None,
-    cursor: str | None, limit: int,
-) -> tuple[Sequence[Project], str | None]:  # fmt: skip
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    platform_id: uuid.UUID | None,
+    is_brand: bool | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[Sequence[Project], str | None]:
     statement = readable(select(Project), principal, Project)
     if platform_id:
         statement = statement.where(Project.platform_id == platform_id)

@@ -27,9 +27,14 @@ async def create(session: AsyncSession, principal: Principal, data: ProjectCreat
         raise Forbidden("Only platform staff create projects.", "只有社工平台工作人员可以创建服务项目。")
     platform = await platforms.writable(session, principal, data.platform_id)
     project = Project(
-        platform_id=platform.id, region_code=platform.region_code, name=data.name, is_brand=data.is_brand,
-        description=data.description, starts_on=data.starts_on, ends_on=data.ends_on,
-    )  # fmt: skip
+        platform_id=platform.id,
+        region_code=platform.region_code,
+        name=data.name,
+        is_brand=data.is_brand,
+        description=data.description,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+    )
     await repository.add(session, project)
     await record_audit(session, AuditEntry, principal, "create", "project", str(project.id))
     await emit_event(session, OutboxEvent, "project.created", "project", project.id, {"name": project.name})

@@ -36,15 +36,22 @@ async def list_recipients(
 ) -> Page[Recipient]:
     """Recipients in the caller's scope, newest first; masked for civil-affairs admins."""
     rows, next_cursor = await repository.search(
-        session, principal,
-        platform_id=platform_id, region=region, category=category,
-        name=name if sees_personal_data(principal) else None, cursor=cursor, limit=limit,
-    )  # fmt: skip
+        session,
+        principal,
+        platform_id=platform_id,
+        region=region,
+        category=category,
+        name=name if sees_personal_data(principal) else None,
+        cursor=cursor,
+        limit=limit,
+    )
     return Page(items=await service.present(session, principal, vault, rows), next_cursor=next_cursor)
 
 
 @router.get("/recipients:batch", response_model=Page[Recipient])
-async def batch_recipients(principal: CurrentPrincipal, session: DbSession, vault: Vault, ids: BatchIds) -> Page[Recipient]:
+async def batch_recipients(
+    principal: CurrentPrincipal, session: DbSession, vault: Vault, ids: BatchIds
+) -> Page[Recipient]:
     """Several recipients by id; unknown or unreadable ids are left out."""
     rows = await repository.get_many(session, principal, parse_batch_ids(ids))
     return Page(items=await service.present(session, principal, vault, rows))
@@ -60,8 +67,12 @@ async def get_recipient(
     return (await service.present(session, principal, vault, [row]))[0]
 
 
-@router.post("/recipients", status_code=201, response_model=Recipient,
-             responses={409: {"description": "Already recorded; `existing` names the record"}})  # fmt: skip
+@router.post(
+    "/recipients",
+    status_code=201,
+    response_model=Recipient,
+    responses={409: {"description": "Already recorded; `existing` names the record"}},
+)
 async def create_recipient(
     data: RecipientCreate, principal: CurrentPrincipal, session: DbSession, vault: Vault, key: IdempotencyKey = None
 ) -> Response:

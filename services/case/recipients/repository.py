@@ -12,7 +12,9 @@ from services.common.auth import Principal
 from services.common.pagination import fetch_page
 
 
-async def get(session: AsyncSession, principal: Principal, recipient_id: uuid.UUID, *, lock: bool = False) -> Recipient | None:
+async def get(
+    session: AsyncSession, principal: Principal, recipient_id: uuid.UUID, *, lock: bool = False
+) -> Recipient | None:
     statement = readable(select(Recipient).where(Recipient.id == recipient_id), principal, Recipient)
     if lock:
         statement = statement.with_for_update()

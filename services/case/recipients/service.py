@@ -89,16 +89,20 @@ async def create(
         existing = await repository.find_by_id_hash(session, id_hash)
         raise _duplicate(existing) from None
     await record_audit(session, AuditEntry, principal, "create", "recipient", str(row.id), PERSONAL_FIELDS)
-    await emit_event(session, OutboxEvent, "recipient.registered", "recipient", row.id,
-                     {"platform_id": row.platform_id, "categories": row.categories})  # fmt: skip
+    await emit_event(
+        session,
+        OutboxEvent,
+        "recipient.registered",
+        "recipient",
+        row.id,
+        {"platform_id": row.platform_id, "categories": row.categories},
+    )
     return row
 
 
 def _duplicate(existing: RecipientRow | None) -> Conflict:
     extra = {"existing": {"id": str(existing.id), "name": mask_name(existing.name)}} if existing else {}
-    return Conflict(
-        "A recipient with this ID number is already recorded.", "该身份证号码的服务对象已登记。", **extra
-    )
+    return Conflict("A recipient with this ID number is already recorded.", "该身份证号码的服务对象已登记。", **extra)
 
 
 async def update(

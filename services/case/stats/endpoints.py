@@ -41,9 +41,21 @@ class CaseStats(BaseModel):
 
     @classmethod
     def empty(cls, region: str, start: datetime, end: datetime) -> Self:
-        return cls(region=region, start=start, end=end, platforms={}, social_workers=0, certified_social_workers=0,
-                   projects=0, brand_projects=0, service_records=0, beneficiaries=0, cases_opened=0,
-                   cases_closed=0, needs=[])  # fmt: skip
+        return cls(
+            region=region,
+            start=start,
+            end=end,
+            platforms={},
+            social_workers=0,
+            certified_social_workers=0,
+            projects=0,
+            brand_projects=0,
+            service_records=0,
+            beneficiaries=0,
+            cases_opened=0,
+            cases_closed=0,
+            needs=[],
+        )
 
 
 @router.get("/stats", response_model=CaseStats)

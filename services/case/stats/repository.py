@@ -21,18 +21,21 @@ async def platform_counts(session: AsyncSession, principal: Principal, region: s
 
 async def staff_counts(session: AsyncSession, principal: Principal, region: str) -> tuple[int, int]:
     platforms = readable_platforms(select(Platform.id).where(Platform.region_code.startswith(region)), principal)
-    statement = select(
-        func.count(), func.count().filter(Staff.certification != "none")
-    ).where(Staff.active.is_(True), Staff.platform_id.in_(platforms))
+    statement = select(func.count(), func.count().filter(Staff.certification != "none")).where(
+        Staff.active.is_(True), Staff.platform_id.in_(platforms)
+    )
     total, certified = (await session.execute(statement)).one()
     return int(total), int(certified)
 
 
 async def project_counts(session: AsyncSession, principal: Principal, region: str) -> tuple[int, int]:
     statement = readable(
-        select(func.count(), func.count().filter(Project.is_brand.is_(True))).where(Project.region_code.startswith(region)),
-        principal, Project,
-    )  # fmt: skip
+        select(func.count(), func.count().filter(Project.is_brand.is_(True))).where(
+            Project.region_code.startswith(region)
+        ),
+        principal,
+        Project,
+    )
     total, brand = (await session.execute(statement)).one()
     return int(total), int(brand)
 
@@ -43,22 +46,27 @@ async def service_counts(
     statement = readable(
         select(func.count(), func.coalesce(func.sum(ServiceRecord.beneficiaries), 0)).where(
             ServiceRecord.region_code.startswith(region),
-            ServiceRecord.served_on >= start.date(), ServiceRecord.served_on < end.date(),
+            ServiceRecord.served_on >= start.date(),
+            ServiceRecord.served_on < end.date(),
         ),
-        principal, ServiceRecord,
-    )  # fmt: skip
+        principal,
+        ServiceRecord,
+    )
     records, beneficiaries = (await session.execute(statement)).one()
     return int(records), int(beneficiaries)
 
 
-async def case_counts(session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime) -> dict[str, int]:
+async def case_counts(
+    session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime
+) -> dict[str, int]:
     statement = readable(
         select(
             func.count().filter(Case.opened_at >= start, Case.opened_at < end),
             func.count().filter(Case.closed_at >= start, Case.closed_at < end),
         ).where(Case.region_code.startswith(region)),
-        principal, Case,
-    )  # fmt: skip
+        principal,
+        Case,
+    )
     opened, closed = (await session.execute(statement)).one()
     return {"opened": int(opened), "closed": int(closed)}
 
@@ -71,6 +79,7 @@ async def need_counts(
     value = func.coalesce(func.sum(Need.estimated_value).filter(Need.fulfilled_at >= start, Need.fulfilled_at < end), 0)
     statement = readable(
         select(Need.kind, published, fulfilled, value).where(Need.region_code.startswith(region)).group_by(Need.kind),
-        principal, Need,
-    )  # fmt: skip
+        principal,
+        Need,
+    )
     return list((await session.execute(statement)).all())

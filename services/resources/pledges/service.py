@@ -19,8 +19,8 @@ from services.resources.offers import service as offer_service
 from services.resources.offers.schemas import OfferCreate
 from services.resources.organizations import repository as organization_repository
 from services.resources.pledges import repository as pledge_repository
-from services.resources.pledges.schemas import PledgeCreate
 from services.resources.pledges.schemas import Pledge as PledgeOut
+from services.resources.pledges.schemas import PledgeCreate
 
 CLAIM_SCOPE = "wishes:claim"
 

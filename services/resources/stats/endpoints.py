@@ -41,7 +41,10 @@ async def resource_stats(
         raise BadInput("`to` must be after `from`.", "结束时间须晚于开始时间。")
     raised, disbursed, donations = await repository.fund_flows(session, principal, region, start, end)
     return ResourceStats(
-        region=region, funds_raised=raised, funds_disbursed=disbursed, donations=donations,
+        region=region,
+        funds_raised=raised,
+        funds_disbursed=disbursed,
+        donations=donations,
         offers_published=await repository.offers_published(session, principal, region, start, end),
         pledges=await repository.pledges_made(session, principal, region, start, end),
-    )  # fmt: skip
+    )

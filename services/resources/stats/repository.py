@@ -16,26 +16,38 @@ async def fund_flows(
 ) -> tuple[Decimal, Decimal, int]:
     """(raised, disbursed, donation count) of funds serving the region, in [start, end)."""
     funds = readable(select(Offer.id).where(prefixes_overlap(Offer.region_prefix, region)), principal)
-    raised, disbursed, donations = (await session.execute(
-        select(
-            func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == "donation"), 0),
-            func.coalesce(-func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == "disbursement"), 0),
-            func.count().filter(LedgerEntry.kind == "donation"),
-        ).where(LedgerEntry.created_at >= start, LedgerEntry.created_at < end, LedgerEntry.fund_id.in_(funds))
-    )).one()  # fmt: skip
+    raised, disbursed, donations = (
+        await session.execute(
+            select(
+                func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == "donation"), 0),
+                func.coalesce(-func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == "disbursement"), 0),
+                func.count().filter(LedgerEntry.kind == "donation"),
+            ).where(LedgerEntry.created_at >= start, LedgerEntry.created_at < end, LedgerEntry.fund_id.in_(funds))
+        )
+    ).one()
     return Decimal(raised), Decimal(disbursed), int(donations)
 
 
-async def offers_published(session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime) -> int:
-    statement = select(func.count()).select_from(Offer).where(
-        prefixes_overlap(Offer.region_prefix, region), Offer.status != "draft",
-        Offer.created_at >= start, Offer.created_at < end,
-    )  # fmt: skip
+async def offers_published(
+    session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime
+) -> int:
+    statement = (
+        select(func.count())
+        .select_from(Offer)
+        .where(
+            prefixes_overlap(Offer.region_prefix, region),
+            Offer.status != "draft",
+            Offer.created_at >= start,
+            Offer.created_at < end,
+        )
+    )
     return int(await session.scalar(readable(statement, principal)) or 0)
 
 
 async def pledges_made(session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime) -> int:
-    statement = select(func.count()).select_from(Pledge).where(
-        Pledge.need_region.startswith(region), Pledge.created_at >= start, Pledge.created_at < end
+    statement = (
+        select(func.count())
+        .select_from(Pledge)
+        .where(Pledge.need_region.startswith(region), Pledge.created_at >= start, Pledge.created_at < end)
     )
     return int(await session.scalar(readable(statement, principal)) or 0)

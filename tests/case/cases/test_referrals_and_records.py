@@ -22,10 +22,16 @@ class TestReferrals:
     ) -> None:
         tree, case = await _setup(session, "planning")
         headers = bearer(settings, "station_staff", platform_id=tree["station"].id)
-        sent = await client.post(f"/v1/cases/{case.id}/referrals", json={"to_agency": "满洲里市残联", "reason": "需要康复辅具评估"}, headers=headers)
+        sent = await client.post(
+            f"/v1/cases/{case.id}/referrals",
+            json={"to_agency": "满洲里市残联", "reason": "需要康复辅具评估"},
+            headers=headers,
+        )
         assert sent.status_code == 201 and sent.json()["state"] == "sent"
         assert (await client.get(f"/v1/cases/{case.id}", headers=headers)).json()["state"] == "referred"
-        declined = await client.post(f"/v1/referrals/{sent.json()['id']}/decline", json={"outcome": "名额已满"}, headers=headers)
+        declined = await client.post(
+            f"/v1/referrals/{sent.json()['id']}/decline", json={"outcome": "名额已满"}, headers=headers
+        )
         assert declined.json()["state"] == "declined"
         assert (await client.get(f"/v1/cases/{case.id}", headers=headers)).json()["state"] == "planning"
 
@@ -34,10 +40,18 @@ class TestReferrals:
     ) -> None:
         tree, case = await _setup(session)
         headers = bearer(settings, "station_staff", platform_id=tree["station"].id)
-        referral = (await client.post(f"/v1/cases/{case.id}/referrals", json={"to_agency": "医院", "reason": "就医"}, headers=headers)).json()
-        assert (await client.post(f"/v1/referrals/{referral['id']}/complete", json={}, headers=headers)).status_code == 409
+        referral = (
+            await client.post(
+                f"/v1/cases/{case.id}/referrals", json={"to_agency": "医院", "reason": "就医"}, headers=headers
+            )
+        ).json()
+        assert (
+            await client.post(f"/v1/referrals/{referral['id']}/complete", json={}, headers=headers)
+        ).status_code == 409
         await client.post(f"/v1/referrals/{referral['id']}/accept", json={}, headers=headers)
-        done = await client.post(f"/v1/referrals/{referral['id']}/complete", json={"outcome": "已完成治疗"}, headers=headers)
+        done = await client.post(
+            f"/v1/referrals/{referral['id']}/complete", json={"outcome": "已完成治疗"}, headers=headers
+        )
         assert done.json()["state"] == "completed"
         assert (await client.get(f"/v1/cases/{case.id}", headers=headers)).json()["state"] == "evaluation"
 
@@ -45,8 +59,11 @@ class TestReferrals:
         self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
     ) -> None:
         tree, case = await _setup(session, "intake")
-        response = await client.post(f"/v1/cases/{case.id}/referrals", json={"to_agency": "x", "reason": "y"},
-                                     headers=bearer(settings, "station_staff", platform_id=tree["station"].id))  # fmt: skip
+        response = await client.post(
+            f"/v1/cases/{case.id}/referrals",
+            json={"to_agency": "x", "reason": "y"},
+            headers=bearer(settings, "station_staff", platform_id=tree["station"].id),
+        )
         assert response.status_code == 409 and response.json()["code"] == "INVALID_TRANSITION"
 
 
@@ -59,7 +76,12 @@ class TestServiceRecords:
         headers = bearer(settings, "station_staff", platform_id=tree["station"].id)
         created = await client.post(
             f"/v1/cases/{case.id}/records",
-            json={"kind": "home_visit", "served_on": date.today().isoformat(), "worker_id": str(worker.id), "beneficiaries": 2},
+            json={
+                "kind": "home_visit",
+                "served_on": date.today().isoformat(),
+                "worker_id": str(worker.id),
+                "beneficiaries": 2,
+            },
             headers=headers,
         )
         assert created.status_code == 201, created.text
@@ -89,7 +111,11 @@ class TestServiceRecords:
     ) -> None:
         tree, case = await _setup(session)
         other = await make_platform(session, parent=tree["centre"], region_code="150781002")
-        response = await client.get(f"/v1/cases/{case.id}", headers=bearer(settings, "station_staff", platform_id=other.id))
+        response = await client.get(
+            f"/v1/cases/{case.id}", headers=bearer(settings, "station_staff", platform_id=other.id)
+        )
         assert response.status_code == 404
-        response = await client.get(f"/v1/cases/{uuid.uuid4()}", headers=bearer(settings, "station_staff", platform_id=other.id))
+        response = await client.get(
+            f"/v1/cases/{uuid.uuid4()}", headers=bearer(settings, "station_staff", platform_id=other.id)
+        )
         assert response.status_code == 404

@@ -31,8 +31,11 @@ async def test_illegal_transition_is_refused_with_a_clear_code(
     client: httpx.AsyncClient, settings: Settings, session: AsyncSession, current: CaseState, target: CaseState
 ) -> None:
     case, ids = await _case_in(session, current)
-    response = await client.post(f"/v1/cases/{case.id}/transitions", json={"to_state": target.value},
-                                 headers=bearer(settings, "station_staff", platform_id=ids["station"]))  # fmt: skip
+    response = await client.post(
+        f"/v1/cases/{case.id}/transitions",
+        json={"to_state": target.value},
+        headers=bearer(settings, "station_staff", platform_id=ids["station"]),
+    )
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "INVALID_TRANSITION"
@@ -49,14 +52,18 @@ async def test_allowed_transition_is_kept_with_actor_and_note(
 ) -> None:
     case, ids = await _case_in(session, current)
     response = await client.post(
-        f"/v1/cases/{case.id}/transitions", json={"to_state": target.value, "note": "入户评估完成"},
+        f"/v1/cases/{case.id}/transitions",
+        json={"to_state": target.value, "note": "入户评估完成"},
         headers=bearer(settings, "station_staff", platform_id=ids["station"], subject="worker-7"),
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.text
     assert response.json()["state"] == target.value
     assert (response.json()["closed_at"] is not None) == (target is CaseState.CLOSED)
-    history = (await client.get(f"/v1/cases/{case.id}/transitions",
-                                headers=bearer(settings, "station_staff", platform_id=ids["station"]))).json()  # fmt: skip
+    history = (
+        await client.get(
+            f"/v1/cases/{case.id}/transitions", headers=bearer(settings, "station_staff", platform_id=ids["station"])
+        )
+    ).json()
     assert [(h["from_state"], h["to_state"], h["actor"], h["note"]) for h in history] == [
         (current.value, target.value, "worker-7", "入户评估完成")
     ]
@@ -68,7 +75,9 @@ async def test_full_service_process_from_intake_to_follow_up(
     tree = await make_tree(session)
     recipient = await make_recipient(session, platform=tree["room"])
     headers = bearer(settings, "station_staff", platform_id=tree["station"].id)
-    opened = await client.post("/v1/cases", json={"recipient_id": str(recipient.id), "domain": "elderly"}, headers=headers)
+    opened = await client.post(
+        "/v1/cases", json={"recipient_id": str(recipient.id), "domain": "elderly"}, headers=headers
+    )
     assert opened.status_code == 201 and opened.json()["state"] == "intake"
     assert opened.json()["allowed_transitions"] == ["assessment", "closed"]
     case_id = opened.json()["id"]

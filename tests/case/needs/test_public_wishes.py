@@ -13,8 +13,9 @@ PERSONAL = ("王秀英", "13812345678", "幸福小区")
 
 async def _wishes(session: AsyncSession):  # type: ignore[no-untyped-def]
     tree = await make_tree(session)
-    recipient = await make_recipient(session, platform=tree["room"], name="王秀英",
-                                     categories=["elderly", "empty_nest", "living_alone"])  # fmt: skip
+    recipient = await make_recipient(
+        session, platform=tree["room"], name="王秀英", categories=["elderly", "empty_nest", "living_alone"]
+    )
     case = await make_case(session, recipient=recipient, state="intervention")
     open_wish = await make_need(session, case=case, title="一台收音机")
     await make_need(session, case=case, title="棉被", item_category="bedding", state="pending")
@@ -22,7 +23,7 @@ async def _wishes(session: AsyncSession):  # type: ignore[no-untyped-def]
 
 
 async def test_feed_shows_only_open_wishes_anonymised(client: httpx.AsyncClient, session: AsyncSession) -> None:
-    _, recipient, open_wish = await _wishes(session)
+    _, _, open_wish = await _wishes(session)
     response = await client.get("/v1/public-wishes?region=1507")
     assert response.status_code == 200
     items = response.json()["items"]

@@ -26,10 +26,15 @@ class TestCreate:
         centre = await make_platform(session, level="county_centre", region_code="150781")
         response = await client.post(
             "/v1/platforms",
-            json={"name": "东山街道社工站", "level": "station", "parent_id": str(centre.id),
-                  "region_code": "150781001", "service_model": "embedded"},
+            json={
+                "name": "东山街道社工站",
+                "level": "station",
+                "parent_id": str(centre.id),
+                "region_code": "150781001",
+                "service_model": "embedded",
+            },
             headers=bearer(settings, "centre_staff", platform_id=centre.id, region="150781"),
-        )  # fmt: skip
+        )
         assert response.status_code == 201, response.text
         created = await session.get(Platform, uuid.UUID(response.json()["id"]))
         assert created is not None and created.path == f"{centre.path}{created.id}/"
@@ -86,29 +91,44 @@ class TestScope:
         )
         assert response.status_code == 403
 
-    async def test_org_staff_see_no_platforms(self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession) -> None:
+    async def test_org_staff_see_no_platforms(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    ) -> None:
         await make_tree(session)
         response = await client.get("/v1/platforms", headers=bearer(settings, "org_staff", org_id=uuid.uuid4()))
         assert response.json()["items"] == []
 
 
 class TestUpdate:
-    async def test_etag_and_stale_if_match(self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession) -> None:
+    async def test_etag_and_stale_if_match(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    ) -> None:
         tree = await make_tree(session)
         headers = bearer(settings, "station_staff", platform_id=tree["station"].id)
         read = await client.get(f"/v1/platforms/{tree['room'].id}", headers=headers)
         assert read.headers["etag"] == '"1"'
-        ok = await client.patch(f"/v1/platforms/{tree['room'].id}", json={"phone": "0470-6221234"},
-                                headers={**headers, "If-Match": read.headers["etag"]})  # fmt: skip
+        ok = await client.patch(
+            f"/v1/platforms/{tree['room'].id}",
+            json={"phone": "0470-6221234"},
+            headers={**headers, "If-Match": read.headers["etag"]},
+        )
         assert ok.status_code == 200 and ok.headers["etag"] == '"2"'
-        stale = await client.patch(f"/v1/platforms/{tree['room'].id}", json={"phone": "0470-6220000"},
-                                   headers={**headers, "If-Match": read.headers["etag"]})  # fmt: skip
+        stale = await client.patch(
+            f"/v1/platforms/{tree['room'].id}",
+            json={"phone": "0470-6220000"},
+            headers={**headers, "If-Match": read.headers["etag"]},
+        )
         assert stale.status_code == 412 and stale.json()["code"] == "STALE_VERSION"
 
-    async def test_missing_if_match_is_428(self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession) -> None:
+    async def test_missing_if_match_is_428(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    ) -> None:
         tree = await make_tree(session)
-        response = await client.patch(f"/v1/platforms/{tree['room'].id}", json={"phone": "0470-6221234"},
-                                      headers=bearer(settings, "station_staff", platform_id=tree["station"].id))  # fmt: skip
+        response = await client.patch(
+            f"/v1/platforms/{tree['room'].id}",
+            json={"phone": "0470-6221234"},
+            headers=bearer(settings, "station_staff", platform_id=tree["station"].id),
+        )
         assert response.status_code == 428
 
 
@@ -120,10 +140,14 @@ class TestStaff:
         headers = bearer(settings, "station_staff", platform_id=tree["station"].id)
         created = await client.post(
             f"/v1/platforms/{tree['station'].id}/staff",
-            json={"name": "其其格", "role": "resident_worker", "specialty": "child_director",
-                  "certification": "social_worker"},
+            json={
+                "name": "其其格",
+                "role": "resident_worker",
+                "specialty": "child_director",
+                "certification": "social_worker",
+            },
             headers=headers,
-        )  # fmt: skip
+        )
         assert created.status_code == 201, created.text
         listed = (await client.get(f"/v1/platforms/{tree['station'].id}/staff", headers=headers)).json()
         assert [(s["name"], s["certification"]) for s in listed] == [("其其格", "social_worker")]

@@ -41,8 +41,9 @@ class TestCreate:
     ) -> None:
         tree = await make_tree(session)
         body = new_recipient(tree["station"].id)
-        response = await client.post("/v1/recipients", json=body,
-                                     headers=bearer(settings, "station_staff", platform_id=tree["station"].id))  # fmt: skip
+        response = await client.post(
+            "/v1/recipients", json=body, headers=bearer(settings, "station_staff", platform_id=tree["station"].id)
+        )
         assert response.status_code == 201, response.text
         created = response.json()
         assert created["masked"] is False and created["id_number"] == body["id_number"]
@@ -68,8 +69,11 @@ class TestCreate:
     ) -> None:
         tree = await make_tree(session)
         before = (await count(session, Recipient), await count(session, AuditEntry))
-        response = await client.post("/v1/recipients", json=new_recipient(tree["station"].id, **override),
-                                     headers=bearer(settings, "station_staff", platform_id=tree["station"].id))  # fmt: skip
+        response = await client.post(
+            "/v1/recipients",
+            json=new_recipient(tree["station"].id, **override),
+            headers=bearer(settings, "station_staff", platform_id=tree["station"].id),
+        )
         assert response.status_code == 422
         assert response.json()["code"] == "VALIDATION_FAILED"
         assert (await count(session, Recipient), await count(session, AuditEntry)) == before
@@ -79,16 +83,26 @@ class TestCreate:
     ) -> None:
         tree = await make_tree(session)
         id_number = make_id_number("150781", BIRTH, 5)
-        existing = await make_recipient(session, platform=tree["room"], name="巴特尔", id_number=id_number, birth_date=BIRTH)
-        response = await client.post("/v1/recipients", json=new_recipient(tree["station"].id, id_number=id_number),
-                                     headers=bearer(settings, "station_staff", platform_id=tree["station"].id))  # fmt: skip
+        existing = await make_recipient(
+            session, platform=tree["room"], name="巴特尔", id_number=id_number, birth_date=BIRTH
+        )
+        response = await client.post(
+            "/v1/recipients",
+            json=new_recipient(tree["station"].id, id_number=id_number),
+            headers=bearer(settings, "station_staff", platform_id=tree["station"].id),
+        )
         assert response.status_code == 409
         assert response.json()["existing"] == {"id": str(existing.id), "name": "巴**"}
 
-    async def test_admin_cannot_record_recipients(self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession) -> None:
+    async def test_admin_cannot_record_recipients(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    ) -> None:
         tree = await make_tree(session)
-        response = await client.post("/v1/recipients", json=new_recipient(tree["station"].id),
-                                     headers=bearer(settings, "civil_affairs_admin", region="15"))  # fmt: skip
+        response = await client.post(
+            "/v1/recipients",
+            json=new_recipient(tree["station"].id),
+            headers=bearer(settings, "civil_affairs_admin", region="15"),
+        )
         assert response.status_code == 403
 
     async def test_retried_post_with_same_key_creates_one_row(
@@ -105,12 +119,15 @@ class TestCreate:
 
 
 class TestReadScopeAndMasking:
-    async def test_other_station_gets_404(self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession) -> None:
+    async def test_other_station_gets_404(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    ) -> None:
         tree = await make_tree(session)
         station_b = await make_platform(session, parent=tree["centre"], region_code="150781002", name="B站")
         recipient = await make_recipient(session, platform=tree["station"])
-        response = await client.get(f"/v1/recipients/{recipient.id}",
-                                    headers=bearer(settings, "station_staff", platform_id=station_b.id))  # fmt: skip
+        response = await client.get(
+            f"/v1/recipients/{recipient.id}", headers=bearer(settings, "station_staff", platform_id=station_b.id)
+        )
         assert response.status_code == 404
         assert response.json()["code"] == "NOT_FOUND"
 
@@ -119,8 +136,10 @@ class TestReadScopeAndMasking:
     ) -> None:
         tree = await make_tree(session)
         recipient = await make_recipient(session, platform=tree["room"], name="王秀英", phone="13812345678")
-        response = await client.get(f"/v1/recipients/{recipient.id}",
-                                    headers=bearer(settings, "station_staff", platform_id=tree["station"].id, subject="s-1"))  # fmt: skip
+        response = await client.get(
+            f"/v1/recipients/{recipient.id}",
+            headers=bearer(settings, "station_staff", platform_id=tree["station"].id, subject="s-1"),
+        )
         body = response.json()
         assert (body["name"], body["phone"], body["masked"]) == ("王秀英", "13812345678", False)
         audits = (await session.scalars(select(AuditEntry).where(AuditEntry.entity_id == str(recipient.id)))).all()
@@ -132,7 +151,9 @@ class TestReadScopeAndMasking:
         tree = await make_tree(session)
         id_number = make_id_number("150781", date(1948, 3, 5), 123)
         recipient = await make_recipient(session, platform=tree["room"], name="王秀英", id_number=id_number)
-        response = await client.get(f"/v1/recipients/{recipient.id}", headers=bearer(settings, "civil_affairs_admin", region="1507"))
+        response = await client.get(
+            f"/v1/recipients/{recipient.id}", headers=bearer(settings, "civil_affairs_admin", region="1507")
+        )
         body = response.json()
         assert body["masked"] is True
         assert body["name"] == "王**"
@@ -141,10 +162,14 @@ class TestReadScopeAndMasking:
         assert body["birth_date"] is None and body["health_notes"] is None and body["location"] is None
         assert await count(session, AuditEntry) == 0
 
-    async def test_admin_of_another_region_gets_404(self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession) -> None:
+    async def test_admin_of_another_region_gets_404(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    ) -> None:
         tree = await make_tree(session)
         recipient = await make_recipient(session, platform=tree["room"])
-        response = await client.get(f"/v1/recipients/{recipient.id}", headers=bearer(settings, "civil_affairs_admin", region="1501"))
+        response = await client.get(
+            f"/v1/recipients/{recipient.id}", headers=bearer(settings, "civil_affairs_admin", region="1501")
+        )
         assert response.status_code == 404
 
     @pytest.mark.parametrize("role", ["org_staff", "volunteer", "app_client"])
@@ -162,21 +187,33 @@ class TestReadScopeAndMasking:
     ) -> None:
         tree = await make_tree(session)
         for i in range(3):
-            await make_recipient(session, platform=tree["station"], categories=["child", "left_behind"], birth_date=date(2015, 1, i + 1))
+            await make_recipient(
+                session, platform=tree["station"], categories=["child", "left_behind"], birth_date=date(2015, 1, i + 1)
+            )
         await make_recipient(session, platform=tree["station"], categories=["elderly"])
         headers = bearer(settings, "station_staff", platform_id=tree["station"].id)
         first = (await client.get("/v1/recipients?category=left_behind&limit=2", headers=headers)).json()
-        second = (await client.get(f"/v1/recipients?category=left_behind&limit=2&cursor={first['next_cursor']}", headers=headers)).json()
+        second = (
+            await client.get(
+                f"/v1/recipients?category=left_behind&limit=2&cursor={first['next_cursor']}", headers=headers
+            )
+        ).json()
         ids = [r["id"] for r in first["items"] + second["items"]]
         assert len(ids) == len(set(ids)) == 3 and second["next_cursor"] is None
 
 
 class TestUpdate:
-    async def test_phone_change_needs_current_version(self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession) -> None:
+    async def test_phone_change_needs_current_version(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    ) -> None:
         tree = await make_tree(session)
         recipient = await make_recipient(session, platform=tree["station"])
         headers = bearer(settings, "station_staff", platform_id=tree["station"].id)
-        ok = await client.patch(f"/v1/recipients/{recipient.id}", json={"phone": "13900001111"}, headers={**headers, "If-Match": '"1"'})
+        ok = await client.patch(
+            f"/v1/recipients/{recipient.id}", json={"phone": "13900001111"}, headers={**headers, "If-Match": '"1"'}
+        )
         assert ok.status_code == 200 and ok.json()["phone"] == "13900001111"
-        stale = await client.patch(f"/v1/recipients/{recipient.id}", json={"phone": "13900002222"}, headers={**headers, "If-Match": '"1"'})
+        stale = await client.patch(
+            f"/v1/recipients/{recipient.id}", json={"phone": "13900002222"}, headers={**headers, "If-Match": '"1"'}
+        )
         assert stale.status_code == 412

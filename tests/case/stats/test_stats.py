@@ -6,10 +6,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import ServiceRecord
 from services.common.settings import Settings
-from tests.case.factories import make_case, make_need, make_platform, make_project, make_recipient, make_staff, make_tree
+from tests.case.factories import (
+    make_case,
+    make_need,
+    make_platform,
+    make_project,
+    make_recipient,
+    make_staff,
+    make_tree,
+)
 from tests.support.auth import bearer
 
-WINDOW = {"from": (datetime.now(UTC) - timedelta(days=30)).isoformat(), "to": (datetime.now(UTC) + timedelta(days=1)).isoformat()}
+WINDOW = {
+    "from": (datetime.now(UTC) - timedelta(days=30)).isoformat(),
+    "to": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+}
 
 
 async def _populate(session: AsyncSession):  # type: ignore[no-untyped-def]
@@ -20,10 +31,23 @@ async def _populate(session: AsyncSession):  # type: ignore[no-untyped-def]
     await make_project(session, platform=tree["station"], name="试点", is_brand=False)
     recipient = await make_recipient(session, platform=tree["station"])
     case = await make_case(session, recipient=recipient, state="intervention")
-    session.add(ServiceRecord(case_id=case.id, platform_id=case.platform_id, region_code=case.region_code,
-                              kind="home_visit", served_on=date.today(), beneficiaries=3, recorded_by="t"))  # fmt: skip
-    await make_need(session, case=case, estimated_value=Decimal("0.10"), state="fulfilled", fulfilled_at=datetime.now(UTC))
-    await make_need(session, case=case, estimated_value=Decimal("0.20"), state="fulfilled", fulfilled_at=datetime.now(UTC))
+    session.add(
+        ServiceRecord(
+            case_id=case.id,
+            platform_id=case.platform_id,
+            region_code=case.region_code,
+            kind="home_visit",
+            served_on=date.today(),
+            beneficiaries=3,
+            recorded_by="t",
+        )
+    )
+    await make_need(
+        session, case=case, estimated_value=Decimal("0.10"), state="fulfilled", fulfilled_at=datetime.now(UTC)
+    )
+    await make_need(
+        session, case=case, estimated_value=Decimal("0.20"), state="fulfilled", fulfilled_at=datetime.now(UTC)
+    )
     await make_need(session, case=case)
     # Another league, outside a 1507 admin's view.
     await make_platform(session, level="county_centre", region_code="150102", name="新城区社工服务中心")
@@ -35,8 +59,9 @@ async def test_admin_of_the_league_gets_the_report_figures(
     client: httpx.AsyncClient, settings: Settings, session: AsyncSession
 ) -> None:
     await _populate(session)
-    response = await client.get("/v1/stats", params={**WINDOW, "region": "1507"},
-                                headers=bearer(settings, "civil_affairs_admin", region="1507"))  # fmt: skip
+    response = await client.get(
+        "/v1/stats", params={**WINDOW, "region": "1507"}, headers=bearer(settings, "civil_affairs_admin", region="1507")
+    )
     assert response.status_code == 200, response.text
     stats = response.json()
     assert stats["platforms"] == {"county_centre": 1, "station": 1, "community_room": 1}
@@ -54,7 +79,14 @@ async def test_outsiders_may_not_read_statistics(client: httpx.AsyncClient, sett
 async def test_audit_trail_is_for_admins(client: httpx.AsyncClient, settings: Settings, session: AsyncSession) -> None:
     tree = await make_tree(session)
     recipient = await make_recipient(session, platform=tree["station"])
-    await client.get(f"/v1/recipients/{recipient.id}", headers=bearer(settings, "station_staff", platform_id=tree["station"].id, subject="w-9"))
-    rows = (await client.get(f"/v1/audit?entity_id={recipient.id}", headers=bearer(settings, "civil_affairs_admin"))).json()["items"]
+    await client.get(
+        f"/v1/recipients/{recipient.id}",
+        headers=bearer(settings, "station_staff", platform_id=tree["station"].id, subject="w-9"),
+    )
+    rows = (
+        await client.get(f"/v1/audit?entity_id={recipient.id}", headers=bearer(settings, "civil_affairs_admin"))
+    ).json()["items"]
     assert [(r["actor"], r["action"], "id_number" in r["fields"]) for r in rows] == [("w-9", "read_personal", True)]
-    assert (await client.get("/v1/audit", headers=bearer(settings, "station_staff", platform_id=tree["station"].id))).status_code == 403
+    assert (
+        await client.get("/v1/audit", headers=bearer(settings, "station_staff", platform_id=tree["station"].id))
+    ).status_code == 403

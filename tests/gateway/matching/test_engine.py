@@ -57,18 +57,31 @@ class TestRegionScope:
 class TestCare:
     def test_needs_language_skill_and_schedule(self) -> None:
         need = NeedInput(
-            id="elder", kind="care", region_code="152525001", lat=45.5, lon=116.9, created_at=NOW,
+            id="elder",
+            kind="care",
+            region_code="152525001",
+            lat=45.5,
+            lon=116.9,
+            created_at=NOW,
             categories=frozenset({"elderly", "empty_nest", "living_alone", "tekun"}),
-            skills=frozenset({"companionship"}), languages=frozenset({"mn"}),
-            visits_per_month=4, visit_minutes=60, schedule=week_mask((2, 0)),
-        )  # fmt: skip
+            skills=frozenset({"companionship"}),
+            languages=frozenset({"mn"}),
+            visits_per_month=4,
+            visit_minutes=60,
+            schedule=week_mask((2, 0)),
+        )
         base = dict(region_code="152525001", lat=45.52, lon=116.95, free_minutes_per_week=120)
         vols = [
             VolunteerInput(id="zh-only", skills=frozenset({"companionship"}), languages=frozenset({"zh"}), **base),  # type: ignore[arg-type]
-            VolunteerInput(id="wrong-day", skills=frozenset({"companionship"}), languages=frozenset({"mn"}),
-                           availability=week_mask((3, 0)), **base),  # type: ignore[arg-type]
+            VolunteerInput(
+                id="wrong-day",
+                skills=frozenset({"companionship"}),
+                languages=frozenset({"mn"}),
+                availability=week_mask((3, 0)),
+                **base,
+            ),  # type: ignore[arg-type]
             VolunteerInput(id="ok", skills=frozenset({"companionship"}), languages=frozenset({"mn", "zh"}), **base),  # type: ignore[arg-type]
-        ]  # fmt: skip
+        ]
         result = propose([need], [], vols, now=NOW)
         (proposal,) = result.proposals
         assert proposal.resource_id == "ok"

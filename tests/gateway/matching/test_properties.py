@@ -171,30 +171,40 @@ def is_open(n: NeedInput) -> bool:
 
 def material_ok(n: NeedInput, o: OfferInput) -> bool:
     return (
-        is_open(n) and n.kind == "micro_wish" and o.kind == "material" and o.available > 0
-        and o.item_category == n.item_category and n.region_code.startswith(o.region_prefix)
-    )  # fmt: skip
+        is_open(n)
+        and n.kind == "micro_wish"
+        and o.kind == "material"
+        and o.available > 0
+        and o.item_category == n.item_category
+        and n.region_code.startswith(o.region_prefix)
+    )
 
 
 def fund_ok(n: NeedInput, f: OfferInput) -> bool:
     return (
-        is_open(n) and n.kind in ("micro_wish", "funding") and f.kind == "fund" and bool(n.amount_fen)
+        is_open(n)
+        and n.kind in ("micro_wish", "funding")
+        and f.kind == "fund"
+        and bool(n.amount_fen)
         and n.region_code.startswith(f.region_prefix)
         and (not f.purposes or n.kind in f.purposes)
         and (not f.beneficiaries or bool(f.beneficiaries & n.categories))
         and (f.cap_per_need_fen is None or (n.amount_fen or 0) <= f.cap_per_need_fen)
         and (n.amount_fen or 0) <= f.balance_fen
-    )  # fmt: skip
+    )
 
 
 def care_ok(n: NeedInput, v: VolunteerInput) -> bool:
     return (
-        is_open(n) and n.kind == "care" and n.minutes_per_week > 0 and v.free_minutes_per_week > 0
+        is_open(n)
+        and n.kind == "care"
+        and n.minutes_per_week > 0
+        and v.free_minutes_per_week > 0
         and n.skills <= v.skills
         and (not n.languages or bool(n.languages & v.languages))
         and bool((n.schedule or ALL_WEEK) & v.availability)
         and km(n.lat, n.lon, v.lat, v.lon) <= v.max_travel_km
-    )  # fmt: skip
+    )
 
 
 def exact_optimum(needs: list[NeedInput], offers: list[OfferInput], vols: list[VolunteerInput]) -> float:
