@@ -196,3 +196,58 @@ async def record_fulfilment(
         body["proof_photo_url"] = proof_photo_url
     fulfilled: dict[str, Any] = await case.post(f"/v1/needs/{need_id}/fulfil", body)
     return fulfilled
+
+
+async def confirm_care(
+    upstreams: Upstreams,
+    settings: Settings,
+    need_id: str,
+    volunteer_id: str,
+    key: str,
+    schedule: dict[str, Any],
+) -> Linked | Refused:
+    """A care need met by a volunteer: the need is reserved, the care assignment is created with
+    its schedule and the elder's visit address (shown to the volunteer only while assigned), then
+    the need is confirmed. A refused assignment (e.g. it overlaps the volunteer's commitments)
+    releases the need; a lapsed reservation reopens it by itself."""
+    case, volunteers = upstreams.case, upstreams.volunteers
+    need = await case.get(f"/v1/needs/{need_id}")
+    if need["kind"] != "care":
+        return Refused("NOT_A_CARE_NEED", "Only a care need is met by a volunteer.", "只有关爱服务需求可由志愿者对接。")
+    reference = f"assignment:{key}"
+    if need["state"] == "matched" and need.get("matched_reference") == reference:
+        return Linked(need, {"id": None})
+    recipient = await case.get(f"/v1/recipients/{need['recipient_id']}")
+    until = (datetime.now(UTC) + timedelta(seconds=settings.match_hold_ttl_s)).isoformat()
+    try:
+        need = await case.post(f"/v1/needs/{need_id}/hold", {"reference": reference, "until": until})
+    except UpstreamError as exc:
+        if exc.status != 409:
+            raise
+        return Refused("NEED_NOT_OPEN", "The need is no longer open.", "该需求已不再待认领。")
+    body = {
+        "volunteer_id": volunteer_id,
+        "need_id": need_id,
+        "platform_id": need["platform_id"],
+        "region": need["region_code"],
+        "schedule": {"frequency": "weekly", **schedule},
+        "starts_on": datetime.now(UTC).date().isoformat(),
+        "visit_address": recipient["address"] or "（地址待补充）",
+    }
+    try:
+        assignment = await volunteers.post("/v1/assignments", body, headers={"Idempotency-Key": f"{key}:assignment"})
+    except (UpstreamError, UpstreamUnavailable) as exc:
+        await _quietly("release need", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
+        if isinstance(exc, UpstreamError) and exc.status in (400, 409, 422):
+            detail = str(exc.problem.get("detail") or exc)
+            return Refused(
+                "VOLUNTEER_UNAVAILABLE", detail, str(exc.problem.get("detail_zh") or "志愿者无法承担该安排。")
+            )
+        raise
+    try:
+        need = await case.post(f"/v1/needs/{need_id}/confirm", {"reference": reference})
+    except (UpstreamError, UpstreamUnavailable):
+        await _quietly("end assignment", volunteers.post(f"/v1/assignments/{assignment['id']}/end"))
+        await _quietly("release need", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
+        raise
+    return Linked(need, assignment)

@@ -169,6 +169,7 @@ class Query:
     projects = strawberry.field(resolver=case_queries.projects)
     volunteers = strawberry.field(resolver=volunteer_queries.volunteers)
     activities = strawberry.field(resolver=volunteer_queries.activities)
+    care_visits = strawberry.field(resolver=volunteer_queries.care_visits)
     organizations = strawberry.field(resolver=resource_queries.organizations)
     offers = strawberry.field(resolver=resource_queries.offers)
     linkage_stats = strawberry.field(resolver=stats_queries.linkage_stats)

@@ -19,10 +19,11 @@ GInfo = Info[GatewayContext, None]
 STATION = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
 
 
-@strawberry.type(description="The need is matched and the resource committed to it.")
+@strawberry.type(description="The need is matched: the resource committed to it, or the volunteer assigned.")
 class MatchConfirmed:
     need: Need
-    hold_id: strawberry.ID
+    hold_id: strawberry.ID | None = None
+    assignment_id: strawberry.ID | None = None
 
 
 @strawberry.type(description="The need is no longer open (someone else matched or claimed it).")
@@ -67,6 +68,13 @@ RecordFulfilmentResult = Annotated[
 ]
 
 
+@strawberry.input(description="When a volunteer visits (weekly).")
+class CareScheduleInput:
+    weekday: int = strawberry.field(description="1 = Monday … 7 = Sunday")
+    start: str = strawberry.field(description="HH:MM, China time")
+    duration_minutes: int
+
+
 @strawberry.input(description="Who gives: shown to the station, masked everywhere else.")
 class DonorInput:
     name: str
@@ -81,18 +89,22 @@ async def confirm_match(
     hold_id: strawberry.ID | None = None,
     quantity: int | None = None,
     amount: str | None = None,
+    volunteer_id: strawberry.ID | None = None,
+    schedule: CareScheduleInput | None = None,
 ) -> ConfirmMatchResult:
     """Match a need with an offer, or confirm a donor's claim (no offerId: the hold the claim reserved it
     for): try–confirm–cancel across services. The same key retried returns the same result; a crash
     at any point leaves nothing stuck."""
     caller(info, roles=STATION)
-    if offer_id is not None and hold_id is not None:
+    if sum(x is not None for x in (offer_id, hold_id, volunteer_id)) > 1:
         raise bad_input(
             "Give offerId, holdId, or neither (to confirm a donor's claim).", "offerId 与 holdId 至多提供一个。"
         )
     if not 1 <= len(idempotency_key) <= 200:
         raise bad_input("idempotencyKey must be 1 to 200 characters.", "幂等键长度须为 1 到 200。")
     context = info.context
+    if volunteer_id is not None:
+        return await _confirm_care(info, need_id, volunteer_id, idempotency_key, schedule)
 
     async def run() -> linking.Linked | linking.Refused:
         return await linking.confirm_match(
@@ -107,13 +119,40 @@ async def confirm_match(
         )
 
     def shape(result: linking.Linked | linking.Refused) -> ConfirmMatchResult:
-        if isinstance(result, linking.Refused):
-            if result.code == "NEED_NOT_OPEN":
-                return NeedAlreadyMatched(message=result.message, message_zh=result.message_zh)
-            return OfferExhausted(code=result.code, message=result.message, message_zh=result.message_zh)
-        return MatchConfirmed(need=Need.from_record(result.need), hold_id=strawberry.ID(str(result.hold["id"])))
+        return _shape(result, "hold")
 
     return await outcome(run, shape)
+
+
+def _shape(result: linking.Linked | linking.Refused, kind: str) -> ConfirmMatchResult:
+    if isinstance(result, linking.Refused):
+        if result.code == "NEED_NOT_OPEN":
+            return NeedAlreadyMatched(message=result.message, message_zh=result.message_zh)
+        return OfferExhausted(code=result.code, message=result.message, message_zh=result.message_zh)
+    linked_id = strawberry.ID(str(result.hold["id"])) if result.hold.get("id") else None
+    if kind == "assignment":
+        return MatchConfirmed(need=Need.from_record(result.need), assignment_id=linked_id)
+    return MatchConfirmed(need=Need.from_record(result.need), hold_id=linked_id)
+
+
+async def _confirm_care(
+    info: GInfo, need_id: strawberry.ID, volunteer_id: strawberry.ID, key: str, schedule: CareScheduleInput | None
+) -> ConfirmMatchResult:
+    if schedule is None:
+        raise bad_input("A care match needs a schedule.", "关爱服务对接须提供探访时间安排。")
+    context = info.context
+
+    async def run() -> linking.Linked | linking.Refused:
+        return await linking.confirm_care(
+            context.upstreams,
+            context.settings,
+            str(local_id(need_id, "Need")),
+            str(local_id(volunteer_id, "Volunteer")),
+            key,
+            {"weekday": schedule.weekday, "start": schedule.start, "duration_minutes": schedule.duration_minutes},
+        )
+
+    return await outcome(run, lambda result: _shape(result, "assignment"))
 
 
 async def claim_wish(

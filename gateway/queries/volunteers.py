@@ -7,7 +7,7 @@ from gateway.auth import caller
 from gateway.context import GatewayContext
 from gateway.queries.case import page_size
 from gateway.types.common import Connection, Language, Skill, connection
-from gateway.types.volunteers import Activity, Volunteer
+from gateway.types.volunteers import Activity, CareVisit, Volunteer
 from services.common.pagination import DEFAULT_PAGE_SIZE
 from services.common.vocabulary import STAFF_ROLES, Role
 
@@ -44,3 +44,15 @@ async def activities(
     )
     records = page["items"]
     return connection([Activity.from_record(r) for r in records], records, page["next_cursor"])
+
+
+async def care_visits(
+    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, needs_attention: bool = True
+) -> Connection[CareVisit] | None:
+    """Care visits in your scope; by default what a station must see: missed visits and wellbeing flags."""
+    caller(info, roles=STAFF_ROLES | {Role.VOLUNTEER})
+    page = await info.context.upstreams.volunteers.page(
+        "visits", limit=page_size(first), cursor=after, flagged=needs_attention
+    )
+    records = page["items"]
+    return connection([CareVisit.from_record(r) for r in records], records, page["next_cursor"])

@@ -109,3 +109,25 @@ class SignUp(Node):
             minutes=r["minutes"],
             hours_state=r["hours_state"],
         )
+
+
+@strawberry.type(description="A care visit as logged by the volunteer: done or missed, with wellbeing flags.")
+class CareVisit(Node):
+    visited_at: datetime
+    outcome: str
+    minutes: int
+    notes: str
+    wellbeing_flags: list[str]
+    volunteer_id: strawberry.Private[str]
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls(
+            id=global_id("CareVisit", r),
+            visited_at=datetime.fromisoformat(r["visited_at"]),
+            outcome=r["outcome"],
+            minutes=r["minutes"],
+            notes=r["notes"],
+            wellbeing_flags=[str(f) for f in r["wellbeing_flags"]],
+            volunteer_id=r["volunteer_id"],
+        )

@@ -114,3 +114,52 @@ def test_a_hundred_donors_claim_ten_wishes_each_exactly_once(world: World, setti
         ).json()["items"]
         assert [p["hold_state"] for p in pledges].count("held") == 1, pledges
         assert len(pledges) == 10
+
+
+CARE_CONFIRM = """mutation($need: ID!, $volunteer: ID!) { confirmMatch(needId: $need, volunteerId: $volunteer,
+  idempotencyKey: "care-1", schedule: {weekday: 2, start: "15:00", durationMinutes: 60}) {
+  __typename ... on MatchConfirmed { need { state } assignmentId } ... on OfferExhausted { code message } } }"""
+
+
+def test_a_care_need_met_by_a_mongolian_speaking_volunteer_and_a_missed_visit_reaches_the_station(
+    world: World, settings: Settings
+) -> None:
+    from tests.e2e.test_gateway_volunteers import _register
+
+    case_id = _new_elder(world, 90)
+    need = world.ok(
+        """mutation($input: PublishNeedInput!) { publishNeed(input: $input) { ... on NeedPublished { need { id } } } }""",
+        {
+            "input": {
+                "caseId": case_id,
+                "kind": "CARE",
+                "title": "每周陪伴聊天（蒙古语）",
+                "visitsPerMonth": 4,
+                "visitMinutes": 60,
+                "skills": ["COMPANIONSHIP"],
+                "languages": ["MN"],
+            }
+        },
+        world.station(),
+    )["publishNeed"]["need"]
+    volunteer = _register(world, 15)
+    confirmed = world.ok(CARE_CONFIRM, {"need": need["id"], "volunteer": volunteer}, world.station())["confirmMatch"]
+    assert confirmed["__typename"] == "MatchConfirmed" and confirmed["need"]["state"] == "MATCHED", confirmed
+    assignment_id = confirmed["assignmentId"]
+
+    from gateway.ids import from_global_id
+
+    volunteer_token = bearer(settings, "volunteer", volunteer_id=str(from_global_id(volunteer)[1]))
+    assignment = httpx.get(
+        f"{world.stack.url('volunteers')}/v1/assignments/{assignment_id}", headers=volunteer_token, timeout=10
+    ).json()
+    assert assignment["address_masked"] is False  # the assigned volunteer sees where to go
+    logged = httpx.post(
+        f"{world.stack.url('volunteers')}/v1/assignments/{assignment_id}/visits",
+        headers=volunteer_token,
+        json={"visited_at": "2026-11-24T07:00:00Z", "outcome": "missed", "notes": "老人住院"},
+        timeout=10,
+    )
+    assert logged.status_code == 201, logged.text
+    visits = world.ok("{ careVisits { edges { node { outcome notes } } } }", {}, world.station())["careVisits"]["edges"]
+    assert {"outcome": "missed", "notes": "老人住院"} in [e["node"] for e in visits]

@@ -129,5 +129,6 @@ async def list_visits(
     limit: PageSize = DEFAULT_PAGE_SIZE,
     cursor: Cursor = None,
 ) -> Page[VisitOut]:
-    """Visit logs you may read; `flagged=true` lists those with wellbeing flags (for stations)."""
+    """Visit logs you may read; `flagged=true` lists what a station must see: visits with wellbeing
+    flags and missed visits."""
     return await assignment_service.visits(session, principal, None, flagged, cursor, limit)

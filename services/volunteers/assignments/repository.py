@@ -53,8 +53,8 @@ async def visits_readable(
     statement = readable(select(VisitLog), principal)
     if assignment_id is not None:
         statement = statement.where(VisitLog.assignment_id == assignment_id)
-    if flagged_only:
-        statement = statement.where(func.cardinality(VisitLog.wellbeing_flags) > 0)
+    if flagged_only:  # what a station must see: wellbeing flags, or a visit that did not happen
+        statement = statement.where((func.cardinality(VisitLog.wellbeing_flags) > 0) | (VisitLog.outcome == "missed"))
     return await fetch_page(session, statement, VisitLog.created_at, VisitLog.id, cursor, limit)
 
 
