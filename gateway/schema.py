@@ -29,6 +29,7 @@ from gateway.mutations import linking as linking_mutations
 from gateway.mutations import resources as resource_mutations
 from gateway.mutations import volunteers as volunteer_mutations
 from gateway.queries import case as case_queries
+from gateway.queries import events as event_queries
 from gateway.queries import matching as matching_queries
 from gateway.queries import resources as resource_queries
 from gateway.queries import stats as stats_queries
@@ -173,6 +174,7 @@ class Query:
     organizations = strawberry.field(resolver=resource_queries.organizations)
     offers = strawberry.field(resolver=resource_queries.offers)
     linkage_stats = strawberry.field(resolver=stats_queries.linkage_stats)
+    events = strawberry.field(resolver=event_queries.events)
     propose_matches = strawberry.field(resolver=matching_queries.propose_matches)
 
 
