@@ -25,6 +25,7 @@ from gateway.errors import unauthenticated
 from gateway.extensions import UpstreamCallCount, assign_error_codes
 from gateway.ids import from_global_id
 from gateway.mutations import case as case_mutations
+from gateway.mutations import case_work
 from gateway.mutations import linking as linking_mutations
 from gateway.mutations import resources as resource_mutations
 from gateway.mutations import volunteers as volunteer_mutations
@@ -187,6 +188,12 @@ class Mutation:
     advance_case = strawberry.mutation(resolver=case_mutations.advance_case)
     publish_need = strawberry.mutation(resolver=case_mutations.publish_need)
     cancel_need = strawberry.mutation(resolver=case_mutations.cancel_need)
+    update_need = strawberry.mutation(resolver=case_work.update_need)
+    update_recipient = strawberry.mutation(resolver=case_work.update_recipient)
+    add_service_record = strawberry.mutation(resolver=case_work.add_service_record)
+    refer_case = strawberry.mutation(resolver=case_work.refer_case)
+    settle_referral = strawberry.mutation(resolver=case_work.settle_referral)
+    create_project = strawberry.mutation(resolver=case_work.create_project)
     confirm_match = strawberry.mutation(resolver=linking_mutations.confirm_match)
     claim_wish = strawberry.mutation(resolver=linking_mutations.claim_wish)
     record_fulfilment = strawberry.mutation(resolver=linking_mutations.record_fulfilment)

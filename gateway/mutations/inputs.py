@@ -23,6 +23,7 @@ ID_FIELDS = {
     "team_id": "Team",
     "org_id": "Organization",
     "offer_id": "Offer",
+    "referral_id": "Referral",
 }
 
 
