@@ -204,6 +204,11 @@ class Mutation:
     register_volunteer = strawberry.mutation(resolver=volunteer_mutations.register_volunteer)
     create_activity = strawberry.mutation(resolver=volunteer_mutations.create_activity)
     sign_up = strawberry.mutation(resolver=volunteer_mutations.sign_up)
+    cancel_sign_up = strawberry.mutation(resolver=volunteer_mutations.cancel_sign_up)
+    check_in = strawberry.mutation(resolver=volunteer_mutations.check_in)
+    check_out = strawberry.mutation(resolver=volunteer_mutations.check_out)
+    approve_hours = strawberry.mutation(resolver=volunteer_mutations.approve_hours)
+    log_care_visit = strawberry.mutation(resolver=volunteer_mutations.log_care_visit)
 
 
 class GatewaySchema(strawberry.Schema):

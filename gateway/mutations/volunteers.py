@@ -12,7 +12,7 @@ from gateway.ids import local_id
 from gateway.mutations.inputs import body_of
 from gateway.outcomes import outcome
 from gateway.types.common import Conflict, InvalidInput, Language, NotFound, Skill
-from gateway.types.volunteers import Activity, SignUp, Volunteer
+from gateway.types.volunteers import Activity, CareVisit, SignUp, Volunteer
 from services.common.vocabulary import Role
 
 GInfo = Info[GatewayContext, None]
@@ -117,3 +117,72 @@ async def sign_up(info: GInfo, activity_id: strawberry.ID, volunteer_id: strawbe
     path = f"/v1/activities/{local_id(activity_id, 'Activity')}/signups"
     client = info.context.upstreams.volunteers
     return await outcome(lambda: client.post(path, body), lambda r: SignedUp(sign_up=SignUp.from_record(r)))
+
+
+@strawberry.type
+class SignUpChanged:
+    sign_up: SignUp
+
+
+ChangeSignUpResult = Annotated[
+    SignUpChanged | InvalidInput | NotFound | Conflict, strawberry.union("ChangeSignUpResult")
+]
+SIGN_UP_ACTIONS = {
+    "cancel": "cancel",
+    "check_in": "check-in",
+    "check_out": "check-out",
+    "approve_hours": "approve-hours",
+}
+
+
+def _sign_up_action(action: str, doc: str) -> object:
+    async def change(info: GInfo, sign_up_id: strawberry.ID) -> ChangeSignUpResult:
+        caller(info, roles=WRITERS)
+        client = info.context.upstreams.volunteers
+        path = f"/v1/signups/{local_id(sign_up_id, 'SignUp')}/{SIGN_UP_ACTIONS[action]}"
+        body = {} if action in ("check_in", "check_out") else None
+        return await outcome(lambda: client.post(path, body), lambda r: SignUpChanged(sign_up=SignUp.from_record(r)))
+
+    change.__doc__ = doc
+    change.__name__ = action
+    return change
+
+
+cancel_sign_up = _sign_up_action("cancel", "Cancel a sign-up; the first on the waiting list is promoted.")
+check_in = _sign_up_action("check_in", "Check in at the activity (volunteers get the server's time).")
+check_out = _sign_up_action(
+    "check_out", "Check out; the minutes between, capped at the activity's length, await approval."
+)
+approve_hours = _sign_up_action(
+    "approve_hours", "The organiser approves the minutes into the volunteer's hours ledger."
+)
+
+
+@strawberry.type(description="A care visit logged: done (adds hours) or missed (adds none, and the station sees it).")
+class VisitLogged:
+    visit: CareVisit
+
+
+LogCareVisitResult = Annotated[VisitLogged | InvalidInput | NotFound | Conflict, strawberry.union("LogCareVisitResult")]
+
+
+async def log_care_visit(
+    info: GInfo,
+    assignment_id: strawberry.ID,
+    visited_at: dt.datetime,
+    done: bool,
+    notes: str = "",
+    wellbeing_flags: list[str] | None = None,
+) -> LogCareVisitResult:
+    """The volunteer (or the station) logs a care visit; wellbeing flags reach the station.
+    `assignmentId` is the one confirmMatch returned for the care need."""
+    caller(info, roles=WRITERS)
+    body = {
+        "visited_at": visited_at.isoformat(),
+        "outcome": "done" if done else "missed",
+        "notes": notes,
+        "wellbeing_flags": wellbeing_flags or [],
+    }
+    client = info.context.upstreams.volunteers
+    path = f"/v1/assignments/{assignment_id}/visits"
+    return await outcome(lambda: client.post(path, body), lambda r: VisitLogged(visit=CareVisit.from_record(r)))
