@@ -13,10 +13,9 @@ pytestmark = pytest.mark.e2e
 def test_records_referrals_projects_and_versioned_edits(world: World) -> None:
     case_id = _new_elder(world, 500)
     recorded = world.ok(
-        """mutation($case: ID!) { addServiceRecord(caseId: $case, input: {kind: HOME_VISIT, servedOn: "%s",
-           beneficiaries: 2, note: "入户走访"}) { __typename ... on ServiceRecorded { record { kind beneficiaries } } } }"""
-        % date.today().isoformat(),
-        {"case": case_id},
+        """mutation($case: ID!, $on: Date!) { addServiceRecord(caseId: $case, input: {kind: HOME_VISIT, servedOn: $on,
+           beneficiaries: 2, note: "入户走访"}) { __typename ... on ServiceRecorded { record { kind beneficiaries } } } }""",
+        {"case": case_id, "on": date.today().isoformat()},
         world.station(),
     )["addServiceRecord"]
     assert recorded == {"__typename": "ServiceRecorded", "record": {"kind": "HOME_VISIT", "beneficiaries": 2}}
