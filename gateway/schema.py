@@ -31,6 +31,7 @@ from gateway.mutations import resources as resource_mutations
 from gateway.mutations import volunteers as volunteer_mutations
 from gateway.queries import case as case_queries
 from gateway.queries import events as event_queries
+from gateway.queries import funds as fund_queries
 from gateway.queries import matching as matching_queries
 from gateway.queries import resources as resource_queries
 from gateway.queries import stats as stats_queries
@@ -176,6 +177,7 @@ class Query:
     offers = strawberry.field(resolver=resource_queries.offers)
     linkage_stats = strawberry.field(resolver=stats_queries.linkage_stats)
     events = strawberry.field(resolver=event_queries.events)
+    fund_disclosure = strawberry.field(resolver=fund_queries.fund_disclosure)
     propose_matches = strawberry.field(resolver=matching_queries.propose_matches)
 
 
@@ -201,6 +203,7 @@ class Mutation:
     verify_organization = strawberry.mutation(resolver=resource_mutations.verify_organization)
     create_offer = strawberry.mutation(resolver=resource_mutations.create_offer)
     publish_offer = strawberry.mutation(resolver=resource_mutations.publish_offer)
+    record_donation = strawberry.mutation(resolver=fund_queries.record_donation)
     register_volunteer = strawberry.mutation(resolver=volunteer_mutations.register_volunteer)
     create_activity = strawberry.mutation(resolver=volunteer_mutations.create_activity)
     sign_up = strawberry.mutation(resolver=volunteer_mutations.sign_up)

@@ -94,3 +94,30 @@ def test_offer_writes_need_the_scope(world: World, settings: Settings) -> None:
         app,
     )
     assert error_codes(body) == ["FORBIDDEN"]
+
+
+def test_a_foundation_books_a_donation_and_anyone_reads_the_disclosure(world: World, settings: Settings) -> None:
+    registered = world.ok(REGISTER, {"input": {
+        "kind": "COMMUNITY_FOUNDATION", "name": "呼伦贝尔市社区发展基金会", "contactName": "钱", "contactPhone": "13900004444",
+        "serviceRegions": ["1507"], "creditCode": credit_code("150702")}}, world.admin)["registerOrganization"]  # fmt: skip
+    org_gid = registered["organization"]["id"]
+    world.ok(VERIFY, {"id": org_gid}, world.admin)
+    staff = bearer(settings, "org_staff", org_id=str(from_global_id(org_gid)[1]))
+    fund = world.ok(CREATE, {"input": {"kind": "FUND", "title": "幸福9号助老基金", "amount": "0.10",
+                                       "regionPrefix": "1507"}}, staff)["createOffer"]  # fmt: skip
+    assert fund["__typename"] == "OfferSaved", fund
+    world.ok(PUBLISH, {"id": fund["offer"]["id"]}, staff)
+    donation = world.ok(
+        """mutation($f: ID!) { recordDonation(fundId: $f, amount: "0.20", donorName: "王小明", reference: "RCPT-1") {
+           __typename ... on DonationRecorded { amount } } }""",
+        {"f": fund["offer"]["id"]},
+        staff,
+    )["recordDonation"]
+    assert donation == {"__typename": "DonationRecorded", "amount": "0.20"}
+    disclosure = gql(
+        world.stack,
+        "query($f: ID!) { fundDisclosure(fundId: $f) { income balance entries { amount donor } } }",
+        {"f": fund["offer"]["id"]},
+    )["data"]["fundDisclosure"]
+    assert (disclosure["income"], disclosure["balance"]) == ("0.30", "0.30")
+    assert {"amount": "0.20", "donor": "王**"} in disclosure["entries"]

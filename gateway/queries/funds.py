@@ -1,0 +1,110 @@
+"""Funds in the graph: the public disclosure of a fund (慈善信息公开) and donations into it."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.auth import caller, public_reader
+from gateway.context import GatewayContext
+from gateway.ids import local_id
+from gateway.outcomes import outcome
+from gateway.types.common import Conflict, InvalidInput, NotFound
+from services.common.vocabulary import Role
+
+GInfo = Info[GatewayContext, None]
+
+
+@strawberry.type(description="One line of a fund's public ledger; individual donors' names arrive masked.")
+class DisclosedEntry:
+    kind: str
+    amount: Decimal
+    purpose: str | None
+    donor: str | None
+    reference: str
+    at: datetime
+
+
+@strawberry.type(description="A fund's income, spending and balance, line by line (慈善信息公开).")
+class FundDisclosure:
+    title: str
+    organization: str | None
+    income: Decimal
+    spending: Decimal
+    balance: Decimal
+    entries: list[DisclosedEntry]
+    next_cursor: str | None
+
+
+@strawberry.type
+class DonationRecorded:
+    amount: Decimal
+    reference: str
+    at: datetime
+
+
+RecordDonationResult = Annotated[
+    DonationRecorded | InvalidInput | NotFound | Conflict, strawberry.union("RecordDonationResult")
+]
+
+
+def _disclosure(r: dict[str, Any]) -> FundDisclosure:
+    return FundDisclosure(
+        title=r["title"],
+        organization=r["organization"],
+        income=Decimal(r["income"]),
+        spending=Decimal(r["spending"]),
+        balance=Decimal(r["balance"]),
+        entries=[
+            DisclosedEntry(
+                kind=e["kind"],
+                amount=Decimal(e["amount"]),
+                purpose=e["purpose"],
+                donor=e["donor"],
+                reference=e["reference"],
+                at=datetime.fromisoformat(e["at"]),
+            )
+            for e in r["entries"]
+        ],
+        next_cursor=r["next_cursor"],
+    )
+
+
+async def fund_disclosure(
+    info: GInfo, fund_id: strawberry.ID, first: int = 20, after: str | None = None
+) -> FundDisclosure | None:
+    """Where a fund's money came from and went, for anyone (apps with `offers:read`)."""
+    public_reader(info, "offers:read")
+    body = await info.context.upstreams.resources.get(
+        f"/v1/funds/{local_id(fund_id, 'Offer')}/disclosure", limit=max(1, min(first, 100)), cursor=after
+    )
+    return _disclosure(body)
+
+
+async def record_donation(
+    info: GInfo,
+    fund_id: strawberry.ID,
+    amount: Decimal,
+    donor_name: str,
+    reference: str,
+    donor_is_individual: bool = True,
+) -> RecordDonationResult:
+    """A foundation or charity books a donation into one of its funds (the balance follows the ledger)."""
+    caller(info, roles=frozenset({Role.ORG_STAFF}))
+    body = {
+        "kind": "donation",
+        "amount": str(amount),
+        "donor_name": donor_name,
+        "donor_is_individual": donor_is_individual,
+        "reference": reference,
+    }
+    client = info.context.upstreams.resources
+    path = f"/v1/funds/{local_id(fund_id, 'Offer')}/entries"
+    return await outcome(
+        lambda: client.post(path, body),
+        lambda r: DonationRecorded(
+            amount=Decimal(r["amount"]), reference=r["reference"], at=datetime.fromisoformat(r["created_at"])
+        ),
+    )
