@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, exists, false, func, literal, or_,
 from services.common.auth import Principal
 from services.common.vocabulary import OrganizationKind, Role
 from services.resources.models import Hold, LedgerEntry, Offer, Organization, Pledge
+from services.resources.offers.auth import acts_for_organization
 
 Ts = TypeVarTuple("Ts")
 Rule = Callable[[Principal | None], ColumnElement[bool]]
@@ -55,7 +56,10 @@ def _offers(principal: Principal | None) -> ColumnElement[bool]:
         return Offer.status != "draft"
     if principal.role in (Role.APP_CLIENT, Role.VOLUNTEER):
         # Exhausted offers stay visible: an app must still see (and release) what it pledged.
-        return Offer.status.in_(("published", "exhausted"))
+        public = Offer.status.in_(("published", "exhausted"))
+        if acts_for_organization(principal):  # and an app writing for an organisation sees its drafts
+            return public | (Offer.org_id == principal.org_id)
+        return public
     if principal.role is Role.ORG_STAFF:
         return Offer.org_id == principal.org_id if principal.org_id else false()
     in_region = prefixes_overlap(Offer.region_prefix, principal.region)

@@ -121,3 +121,21 @@ def test_a_foundation_books_a_donation_and_anyone_reads_the_disclosure(world: Wo
     )["data"]["fundDisclosure"]
     assert (disclosure["income"], disclosure["balance"]) == ("0.30", "0.30")
     assert {"amount": "0.20", "donor": "王**"} in disclosure["entries"]
+
+
+def test_an_app_with_offers_write_publishes_for_its_organisation(world: World, settings: Settings) -> None:
+    registered = world.ok(REGISTER, {"input": {
+        "kind": "CHARITY", "name": "草原公益平台合作慈善会", "contactName": "周", "contactPhone": "13900005555",
+        "serviceRegions": ["150781"], "creditCode": credit_code("150781")}}, world.admin)["registerOrganization"]  # fmt: skip
+    org_gid = registered["organization"]["id"]
+    world.ok(VERIFY, {"id": org_gid}, world.admin)
+    app = bearer(settings, "app_client", subject="charity-platform", org_id=str(from_global_id(org_gid)[1]),
+                 scopes=["offers:write", "offers:read"])  # fmt: skip
+    draft = world.ok(CREATE, {"input": {"kind": "MATERIAL", "title": "儿童绘本", "category": "BOOKS", "quantity": 40,
+                                        "regionPrefix": "150781"}}, app)["createOffer"]  # fmt: skip
+    assert draft["__typename"] == "OfferSaved", draft
+    assert world.ok(PUBLISH, {"id": draft["offer"]["id"]}, app)["publishOffer"]["offer"]["status"] == "published"
+    other = bearer(settings, "app_client", subject="charity-platform", scopes=["offers:write"])  # no organisation named
+    body = gql(world.stack, CREATE, {"input": {"kind": "MATERIAL", "title": "x", "category": "FOOD", "quantity": 1,
+                                               "regionPrefix": "150781"}}, other)  # fmt: skip
+    assert error_codes(body) == ["FORBIDDEN"]

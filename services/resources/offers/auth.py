@@ -5,10 +5,19 @@ from services.common.errors import Forbidden, NotFound
 from services.common.vocabulary import Role
 from services.resources.models import Offer
 
+OFFERS_WRITE = "offers:write"
+
+
+def acts_for_organization(principal: Principal) -> bool:
+    """An app (a charity platform) with `offers:write` acting for the organisation its token names."""
+    return principal.role is Role.APP_CLIENT and principal.has_scope(OFFERS_WRITE) and principal.org_id is not None
+
 
 def require_org_staff(principal: Principal) -> None:
-    """Offers and funds are managed by the staff of the organisation that gives them."""
-    principal.require_role(Role.ORG_STAFF)
+    """Offers and funds are managed by the staff of the organisation that gives them, or by an app
+    acting for that organisation (scope `offers:write` and the organisation's id in its token)."""
+    if not acts_for_organization(principal):
+        principal.require_role(Role.ORG_STAFF)
     if principal.org_id is None:
         raise Forbidden("Your token names no organisation.", "您的令牌未关联任何组织。")
 
