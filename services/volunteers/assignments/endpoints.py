@@ -11,6 +11,7 @@ from services.common.concurrency import set_etag
 from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
+from services.common.personal_data import Vault
 from services.volunteers.assignments import service as assignment_service
 from services.volunteers.assignments.schemas import (
     AssignmentCreate,
@@ -19,7 +20,6 @@ from services.volunteers.assignments.schemas import (
     VisitOut,
 )
 from services.volunteers.models import IdempotencyRecord
-from services.volunteers.vault import Vault
 
 router = APIRouter(tags=["care assignments"])
 

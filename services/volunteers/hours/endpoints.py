@@ -9,6 +9,7 @@ from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
+from services.common.personal_data import Vault
 from services.volunteers.hours import service as hours_service
 from services.volunteers.hours.schemas import (
     HoursCorrection,
@@ -17,7 +18,6 @@ from services.volunteers.hours.schemas import (
     ServiceRecord,
 )
 from services.volunteers.models import IdempotencyRecord
-from services.volunteers.vault import Vault
 
 router = APIRouter(prefix="/v1/volunteers/{volunteer_id}", tags=["hours"])
 
