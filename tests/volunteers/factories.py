@@ -38,6 +38,7 @@ async def make_volunteer(
     skills: Sequence[str] = ("companionship",),
     languages: Sequence[str] = ("zh",),
     availability: list[dict[str, Any]] | None = None,
+    max_hours_per_week: int | None = None,
 ) -> Volunteer:
     vault = PersonalDataVault(settings.pii_key)
     id_number = new_id_number()
@@ -51,6 +52,7 @@ async def make_volunteer(
         languages=list(languages),
         region=region,
         availability=availability or [],
+        max_hours_per_week=max_hours_per_week,
         verification="verified",
     )
     return await _save(db, volunteer)

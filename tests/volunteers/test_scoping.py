@@ -28,6 +28,7 @@ UNSCOPED_READS = {
     "commitments/repository.py:overlapping_signup": "clash check across all platforms, yes/no",
     "commitments/repository.py:active_assignments": "clash check, schedules only, not returned",
     "commitments/repository.py:upcoming_activity_times": "clash check, times only, not returned",
+    "commitments/repository.py:activity_times_between": "weekly-hours check, times only, not returned",
 }
 
 

@@ -57,3 +57,21 @@ async def upcoming_activity_times(
         )
     )
     return [(row.starts_at, row.ends_at) for row in await session.execute(statement)]
+
+
+async def activity_times_between(
+    session: AsyncSession, volunteer_id: uuid.UUID, start: datetime, end: datetime
+) -> Sequence[tuple[datetime, datetime]]:
+    """Start and end of the volunteer's live activities that overlap [start, end)."""
+    statement = (
+        select(Activity.starts_at, Activity.ends_at)
+        .join(SignUp, SignUp.activity_id == Activity.id)
+        .where(
+            SignUp.volunteer_id == volunteer_id,
+            SignUp.status.in_(LIVE_SIGNUP),
+            Activity.state != "cancelled",
+            Activity.starts_at < end,
+            Activity.ends_at > start,
+        )
+    )
+    return [(row.starts_at, row.ends_at) for row in await session.execute(statement)]

@@ -102,3 +102,52 @@ async def ensure_free_for_schedule(
     for starts_at, ends_at in await commitment_repository.upcoming_activity_times(session, volunteer_id, now):
         if slot_overlaps_interval(schedule, starts_on, ends_on, starts_at, ends_at):
             raise _clash("an activity")
+
+
+class WeeklyHoursExceeded(Conflict):
+    code = "WEEKLY_HOURS_EXCEEDED"
+    title = "Weekly hours exceeded"
+
+
+def _week_of(moment: datetime) -> tuple[datetime, datetime]:
+    """The Monday-to-Monday week (China Standard Time) that `moment` falls in."""
+    local = moment.astimezone(CHINA_STANDARD_TIME)
+    monday = datetime.combine(local.date() - timedelta(days=local.isoweekday() - 1), time(0), CHINA_STANDARD_TIME)
+    return monday, monday + timedelta(days=7)
+
+
+async def ensure_within_weekly_hours(
+    session: AsyncSession,
+    volunteer_id: uuid.UUID,
+    max_hours_per_week: int | None,
+    starts_at: datetime,
+    ends_at: datetime,
+) -> None:
+    """Activities in that week, care visits and this activity must fit the volunteer's weekly maximum."""
+    if max_hours_per_week is None:
+        return
+    week_start, week_end = _week_of(starts_at)
+
+    def minutes_in_week(start: datetime, end: datetime) -> float:
+        return max(0.0, (min(end, week_end) - max(start, week_start)).total_seconds() / 60)
+
+    booked = sum(
+        minutes_in_week(start, end)
+        for start, end in await commitment_repository.activity_times_between(
+            session, volunteer_id, week_start, week_end
+        )
+    )
+    for assignment in await commitment_repository.active_assignments(session, volunteer_id):
+        if assignment.starts_on <= week_end.date() and (
+            assignment.ends_on is None or assignment.ends_on >= week_start.date()
+        ):
+            booked += int(assignment.schedule["duration_minutes"])
+    wanted = minutes_in_week(starts_at, ends_at)
+    if booked + wanted > max_hours_per_week * 60:
+        total_h = (booked + wanted) / 60
+        raise WeeklyHoursExceeded(
+            f"This would give the volunteer {total_h:.1f} h that week; their maximum is {max_hours_per_week} h.",
+            f"该周服务时长将达 {total_h:.1f} 小时，超过该志愿者每周上限 {max_hours_per_week} 小时。",
+            booked_minutes=int(booked),
+            max_hours_per_week=max_hours_per_week,
+        )

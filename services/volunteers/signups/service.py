@@ -10,7 +10,7 @@ from services.common.errors import Conflict, InvalidTransition, NotFound
 from services.common.pagination import Page
 from services.volunteers.activities import auth as activity_auth
 from services.volunteers.activities import repository as activity_repository
-from services.volunteers.commitments.service import ensure_free_for_activity
+from services.volunteers.commitments.service import ensure_free_for_activity, ensure_within_weekly_hours
 from services.volunteers.hours import repository as hours_repository
 from services.volunteers.models import Activity, HoursEntry, SignUp
 from services.volunteers.recording import record_change
@@ -54,6 +54,9 @@ async def sign_up(
     if await signup_repository.live_signup_exists(session, activity.id, volunteer_id):
         raise Conflict("The volunteer is already signed up.", "该志愿者已报名此活动。")
     await ensure_free_for_activity(session, volunteer_id, activity.starts_at, activity.ends_at)
+    await ensure_within_weekly_hours(
+        session, volunteer_id, volunteer.max_hours_per_week, activity.starts_at, activity.ends_at
+    )
     activity.last_sequence += 1
     confirmed = activity.confirmed_count < activity.capacity
     activity.confirmed_count += int(confirmed)

@@ -196,3 +196,31 @@ class TestIdempotentSignUp:
             select(func.count()).select_from(SignUp).where(SignUp.activity_id == activity.id)
         )
         assert count == 1
+
+
+class TestWeeklyHours:
+    async def test_sign_ups_beyond_the_weekly_maximum_are_refused(
+        self, client: httpx.AsyncClient, settings: Settings, station: Station, rolled_back_db: Database
+    ) -> None:
+        from datetime import timedelta
+
+        from services.volunteers.commitments.service import _week_of
+
+        volunteer = await make_volunteer(
+            rolled_back_db, settings, platform_id=station.platform_id, max_hours_per_week=3
+        )
+        monday, _ = _week_of(in_days(7))
+        first = await make_activity(
+            rolled_back_db, platform_id=station.platform_id, starts_at=monday + timedelta(hours=10), hours=2
+        )
+        second = await make_activity(
+            rolled_back_db, platform_id=station.platform_id, starts_at=monday + timedelta(days=2, hours=10), hours=1.5
+        )
+        next_week = await make_activity(
+            rolled_back_db, platform_id=station.platform_id, starts_at=monday + timedelta(days=8, hours=10), hours=2
+        )
+        assert (await sign_up(client, settings, first.id, volunteer.id)).status_code == 201
+        refused = await sign_up(client, settings, second.id, volunteer.id)
+        assert refused.status_code == 409 and refused.json()["code"] == "WEEKLY_HOURS_EXCEEDED"
+        assert refused.json()["booked_minutes"] == 120
+        assert (await sign_up(client, settings, next_week.id, volunteer.id)).status_code == 201
