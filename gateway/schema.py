@@ -204,6 +204,8 @@ class Mutation:
     create_offer = strawberry.mutation(resolver=resource_mutations.create_offer)
     publish_offer = strawberry.mutation(resolver=resource_mutations.publish_offer)
     record_donation = strawberry.mutation(resolver=fund_queries.record_donation)
+    pause_offer = strawberry.mutation(resolver=resource_mutations.pause_offer)
+    reject_organization = strawberry.mutation(resolver=resource_mutations.reject_organization)
     register_volunteer = strawberry.mutation(resolver=volunteer_mutations.register_volunteer)
     create_activity = strawberry.mutation(resolver=volunteer_mutations.create_activity)
     sign_up = strawberry.mutation(resolver=volunteer_mutations.sign_up)
@@ -212,6 +214,9 @@ class Mutation:
     check_out = strawberry.mutation(resolver=volunteer_mutations.check_out)
     approve_hours = strawberry.mutation(resolver=volunteer_mutations.approve_hours)
     log_care_visit = strawberry.mutation(resolver=volunteer_mutations.log_care_visit)
+    cancel_activity = strawberry.mutation(resolver=volunteer_mutations.cancel_activity)
+    verify_volunteer = strawberry.mutation(resolver=volunteer_mutations.verify_volunteer)
+    end_care_assignment = strawberry.mutation(resolver=volunteer_mutations.end_care_assignment)
 
 
 class GatewaySchema(strawberry.Schema):

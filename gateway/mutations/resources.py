@@ -119,3 +119,21 @@ async def verify_organization(info: GInfo, organization_id: strawberry.ID) -> Re
     return await outcome(
         lambda: client.post(path), lambda r: OrganizationRegistered(organization=Organization.from_record(r))
     )
+
+
+async def pause_offer(info: GInfo, offer_id: strawberry.ID) -> OfferResult:
+    """Take a published offer out of matching for a while (publish it again to resume)."""
+    caller(info, scope="offers:write", roles=frozenset({Role.ORG_STAFF}))
+    client = info.context.upstreams.resources
+    path = f"/v1/offers/{local_id(offer_id, 'Offer')}/pause"
+    return await outcome(lambda: client.post(path), lambda r: OfferSaved(offer=Offer.from_record(r)))
+
+
+async def reject_organization(info: GInfo, organization_id: strawberry.ID) -> RegisterOrganizationResult:
+    """Refuse an organisation's registration (civil-affairs admins)."""
+    caller(info, roles=frozenset({Role.CIVIL_AFFAIRS_ADMIN}))
+    client = info.context.upstreams.resources
+    path = f"/v1/organizations/{local_id(organization_id, 'Organization')}/reject"
+    return await outcome(
+        lambda: client.post(path), lambda r: OrganizationRegistered(organization=Organization.from_record(r))
+    )

@@ -186,3 +186,53 @@ async def log_care_visit(
     client = info.context.upstreams.volunteers
     path = f"/v1/assignments/{assignment_id}/visits"
     return await outcome(lambda: client.post(path, body), lambda r: VisitLogged(visit=CareVisit.from_record(r)))
+
+
+@strawberry.type
+class ActivityChanged:
+    activity: Activity
+
+
+@strawberry.type
+class VolunteerChanged:
+    volunteer: Volunteer
+
+
+@strawberry.type
+class AssignmentEnded:
+    assignment_id: strawberry.ID
+    state: str
+
+
+ChangeActivityResult = Annotated[ActivityChanged | NotFound | Conflict, strawberry.union("ChangeActivityResult")]
+ChangeVolunteerResult = Annotated[VolunteerChanged | NotFound | Conflict, strawberry.union("ChangeVolunteerResult")]
+EndAssignmentResult = Annotated[AssignmentEnded | NotFound | Conflict, strawberry.union("EndAssignmentResult")]
+
+
+async def cancel_activity(info: GInfo, activity_id: strawberry.ID) -> ChangeActivityResult:
+    """Cancel an activity; its sign-ups no longer count as commitments."""
+    caller(info, roles=WRITERS)
+    client = info.context.upstreams.volunteers
+    path = f"/v1/activities/{local_id(activity_id, 'Activity')}/cancel"
+    return await outcome(lambda: client.post(path), lambda r: ActivityChanged(activity=Activity.from_record(r)))
+
+
+async def verify_volunteer(info: GInfo, volunteer_id: strawberry.ID, verified: bool = True) -> ChangeVolunteerResult:
+    """The station verifies (or rejects) a volunteer's registration."""
+    caller(info, roles=WRITERS)
+    client = info.context.upstreams.volunteers
+    path = f"/v1/volunteers/{local_id(volunteer_id, 'Volunteer')}/verify"
+    body = {"decision": "verified" if verified else "rejected"}
+    return await outcome(
+        lambda: client.post(path, body), lambda r: VolunteerChanged(volunteer=Volunteer.from_record(r))
+    )
+
+
+async def end_care_assignment(info: GInfo, assignment_id: strawberry.ID) -> EndAssignmentResult:
+    """End a care assignment; from now on the volunteer no longer sees the elder's address."""
+    caller(info, roles=WRITERS)
+    client = info.context.upstreams.volunteers
+    return await outcome(
+        lambda: client.post(f"/v1/assignments/{assignment_id}/end"),
+        lambda r: AssignmentEnded(assignment_id=strawberry.ID(str(r["id"])), state=r["state"]),
+    )

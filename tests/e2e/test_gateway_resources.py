@@ -135,6 +135,9 @@ def test_an_app_with_offers_write_publishes_for_its_organisation(world: World, s
                                         "regionPrefix": "150781"}}, app)["createOffer"]  # fmt: skip
     assert draft["__typename"] == "OfferSaved", draft
     assert world.ok(PUBLISH, {"id": draft["offer"]["id"]}, app)["publishOffer"]["offer"]["status"] == "published"
+    paused = world.ok("mutation($id: ID!) { pauseOffer(offerId: $id) { ... on OfferSaved { offer { status } } } }",
+                      {"id": draft["offer"]["id"]}, app)  # fmt: skip
+    assert paused["pauseOffer"]["offer"]["status"] == "paused"
     other = bearer(settings, "app_client", subject="charity-platform", scopes=["offers:write"])  # no organisation named
     body = gql(world.stack, CREATE, {"input": {"kind": "MATERIAL", "title": "x", "category": "FOOD", "quantity": 1,
                                                "regionPrefix": "150781"}}, other)  # fmt: skip

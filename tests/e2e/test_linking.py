@@ -165,3 +165,40 @@ def test_a_care_need_met_by_a_mongolian_speaking_volunteer_and_a_missed_visit_re
     assert logged.status_code == 201, logged.text
     visits = world.ok("{ careVisits { edges { node { outcome notes } } } }", {}, world.station())["careVisits"]["edges"]
     assert {"outcome": "missed", "notes": "老人住院"} in [e["node"] for e in visits]
+
+
+def test_ending_a_care_assignment_hides_the_address_again(world: World, settings: Settings) -> None:
+    from gateway.ids import from_global_id
+    from tests.e2e.test_gateway_volunteers import _register
+
+    case_id = _new_elder(world, 91)
+    need = world.ok(
+        """mutation($input: PublishNeedInput!) { publishNeed(input: $input) { ... on NeedPublished { need { id } } } }""",
+        {
+            "input": {
+                "caseId": case_id,
+                "kind": "CARE",
+                "title": "每周理发",
+                "visitsPerMonth": 4,
+                "visitMinutes": 60,
+                "skills": ["COMPANIONSHIP"],
+            }
+        },
+        world.station(),
+    )["publishNeed"]["need"]
+    volunteer = _register(world, 16)
+    confirmed = world.ok(
+        CARE_CONFIRM.replace("care-1", "care-2"), {"need": need["id"], "volunteer": volunteer}, world.station()
+    )
+    assignment_id = confirmed["confirmMatch"]["assignmentId"]
+    ended = world.ok(
+        "mutation($id: ID!) { endCareAssignment(assignmentId: $id) { __typename ... on AssignmentEnded { state } } }",
+        {"id": assignment_id},
+        world.station(),
+    )["endCareAssignment"]
+    assert ended == {"__typename": "AssignmentEnded", "state": "ended"}
+    volunteer_token = bearer(settings, "volunteer", volunteer_id=str(from_global_id(volunteer)[1]))
+    assignment = httpx.get(
+        f"{world.stack.url('volunteers')}/v1/assignments/{assignment_id}", headers=volunteer_token, timeout=10
+    ).json()
+    assert assignment["address_masked"] is True
