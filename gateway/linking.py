@@ -9,10 +9,11 @@ is reserved for `hold:<id>`), so retrying a call that failed half-way finishes i
 dies between try and confirm, nothing needs it: the hold expires in resources and the need's
 reservation lapses in case at the same moment, and the quantity returns exactly once.
 
-The one window this does not close by itself is a crash between the two confirm calls (hold
-committed, need still pending): the need lapses to open while the hold stays committed. Retrying
-the mutation with the same key completes the match. There is no automatic reconciliation of that
-window yet (known gap: a job that releases committed holds whose need was never matched).
+Confirm order: the need is matched first, then the hold committed. A crash between the two leaves
+the need matched to a hold that then expires and returns its quantity — nothing leaks or counts
+twice; recordFulfilment refuses such a match ("the hold lapsed") and retrying the mutation with
+the same key undoes it (the need is open again). Automatic clean-up of that rare case without a
+retry is not built yet.
 """
 
 import asyncio
@@ -94,14 +95,54 @@ async def confirm_match(
                 return Refused("OFFER_EXHAUSTED", str(exc), exc.problem.get("detail_zh", "可用数量不足。"))
             raise
     reference = reference_of(hold)
-    if need["state"] == "matched" and need.get("matched_reference") == reference:
-        return Linked(need, hold)  # a retry after success
+    if reference in (need.get("pending_reference"), need.get("matched_reference")):
+        # A retry: the hold above may be the replay of the first answer; read its state now.
+        hold = await resources.get(f"/v1/holds/{hold['id']}")
+    if not (need["state"] == "matched" and need.get("matched_reference") == reference):
+        result = await _reserve_and_confirm(
+            case, resources, settings, need_id, hold, reference, release_hold=hold_id is None
+        )
+        if isinstance(result, Refused):
+            return result
+        need = result
+    lapsed = hold["state"] in ("expired", "released")
+    if hold["state"] == "held":
+        try:
+            hold = await resources.post(f"/v1/holds/{hold['id']}/commit")
+        except UpstreamUnavailable as exc:
+            # Unreachable: the hold will expire by itself; undo the match so the need is open again.
+            # (A timeout may have committed it: that is left for a retry with the key.)
+            if "Timeout" not in exc.reason:
+                await _quietly("undo the match", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
+            raise
+        except UpstreamError as exc:
+            if exc.status != 409:
+                raise
+            hold = await resources.get(f"/v1/holds/{hold['id']}")  # committed meanwhile, or lapsed?
+            lapsed = hold["state"] != "committed"
+    if lapsed:
+        await _quietly("undo the match", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
+        return Refused("HOLD_EXPIRED", "The hold lapsed before it could be confirmed.", "预留在确认前已过期。")
+    return Linked(need, hold)
+
+
+async def _reserve_and_confirm(
+    case: Any,
+    resources: Any,
+    settings: Settings,
+    need_id: str,
+    hold: dict[str, Any],
+    reference: str,
+    *,
+    release_hold: bool,
+) -> dict[str, Any] | Refused:
+    """Reserve the need for the hold (try), then match it (first half of confirm)."""
     try:
-        need = await case.post(f"/v1/needs/{need_id}/hold", {"reference": reference, "until": hold["expires_at"]})
+        await case.post(f"/v1/needs/{need_id}/hold", {"reference": reference, "until": hold["expires_at"]})
     except UpstreamError as exc:
         if exc.status != 409:
             raise
-        if hold_id is None:
+        if release_hold:
             await _quietly("release hold", resources.post(f"/v1/holds/{hold['id']}/release"))
         return Refused("NEED_NOT_OPEN", "The need is no longer open.", "该需求已不再待认领。")
 
@@ -109,24 +150,18 @@ async def confirm_match(
         logger.warning("confirmMatch paused after try", extra={"need_id": need_id, "hold_id": hold["id"]})
         await asyncio.sleep(settings.test_pause_after_try_s)
 
-    if hold["state"] == "held":
-        try:
-            hold = await resources.post(f"/v1/holds/{hold['id']}/commit")
-        except UpstreamError as exc:
-            if exc.status != 409:
-                raise
-            await _quietly("release need", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
-            return Refused("HOLD_EXPIRED", "The hold lapsed before it could be confirmed.", "预留在确认前已过期。")
+    # Confirm the need first, then commit the hold: if we die in between, the hold expires by itself
+    # and gives its quantity back (nothing leaks or counts twice); the need stays matched to a
+    # lapsed hold, which recordFulfilment refuses and a retry with the same key undoes.
     try:
-        need = await case.post(f"/v1/needs/{need_id}/confirm", {"reference": reference})
+        need: dict[str, Any] = await case.post(f"/v1/needs/{need_id}/confirm", {"reference": reference})
     except (UpstreamError, UpstreamUnavailable) as exc:
-        # Refused or unreachable: the need was not matched, so the committed hold is given back.
-        # A timeout is different (the confirm may have landed): leave it for a retry with the key.
-        if not (isinstance(exc, UpstreamUnavailable) and "Timeout" in exc.reason):
+        # Refused or unreachable: the need was not matched, so the hold is given back. A timeout is
+        # different (the confirm may have landed): leave it for a retry with the key.
+        if release_hold and not (isinstance(exc, UpstreamUnavailable) and "Timeout" in exc.reason):
             await _quietly("release hold", resources.post(f"/v1/holds/{hold['id']}/release"))
-            await _quietly("release need", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
         raise
-    return Linked(need, hold)
+    return need
 
 
 async def claim_wish(
@@ -189,6 +224,12 @@ async def record_fulfilment(
     if reference.startswith("hold:"):
         hold_id = reference.removeprefix("hold:")
         hold = await resources.get(f"/v1/holds/{hold_id}")
+        if hold["state"] in ("held", "expired", "released"):
+            return Refused(
+                "HOLD_LAPSED",
+                "The resource held for this need lapsed before the match was committed: match it again.",
+                "为该需求预留的资源在确认前已失效，请重新对接。",
+            )
         if hold["state"] == "committed":
             await resources.post(f"/v1/holds/{hold_id}/deliver")
     body = {"proof_note": proof_note, "feedback": feedback}

@@ -218,3 +218,33 @@ def test_killed_between_try_and_confirm_leaves_nothing_stuck_or_counted_twice(
     assert (units["held"], units["available"]) == (1, 4)
     again = scene.confirm(f"after-{victim}")  # the same key retried: the same result, nothing more held
     assert again == retried and scene.offer_units()["available"] == 4
+
+
+FULFIL = """mutation($need: ID!) { recordFulfilment(needId: $need, proofNote: "已送达") {
+  __typename ... on Conflict { code } ... on FulfilmentRecorded { need { state } } } }"""
+
+
+def test_a_match_whose_hold_lapsed_is_refused_at_fulfilment_and_undone_by_a_retry(
+    fault_stack: Stack, settings: Settings
+) -> None:
+    """The state a crash between confirming the need and committing the hold would leave."""
+    scene = Scene(fault_stack, settings, 4)
+    resources, case = fault_stack.url("resources"), fault_stack.url("case")
+    hold = httpx.post(f"{resources}/v1/holds", headers={**scene.station, "Idempotency-Key": "lapse:hold"}, timeout=10, json={
+        "need_id": scene.need["id"], "need_region": "150781001", "offer_id": scene.offer["id"], "quantity": 1,
+        "ttl_seconds": HOLD_TTL_S}).json()  # fmt: skip
+    reference = f"hold:{hold['id']}"
+    Scene._post(
+        f"{case}/v1/needs/{scene.need['id']}/hold", scene.station, {"reference": reference, "until": hold["expires_at"]}
+    )
+    Scene._post(f"{case}/v1/needs/{scene.need['id']}/confirm", scene.station, {"reference": reference})
+    _until(lambda: scene.offer_units()["held"] == 0, HOLD_TTL_S + 15, scene.offer_units)  # the hold expired
+
+    need_gid = to_global_id("Need", scene.need["id"])
+    fulfil = httpx.post(f"{fault_stack.url('gateway')}/graphql", headers=scene.station, timeout=30,
+                        json={"query": FULFIL, "variables": {"need": need_gid}}).json()  # fmt: skip
+    assert fulfil["data"]["recordFulfilment"] == {"__typename": "Conflict", "code": "HOLD_LAPSED"}
+
+    retried = scene.confirm("lapse")  # the same key as the hold above: a retry of that match
+    assert retried == {"__typename": "OfferExhausted", "code": "HOLD_EXPIRED"}
+    assert scene.need_state() == "open" and scene.offer_units()["available"] == 5

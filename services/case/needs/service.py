@@ -159,10 +159,16 @@ def _ensure_reference(need: Need, reference: str) -> None:
 
 
 async def release(session: AsyncSession, principal: Principal, need_id: uuid.UUID, reference: str) -> Need:
-    """Cancel a reservation: the need is open again. Releasing twice is harmless."""
+    """Cancel a reservation — or undo a match whose resource could not be committed: the need is
+    open again. Only the reference it was reserved (or matched) for may release it; twice is harmless."""
     ensure_writer(principal)
     need = await get(session, principal, need_id, lock=True)
     if need.state == NeedState.OPEN.value:
+        return need
+    if need.state == NeedState.MATCHED.value and need.matched_reference == reference:
+        await _transition(session, principal, need, NeedState.OPEN, {"reference": reference, "undo": "match"})
+        need.matched_reference = None
+        await session.flush()
         return need
     _ensure_reference(need, reference)
     await _transition(session, principal, need, NeedState.OPEN, {"reference": reference})

@@ -10,7 +10,8 @@ N = NeedState
 ALLOWED: dict[NeedState, frozenset[NeedState]] = {
     N.OPEN: frozenset({N.PENDING, N.CANCELLED, N.EXPIRED}),
     N.PENDING: frozenset({N.OPEN, N.MATCHED, N.CANCELLED}),
-    N.MATCHED: frozenset({N.FULFILLED, N.CANCELLED}),
+    # matched -> open undoes a match whose resource could not be committed (try-confirm-cancel).
+    N.MATCHED: frozenset({N.FULFILLED, N.CANCELLED, N.OPEN}),
     N.FULFILLED: frozenset({N.CLOSED}),
     N.CLOSED: frozenset(),
     N.CANCELLED: frozenset(),
