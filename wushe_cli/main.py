@@ -64,7 +64,8 @@ def up(
             f"  resources service:   {stack.url('resources')}/docs\n"
             f"  volunteers service:  {stack.url('volunteers')}/docs\n"
             f"  logs:                {data_dir / 'logs'}\n"
-            f"  a token:             wushe token --role station_staff --region 150781\n"
+            "  a token:             wushe token --role civil_affairs_admin --region 15\n"
+            "  queries to try:      docs/demo-queries.md\n"
             "Press Ctrl-C to stop.",
         )
         while not stop.wait(0.5):
