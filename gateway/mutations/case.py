@@ -10,7 +10,7 @@ from strawberry.types import Info
 from gateway.auth import caller
 from gateway.context import GatewayContext
 from gateway.ids import local_id
-from gateway.mutations.inputs import body_of
+from gateway.mutations.inputs import body_of, idempotency_headers
 from gateway.outcomes import outcome
 from gateway.types.case import Case, Need, Platform, Recipient, Staff
 from gateway.types.common import (
@@ -36,10 +36,6 @@ from gateway.types.common import (
 from services.common.vocabulary import STAFF_ROLES
 
 GInfo = Info[GatewayContext, None]
-
-
-def _key(idempotency_key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": idempotency_key} if idempotency_key else None
 
 
 @strawberry.type
@@ -168,15 +164,6 @@ def _staff(info: GInfo) -> None:
     caller(info, roles=STAFF_ROLES)
 
 
-def _money(body: dict[str, object]) -> dict[str, object]:
-    """Decimals travel as strings, never floats."""
-    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in body.items()}
-
-
-def _times(body: dict[str, object]) -> dict[str, object]:
-    return {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in body.items()}
-
-
 async def create_platform(
     info: GInfo, input: CreatePlatformInput, idempotency_key: str | None = None
 ) -> CreatePlatformResult:
@@ -184,7 +171,7 @@ async def create_platform(
     _staff(info)
     client = info.context.upstreams.case
     return await outcome(
-        lambda: client.post("/v1/platforms", body_of(input), headers=_key(idempotency_key)),
+        lambda: client.post("/v1/platforms", body_of(input), headers=idempotency_headers(idempotency_key)),
         lambda r: PlatformCreated(platform=Platform.from_record(r)),
     )
 
@@ -197,7 +184,7 @@ async def add_staff(
     client = info.context.upstreams.case
     path = f"/v1/platforms/{local_id(platform_id, 'Platform')}/staff"
     return await outcome(
-        lambda: client.post(path, body_of(input), headers=_key(idempotency_key)),
+        lambda: client.post(path, body_of(input), headers=idempotency_headers(idempotency_key)),
         lambda r: StaffAdded(staff=Staff.from_record(r)),
     )
 
@@ -207,11 +194,10 @@ async def create_recipient(
 ) -> CreateRecipientResult:
     """Record a recipient with their consent; a duplicate ID number is a Conflict naming the existing record."""
     _staff(info)
-    body = _times(body_of(input))
-    body["consent"] = _times(body["consent"])  # type: ignore[arg-type]
+    body = body_of(input)
     client = info.context.upstreams.case
     return await outcome(
-        lambda: client.post("/v1/recipients", body, headers=_key(idempotency_key)),
+        lambda: client.post("/v1/recipients", body, headers=idempotency_headers(idempotency_key)),
         lambda r: RecipientCreated(recipient=Recipient.from_record(r)),
     )
 
@@ -221,7 +207,7 @@ async def open_case(info: GInfo, input: OpenCaseInput, idempotency_key: str | No
     _staff(info)
     client = info.context.upstreams.case
     return await outcome(
-        lambda: client.post("/v1/cases", body_of(input), headers=_key(idempotency_key)),
+        lambda: client.post("/v1/cases", body_of(input), headers=idempotency_headers(idempotency_key)),
         lambda r: CaseOpened(case=Case.from_record(r)),
     )
 
@@ -243,10 +229,10 @@ async def advance_case(
 async def publish_need(info: GInfo, input: PublishNeedInput, idempotency_key: str | None = None) -> PublishNeedResult:
     """Publish a micro-wish, care need or funding need from an active case."""
     _staff(info)
-    body = _times(_money(body_of(input)))
+    body = body_of(input)
     client = info.context.upstreams.case
     return await outcome(
-        lambda: client.post("/v1/needs", body, headers=_key(idempotency_key)),
+        lambda: client.post("/v1/needs", body, headers=idempotency_headers(idempotency_key)),
         lambda r: NeedPublished(need=Need.from_record(r)),
     )
 

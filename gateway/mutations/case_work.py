@@ -11,7 +11,7 @@ from gateway.auth import caller
 from gateway.context import GatewayContext
 from gateway.errors import bad_input
 from gateway.ids import local_id
-from gateway.mutations.inputs import body_of
+from gateway.mutations.inputs import body_of, idempotency_headers
 from gateway.outcomes import outcome
 from gateway.types.case import Need, Project, Recipient, ServiceRecord
 from gateway.types.common import (
@@ -113,13 +113,6 @@ class UpdateNeedInput:
     deadline: dt.datetime | None = strawberry.UNSET
 
 
-def _json(body: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in body.items():
-        out[k] = str(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, dt.date | dt.datetime) else v
-    return out
-
-
 def _record(r: dict[str, Any]) -> ServiceRecord:
     return ServiceRecord(
         id=global_id("ServiceRecord", r),
@@ -147,9 +140,9 @@ async def add_service_record(
     caller(info, roles=STAFF_ROLES)
     client = info.context.upstreams.case
     path = f"/v1/cases/{local_id(case_id, 'Case')}/records"
-    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+    headers = idempotency_headers(idempotency_key)
     return await outcome(
-        lambda: client.post(path, _json(body_of(input)), headers=headers), lambda r: ServiceRecorded(record=_record(r))
+        lambda: client.post(path, body_of(input), headers=headers), lambda r: ServiceRecorded(record=_record(r))
     )
 
 
@@ -181,9 +174,9 @@ async def create_project(
     """Start a pilot or brand project (e.g. 圆梦微心愿, 空巢不空) at a platform."""
     caller(info, roles=STAFF_ROLES)
     client = info.context.upstreams.case
-    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+    headers = idempotency_headers(idempotency_key)
     return await outcome(
-        lambda: client.post("/v1/projects", _json(body_of(input)), headers=headers),
+        lambda: client.post("/v1/projects", body_of(input), headers=headers),
         lambda r: ProjectCreated(project=Project.from_record(r)),
     )
 
@@ -196,7 +189,7 @@ async def update_recipient(
     client = info.context.upstreams.case
     path = f"/v1/recipients/{local_id(recipient_id, 'Recipient')}"
     return await outcome(
-        lambda: client.patch(path, _json(body_of(input)), if_match=expected_version),
+        lambda: client.patch(path, body_of(input), if_match=expected_version),
         lambda r: RecipientUpdated(recipient=Recipient.from_record(r)),
     )
 
@@ -209,6 +202,6 @@ async def update_need(
     client = info.context.upstreams.case
     path = f"/v1/needs/{local_id(need_id, 'Need')}"
     return await outcome(
-        lambda: client.patch(path, _json(body_of(input)), if_match=expected_version),
+        lambda: client.patch(path, body_of(input), if_match=expected_version),
         lambda r: NeedUpdated(need=Need.from_record(r)),
     )

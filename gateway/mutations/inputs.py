@@ -1,6 +1,9 @@
-"""Turning GraphQL inputs into REST bodies: snake_case keys, enum codes, local ids, no UNSET."""
+"""Turning GraphQL inputs into REST bodies: snake_case keys, enum codes, local ids, money as
+decimal strings (never floats), times in ISO 8601, no UNSET."""
 
 import dataclasses
+import datetime as dt
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -30,6 +33,10 @@ ID_FIELDS = {
 def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -47,3 +54,7 @@ def body_of(data: Any) -> dict[str, Any]:
             value = str(local_id(value, ID_FIELDS[field.name]))
         body[field.name] = _plain(value)
     return body
+
+
+def idempotency_headers(key: str | None) -> dict[str, str] | None:
+    return {"Idempotency-Key": key} if key else None

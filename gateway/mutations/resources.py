@@ -10,7 +10,7 @@ from strawberry.types import Info
 from gateway.auth import caller
 from gateway.context import GatewayContext
 from gateway.ids import local_id
-from gateway.mutations.inputs import body_of
+from gateway.mutations.inputs import body_of, idempotency_headers
 from gateway.outcomes import outcome
 from gateway.types.common import Conflict, InvalidInput, ItemCategory, NotFound
 from gateway.types.resources import Offer, OfferKind, Organization, OrganizationKind
@@ -66,20 +66,6 @@ class CreateOfferInput:
     restrictions: FundRestrictionsInput | None = None
 
 
-def _key(idempotency_key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": idempotency_key} if idempotency_key else None
-
-
-def _json_ready(value: object) -> object:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _json_ready(v) for k, v in value.items()}
-    return value
-
-
 async def register_organization(
     info: GInfo, input: RegisterOrganizationInput, idempotency_key: str | None = None
 ) -> RegisterOrganizationResult:
@@ -87,7 +73,7 @@ async def register_organization(
     caller(info, roles=frozenset({Role.CIVIL_AFFAIRS_ADMIN}))
     client = info.context.upstreams.resources
     return await outcome(
-        lambda: client.post("/v1/organizations", body_of(input), headers=_key(idempotency_key)),
+        lambda: client.post("/v1/organizations", body_of(input), headers=idempotency_headers(idempotency_key)),
         lambda r: OrganizationRegistered(organization=Organization.from_record(r)),
     )
 
@@ -95,10 +81,10 @@ async def register_organization(
 async def create_offer(info: GInfo, input: CreateOfferInput, idempotency_key: str | None = None) -> OfferResult:
     """Draft an offer of goods, a fund, services or a venue for your organisation."""
     caller(info, scope="offers:write", roles=frozenset({Role.ORG_STAFF}))
-    body = _json_ready(body_of(input))
+    body = body_of(input)
     client = info.context.upstreams.resources
     return await outcome(
-        lambda: client.post("/v1/offers", body, headers=_key(idempotency_key)),
+        lambda: client.post("/v1/offers", body, headers=idempotency_headers(idempotency_key)),
         lambda r: OfferSaved(offer=Offer.from_record(r)),
     )
 

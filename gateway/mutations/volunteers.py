@@ -9,7 +9,7 @@ from strawberry.types import Info
 from gateway.auth import caller
 from gateway.context import GatewayContext
 from gateway.ids import local_id
-from gateway.mutations.inputs import body_of
+from gateway.mutations.inputs import body_of, idempotency_headers
 from gateway.outcomes import outcome
 from gateway.types.common import Conflict, InvalidInput, Language, NotFound, Skill
 from gateway.types.volunteers import Activity, CareVisit, SignUp, Volunteer
@@ -80,10 +80,6 @@ class CreateActivityInput:
 WRITERS = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER, Role.ORG_STAFF, Role.VOLUNTEER})
 
 
-def _key(idempotency_key: str | None) -> dict[str, str] | None:
-    return {"Idempotency-Key": idempotency_key} if idempotency_key else None
-
-
 async def register_volunteer(
     info: GInfo, input: RegisterVolunteerInput, idempotency_key: str | None = None
 ) -> RegisterVolunteerResult:
@@ -91,7 +87,7 @@ async def register_volunteer(
     caller(info, roles=WRITERS)
     client = info.context.upstreams.volunteers
     return await outcome(
-        lambda: client.post("/v1/volunteers", body_of(input), headers=_key(idempotency_key)),
+        lambda: client.post("/v1/volunteers", body_of(input), headers=idempotency_headers(idempotency_key)),
         lambda r: VolunteerRegistered(volunteer=Volunteer.from_record(r)),
     )
 
@@ -102,10 +98,9 @@ async def create_activity(
     """Organise an activity with a capacity; sign-ups beyond it wait in order."""
     caller(info, roles=WRITERS)
     body = body_of(input)
-    body["starts_at"], body["ends_at"] = input.starts_at.isoformat(), input.ends_at.isoformat()
     client = info.context.upstreams.volunteers
     return await outcome(
-        lambda: client.post("/v1/activities", body, headers=_key(idempotency_key)),
+        lambda: client.post("/v1/activities", body, headers=idempotency_headers(idempotency_key)),
         lambda r: ActivityCreated(activity=Activity.from_record(r)),
     )
 
