@@ -12,6 +12,7 @@ from gateway.context import context_getter
 from gateway.feed_cache import PublicFeedCache
 from gateway.schema import build_schema
 from services.common.auth import TokenVerifier
+from services.common.clock import clock
 from services.common.errors import install_error_handlers
 from services.common.log_setup import configure_logging
 from services.common.observability import instrument
@@ -22,6 +23,7 @@ from services.common.settings import Settings, get_settings
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.require_production_secrets()
+    clock.configure(settings)
 
     configure_logging("gateway", settings.log_level, settings.log_json)
 

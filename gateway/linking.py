@@ -19,11 +19,12 @@ retry is not built yet.
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from gateway.clients.base import UpstreamError, UpstreamUnavailable
 from gateway.clients.registry import Upstreams
+from services.common.clock import clock, iso_utc
 from services.common.settings import Settings
 
 logger = logging.getLogger("wushe.gateway.linking")
@@ -195,12 +196,12 @@ async def claim_wish(
         body["amount"] = amount or wish["amount"]
     else:
         body["category"], body["quantity"] = wish["item_category"] or "other", quantity or wish["quantity"] or 1
-    until = datetime.now(UTC) + timedelta(seconds=settings.claim_ttl_s)
+    until = clock.now() + timedelta(seconds=settings.claim_ttl_s)
     pledge = await resources.post("/v1/pledges", body, headers={"Idempotency-Key": f"{key}:pledge"})
     reference = f"hold:{pledge['hold_id']}"
     try:
         claimed = await case.post(
-            f"/v1/public-wishes/{wish_id}/claim", {"reference": reference, "until": until.isoformat()}
+            f"/v1/public-wishes/{wish_id}/claim", {"reference": reference, "until": iso_utc(until)}
         )
     except UpstreamError as exc:
         if exc.status != 409:
@@ -259,7 +260,7 @@ async def confirm_care(
     if need["state"] == "matched" and need.get("matched_reference") == reference:
         return Linked(need, {"id": None})
     recipient = await case.get(f"/v1/recipients/{need['recipient_id']}")
-    until = (datetime.now(UTC) + timedelta(seconds=settings.match_hold_ttl_s)).isoformat()
+    until = iso_utc(clock.now() + timedelta(seconds=settings.match_hold_ttl_s))
     try:
         need = await case.post(f"/v1/needs/{need_id}/hold", {"reference": reference, "until": until})
     except UpstreamError as exc:
@@ -272,7 +273,7 @@ async def confirm_care(
         "platform_id": need["platform_id"],
         "region": need["region_code"],
         "schedule": {"frequency": "weekly", **schedule},
-        "starts_on": datetime.now(UTC).date().isoformat(),
+        "starts_on": clock.today().isoformat(),
         "visit_address": recipient["address"] or "（地址待补充）",
     }
     try:

@@ -1,6 +1,7 @@
 """The GraphQL schema: one graph over the three services."""
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable
 from enum import Enum
 from typing import Any
@@ -15,6 +16,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from gateway.auth import caller
@@ -36,6 +38,7 @@ from gateway.queries import matching as matching_queries
 from gateway.queries import resources as resource_queries
 from gateway.queries import stats as stats_queries
 from gateway.queries import volunteers as volunteer_queries
+from gateway.scalars import UtcDateTime
 from gateway.types import case as case_types
 from gateway.types import resources as resource_types
 from gateway.types import volunteers as volunteer_types
@@ -240,4 +243,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(UpstreamCallCount)
     if not settings.graphql_introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)
+    return GatewaySchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map={dt.datetime: UtcDateTime}),
+    )

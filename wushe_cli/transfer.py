@@ -7,7 +7,7 @@ API masks it for the token used.
 """
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,13 +19,13 @@ from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, Te
 from services.case.imports.schemas import RowError
 from services.case.imports.sheets import CSV, XLSX, read_sheet, write_csv, write_xlsx
 from services.common.auth import issue_dev_token
+from services.common.clock import beijing_midnight, beijing_text, clock, iso_utc
 from services.common.settings import get_settings
 from services.common.vocabulary import NeedKind, PlatformLevel, Role
 
 import_app = typer.Typer(help="Import station sheets (CSV or .xlsx): all rows or none.", no_args_is_help=True)
 export_app = typer.Typer(help="Export linkage statistics and wish lists to .xlsx.", no_args_is_help=True)
 console = Console(stderr=True)
-CST = timezone(timedelta(hours=8))
 CHUNK = 64 * 1024
 
 TokenOption = Annotated[
@@ -205,8 +205,8 @@ def stat_rows(figures: dict[str, Any], prefix: str = "") -> list[list[Any]]:
 def _period(start: date, end: date) -> tuple[str, str]:
     """Dates as a station means them: from the start of `start` to the end of `end`, China time."""
     return (
-        datetime.combine(start, time(), CST).isoformat(),
-        datetime.combine(end + timedelta(days=1), time(), CST).isoformat(),
+        iso_utc(beijing_midnight(start)),
+        iso_utc(beijing_midnight(end + timedelta(days=1))),
     )
 
 
@@ -226,7 +226,7 @@ def export_stats(
     """Linkage statistics (case + volunteers services, and resources when it answers) to .xlsx."""
     settings = get_settings()
     bearer = _token(token, Role.CIVIL_AFFAIRS_ADMIN, region=region[:2] if len(region) >= 2 else region)
-    first, last = _period(start.date(), (end or datetime.now(CST)).date())
+    first, last = _period(start.date(), end.date() if end else clock.today())
     params = {"region": region, "from": first, "to": last}
     case = _get(f"{_case_url(case_url)}/v1/stats", bearer, params).json()
     volunteers = _get(f"{(volunteers_url or settings.volunteers_url).rstrip('/')}/v1/stats", bearer, params).json()
@@ -255,8 +255,8 @@ def export_stats(
         pass  # the resources figures are a bonus; case and volunteers are the report
     about = [
         ["行政区划", region],
-        ["统计期间", f"{first} 至 {last}（不含）"],
-        ["导出时间", datetime.now(CST).isoformat(timespec="seconds")],
+        ["统计期间", f"{start.date()} 至 {(end.date() if end else clock.today())}（北京时间，含首尾两日）"],
+        ["导出时间", f"{beijing_text(clock.now(), seconds=True)}（北京时间）"],
         ["来源", "case /v1/stats、volunteers /v1/stats"],
     ]
     sheets.append(("说明", ["项", "内容"], about))

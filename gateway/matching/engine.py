@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 
@@ -36,6 +36,7 @@ from gateway.matching.model import (
     VolunteerInput,
 )
 from gateway.matching.proposals import build_proposals
+from services.common.clock import clock
 from services.common.vocabulary import RecipientCategory
 
 METHODS = ("optimal", "decomposed", "exact", "greedy")
@@ -52,7 +53,7 @@ def propose(
     """Propose resources for needs. Pure: no I/O; the same inputs give the same proposals."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     started, cpu_started = time.perf_counter(), time.process_time()
     c = generate_candidates(needs, offers, volunteers, model, now)
     candidates_s = time.perf_counter() - started

@@ -15,6 +15,7 @@ from strawberry.types import Info
 from gateway.auth import caller
 from gateway.context import GatewayContext
 from gateway.errors import bad_input
+from services.common.clock import beijing_month, clock, iso_utc
 from services.common.regions import is_region_prefix
 from services.common.vocabulary import STAFF_ROLES
 
@@ -140,17 +141,24 @@ def _or_raise(value: Any) -> Any:
     return value
 
 
-async def linkage_stats(info: GInfo, region_code: str, start: dt.datetime, end: dt.datetime) -> LinkageStats:
+async def linkage_stats(
+    info: GInfo, region_code: str, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> LinkageStats:
     """Platforms, social workers (certified), projects, activities, participants, beneficiaries,
-    wishes published and fulfilled — for a region-code prefix and the period [start, end)."""
+    wishes published and fulfilled — for a region-code prefix and the period [start, end).
+    Without start and end: this calendar month in Beijing time."""
     caller(info, roles=STAFF_ROLES)
     if not is_region_prefix(region_code):
         raise bad_input("regionCode must be a GB/T 2260 prefix (2, 4, 6, 9 or 12 digits).", "行政区划前缀格式错误。")
+    if (start is None) != (end is None):
+        raise bad_input("Give both start and end, or neither (this month).", "起止时间须同时给出，或都不给（本月）。")
+    if start is None or end is None:
+        start, end = beijing_month(clock.now())
     if start.tzinfo is None or end.tzinfo is None or end <= start:
         raise bad_input(
             "start and end need time zones, and end must be after start.", "起止时间须带时区且结束晚于开始。"
         )
-    params = {"region": region_code, "from": start.isoformat(), "to": end.isoformat()}
+    params = {"region": region_code, "from": iso_utc(start), "to": iso_utc(end)}
     upstreams = info.context.upstreams
     case_raw, volunteer_raw, resource_raw = await asyncio.gather(
         upstreams.case.get("/v1/stats", **params),

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from services.common.auth import TokenVerifier
+from services.common.clock import clock
 from services.common.database import Database
 from services.common.errors import install_error_handlers
 from services.common.health import health_router
@@ -36,6 +37,7 @@ def create_service_app(
     """
     settings = settings or get_settings()
     settings.require_production_secrets()
+    clock.configure(settings)
 
     configure_logging(service, settings.log_level, settings.log_json)
 

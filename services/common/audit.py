@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.request_context import current_request_id
 
 
@@ -18,7 +19,7 @@ class AuditEntryMixin:
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
     actor: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(60))

@@ -6,7 +6,6 @@ clients, `scope` (space-separated, as in OAuth 2.0).
 """
 
 import asyncio
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -14,6 +13,7 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 
+from services.common.clock import clock
 from services.common.errors import Forbidden, Unauthenticated
 from services.common.settings import Settings, get_settings
 from services.common.vocabulary import STAFF_ROLES, Role
@@ -96,11 +96,31 @@ class TokenVerifier:
                 algorithms=algorithms,
                 audience=self.settings.jwt_audience,
                 issuer=self.settings.jwt_issuer,
-                options={"require": ["exp", "sub"]},
+                # Times are checked below against the one clock, not PyJWT's own reading of the wall clock.
+                options={"require": ["exp", "sub"], "verify_exp": False, "verify_nbf": False, "verify_iat": False},
             )
+            _check_token_times(claims)
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"Invalid token: {exc}", "令牌无效或已过期。") from exc
         return Principal.from_claims(claims)
+
+
+TOKEN_LEEWAY_S = 30
+
+
+def _check_token_times(claims: dict[str, Any]) -> None:
+    """`exp`, `nbf` and `iat` (RFC 7519 §4.1) against `clock.now()`, with a little leeway for skew."""
+    now = clock.now().timestamp()
+    try:
+        expires = float(claims["exp"])
+        not_before = float(claims.get("nbf", now))
+        issued = float(claims.get("iat", now))
+    except (TypeError, ValueError) as exc:
+        raise jwt.InvalidTokenError("exp, nbf and iat must be numbers") from exc
+    if expires <= now - TOKEN_LEEWAY_S:
+        raise jwt.ExpiredSignatureError("Signature has expired")
+    if not_before > now + TOKEN_LEEWAY_S or issued > now + TOKEN_LEEWAY_S:
+        raise jwt.ImmatureSignatureError("The token is not yet valid (iat or nbf)")
 
 
 def issue_dev_token(
@@ -116,7 +136,7 @@ def issue_dev_token(
     ttl_s: int = 12 * 3600,
 ) -> str:
     """A token signed with the shared development secret (for `wushe token` and tests)."""
-    now = int(time.time())
+    now = int(clock.now().timestamp())
     claims: dict[str, Any] = {
         "sub": subject or f"dev-{Role(role).value}",
         "role": Role(role).value,

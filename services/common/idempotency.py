@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.errors import IdempotencyKeyReused
 
 IdempotencyKey = Annotated[
@@ -42,7 +43,7 @@ class IdempotencyRecordMixin:
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[Any | None] = mapped_column(JSONB)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
 
 
 def fingerprint(operation: str, payload: Any) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.clock import clock
 from services.common.request_context import current_request_id
 
 
@@ -32,7 +33,7 @@ class OutboxEventMixin:
     transaction_id: Mapped[int] = mapped_column(
         BigInteger, server_default=text("(pg_current_xact_id()::text)::bigint"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
 
 
 STABLE_HORIZON = text("(pg_snapshot_xmin(pg_current_snapshot())::text)::bigint")

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "wushe-development-secret-do-not-use-in-production"
@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     jwt_audience: str = "wushe"
     # Personal data at rest: key for encryption and keyed hashes of ID numbers.
     pii_key: str = DEV_PII_KEY
+
+    # The one clock (services/common/clock.py): run as if the wall clock were shifted, or stopped at
+    # an instant. For demos and for checking behaviour on another date; refused in production.
+    clock_shift_s: float = 0.0
+    clock_frozen_at: AwareDatetime | None = None
+    # How far ahead a deadline, an activity or a reservation may be set.
+    planning_horizon_days: int = Field(default=730, ge=1, le=36500)
 
     otlp_endpoint: str = Field(default="", description="OTLP/HTTP traces endpoint, e.g. http://otel:4318/v1/traces")
     log_level: str = "INFO"
@@ -63,6 +70,8 @@ class Settings(BaseSettings):
         """Refuse to run in production with the development keys."""
         if self.environment != "production":
             return
+        if self.clock_shift_s or self.clock_frozen_at:
+            raise RuntimeError("production runs on the wall clock: unset WUSHE_CLOCK_SHIFT_S and WUSHE_CLOCK_FROZEN_AT")
         if self.jwt_secret == DEV_JWT_SECRET and not (self.jwt_public_key or self.jwks_url):
             raise RuntimeError("production needs WUSHE_JWKS_URL, WUSHE_JWT_PUBLIC_KEY or a secret")
         if self.pii_key == DEV_PII_KEY:

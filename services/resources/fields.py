@@ -3,16 +3,14 @@
 Generic in spirit, but kept here because services.common does not (yet) offer them:
 - text refuses control characters (PostgreSQL cannot store NUL),
 - money refuses JSON floats (0.1 + 0.2 must stay 0.30) and stays inside numeric(14,2),
-- times must carry an offset and lie in a plausible range.
+- (times are the kernel's: services/common/fields.py).
 """
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BeforeValidator,
     Field,
     PlainSerializer,
@@ -55,15 +53,6 @@ SignedAmount = Annotated[
 ]
 YuanOut = Annotated[Decimal, PlainSerializer(_two_places, return_type=str, when_used="json")]
 Quantity = Annotated[int, Field(ge=1, le=1_000_000)]
-
-
-def _plausible(value: datetime) -> datetime:
-    if not 2000 <= value.year <= 2200:
-        raise ValueError("time must lie between the years 2000 and 2200 / 时间超出合理范围")
-    return value
-
-
-Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 def _known_purpose(value: str) -> str:

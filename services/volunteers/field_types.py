@@ -1,17 +1,13 @@
 """Field types the volunteers API validates at the edge, so bad input is a 422, never a 500.
 
 Generic enough for services/common, kept here because the kernel must not be edited from this
-service: text that PostgreSQL can store (no NUL, valid UTF-8), UTC timestamps in a sane range,
-and "HH:MM" clock times.
+service: text that PostgreSQL can store (no NUL, valid UTF-8) and "HH:MM" clock times (times
+are the kernel's: services/common/fields.py).
 """
 
-from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
-
-_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-_LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+from pydantic import AfterValidator, Field, StringConstraints
 
 
 def _storable(value: str) -> str:
@@ -24,23 +20,12 @@ def _storable(value: str) -> str:
     return value
 
 
-def _utc(value: datetime) -> datetime:
-    try:
-        converted = value.astimezone(UTC)
-    except (OverflowError, ValueError) as exc:
-        raise ValueError("time out of range / 时间超出范围") from exc
-    if not _EARLIEST <= converted < _LATEST:
-        raise ValueError("time must be between 2000 and 2200 / 时间须在2000年至2200年之间")
-    return converted
-
-
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_storable),
 ]
 LongText = Annotated[str, StringConstraints(max_length=4000), AfterValidator(_storable)]
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_utc)]
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["15:00"])]
 WindowEnd = Annotated[str, Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", examples=["17:00"])]
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: 1 = Monday … 7 = Sunday")]

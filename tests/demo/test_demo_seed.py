@@ -5,19 +5,22 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from services.common.clock import beijing_week, clock, shift_to
 from services.common.migrations import upgrade_all
 from services.common.settings import Settings
 from tests.support.auth import bearer
 from tests.support.database import create_database, drop_database
 from tests.support.stack import started_stack
 from wushe_cli.demo import SeedReport, build_plan, seed_demo
-from wushe_cli.demo.plan import DemoPlan
+from wushe_cli.demo.client import SeedError
+from wushe_cli.demo.plan import SEED, DemoPlan
 from wushe_cli.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -50,17 +53,26 @@ class Seeded:
                     return items
 
 
+def coming_week_boundary() -> datetime:
+    """Five minutes before the next Monday 00:00 in Beijing: the seeding runs across a week boundary,
+    the hardest time for the volunteers' weekly hours, whatever day the suite runs on."""
+    _, monday = beijing_week(clock.now())
+    return monday - timedelta(minutes=5)
+
+
 @pytest.fixture(scope="module")
 async def seeded(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Seeded]:
     url = await create_database(server_url, "wushe_demo")
     await asyncio.to_thread(upgrade_all, url)
     settings = Settings(environment="test")
+    moment = coming_week_boundary()
+    environment = {"WUSHE_ENVIRONMENT": "test", "WUSHE_CLOCK_SHIFT_S": str(shift_to(moment).total_seconds())}
     try:
-        with started_stack(url, tmp_path_factory.mktemp("demo-logs"), {"WUSHE_ENVIRONMENT": "test"}) as stack:
+        with clock.shifted(moment), started_stack(url, tmp_path_factory.mktemp("demo-logs"), environment) as stack:
             urls = {name: stack.url(name) for name in ("case", "resources", "volunteers")}
             first = await seed_demo(urls, settings, show_progress=False)
             second = await seed_demo(urls, settings, show_progress=False)
-            yield Seeded(stack, settings, build_plan(), first, second)
+            yield Seeded(stack, settings, build_plan(moment), first, second)
     finally:
         await drop_database(server_url, url)
 
@@ -238,3 +250,19 @@ class TestDocumentedQueries:
         else:
             assert field["caseSide"]["casesOpened"] > 0 and field["volunteerSide"]["activitiesHeld"] > 0
             assert field["caseSide"]["platforms"]["stations"] == 12
+
+
+class TestFailure:
+    async def test_a_failed_run_names_the_step_and_the_reason_and_the_stack_stays_up(self, seeded: Seeded) -> None:
+        """Another seed's first record clashes with this one's key: the run stops with a readable block."""
+        urls = {name: seeded.stack.url(name) for name in ("case", "resources", "volunteers")}
+        with pytest.raises(SeedError) as caught:
+            await seed_demo(urls, seeded.settings, show_progress=False, seed=SEED + 1, recipients=5)
+        error = caught.value
+        assert (error.step, error.status, error.code) == ("platforms (county_centre)", 422, "IDEMPOTENCY_KEY_REUSED")
+        report = error.report()
+        assert "platforms (county_centre)" in report and "该幂等键已用于另一个不同的请求" in report
+        assert "wushe seed --demo" in report
+        async with httpx.AsyncClient(timeout=10) as client:
+            for name in urls:
+                assert (await client.get(f"{seeded.stack.url(name)}/readyz")).status_code == 200

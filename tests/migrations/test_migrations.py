@@ -84,3 +84,25 @@ async def test_upgrade_all_is_idempotent(scratch_url: str) -> None:
     await asyncio.to_thread(upgrade_all, scratch_url)
     for service in SERVICES:
         assert "alembic_version" in await _tables(scratch_url, service)
+
+
+async def test_naive_consent_times_are_read_as_beijing_time_and_rewritten_in_utc(scratch_url: str) -> None:
+    await asyncio.to_thread(upgrade, "case", scratch_url, "a6f07816a388")
+    engine = create_engine(scratch_url)
+    insert = text(
+        """INSERT INTO "case".recipients (id, platform_id, region_code, name, gender, birth_date, categories,
+        id_number_encrypted, id_number_hash, consent, version)
+        VALUES (gen_random_uuid(), gen_random_uuid(), '150781001', 'x', 'male', '1944-06-01', '{elderly}',
+        'e', :hash, CAST(:consent AS jsonb), 1)"""
+    )
+    async with engine.begin() as connection:
+        await connection.execute(text("SET session_replication_role = replica"))  # no platform row needed
+        for number, given_at in enumerate(["2026-11-01T09:30:00", "2026-11-01T09:30:00+08:00"]):
+            consent = f'{{"given_by": "本人", "given_at": "{given_at}", "purpose": "p"}}'
+            await connection.execute(insert, {"hash": str(number), "consent": consent})
+    await asyncio.to_thread(upgrade, "case", scratch_url)
+    async with engine.connect() as connection:
+        stored = await connection.scalars(text("""SELECT consent->>'given_at' FROM "case".recipients ORDER BY 1"""))
+        times = list(stored)
+    await engine.dispose()
+    assert times == ["2026-11-01T01:30:00Z", "2026-11-01T09:30:00+08:00"]

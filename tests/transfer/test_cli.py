@@ -17,7 +17,7 @@ from tests.case.imports.sheets import RECIPIENT_HEADERS, recipient_rows, xlsx
 from tests.support.auth import bearer
 from tests.support.database import create_database, drop_database
 from tests.support.stack import started_stack
-from wushe_cli.demo import build_plan, seed_demo
+from wushe_cli.demo import seed_demo
 from wushe_cli.main import app
 from wushe_cli.stack import Stack
 
@@ -44,7 +44,7 @@ async def world(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> As
     try:
         with started_stack(url, tmp_path_factory.mktemp("transfer-logs"), {"WUSHE_ENVIRONMENT": "test"}) as stack:
             urls = {name: stack.url(name) for name in ("case", "resources", "volunteers")}
-            await seed_demo(urls, settings, show_progress=False, plan=build_plan(recipients=60))
+            await seed_demo(urls, settings, show_progress=False, recipients=60)
             admin = bearer(settings, "civil_affairs_admin", region="15")
             async with httpx.AsyncClient(base_url=stack.url("case"), timeout=30) as client:
                 stations = (

@@ -32,7 +32,33 @@ class Actor:
 
 
 class SeedError(RuntimeError):
-    """A call the seeder relies on failed; the message carries the problem+json."""
+    """A call the seeder relies on failed: which step, which request, and what the service said."""
+
+    def __init__(self, request: str, response: httpx.Response | None = None, reason: str = "") -> None:
+        self.request, self.step = request, ""
+        self.status = response.status_code if response is not None else None
+        problem: dict[str, Any] = {}
+        if response is not None:
+            try:
+                answer = response.json()
+                problem = answer if isinstance(answer, dict) else {}
+            except ValueError:
+                reason = reason or response.text[:300]
+        self.code = str(problem.get("code", ""))
+        self.detail = " / ".join(str(problem[k]) for k in ("detail_zh", "detail") if problem.get(k)) or reason
+        super().__init__(f"{request} -> {self.status}: {self.code} {self.detail}".strip())
+
+    def report(self) -> str:
+        """The readable block `wushe up --demo` and `wushe seed --demo` print."""
+        answer = f"{self.status} {self.code}".strip() if self.status else "no answer"
+        return (
+            "The demo data could not be loaded completely / 演示数据未能全部载入\n"
+            f"  step / 步骤:     {self.step or 'start'}\n"
+            f"  request / 请求:  {self.request}\n"
+            f"  answer / 应答:   {answer}\n"
+            f"  reason / 原因:   {self.detail or '-'}\n"
+            "  resume / 继续:   wushe seed --demo   (what is already there is kept; nothing is created twice)"
+        )
 
 
 @dataclass
@@ -82,9 +108,9 @@ class DemoClient:
                 try:
                     response = await self.http.request(method, self.urls[service] + path, headers=headers, **kwargs)
                     break
-                except httpx.TransportError:
+                except httpx.TransportError as exc:
                     if attempt == 2:
-                        raise
+                        raise SeedError(f"{method} {service} {path}", reason=f"{type(exc).__name__}: {exc}") from exc
                     await asyncio.sleep(0.2 * (attempt + 1))
         self.tally.requests += 1
         return response
@@ -97,7 +123,7 @@ class DemoClient:
             "POST", service, path, actor, json=body, headers={"Idempotency-Key": f"{KEY_PREFIX}:{key}"}
         )
         if response.status_code != 201:
-            raise SeedError(f"POST {service}{path} ({key}) -> {response.status_code}: {response.text}")
+            raise SeedError(f"POST {service} {path} ({key})", response)
         if response.headers.get("Idempotent-Replayed") == "true":
             self.tally.replayed[kind] += 1
         else:
@@ -113,7 +139,7 @@ class DemoClient:
             "POST", service, path, actor, json=body, headers={"Idempotency-Key": f"{KEY_PREFIX}:{key}"}
         )
         if response.status_code not in (200, 201):
-            raise SeedError(f"POST {service}{path} ({key}) -> {response.status_code}: {response.text}")
+            raise SeedError(f"POST {service} {path} ({key})", response)
         self.tally.changed[kind] += 1
         result: dict[str, Any] = response.json()
         return result
@@ -121,7 +147,7 @@ class DemoClient:
     async def get(self, service: str, path: str, actor: Actor, params: dict[str, Any] | None = None) -> Any:
         response = await self._send("GET", service, path, actor, params=params)
         if response.status_code != 200:
-            raise SeedError(f"GET {service}{path} -> {response.status_code}: {response.text}")
+            raise SeedError(f"GET {service} {path}", response)
         return response.json()
 
     async def batch(self, service: str, path: str, actor: Actor, ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from services.common.settings import get_settings
+from wushe_cli.demo.client import SeedError
 from wushe_cli.demo.seeder import SeedReport, seed_demo
 
 ServiceUrl = Annotated[str | None, typer.Option(help="Base URL of the service (default: from settings).")]
@@ -59,5 +60,9 @@ def seed(
     if get_settings().environment == "production":
         typer.echo("Refusing to load demo data into production.", err=True)
         raise typer.Exit(2)
-    report = asyncio.run(seed_demo(service_urls(case_url, resources_url, volunteers_url), concurrency=concurrency))
+    try:
+        report = asyncio.run(seed_demo(service_urls(case_url, resources_url, volunteers_url), concurrency=concurrency))
+    except SeedError as error:
+        typer.echo(error.report(), err=True)
+        raise typer.Exit(1) from error
     print_report(report)

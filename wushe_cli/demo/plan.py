@@ -1,15 +1,20 @@
-"""What the demo creates, decided before any request: one `random.Random(SEED)`, no clock.
+"""What the demo creates, decided before any request: a pure function of a reference time.
 
-Times are offsets from an *anchor* the seeder learns from the first record it creates (and gets
-back unchanged on every later run), so request bodies — and so their idempotency fingerprints —
-are the same on every run.
+`build_plan(reference)` draws everything from one `random.Random(SEED)` — the draws never depend on
+the reference, so the same records come out for any date — and places every time relative to the
+reference. The seeder uses the creation time of the first record it makes as the reference (and gets
+it back unchanged on every later run), so request bodies, and with them their idempotency
+fingerprints, are the same on every run. The plan keeps the rules the services enforce on any date
+and at any hour (tests/demo/test_plan.py checks every hour of two weeks).
 """
 
 import random
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from services.common.clock import BEIJING, beijing, beijing_week
 from wushe_cli.demo.cases import CaseScript, script_case
 from wushe_cli.demo.geography import COUNTIES_IN_DEMO, County, Township
 from wushe_cli.demo.people import PersonFactory
@@ -47,6 +52,8 @@ class ProjectSpec:
     name: str
     is_brand: bool
     description: str
+    starts_on: date
+    ends_on: date
 
 
 @dataclass
@@ -55,7 +62,7 @@ class RecipientSpec:
     platform_key: str
     station_key: str
     body: dict[str, Any]  # RecipientCreate without platform_id and consent time
-    consent_days_ago: int
+    consent_at: datetime
     mongolian: bool
     profile: str
 
@@ -101,17 +108,26 @@ class ActivitySpec:
     title: str
     place: str
     region: str
-    start_hours: float  # from the anchor
-    hours: float
+    starts_at: datetime
+    ends_at: datetime
     capacity: int
     skills: list[str]
     signups: list[str]  # volunteer keys
     held: bool  # checked in, out, hours approved and completed
     beneficiaries: int = 0
 
+    def check_in_at(self, number: int) -> datetime:
+        """When the `number`-th signed-up volunteer arrived (some a quarter of an hour early)."""
+        return self.starts_at - (timedelta(0) if number % 3 else timedelta(minutes=15))
+
+    def check_out_at(self, number: int) -> datetime:
+        """When they left: an hour, or an hour and a half, before the planned end."""
+        return self.ends_at - timedelta(hours=1, minutes=30 * (number % 2))
+
 
 @dataclass
 class DemoPlan:
+    reference: datetime  # aware; every time below is placed relative to it
     platforms: list[PlatformSpec] = field(default_factory=list)
     staff: list[StaffSpec] = field(default_factory=list)
     projects: list[ProjectSpec] = field(default_factory=list)
@@ -125,6 +141,15 @@ class DemoPlan:
 
     def platform(self, key: str) -> PlatformSpec:
         return next(p for p in self.platforms if p.key == key)
+
+    def served_on(self, days_ago: int) -> date:
+        """The Beijing date `days_ago` days before the reference (a service record's date)."""
+        return beijing(self.reference - timedelta(days=days_ago)).date()
+
+    def deadline(self, days: int) -> datetime:
+        """A need's deadline: the end of the Beijing day `days` days after the reference."""
+        day = beijing(self.reference).date() + timedelta(days=days)
+        return datetime.combine(day, time(23, 59, 59), BEIJING)
 
     def counts(self) -> dict[str, int]:
         """What a full run leaves behind, by kind (the figures the tests check)."""
@@ -161,10 +186,13 @@ CERTIFICATIONS = ["none", "assistant_social_worker", "social_worker", "senior_so
 SPECIALTIES = ["assistance_coordinator", "child_supervisor", "child_director", "agency_worker"]
 
 
-def build_plan(seed: int = SEED, recipients: int = RECIPIENTS) -> DemoPlan:
+def build_plan(reference: datetime, seed: int = SEED, recipients: int = RECIPIENTS) -> DemoPlan:
+    """The whole demo, its times placed around `reference` (an aware instant)."""
+    if reference.tzinfo is None:
+        raise ValueError("the reference time must be aware")
     rng = random.Random(seed)
     people = PersonFactory(rng)
-    plan = DemoPlan()
+    plan = DemoPlan(reference.replace(microsecond=0))
     for county in COUNTIES_IN_DEMO:
         _platforms(plan, rng, people, county)
     stations = [p for p in plan.platforms if p.level == "station"]
@@ -241,9 +269,20 @@ def _platforms(plan: DemoPlan, rng: random.Random, people: PersonFactory, county
                     "agency_worker",
                 )
             )
+        # Projects run from two New Years before the reference to the end of the year after it.
+        year = beijing(plan.reference).year
+        starts_on, ends_on = date(year - 2, 1, 1), date(year + 1, 12, 31)
         if number == 0:
             plan.projects.append(
-                ProjectSpec(f"project/{township.code}", station_key, county.brand, True, county.brand_description)
+                ProjectSpec(
+                    f"project/{township.code}",
+                    station_key,
+                    county.brand,
+                    True,
+                    county.brand_description,
+                    starts_on,
+                    ends_on,
+                )
             )
         else:
             plan.projects.append(
@@ -252,7 +291,9 @@ def _platforms(plan: DemoPlan, rng: random.Random, people: PersonFactory, county
                     station_key,
                     f"{township.name}“五社联动”社工服务试点",
                     False,
-                    "“五社联动”社会工作服务试点项目（2021—2025年）。",
+                    f"“五社联动”社会工作服务试点项目（{starts_on.year}—{ends_on.year}年）。",
+                    starts_on,
+                    ends_on,
                 )
             )
 
@@ -350,11 +391,17 @@ def _recipients(
                 (room or station).key,
                 station.key,
                 body,
-                rng.randint(5, 200),
+                _consent_at(plan.reference, rng.randint(5, 200)),
                 mongolian,
                 profile,
             )
         )
+
+
+def _consent_at(reference: datetime, days_ago: int) -> datetime:
+    """Half past nine in the morning (Beijing) on a day before the reference."""
+    day = beijing(reference).date() - timedelta(days=days_ago)
+    return datetime.combine(day, time(9, 30), BEIJING)
 
 
 def _village_or_township(rng: random.Random, township: Township) -> str:
@@ -546,7 +593,7 @@ def _volunteers(plan: DemoPlan, rng: random.Random, people: PersonFactory, stati
             )
         )
         project = f"project/{station.region_code}"
-        held = members[:6]
+        held_at, next_at = _activity_times(plan.reference, rng.randint(0, 1))
         plan.activities.append(
             ActivitySpec(
                 f"activity/{station.region_code}/held",
@@ -556,11 +603,10 @@ def _volunteers(plan: DemoPlan, rng: random.Random, people: PersonFactory, stati
                 "入户探访困难老人和留守儿童",
                 station.address or station.name,
                 station.region_code,
-                -3,
-                4,
+                *held_at,
                 10,
                 [],
-                held,
+                members[:6],
                 True,
                 beneficiaries=rng.randint(15, 60),
             )
@@ -575,8 +621,7 @@ def _volunteers(plan: DemoPlan, rng: random.Random, people: PersonFactory, stati
                 "周末陪伴聊天和义务理发",
                 station.address or station.name,
                 station.region_code,
-                24 * rng.randint(3, 12) + 2,
-                3,
+                *next_at,
                 12,
                 ["companionship"],
                 upcoming,
@@ -595,6 +640,30 @@ def _volunteers(plan: DemoPlan, rng: random.Random, people: PersonFactory, stati
                     [(m, i == 0) for i, m in enumerate(speakers)],
                 )
             )
+
+
+HELD_STARTED_BEFORE = timedelta(hours=3)
+HELD_LASTS = timedelta(hours=4)
+NEXT_LASTS = timedelta(hours=3)
+
+
+def _activity_times(
+    reference: datetime, weekend_day: int
+) -> tuple[tuple[datetime, datetime], tuple[datetime, datetime]]:
+    """The held activity and the next one, in different Beijing weeks.
+
+    The held one is under way at the reference (sign-ups are taken only until an activity ends, and
+    the seeder signs its volunteers up, checks them in and out): it started three hours before and
+    ends an hour after. The next one is on the Saturday or Sunday morning of the week after the week
+    the held one ends in, so one volunteer's hours in the two never share a week: every volunteer's
+    weekly maximum (4 h at the least) holds on any day and at any hour, week boundaries included.
+    """
+    held_start = reference - HELD_STARTED_BEFORE
+    held_end = held_start + HELD_LASTS
+    _, following_monday = beijing_week(held_end)
+    day = following_monday.date() + timedelta(days=5 + weekend_day)
+    next_start = datetime.combine(day, time(9, 0), BEIJING)
+    return (held_start, held_end), (next_start, next_start + NEXT_LASTS)
 
 
 def as_money(value: Decimal | str) -> str:

@@ -9,17 +9,18 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from services.common.clock import clock, iso_utc
 from services.common.settings import Settings, get_settings
 from wushe_cli.demo.cases import CaseScript, NeedSpec, Step
-from wushe_cli.demo.client import Actor, DemoClient, Tally
-from wushe_cli.demo.plan import ActivitySpec, DemoPlan, PlatformSpec, build_plan
+from wushe_cli.demo.client import Actor, DemoClient, SeedError, Tally
+from wushe_cli.demo.plan import RECIPIENTS, SEED, ActivitySpec, DemoPlan, PlatformSpec, build_plan
 
-CST = timezone(timedelta(hours=8))
 T = TypeVar("T")
 ROLE_OF_LEVEL = {"county_centre": "centre_staff", "station": "station_staff", "community_room": "community_worker"}
 
@@ -40,18 +41,22 @@ class SeedReport:
 
 
 class DemoSeeder:
-    def __init__(self, client: DemoClient, plan: DemoPlan, progress: Progress) -> None:
-        self.client, self.plan, self.progress = client, plan, progress
+    def __init__(self, client: DemoClient, build: Callable[[datetime], DemoPlan], progress: Progress) -> None:
+        self.client, self.build, self.progress = client, build, progress
+        # Built around "now" until the first record tells the reference time (only the first
+        # platform is sent before that, and nothing about it depends on the time).
+        self.plan = plan = build(clock.now())
+        self.step = "platforms (county_centre)"  # what a failure is reported as
         self.ids: dict[str, str] = {}
         self.fresh: set[str] = set()  # keys created by this run (their state is the initial one)
         self.transitions_done: dict[str, int] = {}  # case key -> transitions made by an earlier run
-        self.anchor = datetime.now(CST)
         self.admin = Actor("civil_affairs_admin", "demo-civil-affairs", region="15")
         self.subjects = {s.key: f"demo-{s.key.replace('/', '-')}" for s in plan.staff}
 
     # --- helpers -------------------------------------------------------------------------
     async def phase(self, title: str, items: Iterable[T], unit: Callable[[T], Awaitable[None]]) -> None:
         items = list(items)
+        self.step = title
         task = self.progress.add_task(title, total=len(items))
 
         async def run(item: T) -> None:
@@ -91,19 +96,16 @@ class DemoSeeder:
     def org_actor(self, org_key: str) -> Actor:
         return Actor("org_staff", f"demo-{org_key.replace('/', '-')}", org_id=self.ids[org_key])
 
-    def at(self, days: float = 0, hours: float = 0) -> str:
-        return (self.anchor + timedelta(days=days, hours=hours)).isoformat()
-
     # --- case side ----------------------------------------------------------------------
     async def platforms(self) -> None:
         levels = ["county_centre", "station", "community_room"]
         for level in levels:
             specs = [p for p in self.plan.platforms if p.level == level]
-            if level == "county_centre":  # the first record fixes the anchor of every later time
+            if level == "county_centre":  # the first record's creation is the reference of every time
                 first = await self.create(
                     "case", "/v1/platforms", self.admin, specs[0].key, self._platform_body(specs[0]), "platforms"
                 )
-                self.anchor = datetime.fromisoformat(first["created_at"]).astimezone(CST).replace(microsecond=0)
+                self.plan = self.build(datetime.fromisoformat(first["created_at"]))
                 specs = specs[1:]
             await self.phase(f"platforms ({level})", specs, self._platform)
 
@@ -143,8 +145,8 @@ class DemoSeeder:
                 "name": spec.name,
                 "is_brand": spec.is_brand,
                 "description": spec.description,
-                "starts_on": "2024-01-01",
-                "ends_on": "2026-12-31",
+                "starts_on": spec.starts_on.isoformat(),
+                "ends_on": spec.ends_on.isoformat(),
             }
             await self.create(
                 "case", "/v1/projects", self.platform_actor(spec.platform_key), spec.key, body, "projects"
@@ -155,11 +157,10 @@ class DemoSeeder:
 
     async def recipients(self) -> None:
         async def recipient(spec: Any) -> None:
-            consent_at = (self.anchor - timedelta(days=spec.consent_days_ago)).replace(hour=9, minute=30, second=0)
             body = {
                 **spec.body,
                 "platform_id": self.ids[spec.platform_key],
-                "consent": {**spec.body["consent"], "given_at": consent_at.isoformat()},
+                "consent": {**spec.body["consent"], "given_at": spec.consent_at.isoformat()},
             }
             if body.get("phone") is None:
                 body.pop("phone", None)
@@ -227,7 +228,7 @@ class DemoSeeder:
                 key,
             )
         elif step.op == "record":
-            served_on = (self.anchor - timedelta(days=step.days_ago)).date().isoformat()
+            served_on = self.plan.served_on(step.days_ago).isoformat()
             body = {**step.data, "served_on": served_on, "note": step.note, "worker_id": self.ids[script.worker_key]}
             await self.create("case", f"/v1/cases/{case_id}/records", actor, key, body, "service_records")
         elif step.op == "need":
@@ -248,7 +249,7 @@ class DemoSeeder:
             )
 
     async def _publish(self, actor: Actor, script: CaseScript, case_id: str, need: NeedSpec) -> None:
-        body = {**need.body, "case_id": case_id, "deadline": self.at(days=need.deadline_days)}
+        body = {**need.body, "case_id": case_id, "deadline": self.plan.deadline(need.deadline_days).isoformat()}
         if script.project_key:
             body["project_id"] = self.ids[script.project_key]
         await self.create("case", "/v1/needs", actor, need.key, body, "needs")
@@ -331,7 +332,7 @@ class DemoSeeder:
             )
 
         if state == "open":
-            await need_move("hold", {"reference": reference, "until": _later(hours=2)})
+            await need_move("hold", {"reference": reference, "until": iso_utc(clock.now() + timedelta(hours=2))})
             state = "pending"
         if hold_state == "held":
             await hold_move("commit")
@@ -396,8 +397,8 @@ class DemoSeeder:
             "place": spec.place,
             "region": spec.region,
             "capacity": spec.capacity,
-            "starts_at": self.at(hours=spec.start_hours),
-            "ends_at": self.at(hours=spec.start_hours + spec.hours),
+            "starts_at": spec.starts_at.isoformat(),
+            "ends_at": spec.ends_at.isoformat(),
             "required_skills": spec.skills,
             "is_public": True,
             "project_id": self.ids[spec.project_key] if spec.project_key else None,
@@ -434,11 +435,7 @@ class DemoSeeder:
                     "volunteers",
                     f"/v1/signups/{signup['id']}/check-in",
                     actor,
-                    {
-                        "at": self.at(hours=spec.start_hours, days=0)
-                        if number % 3
-                        else self.at(hours=spec.start_hours - 0.25)
-                    },
+                    {"at": spec.check_in_at(number).isoformat()},
                     "check_ins",
                     f"{base}/in",
                 )
@@ -447,7 +444,7 @@ class DemoSeeder:
                     "volunteers",
                     f"/v1/signups/{signup['id']}/check-out",
                     actor,
-                    {"at": self.at(hours=spec.start_hours + spec.hours - 1 - (number % 2) * 0.5)},
+                    {"at": spec.check_out_at(number).isoformat()},
                     "check_outs",
                     f"{base}/out",
                 )
@@ -471,26 +468,25 @@ class DemoSeeder:
             )
 
 
-def _later(hours: float) -> str:
-    return (datetime.now(CST) + timedelta(hours=hours)).isoformat()
-
-
 async def seed_demo(
     urls: dict[str, str],
     settings: Settings | None = None,
     *,
     concurrency: int = 12,
     show_progress: bool = True,
-    plan: DemoPlan | None = None,
+    recipients: int = RECIPIENTS,
+    seed: int = SEED,
 ) -> SeedReport:
-    """Create (or confirm) the whole demo against running services; returns what it did."""
-    plan = plan or build_plan()
+    """Create (or confirm) the whole demo against running services; returns what it did.
+
+    Raises `SeedError` naming the step and the answer that stopped it; a later run resumes.
+    """
     client = DemoClient(urls, settings or get_settings(), concurrency=concurrency)
     started = time.monotonic()
     columns = (TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
         with Progress(*columns, disable=not show_progress, transient=False) as progress:
-            seeder = DemoSeeder(client, plan, progress)
+            seeder = DemoSeeder(client, partial(build_plan, seed=seed, recipients=recipients), progress)
             await seeder.platforms()
             await seeder.staff_and_projects()
             await seeder.recipients()
@@ -498,6 +494,9 @@ async def seed_demo(
             await seeder.cases()
             await seeder.fulfilments()
             await seeder.volunteers()
+    except SeedError as error:
+        error.step = seeder.step
+        raise
     finally:
         await client.close()
-    return SeedReport(plan.counts(), client.tally, time.monotonic() - started)
+    return SeedReport(seeder.plan.counts(), client.tally, time.monotonic() - started)

@@ -2,7 +2,6 @@
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +22,7 @@ from services.case.recipients import service as recipients
 from services.case.scoping import can_write, sees_personal_data
 from services.common.audit import record_audit
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.concurrency import check_version
 from services.common.errors import BadInput, Forbidden, InvalidTransition, NotFound
 from services.common.outbox import emit_event
@@ -122,7 +122,7 @@ async def _move(session: AsyncSession, principal: Principal, row: CaseRow, targe
         CaseTransition(case_id=row.id, from_state=row.state, to_state=target.value, actor=principal.subject, note=note)
     )
     previous, row.state = row.state, target.value
-    row.closed_at = datetime.now(UTC) if target is CaseState.CLOSED else None
+    row.closed_at = clock.now() if target is CaseState.CLOSED else None
     row.version += 1
     await session.flush()
     await record_audit(session, AuditEntry, principal, "transition", "case", str(row.id), ["state"])
@@ -156,7 +156,7 @@ async def add_record(
     ensure_writer(principal)
     case = await get(session, principal, case_id)
     await _check_worker(session, principal, data.worker_id)
-    if data.served_on > datetime.now(UTC).date():
+    if data.served_on > clock.today():
         raise BadInput("A service record cannot be in the future.", "服务记录日期不能晚于今天。")
     record = ServiceRecord(
         case_id=case.id,
@@ -228,7 +228,7 @@ async def settle_referral(
             current_state=current.value,
         )
     referral.state, referral.outcome = outcome.value, note
-    referral.updated_at = datetime.now(UTC)
+    referral.updated_at = clock.now()
     referral.version += 1
     if case_target is not None:
         case = await get(session, principal, referral.case_id, lock=True)

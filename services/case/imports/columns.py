@@ -8,13 +8,12 @@ rules to an imported row as to a typed-in one. Labels map to codes through
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from services.common.clock import BEIJING  # a time a station writes down is Beijing time
 from services.common.vocabulary import Gender, ItemCategory, RecipientCategory, Vocabulary
-
-CST = timezone(timedelta(hours=8))  # a date a station writes down is a date in China
 
 
 class CellError(ValueError):
@@ -106,7 +105,7 @@ def _datetime(value: Any) -> datetime:
                 raise CellError(
                     f"not a date and time: “{text}” (use 2024-03-01 09:30) / 时间格式错误：{text}"
                 ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CST)
+    return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
 
 
 def convert(column: Column, value: Any) -> Any:
@@ -133,7 +132,7 @@ def convert(column: Column, value: Any) -> Any:
     if kind == "datetime":
         return _datetime(value).isoformat()
     if kind == "deadline":  # the end of that day, China time
-        return datetime.combine(_date(value), time(23, 59, 59), tzinfo=CST).isoformat()
+        return datetime.combine(_date(value), time(23, 59, 59), tzinfo=BEIJING).isoformat()
     if kind == "int":
         return _text(value)
     if kind == "money":

@@ -7,7 +7,6 @@ Rows come from the same scoped repository reads and presenters as `GET /v1/needs
 
 import uuid
 from collections import Counter
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +21,7 @@ from services.case.recipients import service as recipients
 from services.case.recipients.schemas import Recipient
 from services.case.scoping import sees_personal_data
 from services.common.auth import Principal
+from services.common.clock import beijing_text, clock
 from services.common.personal_data import PersonalDataVault
 from services.common.regions import region_name
 from services.common.vocabulary import ItemCategory, NeedKind, NeedState, RecipientCategory
@@ -35,9 +35,9 @@ WISH_HEADERS = [
     "估价(元)",
     "资助金额(元)",
     "状态",
-    "截止日期",
-    "发布时间",
-    "实现时间",
+    "截止时间(北京时间)",
+    "发布时间(北京时间)",
+    "实现时间(北京时间)",
     "服务对象",
     "性别",
     "年龄",
@@ -71,10 +71,6 @@ async def _recipients(
     return found
 
 
-def _local(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
-
-
 def _wish_row(need: Need, person: Recipient | None) -> list[Any]:
     categories = "、".join(RecipientCategory(c).label for c in person.categories) if person else ""
     return [
@@ -86,9 +82,9 @@ def _wish_row(need: Need, person: Recipient | None) -> list[Any]:
         float(need.estimated_value) if need.estimated_value is not None else None,
         float(need.amount) if need.amount is not None else None,
         NeedState(need.state).label,
-        _local(need.deadline),
-        _local(need.created_at),
-        _local(need.fulfilled_at),
+        beijing_text(need.deadline),
+        beijing_text(need.created_at),
+        beijing_text(need.fulfilled_at),
         person.name if person else "",
         person.gender.label if person else "",
         person.age if person else None,
@@ -120,7 +116,7 @@ async def wish_list(
         ["项目", project.name],
         ["品牌项目", "是" if project.is_brand else "否"],
         ["行政区划", f"{project.region_code} {region_name(project.region_code[:6]) or ''}".strip()],
-        ["导出时间", _local(datetime.now(UTC))],
+        ["导出时间", f"{beijing_text(clock.now(), seconds=True)}（北京时间）"],
         ["导出角色", principal.role.label],
         ["个人信息", "已按接口规则脱敏" if masked else "未脱敏（本平台工作人员），已记录审计日志，请妥善保管"],
     ]

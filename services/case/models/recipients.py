@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.case.models.base import Base
+from services.common.clock import clock
 
 
 class Recipient(Base):
@@ -31,4 +32,4 @@ class Recipient(Base):
     longitude: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))
     consent: Mapped[dict[str, str]] = mapped_column(JSONB)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

@@ -3,8 +3,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from services.common.fields import PlannedInstant
 from services.common.money import PositiveYuan, Yuan
 from services.common.vocabulary import (
     ItemCategory,
@@ -26,7 +27,7 @@ class NeedPublish(BaseModel):
     title: str = Field(min_length=1, max_length=200, description="The wish itself, e.g. 一台收音机")
     description: str = Field(default="", max_length=4000, description="Internal; never shown publicly")
     project_id: uuid.UUID | None = None
-    deadline: AwareDatetime | None = None
+    deadline: PlannedInstant | None = None
     # micro-wish
     item_category: ItemCategory | None = None
     quantity: Annotated[int, Field(ge=1, le=10_000)] | None = None
@@ -67,7 +68,7 @@ class NeedUpdate(BaseModel):
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
-    deadline: AwareDatetime | None = None
+    deadline: PlannedInstant | None = None
     quantity: Annotated[int, Field(ge=1, le=10_000)] | None = None
     estimated_value: Yuan | None = None
     amount: PositiveYuan | None = None
@@ -81,7 +82,7 @@ class NeedHold(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reference: str = Field(min_length=1, max_length=100, description="e.g. hold:<uuid> in resources")
-    until: AwareDatetime = Field(description="When the reservation lapses if nobody confirms it")
+    until: PlannedInstant = Field(description="When the reservation lapses if nobody confirms it")
 
 
 class NeedReference(BaseModel):

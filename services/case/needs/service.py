@@ -1,7 +1,6 @@
 """Business rules for needs: publishing from a case, the lifecycle, and fulfilment with proof."""
 
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +13,7 @@ from services.case.projects import service as projects
 from services.case.scoping import can_write
 from services.common.audit import record_audit
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.concurrency import check_version
 from services.common.database import Database
 from services.common.errors import BadInput, Conflict, Forbidden, NotFound
@@ -53,7 +53,7 @@ async def publish(session: AsyncSession, principal: Principal, data: NeedPublish
             "Needs are published from a case after intake and before closing.",
             "需求须在个案接案后、结案前发布。",
         )
-    if data.deadline is not None and data.deadline <= datetime.now(UTC):
+    if data.deadline is not None and data.deadline <= clock.now():
         raise BadInput("The deadline has already passed.", "截止时间已过。")
     project_id = data.project_id or case.project_id
     if project_id is not None:
@@ -114,7 +114,7 @@ async def update(
 
 async def _bump(session: AsyncSession, need: Need) -> None:
     need.version += 1
-    need.updated_at = datetime.now(UTC)
+    need.updated_at = clock.now()
     await session.flush()
 
 
@@ -145,7 +145,7 @@ async def hold(
         check_version(if_match, need.version)
     if need.state == NeedState.PENDING.value and need.pending_reference == data.reference:
         return need  # a retried try: already reserved for this reference
-    if data.until <= datetime.now(UTC):
+    if data.until <= clock.now():
         raise BadInput("The reservation would already have lapsed.", "预留截止时间已过。")
     await _transition(session, principal, need, NeedState.PENDING, {"reference": data.reference})
     need.pending_reference, need.pending_until = data.reference, data.until
@@ -199,7 +199,7 @@ async def fulfil(session: AsyncSession, principal: Principal, need_id: uuid.UUID
     need.proof_note = data.proof_note
     need.proof_photo_url = str(data.proof_photo_url) if data.proof_photo_url else None
     need.feedback = data.feedback
-    need.fulfilled_at = datetime.now(UTC)
+    need.fulfilled_at = clock.now()
     await session.flush()
     return need
 
@@ -225,7 +225,7 @@ async def lapse_and_expire(database: Database) -> int:
 
     Each is one UPDATE; with several replicas running it, row locks make each need change once.
     """
-    now = datetime.now(UTC)
+    now = clock.now()
     async with database.sessions() as session, session.begin():
         changed = 0
         for event, rows in (
@@ -274,7 +274,7 @@ async def claim(session: AsyncSession, principal: Principal, need_id: uuid.UUID,
     need = await _public_need(session, need_id)
     if need.state == NeedState.PENDING.value and need.pending_reference == data.reference:
         return need
-    if data.until <= datetime.now(UTC):
+    if data.until <= clock.now():
         raise BadInput("The claim would already have lapsed.", "认领截止时间已过。")
     await _transition(session, principal, need, NeedState.PENDING, {"reference": data.reference, "claim": True})
     need.pending_reference, need.pending_until = data.reference, data.until

@@ -6,6 +6,7 @@ from typing import Any
 from services.case.models import Need
 from services.case.needs.schemas import PublicWish
 from services.case.recipients.views import age_on
+from services.common.clock import clock
 from services.common.personal_data import mask_name
 from services.common.regions import county_of, region_name
 from services.common.vocabulary import NeedKind, NeedState, RecipientCategory
@@ -52,7 +53,7 @@ def public_wish(row: Any, today: date | None = None) -> PublicWish:
     need: Need = row[0]
     name, birth_date, raw_categories, project_name = row[1], row[2], row[3], row[4]
     categories = [RecipientCategory(c) for c in raw_categories]
-    age = age_on(birth_date, today or date.today())
+    age = age_on(birth_date, today or clock.today())
     masked = mask_name(name)
     kind = NeedKind(need.kind)
     state = NeedState(need.state)

@@ -4,6 +4,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.common.fields import PlannedDate
+
 
 class ProjectCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -12,8 +14,8 @@ class ProjectCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200, examples=["圆梦微心愿"])
     is_brand: bool = Field(default=False, description="A brand project (品牌项目) rather than a pilot")
     description: str = Field(default="", max_length=4000)
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: PlannedDate | None = None
+    ends_on: PlannedDate | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> Self:

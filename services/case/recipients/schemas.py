@@ -4,6 +4,7 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from services.common.fields import PastDate, PastInstant
 from services.common.personal_data import birth_date_from_id, is_valid_id_number, is_valid_phone
 from services.common.regions import KnownRegionCode
 from services.common.vocabulary import Gender, RecipientCategory
@@ -33,8 +34,14 @@ class Consent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     given_by: str = Field(min_length=1, max_length=100, description="本人 or the guardian's name")
-    given_at: datetime
+    given_at: datetime = Field(description="When consent was given (UTC)")
     purpose: str = Field(min_length=1, max_length=300)
+
+
+class ConsentGiven(Consent):
+    """Consent as a station records it: the time carries an offset and is not in the future."""
+
+    given_at: PastInstant
 
 
 class Location(BaseModel):
@@ -49,7 +56,7 @@ class RecipientCreate(BaseModel):
     region_code: KnownRegionCode
     name: str = Field(min_length=1, max_length=100)
     gender: Gender
-    birth_date: date
+    birth_date: PastDate
     categories: list[RecipientCategory] = Field(min_length=1, max_length=11)
     disability_grade: int | None = Field(default=None, ge=1, le=4)
     id_number: IdNumber
@@ -57,14 +64,12 @@ class RecipientCreate(BaseModel):
     address: str = Field(default="", max_length=300)
     location: Location | None = None
     health_notes: str = Field(default="", max_length=2000)
-    consent: Consent
+    consent: ConsentGiven
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if birth_date_from_id(self.id_number) != self.birth_date:
             raise ValueError("birth date does not match the ID number / 出生日期与身份证号码不符")
-        if self.birth_date > date.today():
-            raise ValueError("birth date is in the future / 出生日期不能晚于今天")
         return self
 
 
@@ -78,7 +83,7 @@ class RecipientUpdate(BaseModel):
     address: str | None = Field(default=None, max_length=300)
     location: Location | None = None
     health_notes: str | None = Field(default=None, max_length=2000)
-    consent: Consent | None = None
+    consent: ConsentGiven | None = None
 
 
 class Recipient(BaseModel):

@@ -4,6 +4,7 @@ from datetime import date
 
 from services.case.models import Recipient as RecipientRow
 from services.case.recipients.schemas import Consent, Location, Recipient
+from services.common.clock import clock
 from services.common.personal_data import (
     PersonalDataVault,
     mask_address,
@@ -36,7 +37,7 @@ def recipient_view(row: RecipientRow, vault: PersonalDataVault, *, unmasked: boo
         masked=not unmasked,
         name=row.name if unmasked else mask_name(row.name),
         gender=Gender(row.gender),
-        age=age_on(row.birth_date, date.today()),
+        age=age_on(row.birth_date, clock.today()),
         birth_date=row.birth_date if unmasked else None,
         categories=[RecipientCategory(c) for c in row.categories],
         disability_grade=row.disability_grade,

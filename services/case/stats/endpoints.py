@@ -5,13 +5,14 @@ from decimal import Decimal
 from typing import Annotated, Self
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from services.case.scoping import READ_ROLES
 from services.case.stats import repository
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
 from services.common.errors import BadInput, Forbidden
+from services.common.fields import Instant
 from services.common.regions import RegionPrefix, covers
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
@@ -62,8 +63,8 @@ class CaseStats(BaseModel):
 async def case_stats(
     principal: CurrentPrincipal,
     session: DbSession,
-    start: Annotated[AwareDatetime, Query(alias="from")],
-    end: Annotated[AwareDatetime, Query(alias="to")],
+    start: Annotated[Instant, Query(alias="from")],
+    end: Annotated[Instant, Query(alias="to")],
     region: Annotated[RegionPrefix, Query(description="Region-code prefix, e.g. 15 or 1507")] = "15",
 ) -> CaseStats:
     """Platforms by level, social workers (certified), projects, service records and beneficiaries,

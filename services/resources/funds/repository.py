@@ -5,11 +5,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Row, String, Uuid, func, literal, select, update
+from sqlalchemy import Boolean, DateTime, Row, String, Uuid, func, literal, select, update
 from sqlalchemy import insert as core_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.pagination import fetch_page
 from services.resources.models import Hold, LedgerEntry, Offer
 from services.resources.models.offers import MONEY
@@ -63,6 +64,7 @@ async def append(
         literal(bool(entry.get("donor_is_individual")), Boolean()),
         literal(entry.get("reference", ""), String()),
         literal(entry["actor"], String()),
+        literal(clock.now(), DateTime(timezone=True)),
     )
     columns = [
         "id",
@@ -76,6 +78,7 @@ async def append(
         "donor_is_individual",
         "reference",
         "actor",
+        "created_at",
     ]
     statement = core_insert(ENTRIES).from_select(columns, row).returning(*ENTRIES.c)
     # The counters change behind the ORM's back: callers re-read the fund with `fresh=True`.

@@ -4,10 +4,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.pagination import fetch_page
 from services.resources.models import Hold, Offer
 from services.resources.scoping import readable
@@ -61,7 +62,7 @@ async def move(
     """Move the hold to `to_state` if it is in one of `from_states`; None if it was not."""
     statement = update(Hold).where(Hold.id == hold_id, Hold.state.in_(from_states))
     if unexpired:
-        statement = statement.where(Hold.expires_at > func.now())
+        statement = statement.where(Hold.expires_at > clock.now())
     statement = (
         statement.values(state=to_state, version=Hold.version + 1)
         .returning(Hold)
@@ -77,7 +78,7 @@ async def expire_due(session: AsyncSession, batch_size: int) -> Sequence[Any]:
     """
     due = (
         select(Hold.id)
-        .where(Hold.state == "held", Hold.expires_at <= func.now())
+        .where(Hold.state == "held", Hold.expires_at <= clock.now())
         .order_by(Hold.expires_at)
         .limit(batch_size)
         .with_for_update(skip_locked=True)

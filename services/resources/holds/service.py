@@ -1,12 +1,13 @@
 """Hold rules: atomic creation, held → committed → delivered, or released / expired."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.errors import BadInput, InvalidTransition, NotFound, OverAllocated
 from services.common.regions import covers
 from services.resources.change_log import record_change
@@ -61,7 +62,7 @@ async def create_unchecked(session: AsyncSession, principal: Principal, body: Ho
             purpose=body.purpose,
             state="held",
             created_by=principal.subject,
-            expires_at=datetime.now(UTC) + timedelta(seconds=body.ttl_seconds),
+            expires_at=clock.now() + timedelta(seconds=body.ttl_seconds),
         ),
     )
     await record_change(
@@ -88,7 +89,7 @@ def _size_for(offer: Offer, body: HoldCreate) -> Decimal:
 async def _explain_refusal(session: AsyncSession, principal: Principal, offer_id: uuid.UUID, size: Decimal) -> None:
     offer = await offer_repository.get_readable(session, principal, offer_id, fresh=True)
     assert offer is not None
-    now = datetime.now(UTC)
+    now = clock.now()
     open_for_holds = (
         offer.status in ("published", "exhausted")
         and offer.valid_from <= now

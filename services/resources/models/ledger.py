@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.clock import clock
 from services.resources.models.base import Base
 from services.resources.models.offers import MONEY
 
@@ -33,4 +34,4 @@ class LedgerEntry(Base):
     donor_is_individual: Mapped[bool] = mapped_column(Boolean, default=False)
     reference: Mapped[str] = mapped_column(String(200), default="")
     actor: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

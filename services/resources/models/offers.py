@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.clock import clock
 from services.resources.models.base import Base
 
 MONEY = Numeric(14, 2)
@@ -64,4 +65,4 @@ class Offer(Base):
     restricted_regions: Mapped[list[str]] = mapped_column(ARRAY(String(12)), default=list)
     cap_per_need: Mapped[Decimal | None] = mapped_column(MONEY)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

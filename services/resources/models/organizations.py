@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import ARRAY, CheckConstraint, DateTime, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.clock import clock
 from services.resources.models.base import Base
 
 
@@ -25,4 +26,4 @@ class Organization(Base):
     service_regions: Mapped[list[str]] = mapped_column(ARRAY(String(12)))
     verification_status: Mapped[str] = mapped_column(String(20), default="pending")
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

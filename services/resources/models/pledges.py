@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.clock import clock
 from services.resources.models.base import Base
 
 
@@ -21,4 +22,4 @@ class Pledge(Base):
     donor_name: Mapped[str] = mapped_column(String(100))
     donor_contact: Mapped[str] = mapped_column(String(30))
     pledged_by: Mapped[str] = mapped_column(String(200), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

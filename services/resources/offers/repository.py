@@ -5,10 +5,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, literal, or_, select, update
+from sqlalchemy import case, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.pagination import fetch_page
 from services.resources.models import Offer
 from services.resources.scoping import readable
@@ -84,7 +85,7 @@ async def reserve(session: AsyncSession, offer_id: uuid.UUID, quantity: Decimal)
     The row lock and PostgreSQL's re-check of the WHERE clause after waiting for it make this
     safe under any concurrency: available = total − held − delivered never goes below zero.
     """
-    now = func.now()
+    now = clock.now()
     statement = (
         update(Offer)
         .where(
@@ -131,7 +132,7 @@ async def expire_lapsed(session: AsyncSession) -> Sequence[uuid.UUID]:
     """Offers past their validity become expired (system job, no caller scope)."""
     statement = (
         update(Offer)
-        .where(Offer.status.in_(("published", "paused", "exhausted")), Offer.valid_until <= func.now())
+        .where(Offer.status.in_(("published", "paused", "exhausted")), Offer.valid_until <= clock.now())
         .values(status="expired", version=Offer.version + 1)
         .returning(Offer.id)
         .execution_options(synchronize_session=False)

@@ -7,12 +7,12 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.common.fields import Instant
 from services.common.vocabulary import ItemCategory, OfferKind
 from services.resources.fields import (
     Amount,
     FundPurpose,
     LongText,
-    Moment,
     Quantity,
     RegionPrefix,
     ShortText,
@@ -61,8 +61,8 @@ class OfferCreate(BaseModel):
     quantity: Quantity | None = Field(default=None, description="Units; every kind but funds.")
     amount: Amount | None = Field(default=None, description="Opening balance in yuan; funds only.")
     region_prefix: RegionPrefix
-    valid_from: Moment | None = None
-    valid_until: Moment | None = None
+    valid_from: Instant | None = None
+    valid_until: Instant | None = None
     restrictions: FundRestrictions | None = Field(default=None, description="Funds only.")
 
     @model_validator(mode="after")
@@ -84,7 +84,7 @@ class OfferCreate(BaseModel):
 class OfferUpdate(BaseModel):
     title: ShortText | None = None
     description: LongText | None = None
-    valid_until: Moment | None = None
+    valid_until: Instant | None = None
 
 
 class UnitFigures(BaseModel):

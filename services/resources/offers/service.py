@@ -3,10 +3,10 @@
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.concurrency import check_version, expected_version
 from services.common.errors import BadInput, InvalidTransition, StaleVersion
 from services.common.regions import covers
@@ -64,7 +64,7 @@ async def create_for(
             title=body.title,
             description=body.description,
             region_prefix=body.region_prefix,
-            valid_from=body.valid_from or func.now(),  # the transaction clock, as holds use
+            valid_from=body.valid_from or clock.now(),
             valid_until=body.valid_until,
             status=status,
             total=as_decimal(body.quantity) if body.quantity is not None else Decimal("0.00"),

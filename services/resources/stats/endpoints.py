@@ -5,11 +5,12 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
 from services.common.errors import BadInput, Forbidden
+from services.common.fields import Instant
 from services.common.regions import RegionPrefix
 from services.common.vocabulary import STAFF_ROLES
 from services.resources.stats import repository
@@ -30,8 +31,8 @@ class ResourceStats(BaseModel):
 async def resource_stats(
     principal: CurrentPrincipal,
     session: DbSession,
-    start: Annotated[AwareDatetime, Query(alias="from")],
-    end: Annotated[AwareDatetime, Query(alias="to")],
+    start: Annotated[Instant, Query(alias="from")],
+    end: Annotated[Instant, Query(alias="to")],
     region: Annotated[RegionPrefix, Query(description="Region-code prefix, e.g. 15 or 1507")] = "15",
 ) -> ResourceStats:
     """Donations into and disbursements out of funds serving the region in [from, to), offers and pledges."""

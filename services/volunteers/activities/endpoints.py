@@ -9,6 +9,7 @@ from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
 from services.common.database import DbSession
+from services.common.fields import Instant
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
 from services.common.regions import RegionPrefix
@@ -21,7 +22,6 @@ from services.volunteers.activities.schemas import (
     ActivityOut,
     ActivityUpdate,
 )
-from services.volunteers.field_types import UtcDatetime
 from services.volunteers.models import IdempotencyRecord
 
 router = APIRouter(prefix="/v1/activities", tags=["activities"])
@@ -34,8 +34,8 @@ async def list_activities(
     region: Annotated[RegionPrefix | None, Query(description="GB/T 2260 prefix")] = None,
     skill: Skill | None = None,
     state: Literal["scheduled", "completed", "cancelled"] | None = None,
-    starts_from: UtcDatetime | None = None,
-    starts_before: UtcDatetime | None = None,
+    starts_from: Instant | None = None,
+    starts_before: Instant | None = None,
     public_only: bool = False,
     limit: PageSize = DEFAULT_PAGE_SIZE,
     cursor: Cursor = None,

@@ -6,9 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.common.fields import PlannedInstant
 from services.common.regions import RegionCode
 from services.common.vocabulary import Skill
-from services.volunteers.field_types import ShortText, UtcDatetime
+from services.volunteers.field_types import ShortText
 
 Capacity = Annotated[int, Field(ge=1, le=100_000)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -28,8 +29,8 @@ class ActivityCreate(BaseModel):
     project_id: uuid.UUID | None = None
     place: ShortText
     region: RegionCode
-    starts_at: UtcDatetime
-    ends_at: UtcDatetime
+    starts_at: PlannedInstant
+    ends_at: PlannedInstant
     capacity: Capacity
     required_skills: Skills = []
     is_public: bool = True

@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.fields import PastInstant, PlannedDate
 from services.common.regions import RegionCode
-from services.volunteers.field_types import ClockTime, LongText, ShortText, UtcDatetime, Weekday
+from services.volunteers.field_types import ClockTime, LongText, ShortText, Weekday
 
 
 class WellbeingFlag(StrEnum):
@@ -41,8 +42,8 @@ class AssignmentCreate(BaseModel):
     platform_id: uuid.UUID
     region: RegionCode
     schedule: CareSchedule
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: PlannedDate
+    ends_on: PlannedDate | None = None
     visit_address: ShortText = Field(description="Stored encrypted; shown only while assigned")
 
 
@@ -67,7 +68,7 @@ class VisitCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    visited_at: UtcDatetime
+    visited_at: PastInstant
     outcome: Literal["done", "missed"]
     minutes: Annotated[int, Field(ge=1, le=720)] | None = Field(
         default=None, description="Defaults to the scheduled duration for a done visit"

@@ -1,11 +1,11 @@
 """Care assignments: create with an encrypted visit address, end, and log visits (hours)."""
 
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.errors import BadInput, InvalidTransition, NotFound
 from services.common.pagination import Page
 from services.common.personal_data import PersonalDataVault, mask_address
@@ -75,7 +75,7 @@ async def create(
     if volunteer is None:
         raise volunteer_service.not_found(body.volunteer_id)
     schedule = body.schedule.model_dump(mode="json")
-    await ensure_free_for_schedule(session, volunteer.id, schedule, body.starts_on, body.ends_on, datetime.now(UTC))
+    await ensure_free_for_schedule(session, volunteer.id, schedule, body.starts_on, body.ends_on, clock.now())
     assignment = CareAssignment(
         volunteer_id=volunteer.id,
         need_id=body.need_id,

@@ -1,20 +1,19 @@
 """A volunteer cannot be committed to two overlapping activities or care visits.
 
-Care schedules are weekly slots in local time (China Standard Time, UTC+8, no daylight saving);
+Care schedules are weekly slots in Beijing time (Asia/Shanghai, UTC+8, no daylight saving);
 activities are UTC intervals. Callers hold the volunteer's row lock, so two concurrent
 commitments of one volunteer are checked one after the other.
 """
 
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.clock import BEIJING, beijing_week
 from services.common.errors import Conflict
 from services.volunteers.commitments import repository as commitment_repository
-
-CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
 
 
 class OverlappingCommitment(Conflict):
@@ -28,7 +27,7 @@ def _clash(what: str) -> OverlappingCommitment:
 
 def _slot_bounds(schedule: dict[str, Any], day: date) -> tuple[datetime, datetime]:
     hour, minute = (int(part) for part in schedule["start"].split(":"))
-    start = datetime.combine(day, time(hour, minute), CHINA_STANDARD_TIME)
+    start = datetime.combine(day, time(hour, minute), BEIJING)
     return start, start + timedelta(minutes=int(schedule["duration_minutes"]))
 
 
@@ -40,8 +39,8 @@ def slot_overlaps_interval(
     ends_at: datetime,
 ) -> bool:
     """Does any weekly visit of `schedule` (between the dates) overlap [starts_at, ends_at)?"""
-    first = starts_at.astimezone(CHINA_STANDARD_TIME).date() - timedelta(days=1)
-    last = ends_at.astimezone(CHINA_STANDARD_TIME).date()
+    first = starts_at.astimezone(BEIJING).date() - timedelta(days=1)
+    last = ends_at.astimezone(BEIJING).date()
     day = max(first, starts_on)
     while day <= last and (ends_on is None or day <= ends_on):
         if day.isoweekday() == schedule["weekday"]:
@@ -109,13 +108,6 @@ class WeeklyHoursExceeded(Conflict):
     title = "Weekly hours exceeded"
 
 
-def _week_of(moment: datetime) -> tuple[datetime, datetime]:
-    """The Monday-to-Monday week (China Standard Time) that `moment` falls in."""
-    local = moment.astimezone(CHINA_STANDARD_TIME)
-    monday = datetime.combine(local.date() - timedelta(days=local.isoweekday() - 1), time(0), CHINA_STANDARD_TIME)
-    return monday, monday + timedelta(days=7)
-
-
 async def ensure_within_weekly_hours(
     session: AsyncSession,
     volunteer_id: uuid.UUID,
@@ -126,7 +118,7 @@ async def ensure_within_weekly_hours(
     """Activities in that week, care visits and this activity must fit the volunteer's weekly maximum."""
     if max_hours_per_week is None:
         return
-    week_start, week_end = _week_of(starts_at)
+    week_start, week_end = beijing_week(starts_at)
 
     def minutes_in_week(start: datetime, end: datetime) -> float:
         return max(0.0, (min(end, week_end) - max(start, week_start)).total_seconds() / 60)

@@ -1,12 +1,12 @@
 """The hours ledger: totals, star levels, manual corrections and the service record."""
 
 import uuid
-from datetime import UTC, datetime
 from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.common.clock import beijing, beijing_text, clock
 from services.common.pagination import Page
 from services.common.personal_data import PersonalDataVault
 from services.volunteers.hours import repository as hours_repository
@@ -99,7 +99,7 @@ async def service_record(
         platform_id=volunteer.platform_id,
         summary=await summary(session, principal, volunteer_id),
         entries=[HoursEntryOut.model_validate(e) for e in entries],
-        issued_at=datetime.now(UTC),
+        issued_at=clock.now(),
     )
 
 
@@ -109,7 +109,7 @@ KIND_LABELS = {"activity": "志愿活动", "care_visit": "关爱探访", "correc
 def render_certificate(record: ServiceRecord) -> str:
     """A printable page (志愿服务记录证明); all text is escaped."""
     rows = "\n".join(
-        f"<tr><td>{e.created_at:%Y-%m-%d}</td><td>{KIND_LABELS.get(e.kind, e.kind)}</td>"
+        f"<tr><td>{beijing(e.created_at):%Y-%m-%d}</td><td>{KIND_LABELS.get(e.kind, e.kind)}</td>"
         f"<td>{e.hours}</td><td>{escape(e.reason or '')}</td></tr>"
         for e in record.entries
     )
@@ -128,5 +128,5 @@ td,th{{border:1px solid #444;padding:.3em}}@media print{{button{{display:none}}}
 <tbody>
 {rows}
 </tbody></table>
-<p>出具时间：{record.issued_at:%Y-%m-%d %H:%M} UTC</p></body></html>
+<p>出具时间：{beijing_text(record.issued_at)}（北京时间）</p></body></html>
 """

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.clock import clock
 from services.volunteers.models.base import Base
 
 
@@ -60,7 +61,7 @@ class Activity(Base):
     social_worker_participants: Mapped[int] = mapped_column(Integer, default=0)
     donor_participants: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
 
 
 class SignUp(Base):
@@ -93,4 +94,4 @@ class SignUp(Base):
     minutes: Mapped[int | None] = mapped_column(Integer)
     hours_state: Mapped[str] = mapped_column(String(20), default="none")
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.clock import clock
 from services.volunteers.models.base import Base
 
 
@@ -40,7 +41,7 @@ class CareAssignment(Base):
     state: Mapped[str] = mapped_column(String(20), default="active")
     address_encrypted: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
 
 
 class VisitLog(Base):
@@ -59,4 +60,4 @@ class VisitLog(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     wellbeing_flags: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list)
     recorded_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

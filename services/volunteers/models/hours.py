@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.clock import clock
 from services.volunteers.models.base import Base
 
 
@@ -31,4 +32,4 @@ class HoursEntry(Base):
     visit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visit_logs.id"), unique=True)
     reason: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.clock import clock
 from services.volunteers.models.base import Base
 
 
@@ -22,7 +23,7 @@ class Team(Base):
     org_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     region: Mapped[str] = mapped_column(String(12), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
 
 
 class TeamMember(Base):
@@ -33,4 +34,4 @@ class TeamMember(Base):
         ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     is_leader: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

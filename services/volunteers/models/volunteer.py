@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, DateTime, Integer, Numeric, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.clock import clock
 from services.volunteers.models.base import Base
 
 
@@ -41,7 +42,7 @@ class Volunteer(Base):
     max_hours_per_week: Mapped[int | None] = mapped_column(Integer)
     verification: Mapped[str] = mapped_column(String(20), default="pending")
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        DateTime(timezone=True), default=clock.now, server_default=func.now(), onupdate=clock.now
     )

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.volunteers.field_types import UtcDatetime
+from services.common.fields import PastInstant
 
 
 class SignUpRequest(BaseModel):
@@ -21,7 +21,7 @@ class AttendanceTime(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    at: UtcDatetime | None = Field(default=None)
+    at: PastInstant | None = Field(default=None)
 
 
 class SignUpOut(BaseModel):

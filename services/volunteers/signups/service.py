@@ -1,11 +1,12 @@
 """Sign-ups: arrival order under the activity's row lock, the waiting list, attendance, hours."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.errors import Conflict, InvalidTransition, NotFound
 from services.common.pagination import Page
 from services.volunteers.activities import auth as activity_auth
@@ -87,7 +88,7 @@ async def sign_up(
 def _require_open(activity: Activity) -> None:
     if activity.state != "scheduled":
         raise InvalidTransition(f"The activity is {activity.state}.", "该活动已不接受报名。")
-    if activity.ends_at <= datetime.now(UTC):
+    if activity.ends_at <= clock.now():
         raise InvalidTransition("The activity has ended.", "该活动已结束。")
 
 
@@ -150,7 +151,7 @@ async def cancel(session: AsyncSession, principal: Principal, signup_id: uuid.UU
 
 def _attendance_time(principal: Principal, activity: Activity, at: datetime | None) -> datetime:
     if at is None:
-        return datetime.now(UTC)
+        return clock.now()
     auth.require_record_time(principal, activity)
     return at
 

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query
 
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
+from services.common.fields import Instant
 from services.common.regions import RegionPrefix
-from services.volunteers.field_types import UtcDatetime
 from services.volunteers.stats import service as stats_service
 from services.volunteers.stats.schemas import VolunteerStats
 
@@ -19,8 +19,8 @@ async def get_stats(
     principal: CurrentPrincipal,
     session: DbSession,
     region: Annotated[RegionPrefix, Query(description="GB/T 2260 prefix, e.g. 15")] = "",
-    period_from: Annotated[UtcDatetime | None, Query(alias="from")] = None,
-    period_to: Annotated[UtcDatetime | None, Query(alias="to")] = None,
+    period_from: Annotated[Instant | None, Query(alias="from")] = None,
+    period_to: Annotated[Instant | None, Query(alias="to")] = None,
 ) -> VolunteerStats:
     """Activities held, participant person-times (volunteer, social worker, donor),
     beneficiaries and care visits, by region prefix and period [from, to)."""

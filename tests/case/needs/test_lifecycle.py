@@ -64,6 +64,8 @@ class TestPublish:
             {"amount": "100.00"},  # a micro-wish takes no amount
             {"kind": "care", "visits_per_month": 4},  # care without minutes, with item fields
             {"deadline": "2026-01-01T00:00:00"},  # naive time
+            {"deadline": "9999-12-31T23:59:59-14:00"},  # overflows UTC
+            {"deadline": "2199-06-01T00:00:00Z"},  # beyond the planning horizon
         ],
     )
     async def test_bad_input_is_422_and_nothing_is_written(

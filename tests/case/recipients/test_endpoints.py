@@ -62,6 +62,11 @@ class TestCreate:
             {"birth_date": "1950-01-01"},  # does not match the ID number
             {"gender": "unknown"},
             {"disability_grade": 7},
+            # Consent records a legal fact: when, with an offset, not in the future, and a real time.
+            {"consent": {"given_by": "本人", "given_at": "2026-11-01T08:00:00", "purpose": "救助"}},
+            {"consent": {"given_by": "本人", "given_at": "2199-01-01T08:00:00Z", "purpose": "救助"}},
+            {"consent": {"given_by": "本人", "given_at": "9999-12-31T23:59:59-14:00", "purpose": "救助"}},
+            {"consent": {"given_by": "本人", "given_at": "1899-12-31T23:59:59Z", "purpose": "救助"}},
         ],
     )
     async def test_bad_input_is_refused_and_nothing_is_written(

@@ -7,6 +7,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.clock import beijing_week, clock
 from services.common.database import Database
 from services.common.settings import Settings
 from services.volunteers.models import HoursEntry, SignUp
@@ -95,15 +96,18 @@ class TestHoursFromAttendance:
         activity = await make_activity(rolled_back_db, platform_id=station.platform_id, hours=hours)
         signup = (await sign_up(client, settings, activity.id, volunteer.id)).json()
         url = f"/v1/signups/{signup['id']}"
-        checked_in = await client.post(
-            f"{url}/check-in", json={"at": (activity.starts_at + check_in_after).isoformat()}, headers=station.headers
-        )
-        assert checked_in.status_code == 200, checked_in.json()
-        checked_out = await client.post(
-            f"{url}/check-out",
-            json={"at": (activity.starts_at + check_out_after).isoformat()},
-            headers=station.headers,
-        )
+        with clock.shifted(activity.starts_at + check_out_after + timedelta(hours=1)):  # recorded afterwards
+            checked_in = await client.post(
+                f"{url}/check-in",
+                json={"at": (activity.starts_at + check_in_after).isoformat()},
+                headers=station.headers,
+            )
+            assert checked_in.status_code == 200, checked_in.json()
+            checked_out = await client.post(
+                f"{url}/check-out",
+                json={"at": (activity.starts_at + check_out_after).isoformat()},
+                headers=station.headers,
+            )
         assert checked_out.status_code == 200, checked_out.json()
         return checked_out.json(), volunteer.id
 
@@ -152,7 +156,8 @@ class TestHoursFromAttendance:
         signup = (await sign_up(client, settings, activity.id, volunteer.id)).json()
         headers = volunteer_headers(settings, volunteer.id)
         url = f"/v1/signups/{signup['id']}/check-in"
-        backdated = await client.post(url, json={"at": activity.starts_at.isoformat()}, headers=headers)
+        with clock.shifted(activity.ends_at):
+            backdated = await client.post(url, json={"at": activity.starts_at.isoformat()}, headers=headers)
         assert backdated.status_code == 403
         early = await client.post(url, json={}, headers=headers)  # the activity starts tomorrow
         assert early.status_code == 409
@@ -166,12 +171,30 @@ class TestHoursFromAttendance:
         await sign_up(client, settings, activity.id, first.id)
         waiting = (await sign_up(client, settings, activity.id, second.id)).json()
         assert waiting["status"] == "waiting"
+        with clock.shifted(activity.ends_at):
+            response = await client.post(
+                f"/v1/signups/{waiting['id']}/check-in",
+                json={"at": activity.starts_at.isoformat()},
+                headers=station.headers,
+            )
+        assert response.status_code == 409
+
+    async def test_a_recorded_time_cannot_be_in_the_future(
+        self, client: httpx.AsyncClient, settings: Settings, station: Station, rolled_back_db: Database
+    ) -> None:
+        volunteer = await make_volunteer(rolled_back_db, settings, platform_id=station.platform_id)
+        activity = await make_activity(rolled_back_db, platform_id=station.platform_id)  # tomorrow
+        signup = (await sign_up(client, settings, activity.id, volunteer.id)).json()
         response = await client.post(
-            f"/v1/signups/{waiting['id']}/check-in",
-            json={"at": activity.starts_at.isoformat()},
+            f"/v1/signups/{signup['id']}/check-in", json={"at": activity.starts_at.isoformat()}, headers=station.headers
+        )
+        assert response.status_code == 422 and response.json()["code"] == "VALIDATION_FAILED"
+        naive = await client.post(
+            f"/v1/signups/{signup['id']}/check-in",
+            json={"at": activity.starts_at.replace(tzinfo=None).isoformat()},
             headers=station.headers,
         )
-        assert response.status_code == 409
+        assert naive.status_code == 422
 
 
 class TestIdempotentSignUp:
@@ -202,14 +225,10 @@ class TestWeeklyHours:
     async def test_sign_ups_beyond_the_weekly_maximum_are_refused(
         self, client: httpx.AsyncClient, settings: Settings, station: Station, rolled_back_db: Database
     ) -> None:
-        from datetime import timedelta
-
-        from services.volunteers.commitments.service import _week_of
-
         volunteer = await make_volunteer(
             rolled_back_db, settings, platform_id=station.platform_id, max_hours_per_week=3
         )
-        monday, _ = _week_of(in_days(7))
+        monday, _ = beijing_week(in_days(7))
         first = await make_activity(
             rolled_back_db, platform_id=station.platform_id, starts_at=monday + timedelta(hours=10), hours=2
         )
