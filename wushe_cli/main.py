@@ -54,6 +54,7 @@ def up(
     """
     if as_of is not None:
         shift_clock_to(as_of)
+        typer.echo(f"Clock shifted by WUSHE_CLOCK_SHIFT_S={os.environ['WUSHE_CLOCK_SHIFT_S']} (now: {as_of}).")
     ports = Ports(gateway_port, case_port, resources_port, volunteers_port)
     stop = threading.Event()
 

@@ -10,6 +10,7 @@ from typing import Any
 from strawberry import UNSET
 
 from gateway.ids import local_id
+from services.common.clock import iso_utc
 
 # input field -> type name of the global id it holds
 ID_FIELDS = {
@@ -35,7 +36,9 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.datetime):
+        return iso_utc(value)
+    if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
         return [_plain(v) for v in value]
