@@ -79,9 +79,11 @@ async def confirm_match(
     if hold_id is not None:  # a donor's pledge (or an earlier try) already holds the resource
         hold = await resources.get(f"/v1/holds/{hold_id}")
     else:
+        # The case service vouches for the need's owner and region; resources takes them from it.
+        ticket = await case.post(f"/v1/needs/{need_id}/ticket")
         body = {
             "need_id": need_id,
-            "need_region": need["region_code"],
+            "need_ticket": ticket["ticket"],
             "offer_id": offer_id,
             "ttl_seconds": settings.match_hold_ttl_s,
         }
@@ -184,9 +186,15 @@ async def claim_wish(
     wish = await case.get(f"/v1/public-wishes/{wish_id}")
     if wish["state"] not in ("open", "pending"):  # pending may be this very claim, retried
         return Refused("WISH_ALREADY_CLAIMED", "Someone has already claimed this wish.", "该心愿已被认领。")
+    try:
+        ticket = await case.post(f"/v1/public-wishes/{wish_id}/ticket")
+    except UpstreamError as exc:
+        if exc.status != 404:
+            raise
+        ticket = None  # no longer open; a retry of this very claim finds its pledge by key below
     body: dict[str, Any] = {
         "need_id": wish_id,
-        "need_region": wish["county_code"],
+        "need_ticket": ticket["ticket"] if ticket else "none",
         "donor_name": donor_name,
         "donor_contact": donor_contact,
         "title": wish["title"],
@@ -196,19 +204,32 @@ async def claim_wish(
         body["amount"] = amount or wish["amount"]
     else:
         body["category"], body["quantity"] = wish["item_category"] or "other", quantity or wish["quantity"] or 1
-    until = clock.now() + timedelta(seconds=settings.claim_ttl_s)
-    pledge = await resources.post("/v1/pledges", body, headers={"Idempotency-Key": f"{key}:pledge"})
-    reference = f"hold:{pledge['hold_id']}"
     try:
-        claimed = await case.post(
-            f"/v1/public-wishes/{wish_id}/claim", {"reference": reference, "until": iso_utc(until)}
-        )
+        pledge = await resources.post("/v1/pledges", body, headers={"Idempotency-Key": f"{key}:pledge"})
+    except UpstreamError as exc:
+        if ticket is None and exc.status == 422:
+            return Refused("WISH_ALREADY_CLAIMED", "Someone has already claimed this wish.", "该心愿已被认领。")
+        raise
+    try:
+        claimed = await _claim_with_receipt(case, resources, wish_id, pledge)
     except UpstreamError as exc:
         if exc.status != 409:
             raise
         await _quietly("release pledge hold", resources.post(f"/v1/holds/{pledge['hold_id']}/release"))
         return Refused("WISH_ALREADY_CLAIMED", "Someone has already claimed this wish.", "该心愿已被认领。")
     return claimed, pledge
+
+
+async def _claim_with_receipt(case: Any, resources: Any, wish_id: str, pledge: dict[str, Any]) -> dict[str, Any]:
+    """Claim the wish with the pledge's receipt; a replayed pledge's receipt may have expired: renew it once."""
+    try:
+        claimed: dict[str, Any] = await case.post(f"/v1/public-wishes/{wish_id}/claim", {"receipt": pledge["receipt"]})
+    except UpstreamError as exc:
+        if exc.problem.get("code") != "TICKET_INVALID":
+            raise
+        fresh = await resources.get(f"/v1/pledges/{pledge['id']}")
+        claimed = await case.post(f"/v1/public-wishes/{wish_id}/claim", {"receipt": fresh["receipt"]})
+    return claimed
 
 
 async def record_fulfilment(

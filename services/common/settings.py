@@ -1,13 +1,15 @@
 """Settings read from the environment (and a `.env` file), one definition for every process."""
 
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Depends, Request
 from pydantic import AwareDatetime, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "wushe-development-secret-do-not-use-in-production"
 DEV_PII_KEY = "wushe-development-pii-key-do-not-use-in-production"
+DEV_TICKET_KEY = "wushe-development-ticket-key-do-not-use-in-production"
 
 
 class Settings(BaseSettings):
@@ -31,6 +33,8 @@ class Settings(BaseSettings):
     jwt_audience: str = "wushe"
     # Personal data at rest: key for encryption and keyed hashes of ID numbers.
     pii_key: str = DEV_PII_KEY
+    # Sealed tickets between the services (services/common/tickets.py): the same key in all three.
+    ticket_key: str = DEV_TICKET_KEY
 
     # The one clock (services/common/clock.py): run as if the wall clock were shifted, or stopped at
     # an instant. For demos and for checking behaviour on another date; refused in production.
@@ -76,8 +80,19 @@ class Settings(BaseSettings):
             raise RuntimeError("production needs WUSHE_JWKS_URL, WUSHE_JWT_PUBLIC_KEY or a secret")
         if self.pii_key == DEV_PII_KEY:
             raise RuntimeError("production needs WUSHE_PII_KEY")
+        if self.ticket_key == DEV_TICKET_KEY:
+            raise RuntimeError("production needs WUSHE_TICKET_KEY")
 
 
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings the app was built with (tests build apps with their own)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(app_settings)]

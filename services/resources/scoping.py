@@ -68,6 +68,19 @@ def _offers(principal: Principal | None) -> ColumnElement[bool]:
     return in_region & (Offer.status != "draft")
 
 
+def serves_callers_need(principal: Principal, platform_path: Any, need_region: Any) -> ColumnElement[bool]:
+    """Records that serve a need (holds, pledges), by the staff-scope policy every service applies:
+    the need's platform lies in the caller's platform subtree (its path names the caller's
+    platform) and the need's region lies in the caller's region prefix; civil-affairs admins see
+    their region. Both facts came sealed from the case service, never from a caller's body."""
+    region = need_region.startswith(principal.region, autoescape=True) if principal.region else true()
+    if principal.role is Role.CIVIL_AFFAIRS_ADMIN:
+        return region
+    if principal.platform_id is None:
+        return false()
+    return platform_path.contains(f"/{principal.platform_id}/", autoescape=True) & region
+
+
 def _holds(principal: Principal | None) -> ColumnElement[bool]:
     if principal is None or principal.role is Role.VOLUNTEER:
         return false()
@@ -76,7 +89,7 @@ def _holds(principal: Principal | None) -> ColumnElement[bool]:
     if principal.role is Role.ORG_STAFF:
         own_offers = select(Offer.id).where(Offer.org_id == principal.org_id)
         return Hold.offer_id.in_(own_offers) if principal.org_id else false()
-    return Hold.need_region.startswith(principal.region)
+    return serves_callers_need(principal, Hold.platform_path, Hold.need_region)
 
 
 def _ledger_entries(principal: Principal | None) -> ColumnElement[bool]:
@@ -91,7 +104,7 @@ def _pledges(principal: Principal | None) -> ColumnElement[bool]:
         return Pledge.pledged_by == principal.subject
     if principal.role is Role.ORG_STAFF:
         return Pledge.org_id == principal.org_id if principal.org_id else false()
-    return Pledge.need_region.startswith(principal.region) if principal.region else true()
+    return serves_callers_need(principal, Pledge.platform_path, Pledge.need_region)
 
 
 _RULES: dict[Any, Rule] = {

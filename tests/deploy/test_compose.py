@@ -268,7 +268,7 @@ def test_every_wushe_variable_substituted_in_compose_is_a_real_setting() -> None
 
 def test_secrets_are_required_and_never_written_in_the_file(services: dict[str, dict[str, Any]]) -> None:
     variables = interpolation_variables(COMPOSE.read_text(encoding="utf-8"))
-    for secret in ("POSTGRES_PASSWORD", "WUSHE_PII_KEY"):
+    for secret in ("POSTGRES_PASSWORD", "WUSHE_PII_KEY", "WUSHE_TICKET_KEY"):
         assert variables[secret][0] == ":?", f"{secret} must be a required variable"
     for name in WUSHE_IMAGE_SERVICES:
         environment = services[name]["environment"]
@@ -280,7 +280,11 @@ def test_secrets_are_required_and_never_written_in_the_file(services: dict[str, 
 def test_compose_environment_gives_a_valid_production_configuration(
     services: dict[str, dict[str, Any]], name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    operator_env = {"POSTGRES_PASSWORD": "s3cret", "WUSHE_PII_KEY": "a-real-key-from-the-operator"}
+    operator_env = {
+        "POSTGRES_PASSWORD": "s3cret",
+        "WUSHE_PII_KEY": "a-real-key-from-the-operator",
+        "WUSHE_TICKET_KEY": "another-real-key",
+    }
     environment = {k: interpolate(str(v), operator_env) for k, v in services[name]["environment"].items()}
     for variable in list(settings_env_names()):
         monkeypatch.delenv(variable, raising=False)

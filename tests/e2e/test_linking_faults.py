@@ -230,8 +230,9 @@ def test_a_match_whose_hold_lapsed_is_refused_at_fulfilment_and_undone_by_a_retr
     """The state a crash between confirming the need and committing the hold would leave."""
     scene = Scene(fault_stack, settings, 4)
     resources, case = fault_stack.url("resources"), fault_stack.url("case")
+    ticket = Scene._post(f"{case}/v1/needs/{scene.need['id']}/ticket", scene.station, None)["ticket"]
     hold = httpx.post(f"{resources}/v1/holds", headers={**scene.station, "Idempotency-Key": "lapse:hold"}, timeout=10, json={
-        "need_id": scene.need["id"], "need_region": "150781001", "offer_id": scene.offer["id"], "quantity": 1,
+        "need_id": scene.need["id"], "need_ticket": ticket, "offer_id": scene.offer["id"], "quantity": 1,
         "ttl_seconds": HOLD_TTL_S}).json()  # fmt: skip
     reference = f"hold:{hold['id']}"
     Scene._post(

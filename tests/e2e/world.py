@@ -18,6 +18,7 @@ class World:
         self.stack, self.settings = stack, settings
         self.admin = bearer(settings, "civil_affairs_admin", region="15", subject="admin")
         self.station_id = ""
+        self.centre_id = ""
 
     def ok(self, query: str, variables: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         body = gql(self.stack, query, variables, headers)
@@ -40,7 +41,7 @@ def build_world(stack: Stack, settings: Settings) -> World:
         {"input": {"name": "满洲里市社工服务中心", "level": "COUNTY_CENTRE", "regionCode": "150781"}},
         w.admin,
     )
-    centre_id = str(from_global_id(centre["createPlatform"]["platform"]["id"])[1])
+    centre_id = w.centre_id = str(from_global_id(centre["createPlatform"]["platform"]["id"])[1])
     station = w.ok(
         CREATE_PLATFORM,
         {

@@ -6,8 +6,61 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from services.common.database import Database
+from services.common.settings import Settings
+from services.common.tickets import NeedTicket, seal
 from services.resources.models import Hold, LedgerEntry, Offer, Organization
 from services.resources.organizations.credit_code import ALPHABET, check_character
+from tests.support.auth import bearer
+
+# The platform tree the case service vouches for in its tickets: the 满洲里 county centre and two of
+# its township stations (tests play the case service here).
+CENTRE = uuid.UUID("00000000-0000-4000-8000-000000150781")
+STATION = uuid.UUID("00000000-0000-4000-8000-000150781001")
+OTHER_STATION = uuid.UUID("00000000-0000-4000-8000-000150781002")
+STATION_PATH = f"/{CENTRE}/{STATION}/"
+OTHER_STATION_PATH = f"/{CENTRE}/{OTHER_STATION}/"
+
+
+def staff(
+    settings: Settings, role: str = "station_staff", *, platform_id: uuid.UUID = STATION, region: str = "150781001"
+) -> dict[str, str]:
+    """Bearer headers of a platform's staff (subject `staff-<platform id>`)."""
+    return bearer(settings, role, platform_id=platform_id, region=region, subject=f"staff-{platform_id}")
+
+
+def need_ticket(
+    settings: Settings,
+    need_id: uuid.UUID | str,
+    *,
+    subject: str = f"staff-{STATION}",
+    platform_path: str = STATION_PATH,
+    region: str = "150781001",
+) -> str:
+    """What the case service's `POST /v1/needs/{id}/ticket` answers for `subject`."""
+    platform_id = uuid.UUID(platform_path.rstrip("/").rsplit("/", 1)[1])
+    return seal(NeedTicket(uuid.UUID(str(need_id)), platform_id, platform_path, region, subject), settings)
+
+
+def hold_request(
+    settings: Settings,
+    offer: Offer,
+    *,
+    subject: str = f"staff-{STATION}",
+    platform_path: str = STATION_PATH,
+    region: str = "150781001",
+    need_id: uuid.UUID | None = None,
+    **fields: object,
+) -> dict[str, object]:
+    """A `POST /v1/holds` body with its ticket; `fields` override or add (quantity 2 by default)."""
+    need = need_id or uuid.uuid4()
+    body: dict[str, object] = {
+        "need_id": str(need),
+        "need_ticket": need_ticket(settings, need, subject=subject, platform_path=platform_path, region=region),
+        "offer_id": str(offer.id),
+        "quantity": 2,
+    }
+    body.update(fields)
+    return body
 
 
 def credit_code(region: str = "150781") -> str:
@@ -97,12 +150,14 @@ async def make_hold(
     state: str = "held",
     expires_in: timedelta = timedelta(minutes=15),
     need_id: uuid.UUID | None = None,
-    need_region: str = "150781",
+    need_region: str = "150781001",
+    platform_path: str = STATION_PATH,
 ) -> Hold:
     """A hold with the offer's `held` counter moved accordingly (as the service would)."""
     hold = Hold(
         need_id=need_id or uuid.uuid4(),
         need_region=need_region,
+        platform_path=platform_path,
         offer_id=offer.id,
         quantity=Decimal(quantity),
         state=state,

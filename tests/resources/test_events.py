@@ -1,12 +1,10 @@
 """The outbox feed: every state change is an event, in order, without personal data."""
 
-import uuid
-
 import httpx
 
 from services.common.database import Database
 from services.common.settings import Settings
-from tests.resources.factories import make_offer, make_organization
+from tests.resources.factories import hold_request, make_offer, make_organization, staff
 from tests.support.auth import bearer
 
 
@@ -18,13 +16,8 @@ class TestEvents:
         client = committed_client
         organization = await make_organization(committed_db)
         offer = await make_offer(committed_db, organization)
-        station = bearer(settings, "station_staff", region="150781")
-        body = {
-            "need_id": str(uuid.uuid4()),
-            "need_region": "150781",
-            "offer_id": str(offer.id),
-            "quantity": 1,
-        }
+        station = staff(settings)
+        body = hold_request(settings, offer, quantity=1)
         hold = (await client.post("/v1/holds", json=body, headers=station)).json()
         await client.post(f"/v1/holds/{hold['id']}/commit", headers=station)
         await client.post(f"/v1/holds/{hold['id']}/deliver", headers=station)

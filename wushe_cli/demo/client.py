@@ -46,6 +46,9 @@ class SeedError(RuntimeError):
                 reason = reason or response.text[:300]
         self.code = str(problem.get("code", ""))
         self.detail = " / ".join(str(problem[k]) for k in ("detail_zh", "detail") if problem.get(k)) or reason
+        fields = [e for e in problem.get("errors", []) if isinstance(e, dict)][:3]
+        if fields:  # which fields a 422 names
+            self.detail += " — " + "; ".join(f"{'.'.join(map(str, e.get('loc', [])))}: {e.get('msg')}" for e in fields)
         super().__init__(f"{request} -> {self.status}: {self.code} {self.detail}".strip())
 
     def report(self) -> str:
@@ -141,6 +144,14 @@ class DemoClient:
         if response.status_code not in (200, 201):
             raise SeedError(f"POST {service} {path} ({key})", response)
         self.tally.changed[kind] += 1
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def ask(self, service: str, path: str, actor: Actor) -> dict[str, Any]:
+        """A POST that changes nothing (a ticket): not counted as a change."""
+        response = await self._send("POST", service, path, actor)
+        if response.status_code != 200:
+            raise SeedError(f"POST {service} {path}", response)
         result: dict[str, Any] = response.json()
         return result
 

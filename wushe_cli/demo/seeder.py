@@ -306,9 +306,10 @@ class DemoSeeder:
         actor = self.worker_actor(script.station_key, script.worker_key)
         need_id = self.ids[need.key]
         current = await self.client.get("case", f"/v1/needs/{need_id}", actor)
+        ticket = await self.client.ask("case", f"/v1/needs/{need_id}/ticket", actor)
         body: dict[str, Any] = {
             "need_id": need_id,
-            "need_region": current["region_code"],
+            "need_ticket": ticket["ticket"],
             "offer_id": self.ids[need.offer_key or ""],
         }
         if need.kind == "funding":

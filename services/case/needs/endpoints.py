@@ -11,12 +11,14 @@ from services.case.needs import repository, service
 from services.case.needs.schemas import (
     Need,
     NeedCancel,
+    NeedClaim,
     NeedFulfilment,
     NeedHold,
     NeedPublish,
     NeedReference,
     NeedUpdate,
     PublicWish,
+    Ticket,
 )
 from services.case.needs.views import public_wish
 from services.common.auth import CurrentPrincipal
@@ -27,6 +29,8 @@ from services.common.errors import NotFound
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.common.regions import RegionPrefix
+from services.common.settings import AppSettings
+from services.common.tickets import TICKET_TTL_S
 from services.common.vocabulary import ItemCategory, NeedKind, NeedState
 
 router = APIRouter(prefix="/v1", tags=["needs"])
@@ -110,6 +114,16 @@ async def update_need(
     return _shown(await service.update(session, principal, need_id, data, if_match), response)
 
 
+@router.post("/needs/{need_id}/ticket", response_model=Ticket)
+async def need_ticket(
+    need_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+) -> Ticket:
+    """A sealed ticket naming the need's owner and region, for `POST /v1/holds` in the resources
+    service (staff who may write the need; valid 10 minutes, for this caller only)."""
+    token = await service.ticket_for(session, principal, need_id, settings)
+    return Ticket(ticket=token, expires_in_s=TICKET_TTL_S)
+
+
 @router.post("/needs/{need_id}/hold", response_model=Need)
 async def hold_need(
     need_id: uuid.UUID,
@@ -188,11 +202,24 @@ async def list_public_wishes(
     return Page(items=[public_wish(row) for row in rows], next_cursor=next_cursor)
 
 
+@public_router.post("/public-wishes/{wish_id}/ticket", response_model=Ticket)
+async def public_wish_ticket(
+    wish_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+) -> Ticket:
+    """A sealed ticket to pledge for an open wish (apps with `wishes:claim`, organisation staff):
+    hand it to the resources service's `POST /v1/pledges`."""
+    token = await service.public_ticket_for(session, principal, wish_id, settings)
+    return Ticket(ticket=token, expires_in_s=TICKET_TTL_S)
+
+
 @public_router.post("/public-wishes/{wish_id}/claim", response_model=PublicWish)
-async def claim_wish(wish_id: uuid.UUID, data: NeedHold, principal: CurrentPrincipal, session: DbSession) -> PublicWish:
-    """A donor's claim (apps with `wishes:claim`, organisation staff): the wish is reserved until `until`
-    and leaves the open feed; exactly one of many concurrent claims succeeds (409 for the rest)."""
-    await service.claim(session, principal, wish_id, data)
+async def claim_wish(
+    wish_id: uuid.UUID, data: NeedClaim, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+) -> PublicWish:
+    """A donor's claim (apps with `wishes:claim`, organisation staff), with the receipt of their pledge:
+    the wish is reserved for the claim period and leaves the open feed; exactly one of many
+    concurrent claims succeeds (409 for the rest)."""
+    await service.claim(session, principal, wish_id, data.receipt, settings)
     rows = await repository.public_wishes_by_id(session, [wish_id])
     return public_wish(rows[0])
 

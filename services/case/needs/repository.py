@@ -81,6 +81,11 @@ async def public_wishes(
     return await fetch_row_page(session, statement, Need.created_at, Need.id, cursor, limit)
 
 
+async def public_need(session: AsyncSession, need_id: uuid.UUID) -> Need | None:
+    """A need the public feed shows (anyone may ask to claim what the feed shows)."""
+    return await session.scalar(select(Need).where(Need.id == need_id, Need.state.in_(PUBLIC_STATES)))
+
+
 async def lock_public(session: AsyncSession, need_id: uuid.UUID) -> Need | None:
     """A need as a public wish, locked for a donor's claim (anyone may claim what the feed shows)."""
     statement = select(Need).where(Need.id == need_id, Need.state.in_(PUBLIC_STATES)).with_for_update()

@@ -85,6 +85,21 @@ class NeedHold(BaseModel):
     until: PlannedInstant = Field(description="When the reservation lapses if nobody confirms it")
 
 
+class NeedClaim(BaseModel):
+    """A donor's claim: the resources service's receipt for the pledge that holds a gift for the wish."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    receipt: str = Field(min_length=1, max_length=2000, description="`receipt` of POST /v1/pledges (resources)")
+
+
+class Ticket(BaseModel):
+    """A sealed ticket for the resources service, naming the need's owner and region (10 minutes)."""
+
+    ticket: str
+    expires_in_s: int
+
+
 class NeedReference(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

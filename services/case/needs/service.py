@@ -1,6 +1,7 @@
 """Business rules for needs: publishing from a case, the lifecycle, and fulfilment with proof."""
 
 import uuid
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,6 +10,7 @@ from services.case.models import AuditEntry, Need, OutboxEvent
 from services.case.needs import repository
 from services.case.needs.schemas import NeedFulfilment, NeedHold, NeedPublish, NeedUpdate
 from services.case.needs.state_machine import ensure_allowed
+from services.case.platforms import repository as platform_repository
 from services.case.projects import service as projects
 from services.case.scoping import can_write
 from services.common.audit import record_audit
@@ -18,6 +20,8 @@ from services.common.concurrency import check_version
 from services.common.database import Database
 from services.common.errors import BadInput, Conflict, Forbidden, NotFound
 from services.common.outbox import emit_event
+from services.common.settings import Settings
+from services.common.tickets import NeedTicket, PledgeReceipt, TicketInvalid, seal, unseal
 from services.common.vocabulary import CaseState, NeedKind, NeedState, Role
 
 # Which need may be edited in which field, by kind.
@@ -264,20 +268,49 @@ async def _public_need(session: AsyncSession, need_id: uuid.UUID) -> Need:
     return need
 
 
-async def claim(session: AsyncSession, principal: Principal, need_id: uuid.UUID, data: NeedHold) -> Need:
-    """A donor's claim reserves an open wish (it leaves the public feed) until `until`.
+async def ticket_for(session: AsyncSession, principal: Principal, need_id: uuid.UUID, settings: Settings) -> str:
+    """A sealed ticket naming the need's owner and region, for a hold in resources (staff who may write it)."""
+    ensure_writer(principal)
+    need = await get(session, principal, need_id)
+    return await _seal_ticket(session, principal, need, settings)
 
-    Of many donors claiming one wish at once, exactly one succeeds: the row is locked and only an
-    open wish can be claimed. A retry with the same reference is answered as a success.
+
+async def public_ticket_for(session: AsyncSession, principal: Principal, need_id: uuid.UUID, settings: Settings) -> str:
+    """The same for a donor's pledge on an open wish: sealed, so the app learns nothing beyond the feed."""
+    ensure_claimant(principal)
+    need = await repository.public_need(session, need_id)
+    if need is None or need.state != NeedState.OPEN.value:
+        raise NotFound("No open wish to claim.", "没有可认领的心愿。")
+    return await _seal_ticket(session, principal, need, settings)
+
+
+async def _seal_ticket(session: AsyncSession, principal: Principal, need: Need, settings: Settings) -> str:
+    path = await platform_repository.path_of(session, need.platform_id)
+    ticket = NeedTicket(need.id, need.platform_id, path, need.region_code, principal.subject)
+    return seal(ticket, settings)
+
+
+async def claim(
+    session: AsyncSession, principal: Principal, need_id: uuid.UUID, receipt_token: str, settings: Settings
+) -> Need:
+    """A donor's claim reserves an open wish (it leaves the public feed) while the pledge stands.
+
+    Only a pledge can claim: the resources service's receipt names the hold that carries the gift,
+    and the reservation lasts the claim period the platform sets (`WUSHE_CLAIM_TTL_S`), not what
+    the caller asks. Of many donors claiming one wish at once, exactly one succeeds: the row is
+    locked and only an open wish can be claimed. A retry with the same receipt is a success.
     """
     ensure_claimant(principal)
+    receipt = unseal(PledgeReceipt, receipt_token, principal, settings)
+    if receipt.need_id != need_id:
+        raise TicketInvalid("The receipt is for another wish.", "该凭据属于另一个心愿。")
+    reference = f"hold:{receipt.hold_id}"
     need = await _public_need(session, need_id)
-    if need.state == NeedState.PENDING.value and need.pending_reference == data.reference:
+    if need.state == NeedState.PENDING.value and need.pending_reference == reference:
         return need
-    if data.until <= clock.now():
-        raise BadInput("The claim would already have lapsed.", "认领截止时间已过。")
-    await _transition(session, principal, need, NeedState.PENDING, {"reference": data.reference, "claim": True})
-    need.pending_reference, need.pending_until = data.reference, data.until
+    await _transition(session, principal, need, NeedState.PENDING, {"reference": reference, "claim": True})
+    need.pending_reference = reference
+    need.pending_until = clock.now() + timedelta(seconds=settings.claim_ttl_s)
     await session.flush()
     return need
 

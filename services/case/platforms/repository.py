@@ -69,6 +69,11 @@ async def get_staff(session: AsyncSession, principal: Principal, ids: list[uuid.
     return (await session.scalars(statement)).all()
 
 
+async def path_of(session: AsyncSession, platform_id: uuid.UUID) -> str:
+    """A platform's place in the tree ("/<centre>/<station>/"), for a ticket about a record already in scope."""
+    return str(await session.scalar(select(Platform.path).where(Platform.id == platform_id)) or "")
+
+
 async def staff_subject_taken(session: AsyncSession, subject: str) -> bool:
     return await session.scalar(select(Staff.id).where(Staff.subject == subject)) is not None
 

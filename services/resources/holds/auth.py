@@ -3,18 +3,25 @@
 from services.common.auth import Principal
 from services.common.errors import Forbidden, NotFound
 from services.common.regions import covers
+from services.common.tickets import NeedTicket
 from services.common.vocabulary import Role
 
 HOLDING_ROLES = (Role.CENTRE_STAFF, Role.STATION_STAFF)
 
 
-def require_may_hold_for(principal: Principal, need_region: str) -> None:
-    """Centre and station staff hold offers for needs inside their own region."""
+def require_may_hold_for(principal: Principal, need: NeedTicket) -> None:
+    """Centre and station staff hold offers for needs of their platform's subtree, in their region.
+
+    The case service sealed the need's owner and region in the ticket after its own scope check;
+    this repeats the check on the sealed facts, so a ticket can never widen a caller's reach."""
     principal.require_role(*HOLDING_ROLES)
-    if not covers(principal.region, need_region):
+    in_subtree = principal.platform_id is not None and f"/{principal.platform_id}/" in need.platform_path
+    if not in_subtree:
+        raise Forbidden("The need belongs to another platform.", "该需求属于其他平台。")
+    if not covers(principal.region, need.region_code):
         raise Forbidden(
-            f"Need region {need_region} lies outside your region.",
-            f"需求所在区域 {need_region} 不在您的管辖范围内。",
+            f"Need region {need.region_code} lies outside your region.",
+            f"需求所在区域 {need.region_code} 不在您的管辖范围内。",
         )
 
 

@@ -10,6 +10,7 @@ from services.common.concurrency import set_etag
 from services.common.database import DbSession
 from services.common.idempotency import run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
+from services.common.settings import AppSettings
 from services.resources.headers import IdempotencyKey
 from services.resources.holds import repository as hold_repository
 from services.resources.holds import service as hold_service
@@ -21,7 +22,11 @@ router = APIRouter(prefix="/v1/holds", tags=["holds"])
 
 @router.post("", status_code=201, response_model=Hold)
 async def create_hold(
-    body: HoldCreate, principal: CurrentPrincipal, session: DbSession, key: IdempotencyKey = None
+    body: HoldCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    settings: AppSettings,
+    key: IdempotencyKey = None,
 ) -> Response:
     """Hold part of an offer for a need, atomically: never more than is available.
 
@@ -29,9 +34,11 @@ async def create_hold(
     """
 
     async def create() -> Hold:
-        return await hold_service.create(session, principal, body)
+        return await hold_service.create(session, principal, body, settings)
 
-    return await run_idempotent(session, IdempotencyRecord, principal, key, "create_hold", body, create)
+    # A retry carries a fresh ticket for the same need: the ticket is not part of the request's identity.
+    request = body.model_dump(exclude={"need_ticket"})
+    return await run_idempotent(session, IdempotencyRecord, principal, key, "create_hold", request, create)
 
 
 @router.get("")

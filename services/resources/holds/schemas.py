@@ -7,7 +7,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.resources.fields import Amount, FundPurpose, Quantity, RegionCode, YuanOut
+from services.resources.fields import Amount, FundPurpose, Quantity, YuanOut
 
 HoldStateCode = Literal["held", "committed", "delivered", "released", "expired"]
 DEFAULT_TTL_S = 15 * 60
@@ -15,21 +15,26 @@ DEFAULT_TTL_S = 15 * 60
 
 class HoldCreate(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
                     "need_id": "6f1c1c2e-8d4b-4a43-9d59-0c1f3e0b7a11",
-                    "need_region": "150781001",
+                    "need_ticket": "gAAAAAB…",
                     "offer_id": "0b5b6a8e-2f39-4a53-8a0e-9a7e3c1d2b44",
                     "quantity": 1,
                     "ttl_seconds": 900,
                 }
             ]
-        }
+        },
     )
 
-    need_id: uuid.UUID = Field(description="The need in the case service (a reference, no lookup).")
-    need_region: RegionCode = Field(description="The need's region code (6, 9 or 12 digits).")
+    need_id: uuid.UUID = Field(description="The need in the case service.")
+    need_ticket: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="`POST /v1/needs/{id}/ticket` of the case service: names the need's owner and region.",
+    )
     offer_id: uuid.UUID
     quantity: Quantity | None = Field(default=None, description="Units; every kind but funds.")
     amount: Amount | None = Field(default=None, description="Yuan; funds only.")

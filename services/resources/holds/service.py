@@ -10,6 +10,8 @@ from services.common.auth import Principal
 from services.common.clock import clock
 from services.common.errors import BadInput, InvalidTransition, NotFound, OverAllocated
 from services.common.regions import covers
+from services.common.settings import Settings
+from services.common.tickets import NeedTicket, TicketInvalid, unseal
 from services.resources.change_log import record_change
 from services.resources.errors import OfferNotAvailable
 from services.resources.funds import service as fund_service
@@ -29,34 +31,45 @@ TRANSITIONS = {
 }
 
 
-async def create(session: AsyncSession, principal: Principal, body: HoldCreate) -> HoldOut:
-    """Hold part of an offer for a need (centre/station staff in the need's region)."""
-    auth.require_may_hold_for(principal, body.need_region)
-    return await create_unchecked(session, principal, body)
+def open_ticket(principal: Principal, body_need_id: uuid.UUID, token: str, settings: Settings) -> NeedTicket:
+    """The case service's sealed word on the need, which must be the need the body names."""
+    need = unseal(NeedTicket, token, principal, settings)
+    if need.need_id != body_need_id:
+        raise TicketInvalid("The ticket is for another need.", "该凭据属于另一个需求。")
+    return need
 
 
-async def create_unchecked(session: AsyncSession, principal: Principal, body: HoldCreate) -> HoldOut:
+async def create(session: AsyncSession, principal: Principal, body: HoldCreate, settings: Settings) -> HoldOut:
+    """Hold part of an offer for a need (centre/station staff of the need's platform subtree and region)."""
+    principal.require_role(*auth.HOLDING_ROLES)
+    need = open_ticket(principal, body.need_id, body.need_ticket, settings)
+    auth.require_may_hold_for(principal, need)
+    return await create_unchecked(session, principal, body, need)
+
+
+async def create_unchecked(session: AsyncSession, principal: Principal, body: HoldCreate, need: NeedTicket) -> HoldOut:
     """Create the hold once the caller's right to do so is settled (also used by pledges)."""
     offer = await offer_repository.get_readable(session, principal, body.offer_id, fresh=True)
     if offer is None:
         raise NotFound("No such offer to hold.", "要预留的资源不存在。")
     size = _size_for(offer, body)
-    if not covers(offer.region_prefix, body.need_region):
+    if not covers(offer.region_prefix, need.region_code):
         raise OfferNotAvailable(
-            f"The offer serves {offer.region_prefix}, not {body.need_region}.",
-            f"该资源服务区域为 {offer.region_prefix}，不含 {body.need_region}。",
+            f"The offer serves {offer.region_prefix}, not {need.region_code}.",
+            f"该资源服务区域为 {offer.region_prefix}，不含 {need.region_code}。",
         )
     if offer.kind == "fund":
         await fund_service.require_within_restrictions(
-            session, offer, body.need_id, body.need_region, body.purpose, size
+            session, offer, need.need_id, need.region_code, body.purpose, size
         )
     if not await offer_repository.reserve(session, offer.id, size):
         await _explain_refusal(session, principal, offer.id, size)
     hold = await hold_repository.insert(
         session,
         Hold(
-            need_id=body.need_id,
-            need_region=body.need_region,
+            need_id=need.need_id,
+            need_region=need.region_code,
+            platform_path=need.platform_path,
             offer_id=offer.id,
             quantity=size,
             purpose=body.purpose,

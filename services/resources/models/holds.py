@@ -25,6 +25,9 @@ class Hold(Base):
     # A need of the case service: a UUID reference, no foreign key across schemas.
     need_id: Mapped[uuid.UUID] = mapped_column(index=True)
     need_region: Mapped[str] = mapped_column(String(12))
+    # The need's platform and every platform above it ("/<centre>/<station>/"), from the case
+    # service's sealed ticket: who may see this row (services/resources/scoping.py).
+    platform_path: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"), index=True)
     quantity: Mapped[Decimal] = mapped_column(MONEY)
     purpose: Mapped[str | None] = mapped_column(String(40))

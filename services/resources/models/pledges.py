@@ -16,6 +16,9 @@ class Pledge(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     need_id: Mapped[uuid.UUID] = mapped_column(index=True)
     need_region: Mapped[str] = mapped_column(String(12))
+    # The need's platform and every platform above it ("/<centre>/<station>/"), from the case
+    # service's sealed ticket: who may see this row (services/resources/scoping.py).
+    platform_path: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
     offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"))
     hold_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("holds.id"))

@@ -8,6 +8,7 @@ from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
 from services.common.idempotency import run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
+from services.common.settings import AppSettings
 from services.resources.headers import IdempotencyKey
 from services.resources.models import IdempotencyRecord
 from services.resources.pledges import repository as pledge_repository
@@ -19,36 +20,46 @@ router = APIRouter(prefix="/v1/pledges", tags=["pledges"])
 
 @router.post("", status_code=201, response_model=Pledge)
 async def create_pledge(
-    body: PledgeCreate, principal: CurrentPrincipal, session: DbSession, key: IdempotencyKey = None
+    body: PledgeCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    settings: AppSettings,
+    key: IdempotencyKey = None,
 ) -> Response:
     """Claim a public wish for a donor: a donation offer plus a hold on it for the need.
 
-    App clients need the `wishes:claim` scope. Retry with the same Idempotency-Key safely.
+    App clients need the `wishes:claim` scope and the case service's ticket for the wish
+    (`POST /v1/public-wishes/{id}/ticket`). The answer's `receipt` is what the case service's
+    claim asks for. Retry with the same Idempotency-Key safely (a fresh ticket is fine).
     """
 
     async def create() -> Pledge:
-        return await pledge_service.create(session, principal, body)
+        return await pledge_service.create(session, principal, body, settings)
 
-    return await run_idempotent(session, IdempotencyRecord, principal, key, "create_pledge", body, create)
+    request = body.model_dump(exclude={"need_ticket"})
+    return await run_idempotent(session, IdempotencyRecord, principal, key, "create_pledge", request, create)
 
 
 @router.get("")
 async def list_pledges(
     principal: CurrentPrincipal,
     session: DbSession,
+    settings: AppSettings,
     need_id: uuid.UUID | None = None,
     org_id: uuid.UUID | None = None,
     limit: PageSize = 20,
     cursor: Cursor = None,
 ) -> Page[Pledge]:
-    """Pledges you may see (stations by region, organisations their own, apps theirs)."""
+    """Pledges you may see (staff of the wish's platform subtree, organisations their own, apps theirs)."""
     filters = {"need_id": need_id, "org_id": org_id}
     rows, next_cursor = await pledge_repository.list_readable(session, principal, filters, cursor, limit)
-    items = await pledge_service.present(session, principal, rows)
+    items = await pledge_service.present(session, principal, rows, settings)
     return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get("/{pledge_id}")
-async def get_pledge(pledge_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> Pledge:
-    """One pledge; 404 when absent or outside your scope."""
-    return await pledge_service.get(session, principal, pledge_id)
+async def get_pledge(
+    pledge_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+) -> Pledge:
+    """One pledge; 404 when absent or outside your scope. The pledging caller gets a fresh `receipt`."""
+    return await pledge_service.get(session, principal, pledge_id, settings)

@@ -9,7 +9,9 @@ from services.common.audit import record_audit
 from services.common.auth import Principal
 from services.common.errors import Forbidden, NotFound
 from services.common.personal_data import mask_name, mask_phone
-from services.common.vocabulary import ItemCategory, OfferKind, OrganizationKind, Role
+from services.common.settings import Settings
+from services.common.tickets import PledgeReceipt, seal
+from services.common.vocabulary import STAFF_ROLES, ItemCategory, OfferKind, OrganizationKind, Role
 from services.resources.change_log import record_change
 from services.resources.funds import service as fund_service
 from services.resources.holds import service as hold_service
@@ -34,16 +36,18 @@ def require_may_pledge(principal: Principal) -> None:
     raise Forbidden(f"Claiming a wish needs the {CLAIM_SCOPE} scope.", f"认领心愿需要 {CLAIM_SCOPE} 权限。")
 
 
-async def create(session: AsyncSession, principal: Principal, body: PledgeCreate) -> PledgeOut:
+async def create(session: AsyncSession, principal: Principal, body: PledgeCreate, settings: Settings) -> PledgeOut:
     """Create the donor (if an individual), a published donation offer and a hold for the need."""
     require_may_pledge(principal)
-    donor = await _donor_organization(session, principal, body)
+    need = hold_service.open_ticket(principal, body.need_id, body.need_ticket, settings)
+    county = need.region_code[:6]  # what the public feed says of the wish's place; no finer
+    donor = await _donor_organization(session, principal, body, county)
     offer_body = OfferCreate(
         kind=OfferKind.FUND if body.amount is not None else OfferKind.MATERIAL,
         title=body.title,
         category=body.category,
         quantity=body.quantity,
-        region_prefix=body.need_region,
+        region_prefix=county,
     )
     offer = await offer_service.create_for(session, principal, donor, offer_body, status="published")
     if body.amount is not None:
@@ -53,19 +57,21 @@ async def create(session: AsyncSession, principal: Principal, body: PledgeCreate
         session,
         principal,
         HoldCreate(
-            need_id=body.need_id,
-            need_region=body.need_region,
+            need_id=need.need_id,
+            need_ticket=body.need_ticket,
             offer_id=offer.id,
             quantity=body.quantity,
             amount=body.amount,
             ttl_seconds=body.ttl_seconds,
         ),
+        need,
     )
     pledge = await pledge_repository.insert(
         session,
         Pledge(
-            need_id=body.need_id,
-            need_region=body.need_region,
+            need_id=need.need_id,
+            need_region=need.region_code,
+            platform_path=need.platform_path,
             org_id=donor.id,
             offer_id=offer.id,
             hold_id=hold.id,
@@ -82,10 +88,12 @@ async def create(session: AsyncSession, principal: Principal, body: PledgeCreate
         entity_id=pledge.id,
         payload={"need_id": pledge.need_id, "offer_id": offer.id, "hold_id": hold.id},
     )
-    return (await present(session, principal, [pledge]))[0]
+    return (await present(session, principal, [pledge], settings))[0]
 
 
-async def _donor_organization(session: AsyncSession, principal: Principal, body: PledgeCreate) -> Organization:
+async def _donor_organization(
+    session: AsyncSession, principal: Principal, body: PledgeCreate, county: str
+) -> Organization:
     if principal.role is Role.ORG_STAFF:
         assert principal.org_id is not None
         organization = await organization_repository.get_readable(session, principal, principal.org_id)
@@ -100,7 +108,7 @@ async def _donor_organization(session: AsyncSession, principal: Principal, body:
             "credit_code": None,
             "contact_name": body.donor_name,
             "contact_phone": body.donor_contact,
-            "service_regions": [body.need_region],
+            "service_regions": [county],
             "verification_status": "pending",
             "version": 1,
         },
@@ -109,11 +117,11 @@ async def _donor_organization(session: AsyncSession, principal: Principal, body:
     return created
 
 
-async def get(session: AsyncSession, principal: Principal, pledge_id: uuid.UUID) -> PledgeOut:
+async def get(session: AsyncSession, principal: Principal, pledge_id: uuid.UUID, settings: Settings) -> PledgeOut:
     pledge = await pledge_repository.get_readable(session, principal, pledge_id)
     if pledge is None:
         raise NotFound("No such pledge.", "认领记录不存在。")
-    return (await present(session, principal, [pledge]))[0]
+    return (await present(session, principal, [pledge], settings))[0]
 
 
 def may_see_donor(principal: Principal, pledge: Pledge) -> bool:
@@ -125,7 +133,9 @@ def may_see_donor(principal: Principal, pledge: Pledge) -> bool:
     return principal.role is Role.APP_CLIENT and principal.subject == pledge.pledged_by
 
 
-async def present(session: AsyncSession, principal: Principal, pledges: Sequence[Pledge]) -> list[PledgeOut]:
+async def present(
+    session: AsyncSession, principal: Principal, pledges: Sequence[Pledge], settings: Settings
+) -> list[PledgeOut]:
     if not pledges:
         return []
     details = await pledge_repository.details(session, principal, pledges)
@@ -140,10 +150,15 @@ async def present(session: AsyncSession, principal: Principal, pledges: Sequence
             unmasked,
             ["donor_name", "donor_contact"],
         )
-    return [_out(pledge, details.get(pledge.id), may_see_donor(principal, pledge)) for pledge in pledges]
+    return [_out(principal, pledge, details.get(pledge.id), settings) for pledge in pledges]
 
 
-def _out(pledge: Pledge, detail: object, unmasked: bool) -> PledgeOut:
+def _out(principal: Principal, pledge: Pledge, detail: object, settings: Settings) -> PledgeOut:
+    unmasked = may_see_donor(principal, pledge)
+    staff = principal.role in STAFF_ROLES
+    receipt = None
+    if principal.subject == pledge.pledged_by:
+        receipt = seal(PledgeReceipt(pledge.need_id, pledge.hold_id, principal.subject), settings)
     state: HoldStateCode = getattr(detail, "state", "held")
     size = getattr(detail, "quantity", None)
     fund = getattr(detail, "kind", None) == "fund"
@@ -151,7 +166,7 @@ def _out(pledge: Pledge, detail: object, unmasked: bool) -> PledgeOut:
     return PledgeOut(
         id=pledge.id,
         need_id=pledge.need_id,
-        need_region=pledge.need_region,
+        need_region=pledge.need_region if staff else pledge.need_region[:6],
         org_id=pledge.org_id,
         offer_id=pledge.offer_id,
         hold_id=pledge.hold_id,
@@ -162,4 +177,5 @@ def _out(pledge: Pledge, detail: object, unmasked: bool) -> PledgeOut:
         donor_name=pledge.donor_name if unmasked else mask_name(pledge.donor_name),
         donor_contact=pledge.donor_contact if unmasked else mask_phone(pledge.donor_contact),
         created_at=pledge.created_at,
+        receipt=receipt,
     )

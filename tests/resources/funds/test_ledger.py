@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.common.database import Database
 from services.common.settings import Settings
 from services.resources.models import LedgerEntry, Offer, Organization
-from tests.resources.factories import make_offer, make_organization
+from tests.resources.factories import hold_request, make_offer, make_organization
+from tests.resources.factories import staff as station_staff
 from tests.support.auth import bearer
 
 
@@ -185,16 +186,9 @@ class TestFundHolds:
         connection: AsyncConnection,
     ) -> None:
         fund = await make_offer(rolled_back_db, foundation, kind="fund", total=Decimal("100.00"))
-        station = bearer(settings, "station_staff", region="150781")
+        station = station_staff(settings)
         hold = await client.post(
-            "/v1/holds",
-            json={
-                "need_id": str(uuid.uuid4()),
-                "need_region": "150781",
-                "offer_id": str(fund.id),
-                "amount": "33.33",
-            },
-            headers=station,
+            "/v1/holds", json=hold_request(settings, fund, quantity=None, amount="33.33"), headers=station
         )
         assert hold.status_code == 201 and hold.json()["amount"] == "33.33"
         hold_id = hold.json()["id"]
@@ -210,9 +204,7 @@ class TestFundHolds:
     ) -> None:
         fund = await make_offer(rolled_back_db, foundation, kind="fund", total=Decimal("100.00"))
         response = await client.post(
-            "/v1/holds",
-            json={"need_id": str(uuid.uuid4()), "need_region": "150781", "offer_id": str(fund.id), "quantity": 3},
-            headers=bearer(settings, "station_staff", region="150781"),
+            "/v1/holds", json=hold_request(settings, fund, quantity=3), headers=station_staff(settings)
         )
         assert response.status_code == 400
 
@@ -276,8 +268,8 @@ class TestLedgerUnderConcurrency:
             "donor_is_individual": True,
             "reference": "r",
         }
-        station = bearer(settings, "station_staff", region="150781")
-        hold = {"need_id": str(uuid.uuid4()), "need_region": "150781", "offer_id": str(fund.id), "amount": "7.77"}
+        station = station_staff(settings)
+        hold = hold_request(settings, fund, quantity=None, amount="7.77")
 
         responses = await asyncio.gather(
             *(committed_client.post(url, json=donation, headers=headers) for _ in range(30)),

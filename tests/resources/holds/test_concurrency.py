@@ -13,17 +13,7 @@ from services.common.database import Database
 from services.common.settings import Settings
 from services.resources.holds.expiry import expire_due_holds
 from services.resources.models import Hold, Offer, OutboxEvent
-from tests.resources.factories import make_hold, make_offer, make_organization
-from tests.support.auth import bearer
-
-
-def hold_body(offer: Offer, quantity: int = 1) -> dict[str, object]:
-    return {
-        "need_id": str(uuid.uuid4()),
-        "need_region": "150781",
-        "offer_id": str(offer.id),
-        "quantity": quantity,
-    }
+from tests.resources.factories import hold_request, make_hold, make_offer, make_organization, staff
 
 
 async def offer_row(db: Database, offer_id: uuid.UUID) -> Offer:
@@ -49,11 +39,14 @@ class TestConcurrentHolds:
     ) -> None:
         organization = await make_organization(committed_db)
         offer = await make_offer(committed_db, organization, total=10)
-        headers = bearer(settings, "station_staff", region="150781")
+        headers = staff(settings)
 
         started = time.perf_counter()
         responses = await asyncio.gather(
-            *(committed_client.post("/v1/holds", json=hold_body(offer), headers=headers) for _ in range(200))
+            *(
+                committed_client.post("/v1/holds", json=hold_request(settings, offer, quantity=1), headers=headers)
+                for _ in range(200)
+            )
         )
         elapsed = time.perf_counter() - started
         print(f"\n200 concurrent hold requests took {elapsed:.2f}s")
@@ -81,10 +74,13 @@ class TestConcurrentHolds:
         offer = await make_offer(committed_db, organization, total=10)
         releasable = [await make_hold(committed_db, offer, quantity=1) for _ in range(3)]
         overdue = [await make_hold(committed_db, offer, quantity=1, expires_in=timedelta(seconds=-1)) for _ in range(3)]
-        headers = bearer(settings, "station_staff", region="150781")
+        headers = staff(settings)
 
         results = await asyncio.gather(
-            *(committed_client.post("/v1/holds", json=hold_body(offer), headers=headers) for _ in range(60)),
+            *(
+                committed_client.post("/v1/holds", json=hold_request(settings, offer, quantity=1), headers=headers)
+                for _ in range(60)
+            ),
             *(committed_client.post(f"/v1/holds/{h.id}/release", headers=headers) for h in releasable),
             expire_due_holds(committed_db),
             expire_due_holds(committed_db),
@@ -107,10 +103,10 @@ class TestConcurrentHolds:
         organization = await make_organization(committed_db)
         offer = await make_offer(committed_db, organization, total=10)
         headers = {
-            **bearer(settings, "station_staff", region="150781"),
+            **staff(settings),
             "Idempotency-Key": "hold-1",
         }
-        body = hold_body(offer, quantity=2)
+        body = hold_request(settings, offer, quantity=2)
 
         responses = await asyncio.gather(
             *(committed_client.post("/v1/holds", json=body, headers=headers) for _ in range(5))
@@ -155,7 +151,7 @@ class TestExpiry:
                 update(Hold).where(Hold.id == hold.id).values(expires_at=func.now() - timedelta(seconds=1))
             )
             await session.commit()
-        headers = bearer(settings, "station_staff", region="150781")
+        headers = staff(settings)
 
         release, expired = await asyncio.gather(
             committed_client.post(f"/v1/holds/{hold.id}/release", headers=headers),

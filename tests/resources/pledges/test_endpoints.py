@@ -7,10 +7,13 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.auth import Principal
 from services.common.database import Database
 from services.common.settings import Settings
+from services.common.tickets import PledgeReceipt, unseal
+from services.common.vocabulary import Role
 from services.resources.models import AuditEntry, Hold, LedgerEntry, Offer, Organization, Pledge
-from tests.resources.factories import make_organization
+from tests.resources.factories import OTHER_STATION, make_organization, need_ticket, staff
 from tests.support.auth import bearer
 
 NEED = uuid.UUID("00000000-0000-4000-8000-000000000001")
@@ -20,10 +23,10 @@ def claimer(settings: Settings, subject: str = "wechat-app") -> dict[str, str]:
     return bearer(settings, "app_client", scopes=["wishes:read", "wishes:claim"], subject=subject)
 
 
-def item_pledge(**overrides: object) -> dict[str, object]:
+def item_pledge(settings: Settings, subject: str = "wechat-app", **overrides: object) -> dict[str, object]:
     body: dict[str, object] = {
         "need_id": str(NEED),
-        "need_region": "150781001",
+        "need_ticket": need_ticket(settings, NEED, subject=subject),
         "donor_name": "王小明",
         "donor_contact": "13812345678",
         "title": "一台收音机",
@@ -42,7 +45,7 @@ class TestClaim:
     async def test_app_client_claims_an_item(
         self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
     ) -> None:
-        response = await client.post("/v1/pledges", json=item_pledge(), headers=claimer(settings))
+        response = await client.post("/v1/pledges", json=item_pledge(settings), headers=claimer(settings))
         assert response.status_code == 201
         pledge = response.json()
         assert pledge["hold_state"] == "held" and pledge["quantity"] == 1
@@ -55,7 +58,7 @@ class TestClaim:
     async def test_claim_of_money_books_it_and_holds_it(
         self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
     ) -> None:
-        body = item_pledge(category=None, quantity=None, amount="200.00")
+        body = item_pledge(settings, category=None, quantity=None, amount="200.00")
         response = await client.post("/v1/pledges", json=body, headers=claimer(settings))
         assert response.status_code == 201
         assert response.json()["amount"] == "200.00"
@@ -68,22 +71,26 @@ class TestClaim:
         self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
     ) -> None:
         response = await client.post(
-            "/v1/pledges", json=item_pledge(), headers=bearer(settings, "app_client", scopes=["wishes:read"])
+            "/v1/pledges",
+            json=item_pledge(settings, "dev-app_client"),
+            headers=bearer(settings, "app_client", scopes=["wishes:read"]),
         )
         assert response.status_code == 403
         for model in (Pledge, Offer, Hold, Organization):
             assert await count(connection, model) == 0
 
     async def test_item_and_amount_together_is_422(self, client: httpx.AsyncClient, settings: Settings) -> None:
-        response = await client.post("/v1/pledges", json=item_pledge(amount="5.00"), headers=claimer(settings))
+        response = await client.post(
+            "/v1/pledges", json=item_pledge(settings, amount="5.00"), headers=claimer(settings)
+        )
         assert response.status_code == 422
 
     async def test_retry_with_the_same_key_returns_the_same_pledge(
         self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
     ) -> None:
         headers = {**claimer(settings), "Idempotency-Key": "claim-42"}
-        first = await client.post("/v1/pledges", json=item_pledge(), headers=headers)
-        second = await client.post("/v1/pledges", json=item_pledge(), headers=headers)
+        first = await client.post("/v1/pledges", json=item_pledge(settings), headers=headers)
+        second = await client.post("/v1/pledges", json=item_pledge(settings), headers=headers)
         assert first.json() == second.json()
         assert await count(connection, Pledge) == 1
 
@@ -92,8 +99,8 @@ class TestVisibility:
     async def test_station_sees_claims_by_need_and_other_apps_do_not(
         self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
     ) -> None:
-        pledge = (await client.post("/v1/pledges", json=item_pledge(), headers=claimer(settings))).json()
-        station = bearer(settings, "station_staff", region="150781")
+        pledge = (await client.post("/v1/pledges", json=item_pledge(settings), headers=claimer(settings))).json()
+        station = staff(settings)
         listed = await client.get(f"/v1/pledges?need_id={NEED}", headers=station)
         assert [item["id"] for item in listed.json()["items"]] == [pledge["id"]]
         assert listed.json()["items"][0]["donor_contact"] == "13812345678"
@@ -103,11 +110,17 @@ class TestVisibility:
         assert audited >= 1
         other_app = claimer(settings, subject="another-app")
         assert (await client.get(f"/v1/pledges/{pledge['id']}", headers=other_app)).status_code == 404
-        far_station = bearer(settings, "station_staff", region="1501")
+        far_station = staff(settings, platform_id=uuid.uuid4(), region="150102001")
         assert (await client.get(f"/v1/pledges/{pledge['id']}", headers=far_station)).status_code == 404
+        # a sibling station of the same county, even with a county-wide token, sees nothing
+        sibling = staff(settings, platform_id=OTHER_STATION, region="150781")
+        assert (await client.get(f"/v1/pledges/{pledge['id']}", headers=sibling)).status_code == 404
+        assert (await client.get(f"/v1/pledges?need_id={NEED}", headers=sibling)).json()["items"] == []
+        only_a_platform = bearer(settings, "station_staff", platform_id=OTHER_STATION)
+        assert (await client.get("/v1/pledges", headers=only_a_platform)).json()["items"] == []
 
     async def test_admin_sees_donor_masked(self, client: httpx.AsyncClient, settings: Settings) -> None:
-        pledge = (await client.post("/v1/pledges", json=item_pledge(), headers=claimer(settings))).json()
+        pledge = (await client.post("/v1/pledges", json=item_pledge(settings), headers=claimer(settings))).json()
         admin = bearer(settings, "civil_affairs_admin", region="15")
         body = (await client.get(f"/v1/pledges/{pledge['id']}", headers=admin)).json()
         assert (body["donor_name"], body["donor_contact"]) == ("王**", "138****5678")
@@ -117,7 +130,37 @@ class TestVisibility:
     ) -> None:
         organization = await make_organization(rolled_back_db, kind="enterprise", name="鹿城商贸")
         headers = bearer(settings, "org_staff", org_id=organization.id)
-        created = await client.post("/v1/pledges", json=item_pledge(), headers=headers)
+        created = await client.post("/v1/pledges", json=item_pledge(settings, "dev-org_staff"), headers=headers)
         assert created.status_code == 201 and created.json()["org_id"] == str(organization.id)
         listed = await client.get(f"/v1/pledges?org_id={organization.id}", headers=headers)
         assert len(listed.json()["items"]) == 1
+
+
+class TestTicketAndReceipt:
+    async def test_the_region_and_owner_come_from_the_ticket_not_the_body(
+        self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
+    ) -> None:
+        forged = item_pledge(settings, need_region="150102001")
+        assert (await client.post("/v1/pledges", json=forged, headers=claimer(settings))).status_code == 422
+        for ticket in ("forged", need_ticket(settings, NEED, subject="another-app")):
+            body = item_pledge(settings, need_ticket=ticket)
+            response = await client.post("/v1/pledges", json=body, headers=claimer(settings))
+            assert response.status_code == 422 and response.json()["code"] == "TICKET_INVALID"
+        for model in (Pledge, Offer, Hold, Organization):
+            assert await count(connection, model) == 0
+
+    async def test_the_app_sees_the_county_and_gets_a_receipt_for_the_claim(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        pledge = (await client.post("/v1/pledges", json=item_pledge(settings), headers=claimer(settings))).json()
+        assert pledge["need_region"] == "150781"  # the feed's county, not the wish's township
+        receipt = unseal(PledgeReceipt, pledge["receipt"], Principal("wechat-app", Role.APP_CLIENT), settings)
+        assert (receipt.need_id, str(receipt.hold_id)) == (NEED, pledge["hold_id"])
+        station_view = (await client.get(f"/v1/pledges/{pledge['id']}", headers=staff(settings))).json()
+        assert station_view["need_region"] == "150781001" and station_view["receipt"] is None
+
+    async def test_a_claim_stands_no_longer_than_the_platform_allows(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        body = item_pledge(settings, ttl_seconds=10 * 365 * 24 * 3600)
+        assert (await client.post("/v1/pledges", json=body, headers=claimer(settings))).status_code == 422
