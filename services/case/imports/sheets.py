@@ -93,6 +93,9 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(list(row))
+            for cell in sheet[sheet.max_row]:
+                if _looks_like_formula(cell.value):  # kept as the text it is, never evaluated
+                    cell.data_type, cell.quotePrefix = "s", True
         for index, header in enumerate(headers, start=1):
             width = max([_width(header), *(_width(r[index - 1]) for r in rows[:200])])
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width + 2, 60)
@@ -107,8 +110,16 @@ def write_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([["'" + v if _looks_like_formula(v) else v for v in row] for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_like_formula(value: Any) -> bool:
+    """Text a spreadsheet would run as a formula (OWASP "CSV injection"): =HYPERLINK(...), +cmd|...."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
 def _width(value: Any) -> int:
