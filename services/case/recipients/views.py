@@ -21,6 +21,18 @@ def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
+SELF = "本人"
+
+
+def _consent(stored: dict[str, str], *, unmasked: bool) -> Consent:
+    """Who consented is personal data too: a guardian's name is masked like the recipient's."""
+    consent = Consent.model_validate(stored)
+    if unmasked or consent.given_by == SELF:
+        return consent
+    name, bracket, role = consent.given_by.partition("（")
+    return consent.model_copy(update={"given_by": mask_name(name) + bracket + role})
+
+
 def recipient_view(row: RecipientRow, vault: PersonalDataVault, *, unmasked: bool) -> Recipient:
     id_number = vault.decrypt(row.id_number_encrypted)
     phone = vault.decrypt(row.phone_encrypted) if row.phone_encrypted else None
@@ -48,7 +60,7 @@ def recipient_view(row: RecipientRow, vault: PersonalDataVault, *, unmasked: boo
         health_notes=(vault.decrypt(row.health_notes_encrypted) if row.health_notes_encrypted else "")
         if unmasked
         else None,
-        consent=Consent.model_validate(row.consent),
+        consent=_consent(row.consent, unmasked=unmasked),
         version=row.version,
         created_at=row.created_at,
     )
