@@ -36,7 +36,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await app.state.http.close()
 
-    app = FastAPI(title="Wushe GraphQL gateway (五社联动网关)", version="0.1.0", lifespan=lifespan)
+    production = settings.environment == "production"
+    app = FastAPI(
+        title="Wushe GraphQL gateway (五社联动网关)",
+        version="0.1.0",
+        lifespan=lifespan,
+        # The gateway is the published endpoint: no API browser on it in production.
+        **({"docs_url": None, "redoc_url": None, "openapi_url": None} if production else {}),
+    )
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
     app.add_middleware(
@@ -51,7 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     schema = build_schema(settings)
     app.state.schema = schema
-    app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
+    ide = "graphiql" if settings.introspection else None  # GraphiQL is useless without introspection
+    app.include_router(GraphQLRouter(schema, context_getter=context_getter, graphql_ide=ide), prefix="/graphql")
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

@@ -241,11 +241,15 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if settings.environment != "production":
         extensions.append(UpstreamCallCount)
-    if not settings.graphql_introspection:
+    if not settings.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        config=StrawberryConfig(scalar_map={dt.datetime: UtcDateTime}),
+        config=StrawberryConfig(
+            scalar_map={dt.datetime: UtcDateTime},
+            # "Did you mean …?" hands out the schema piece by piece: not in production.
+            disable_field_suggestions=settings.environment == "production",
+        ),
     )

@@ -9,10 +9,11 @@
   otherwise (the trace id still reaches every JSON log line).
 """
 
+import hmac
 import logging
 import time
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from opentelemetry import propagate, trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.resources import Resource
@@ -115,5 +116,12 @@ def instrument(app: FastAPI, service: str, settings: Settings) -> None:
     app.add_middleware(MetricsMiddleware, service=service)
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        if settings.environment == "production" and not _metrics_caller(request, settings.metrics_token):
+            return Response(status_code=404)  # as if absent: a scraper must present the metrics token
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _metrics_caller(request: Request, token: str) -> bool:
+    given = request.headers.get("authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())

@@ -67,8 +67,18 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = 2000
     graphql_max_cost: int = 10_000
     graphql_max_body_bytes: int = 64 * 1024
-    graphql_introspection: bool = True
+    # None: on, except in production (apps there read gateway/schema.graphql); GraphiQL likewise.
+    graphql_introspection: bool | None = None
     graphql_anonymous_feed: bool = True
+
+    # In production /metrics answers only `Authorization: Bearer <this>` (404 without one set).
+    metrics_token: str = ""
+
+    @property
+    def introspection(self) -> bool:
+        if self.graphql_introspection is None:
+            return self.environment != "production"
+        return self.graphql_introspection
 
     def require_production_secrets(self) -> None:
         """Refuse to run in production with the development keys."""
