@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 from enum import Enum
 from typing import Any
@@ -222,10 +223,25 @@ class Mutation:
     end_care_assignment = strawberry.mutation(resolver=volunteer_mutations.end_care_assignment)
 
 
+error_log = logging.getLogger("wushe.graphql")
+
+
 class GatewaySchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """One line per error, by code and path only: never the document or its literals (a name typed
+        into a query, a coercion message quoting a value). Unexpected crashes were logged with their
+        traceback when they were masked (assign_error_codes); the rest are the client's business."""
         assign_error_codes(errors)
-        super().process_errors(errors, execution_context)
+        for error in errors:
+            extensions = error.extensions or {}
+            code = str(extensions.get("code", ""))
+            if code != "INTERNAL":
+                error_log.info(
+                    "graphql %s at %s",
+                    code,
+                    ".".join(map(str, error.path or [])) or "-",
+                    extra={"code": code, "upstream_code": extensions.get("upstreamCode")},
+                )
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

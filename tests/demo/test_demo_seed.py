@@ -17,6 +17,7 @@ from services.common.migrations import upgrade_all
 from services.common.settings import Settings
 from tests.support.auth import bearer
 from tests.support.database import create_database, drop_database
+from tests.support.otlp import otlp_receiver
 from tests.support.stack import started_stack
 from wushe_cli.demo import SeedReport, build_plan, seed_demo
 from wushe_cli.demo.client import SeedError
@@ -34,6 +35,7 @@ class Seeded:
     plan: DemoPlan
     first: SeedReport
     second: SeedReport
+    spans: list[bytes]
 
     def admin(self) -> dict[str, str]:
         return bearer(self.settings, "civil_affairs_admin", region="15", subject="test-admin")
@@ -66,13 +68,19 @@ async def seeded(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> A
     await asyncio.to_thread(upgrade_all, url)
     settings = Settings(environment="test")
     moment = coming_week_boundary()
-    environment = {"WUSHE_ENVIRONMENT": "test", "WUSHE_CLOCK_SHIFT_S": str(shift_to(moment).total_seconds())}
     try:
-        with clock.shifted(moment), started_stack(url, tmp_path_factory.mktemp("demo-logs"), environment) as stack:
-            urls = {name: stack.url(name) for name in ("case", "resources", "volunteers")}
-            first = await seed_demo(urls, settings, show_progress=False)
-            second = await seed_demo(urls, settings, show_progress=False)
-            yield Seeded(stack, settings, build_plan(moment), first, second)
+        with otlp_receiver() as (endpoint, spans), clock.shifted(moment):
+            environment = {
+                "WUSHE_ENVIRONMENT": "test",
+                "WUSHE_CLOCK_SHIFT_S": str(shift_to(moment).total_seconds()),
+                "WUSHE_OTLP_ENDPOINT": endpoint,
+                "WUSHE_LOG_LEVEL": "INFO",
+            }
+            with started_stack(url, tmp_path_factory.mktemp("demo-logs"), environment) as stack:
+                urls = {name: stack.url(name) for name in ("case", "resources", "volunteers")}
+                first = await seed_demo(urls, settings, show_progress=False)
+                second = await seed_demo(urls, settings, show_progress=False)
+                yield Seeded(stack, settings, build_plan(moment), first, second, spans)
     finally:
         await drop_database(server_url, url)
 
@@ -266,3 +274,34 @@ class TestFailure:
         async with httpx.AsyncClient(timeout=10) as client:
             for name in urls:
                 assert (await client.get(f"{seeded.stack.url(name)}/readyz")).status_code == 200
+
+
+class TestNothingPersonalInLogsOrTraces:
+    async def test_names_id_numbers_and_phones_never_reach_a_log_line_or_a_span(self, seeded: Seeded) -> None:
+        """After seeding, a station searches by name and ID number and a client sends a GraphQL
+        document with a name in it; no log line of any process and no exported span carries them."""
+        person = seeded.plan.recipients[0].body
+        station_key = seeded.plan.recipients[0].station_key
+        stations = await seeded.all_items("case", "/v1/platforms", seeded.admin(), level="station")
+        station = next(p for p in stations if p["region_code"] == seeded.plan.platform(station_key).region_code)
+        headers = bearer(seeded.settings, "station_staff", platform_id=station["id"], region=station["region_code"])
+        async with httpx.AsyncClient(timeout=30) as client:
+            found = await client.get(
+                f"{seeded.stack.url('case')}/v1/recipients",
+                params={"name": person["name"], "id_number": person["id_number"], "phone": person["phone"] or ""},
+                headers=headers,
+            )
+            assert found.status_code in (200, 422)
+            typo = f'{{ recipients(first: 1, filter: {{nam: "{person["name"]}"}}) {{ nodes {{ name }} }} }}'
+            await client.post(f"{seeded.stack.url('gateway')}/graphql", json={"query": typo}, headers=headers)
+        await asyncio.sleep(6)  # the span exporters send in batches every five seconds
+        secrets = {r.body["id_number"] for r in seeded.plan.recipients}
+        secrets |= {r.body["phone"] for r in seeded.plan.recipients if r.body.get("phone")}
+        secrets |= {r.body["name"] for r in seeded.plan.recipients if len(r.body["name"]) >= 3}
+        secrets |= {v.body["id_number"] for v in seeded.plan.volunteers}
+        assert seeded.stack.log_dir is not None
+        logs = "\n".join(p.read_text(encoding="utf-8") for p in sorted(seeded.stack.log_dir.glob("*.log")))
+        assert "wushe.access" in logs and seeded.spans, "the check needs logs and spans to look at"
+        exported = b"".join(seeded.spans)
+        assert [s for s in secrets if s in logs] == []
+        assert [s for s in secrets if s.encode() in exported] == []
