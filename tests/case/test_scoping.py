@@ -31,6 +31,7 @@ UNSCOPED = {
     "needs.lapse_pending": "background expiry job, no caller",
     "needs.expire_past_deadline": "background expiry job, no caller",
     "platforms.staff_subject_taken": "uniqueness check; returns a boolean only",
+    "platforms.contact_of": "the name and phone of the platform that registered a duplicate ID: whom to contact",
     "platforms.path_of": "the path of the platform of a record the caller has already read in scope",
     "needs.public_need": "a wish the public feed shows, for a donor's claim ticket (sealed, so nothing leaks)",
 }

@@ -74,6 +74,12 @@ async def path_of(session: AsyncSession, platform_id: uuid.UUID) -> str:
     return str(await session.scalar(select(Platform.path).where(Platform.id == platform_id)) or "")
 
 
+async def contact_of(session: AsyncSession, platform_id: uuid.UUID) -> tuple[str, str]:
+    """A platform's name and phone: what any station may know to reach another (no ids, no people)."""
+    row = (await session.execute(select(Platform.name, Platform.phone).where(Platform.id == platform_id))).one()
+    return str(row.name), str(row.phone)
+
+
 async def staff_subject_taken(session: AsyncSession, subject: str) -> bool:
     return await session.scalar(select(Staff.id).where(Staff.subject == subject)) is not None
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import AuditEntry, OutboxEvent
 from services.case.models import Recipient as RecipientRow
+from services.case.platforms import repository as platform_repository
 from services.case.platforms import service as platforms
 from services.case.recipients import repository
 from services.case.recipients.schemas import Recipient, RecipientCreate, RecipientUpdate
@@ -63,7 +64,7 @@ async def create(
     id_hash = vault.keyed_hash(data.id_number)
     existing = await repository.find_by_id_hash(session, id_hash)
     if existing is not None:
-        raise _duplicate(existing)
+        raise await _duplicate(session, principal, existing)
     row = RecipientRow(
         platform_id=platform.id,
         region_code=data.region_code,
@@ -87,7 +88,7 @@ async def create(
     except IntegrityError:
         # Another request recorded the same person between our check and our insert.
         existing = await repository.find_by_id_hash(session, id_hash)
-        raise _duplicate(existing) from None
+        raise await _duplicate(session, principal, existing) from None
     await record_audit(session, AuditEntry, principal, "create", "recipient", str(row.id), PERSONAL_FIELDS)
     await emit_event(
         session,
@@ -100,9 +101,23 @@ async def create(
     return row
 
 
-def _duplicate(existing: RecipientRow | None) -> Conflict:
-    extra = {"existing": {"id": str(existing.id), "name": mask_name(existing.name)}} if existing else {}
-    return Conflict("A recipient with this ID number is already recorded.", "该身份证号码的服务对象已登记。", **extra)
+async def _duplicate(session: AsyncSession, principal: Principal, existing: RecipientRow | None) -> Conflict:
+    """Within the caller's scope: which record it is. Outside it: only whom to contact, no ids and no
+    name, so the check is no oracle of who is registered as a vulnerable person where."""
+    if existing is None:
+        return Conflict("A recipient with this ID number is already recorded.", "该身份证号码的服务对象已登记。")
+    if await repository.get(session, principal, existing.id) is not None:
+        return Conflict(
+            "A recipient with this ID number is already recorded.",
+            "该身份证号码的服务对象已登记。",
+            existing={"id": str(existing.id), "name": mask_name(existing.name)},
+        )
+    name, phone = await platform_repository.contact_of(session, existing.platform_id)
+    return Conflict(
+        f"This person is already recorded by another platform ({name}); contact it to transfer the record.",
+        f"该服务对象已由其他平台（{name}）登记，请与其联系办理转移。",
+        registered_by={"platform_name": name, "phone": phone},
+    )
 
 
 async def update(

@@ -25,3 +25,26 @@ async def test_a_guardians_name_is_masked_for_civil_affairs_and_shown_to_the_sta
     shown = (await client.get(f"/v1/recipients/{child.id}", headers=station)).json()
     assert shown["consent"]["given_by"] == "巴特尔（监护人）"
     assert (await client.get(f"/v1/recipients/{oneself.id}", headers=admin)).json()["consent"]["given_by"] == "本人"
+
+
+async def test_a_duplicate_id_outside_the_callers_scope_names_only_whom_to_contact(
+    client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+) -> None:
+    from tests.case.factories import make_id_number
+    from tests.case.recipients.test_endpoints import BIRTH, new_recipient
+
+    here = await make_tree(session)
+    elsewhere = await make_tree(session, county="150782")
+    elsewhere["station"].phone = "0470-6221234"
+    id_number = make_id_number("150782", BIRTH, 9)
+    existing = await make_recipient(session, platform=elsewhere["station"], id_number=id_number, birth_date=BIRTH)
+    await session.flush()
+    body = new_recipient(here["station"].id, id_number=id_number)
+    response = await client.post(
+        "/v1/recipients", json=body, headers=bearer(settings, "station_staff", platform_id=here["station"].id)
+    )
+    assert response.status_code == 409
+    problem = response.json()
+    assert "existing" not in problem and str(existing.id) not in response.text
+    assert existing.name[:1] + "*" not in response.text
+    assert problem["registered_by"] == {"platform_name": elsewhere["station"].name, "phone": "0470-6221234"}
