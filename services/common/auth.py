@@ -12,9 +12,11 @@ from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
+from pydantic import TypeAdapter, ValidationError
 
 from services.common.clock import clock
 from services.common.errors import Forbidden, Unauthenticated
+from services.common.fields import Subject
 from services.common.settings import Settings, get_settings
 from services.common.vocabulary import STAFF_ROLES, Role
 
@@ -47,7 +49,7 @@ class Principal:
         try:
             role = Role(claims["role"])
             return cls(
-                subject=str(claims["sub"]),
+                subject=_subject_claim(claims["sub"]),
                 role=role,
                 platform_id=_optional_uuid(claims.get("platform_id")),
                 org_id=_optional_uuid(claims.get("org_id")),
@@ -65,10 +67,23 @@ def _optional_uuid(value: Any) -> uuid.UUID | None:
     return uuid.UUID(str(value)) if value else None
 
 
+_SUBJECT: TypeAdapter[str] = TypeAdapter(Subject)
+
+
+def _subject_claim(value: Any) -> str:
+    """`sub` names who acts in every audit row and idempotency key: a blank one names nobody."""
+    if not isinstance(value, str):
+        raise ValueError("sub must be a string")
+    try:
+        return _SUBJECT.validate_python(value)
+    except ValidationError as exc:
+        raise ValueError(f"sub: {exc.errors()[0]['msg']}") from None
+
+
 def _region_claim(value: Any) -> str:
     region = str(value or "")
-    if region and not region.isdigit():
-        raise ValueError("region must be digits")
+    if region and not (region.isascii() and region.isdigit()):  # isdigit() alone takes "١٥" and "²"
+        raise ValueError("region must be ASCII digits")
     return region
 
 

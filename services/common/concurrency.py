@@ -25,7 +25,7 @@ def expected_version(if_match: str | None) -> int:
     if if_match is None:
         raise PreconditionRequired("Send If-Match with the ETag you read.", "请在 If-Match 中提供读取时的 ETag。")
     raw = if_match.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # int() would take "²" or "١" and fail or mislead
         raise StaleVersion("If-Match does not name a version of this record.", "If-Match 与记录版本不符。")
     return int(raw)
 

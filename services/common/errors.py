@@ -92,11 +92,46 @@ async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status, exc.code, exc.title, exc.detail, exc.detail_zh, **exc.extra)
 
 
+# zh-CN for pydantic's own messages (ours already read "english / 中文").
+_PYDANTIC_ZH = {
+    "extra_forbidden": "不接受该字段",
+    "missing": "缺少必填字段",
+    "string_type": "须为字符串",
+    "string_too_short": "文本过短",
+    "string_too_long": "文本过长",
+    "string_pattern_mismatch": "格式不正确",
+    "int_type": "须为整数",
+    "int_parsing": "须为整数",
+    "bool_type": "须为布尔值",
+    "bool_parsing": "须为布尔值",
+    "greater_than": "数值过小",
+    "greater_than_equal": "数值过小",
+    "less_than": "数值过大",
+    "less_than_equal": "数值过大",
+    "too_short": "项目过少",
+    "too_long": "项目过多",
+    "enum": "不是允许的取值",
+    "literal_error": "不是允许的取值",
+    "uuid_parsing": "须为 UUID",
+    "uuid_type": "须为 UUID",
+    "json_invalid": "JSON 格式错误",
+    "model_attributes_type": "须为对象",
+    "dict_type": "须为对象",
+    "list_type": "须为数组",
+}
+
+
+def _bilingual(err: dict[str, Any]) -> str:
+    message = str(err.get("msg", "")).removeprefix("Value error, ")
+    if " / " in message:
+        return message
+    return f"{message} / {_PYDANTIC_ZH.get(str(err.get('type', '')), '格式不正确')}"
+
+
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
-        for err in exc.errors()
+        {"loc": list(err.get("loc", ())), "msg": _bilingual(err), "type": err.get("type", "")} for err in exc.errors()
     ]
     return problem_response(
         422,

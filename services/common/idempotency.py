@@ -30,6 +30,7 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=200,
+        pattern=r"^[\x21-\x7e]+$",  # printable ASCII: the key is stored and compared as it is
         description="Makes retries safe: the same key and body return the first result.",
     ),
 ]

@@ -14,9 +14,12 @@ from fastapi import Depends, Request
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+# ASCII digits only ("\d" would take Arabic-Indic and other digits, which int() reads as well, so
+# one person could be registered twice), matched in full (a "$" would let a trailing newline in).
+ID_NUMBER_PATTERN = r"^[0-9]{17}[0-9Xx]$"
+PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$"
+_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+_PHONE = re.compile(PHONE_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 def id_check_character(first17: str) -> str:
@@ -26,7 +29,7 @@ def id_check_character(first17: str) -> str:
 def is_valid_id_number(value: str) -> bool:
     """18-character resident ID (GB 11643): digits, a real birth date and the right check character."""
     value = value.upper()
-    if not _ID_NUMBER.match(value):
+    if not _ID_NUMBER.fullmatch(value):
         return False
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -41,7 +44,7 @@ def birth_date_from_id(value: str) -> date:
 
 def is_valid_phone(value: str) -> bool:
     """A mainland mobile number (11 digits from 13x-19x) or a landline with area code."""
-    return bool(_MOBILE.match(value) or _LANDLINE.match(value))
+    return bool(_PHONE.fullmatch(value))
 
 
 def mask_name(name: str) -> str:

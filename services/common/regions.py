@@ -8,20 +8,23 @@ matter and 9/12-digit codes overflow nothing but mean different things).
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
-_CODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
-_PREFIX = re.compile(r"^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$")
+# ASCII digits only, matched in full: "\d" takes other scripts' digits and "$" a trailing newline.
+REGION_CODE_PATTERN = r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$"
+REGION_PREFIX_PATTERN = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$"
+_CODE = re.compile(REGION_CODE_PATTERN.removeprefix("^").removesuffix("$"))
+_PREFIX = re.compile(REGION_PREFIX_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 def is_region_code(code: str) -> bool:
     """A full code: 6, 9 or 12 digits."""
-    return bool(_CODE.match(code))
+    return bool(_CODE.fullmatch(code))
 
 
 def is_region_prefix(prefix: str) -> bool:
     """A scope prefix: province (2), city/league (4), county (6), township (9) or village (12)."""
-    return bool(_PREFIX.match(prefix))
+    return bool(_PREFIX.fullmatch(prefix))
 
 
 def covers(scope_prefix: str, code: str) -> bool:
@@ -56,8 +59,13 @@ def _validate_prefix(value: str) -> str:
     return value
 
 
-RegionCode = Annotated[str, AfterValidator(_validate_code)]
-RegionPrefix = Annotated[str, AfterValidator(_validate_prefix)]
+_CODE_SCHEMA = {"type": "string", "pattern": REGION_CODE_PATTERN, "examples": ["150781001"]}
+RegionCode = Annotated[str, AfterValidator(_validate_code), WithJsonSchema(_CODE_SCHEMA)]
+RegionPrefix = Annotated[
+    str,
+    AfterValidator(_validate_prefix),
+    WithJsonSchema({"type": "string", "pattern": REGION_PREFIX_PATTERN, "examples": ["1507"]}),
+]
 
 
 def is_known_region(code: str) -> bool:
@@ -92,4 +100,4 @@ def _validate_known(value: str) -> str:
     return value
 
 
-KnownRegionCode = Annotated[str, AfterValidator(_validate_known)]
+KnownRegionCode = Annotated[str, AfterValidator(_validate_known), WithJsonSchema(_CODE_SCHEMA)]
