@@ -1,8 +1,10 @@
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.fields import LongText, Note, Payload, ShortText, StorableText
 from services.common.vocabulary import (
     CaseState,
     ReferralState,
@@ -12,24 +14,20 @@ from services.common.vocabulary import (
 )
 
 
-class CaseOpen(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CaseOpen(Payload):
     recipient_id: uuid.UUID
     domain: ServiceDomain
     assigned_worker_id: uuid.UUID | None = None
     risk_level: RiskLevel = RiskLevel.LOW
     project_id: uuid.UUID | None = None
-    summary: str = Field(default="", max_length=4000)
+    summary: LongText = ""
 
 
-class CaseUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CaseUpdate(Payload):
     assigned_worker_id: uuid.UUID | None = None
     risk_level: RiskLevel | None = None
     project_id: uuid.UUID | None = None
-    summary: str | None = Field(default=None, max_length=4000)
+    summary: LongText | None = None
 
 
 class Case(BaseModel):
@@ -50,11 +48,9 @@ class Case(BaseModel):
     created_at: datetime
 
 
-class TransitionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TransitionRequest(Payload):
     to_state: CaseState
-    note: str = Field(default="", max_length=2000)
+    note: Note = ""
 
 
 class Transition(BaseModel):
@@ -69,14 +65,12 @@ class Transition(BaseModel):
     at: datetime
 
 
-class ServiceRecordCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ServiceRecordCreate(Payload):
     kind: ServiceRecordKind
     served_on: date
     worker_id: uuid.UUID | None = None
     beneficiaries: int = Field(default=1, ge=0, le=100_000)
-    note: str = Field(default="", max_length=4000)
+    note: LongText = ""
 
 
 class ServiceRecord(BaseModel):
@@ -93,17 +87,13 @@ class ServiceRecord(BaseModel):
     created_at: datetime
 
 
-class ReferralCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    to_agency: str = Field(min_length=1, max_length=200, description="The agency or platform referred to")
-    reason: str = Field(min_length=1, max_length=2000)
+class ReferralCreate(Payload):
+    to_agency: ShortText = Field(description="The agency or platform referred to")
+    reason: Annotated[str, StorableText(2000, min_length=1, multiline=True)]
 
 
-class ReferralOutcome(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    outcome: str = Field(default="", max_length=2000)
+class ReferralOutcome(Payload):
+    outcome: Note = ""
 
 
 class Referral(BaseModel):

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.common.clock import BEIJING  # a time a station writes down is Beijing time
+from services.common.fields import check_storable
 from services.common.vocabulary import Gender, ItemCategory, RecipientCategory, Vocabulary
 
 
@@ -72,7 +73,10 @@ def code_or_label(vocabulary: type[Vocabulary], value: str, what: str) -> str:
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a number Excel stored for a code column
-    return str(value).strip()
+    try:  # a cell the database cannot store is this row's error, whatever the API field's type
+        return check_storable(str(value).strip())
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
 
 
 def _date(value: Any) -> date:

@@ -22,9 +22,10 @@ from services.case.needs import service as needs
 from services.case.needs.schemas import NeedPublish
 from services.case.platforms import service as platforms
 from services.case.recipients import service as recipients
-from services.case.recipients.schemas import IdNumber, RecipientCreate
+from services.case.recipients.schemas import RecipientCreate
 from services.common.auth import Principal
 from services.common.errors import BadInput, Conflict, DomainError
+from services.common.fields import IdNumber, without_control
 from services.common.personal_data import PersonalDataVault, mask_id_number, mask_phone
 
 _ID_NUMBER: TypeAdapter[str] = TypeAdapter(IdNumber)
@@ -32,7 +33,7 @@ _ID_NUMBER: TypeAdapter[str] = TypeAdapter(IdNumber)
 
 def _shown(column: Column | None, value: Any) -> str:
     """The cell as the report shows it: ID numbers and phones masked (reports get passed around)."""
-    text = "" if value is None else str(value).strip()
+    text = "" if value is None else without_control(str(value).strip())  # a report must open anywhere
     if column is not None and column.field == "id_number" and len(text) > 7:
         return mask_id_number(text)
     if column is not None and column.field == "phone" and len(text) >= 7:

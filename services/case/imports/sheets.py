@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from services.common.errors import BadInput
+from services.common.fields import without_control
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,7 +93,9 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(list(row))
+            # openpyxl refuses control characters; a value stored before they were refused must not
+            # make the whole export fail.
+            sheet.append([without_control(v) if isinstance(v, str) else v for v in row])
             for cell in sheet[sheet.max_row]:
                 if _looks_like_formula(cell.value):  # kept as the text it is, never evaluated
                     cell.data_type, cell.quotePrefix = "s", True

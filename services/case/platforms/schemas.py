@@ -1,8 +1,10 @@
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.fields import Address, Payload, PersonName, ShortText, StorableText, Subject
 from services.common.regions import KnownRegionCode
 from services.common.vocabulary import (
     Certification,
@@ -12,26 +14,24 @@ from services.common.vocabulary import (
     StaffSpecialty,
 )
 
+PlatformPhone = Annotated[str, StorableText(30)]  # as a station writes it: "0470-6221234 转 8"
 
-class PlatformCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+class PlatformCreate(Payload):
+    name: ShortText
     level: PlatformLevel
     parent_id: uuid.UUID | None = None
     region_code: KnownRegionCode
     service_model: ServiceModel | None = None
-    address: str = Field(default="", max_length=300)
-    phone: str = Field(default="", max_length=30)
+    address: Address = ""
+    phone: PlatformPhone = ""
 
 
-class PlatformUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+class PlatformUpdate(Payload):
+    name: ShortText | None = None
     service_model: ServiceModel | None = None
-    address: str | None = Field(default=None, max_length=300)
-    phone: str | None = Field(default=None, max_length=30)
+    address: Address | None = None
+    phone: PlatformPhone | None = None
 
 
 class Platform(BaseModel):
@@ -49,19 +49,15 @@ class Platform(BaseModel):
     created_at: datetime
 
 
-class StaffCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=100)
+class StaffCreate(Payload):
+    name: PersonName
     role: StaffRole
     specialty: StaffSpecialty | None = None
     certification: Certification = Certification.NONE
-    subject: str | None = Field(default=None, max_length=200, description="Token subject of this person")
+    subject: Subject | None = Field(default=None, description="Token subject (`sub`) of this person")
 
 
-class StaffUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StaffUpdate(Payload):
     role: StaffRole | None = None
     specialty: StaffSpecialty | None = None
     certification: Certification | None = None

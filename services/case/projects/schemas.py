@@ -4,16 +4,14 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.common.fields import PlannedDate
+from services.common.fields import LongText, Payload, PlannedDate, ShortText
 
 
-class ProjectCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProjectCreate(Payload):
     platform_id: uuid.UUID
-    name: str = Field(min_length=1, max_length=200, examples=["圆梦微心愿"])
+    name: ShortText = Field(examples=["圆梦微心愿"])
     is_brand: bool = Field(default=False, description="A brand project (品牌项目) rather than a pilot")
-    description: str = Field(default="", max_length=4000)
+    description: LongText = ""
     starts_on: PlannedDate | None = None
     ends_on: PlannedDate | None = None
 

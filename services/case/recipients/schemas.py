@@ -2,30 +2,22 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.common.fields import PastDate, PastInstant
-from services.common.personal_data import birth_date_from_id, is_valid_id_number, is_valid_phone
+from services.common.fields import (
+    Address,
+    IdNumber,
+    Note,
+    PastDate,
+    PastInstant,
+    Payload,
+    PersonName,
+    PhoneNumber,
+    StorableText,
+)
+from services.common.personal_data import birth_date_from_id
 from services.common.regions import KnownRegionCode
 from services.common.vocabulary import Gender, RecipientCategory
-
-
-def _id_number(value: str) -> str:
-    value = value.strip().upper()
-    if not is_valid_id_number(value):
-        raise ValueError("invalid resident ID number (GB 11643 check digit) / 身份证号码无效")
-    return value
-
-
-def _phone(value: str) -> str:
-    value = value.strip()
-    if not is_valid_phone(value):
-        raise ValueError("invalid phone number / 电话号码格式错误")
-    return value
-
-
-IdNumber = Annotated[str, AfterValidator(_id_number)]
-Phone = Annotated[str, AfterValidator(_phone)]
 
 
 class Consent(BaseModel):
@@ -38,32 +30,32 @@ class Consent(BaseModel):
     purpose: str = Field(min_length=1, max_length=300)
 
 
-class ConsentGiven(Consent):
+class ConsentGiven(Payload):
     """Consent as a station records it: the time carries an offset and is not in the future."""
 
-    given_at: PastInstant
+    given_by: PersonName = Field(description="本人 or the guardian's name")
+    given_at: PastInstant = Field(description="When consent was given")
+    purpose: Annotated[str, StorableText(300, min_length=1)]
 
 
-class Location(BaseModel):
+class Location(Payload):
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
 
 
-class RecipientCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RecipientCreate(Payload):
     platform_id: uuid.UUID
     region_code: KnownRegionCode
-    name: str = Field(min_length=1, max_length=100)
+    name: PersonName
     gender: Gender
     birth_date: PastDate
     categories: list[RecipientCategory] = Field(min_length=1, max_length=11)
     disability_grade: int | None = Field(default=None, ge=1, le=4)
     id_number: IdNumber
-    phone: Phone | None = None
-    address: str = Field(default="", max_length=300)
+    phone: PhoneNumber | None = None
+    address: Address = ""
     location: Location | None = None
-    health_notes: str = Field(default="", max_length=2000)
+    health_notes: Note = ""
     consent: ConsentGiven
 
     @model_validator(mode="after")
@@ -73,16 +65,14 @@ class RecipientCreate(BaseModel):
         return self
 
 
-class RecipientUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+class RecipientUpdate(Payload):
+    name: PersonName | None = None
     categories: list[RecipientCategory] | None = Field(default=None, min_length=1, max_length=11)
     disability_grade: int | None = Field(default=None, ge=1, le=4)
-    phone: Phone | None = None
-    address: str | None = Field(default=None, max_length=300)
+    phone: PhoneNumber | None = None
+    address: Address | None = None
     location: Location | None = None
-    health_notes: str | None = Field(default=None, max_length=2000)
+    health_notes: Note | None = None
     consent: ConsentGiven | None = None
 
 
