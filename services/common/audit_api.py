@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
+from services.common.fields import StorableText
 from services.common.vocabulary import Role
 
 
@@ -39,9 +40,9 @@ def audit_router(model: type[Any]) -> APIRouter:
     async def list_audit(
         principal: CurrentPrincipal,
         session: DbSession,
-        entity_id: Annotated[str | None, Query(max_length=100)] = None,
-        actor: Annotated[str | None, Query(max_length=200)] = None,
-        action: Annotated[str | None, Query(max_length=60)] = None,
+        entity_id: Annotated[Annotated[str, StorableText(100, strip=False)] | None, Query()] = None,
+        actor: Annotated[Annotated[str, StorableText(200, strip=False)] | None, Query()] = None,
+        action: Annotated[Annotated[str, StorableText(60, strip=False)] | None, Query()] = None,
         after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> AuditPage:

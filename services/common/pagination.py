@@ -4,7 +4,7 @@ import base64
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -39,8 +39,13 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         created_at, row_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(created_at), uuid.UUID(row_id)
-    except (ValueError, TypeError) as exc:
+        at = datetime.fromisoformat(created_at)
+        if at.tzinfo is None:
+            raise ValueError("a cursor's time carries its offset")
+        # We only ever write UTC; converting a forged "0001-01-01T00:00:00+14:00" here overflows,
+        # where the database driver would have crashed on it.
+        return at.astimezone(UTC), uuid.UUID(row_id)
+    except (ValueError, TypeError, OverflowError) as exc:
         raise BadInput("Malformed cursor.", "分页游标格式错误。") from exc
 
 

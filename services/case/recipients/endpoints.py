@@ -13,6 +13,7 @@ from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
 from services.common.database import DbSession
+from services.common.fields import StorableText
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.common.personal_data import Vault
@@ -30,7 +31,7 @@ async def list_recipients(
     platform_id: uuid.UUID | None = None,
     region: Annotated[RegionPrefix | None, Query(description="Region-code prefix")] = None,
     category: RecipientCategory | None = None,
-    name: Annotated[str | None, Query(max_length=50, description="Part of the name (staff only)")] = None,
+    name: Annotated[Annotated[str, StorableText(50)] | None, Query(description="Part of the name (staff only)")] = None,
     cursor: Cursor = None,
     limit: PageSize = 20,
 ) -> Page[Recipient]:

@@ -117,3 +117,17 @@ class TestUpdate:
         assert_refused(response, "body", next(iter(change)))
         await session.refresh(recipient)
         assert (recipient.name, recipient.region_code, recipient.version, await written(session)) == before
+
+
+class TestSearch:
+    @pytest.mark.parametrize("name", ["王\x00", "王\x1b", "王" * 51])
+    async def test_an_unstorable_or_overlong_name_is_refused(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession, name: str
+    ) -> None:
+        tree = await make_tree(session)
+        response = await client.get(
+            "/v1/recipients",
+            params={"name": name},
+            headers=bearer(settings, "station_staff", platform_id=tree["station"].id),
+        )
+        assert_refused(response, "query", "name")
