@@ -6,11 +6,10 @@ from fastapi import APIRouter, Response
 
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
-from services.common.idempotency import run_idempotent
+from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.resources.funds import service as fund_service
 from services.resources.funds.schemas import FundDisclosure, LedgerEntry, LedgerEntryCreate
-from services.resources.headers import IdempotencyKey
 from services.resources.models import IdempotencyRecord
 
 router = APIRouter(prefix="/v1/funds", tags=["funds"])

@@ -6,39 +6,33 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from services.resources.fields import (
-    Amount,
-    FundPurpose,
-    PersonName,
-    RegionCode,
-    ShortText,
-    SignedAmount,
-    YuanOut,
-)
+from services.common.fields import FundPurpose, Payload, PersonName, ShortText
+from services.common.money import PositiveYuan, SignedYuan, YuanOut
+from services.common.regions import RegionCode
 
 EntryKind = Literal["donation", "disbursement", "adjustment"]
 
 
-class DonationCreate(BaseModel):
+class DonationCreate(Payload):
     kind: Literal["donation"]
-    amount: Amount
+    amount: PositiveYuan
     donor_name: PersonName
     donor_is_individual: bool = Field(description="Individual donors' names are masked in public.")
     reference: ShortText = Field(description="Receipt number or bank reference.")
 
 
-class DisbursementCreate(BaseModel):
+class DisbursementCreate(Payload):
     kind: Literal["disbursement"]
-    amount: Amount
+    amount: PositiveYuan
     need_id: uuid.UUID
     need_region: RegionCode
     purpose: FundPurpose
     reference: ShortText
 
 
-class AdjustmentCreate(BaseModel):
+class AdjustmentCreate(Payload):
     kind: Literal["adjustment"]
-    amount: SignedAmount = Field(description="Signed; never zero.")
+    amount: SignedYuan = Field(description="Signed; never zero.")
     reference: ShortText = Field(description="Why the books are adjusted.")
 
     @field_validator("amount")

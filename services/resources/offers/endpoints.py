@@ -1,6 +1,7 @@
 """HTTP routes of offers."""
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -8,11 +9,10 @@ from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
 from services.common.database import DbSession
-from services.common.idempotency import run_idempotent
+from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
+from services.common.regions import RegionCode
 from services.common.vocabulary import ItemCategory, OfferKind
-from services.resources.fields import REGION_CODE_PATTERN
-from services.resources.headers import IdempotencyKey
 from services.resources.models import IdempotencyRecord
 from services.resources.offers import repository as offer_repository
 from services.resources.offers import service as offer_service
@@ -27,11 +27,10 @@ async def list_offers(
     session: DbSession,
     kind: OfferKind | None = None,
     category: ItemCategory | None = None,
-    region: str | None = Query(
-        default=None,
-        pattern=REGION_CODE_PATTERN,
-        description="A need's region code: offers whose scope covers it (1507 covers 150781).",
-    ),
+    region: Annotated[
+        RegionCode | None,
+        Query(description="A need's region code: offers whose scope covers it (1507 covers 150781)."),
+    ] = None,
     available: bool | None = Query(default=None, description="true: only offers with available > 0"),
     status: OfferStatus | None = None,
     org_id: uuid.UUID | None = None,

@@ -7,32 +7,25 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.common.fields import Instant
+from services.common.fields import FundPurpose, Instant, LongText, Payload, ShortText
+from services.common.money import PositiveYuan, Quantity, YuanOut
+from services.common.regions import RegionPrefix
 from services.common.vocabulary import ItemCategory, OfferKind
-from services.resources.fields import (
-    Amount,
-    FundPurpose,
-    LongText,
-    Quantity,
-    RegionPrefix,
-    ShortText,
-    YuanOut,
-)
 
 OfferStatus = Literal["draft", "published", "paused", "exhausted", "expired"]
 
 
-class FundRestrictions(BaseModel):
+class FundRestrictions(Payload):
     purposes: Annotated[list[FundPurpose], Field(max_length=20)] = Field(
         default_factory=list, description="Item categories or need kinds; empty = any purpose."
     )
     region_prefixes: Annotated[list[RegionPrefix], Field(max_length=50)] = Field(
         default_factory=list, description="Regions the money may go to; empty = the offer's scope."
     )
-    cap_per_need: Amount | None = Field(default=None, description="At most this much per need.")
+    cap_per_need: PositiveYuan | None = Field(default=None, description="At most this much per need.")
 
 
-class OfferCreate(BaseModel):
+class OfferCreate(Payload):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -59,7 +52,7 @@ class OfferCreate(BaseModel):
     description: LongText = ""
     category: ItemCategory | None = Field(default=None, description="Required for material offers.")
     quantity: Quantity | None = Field(default=None, description="Units; every kind but funds.")
-    amount: Amount | None = Field(default=None, description="Opening balance in yuan; funds only.")
+    amount: PositiveYuan | None = Field(default=None, description="Opening balance in yuan; funds only.")
     region_prefix: RegionPrefix
     valid_from: Instant | None = None
     valid_until: Instant | None = None
@@ -81,7 +74,9 @@ class OfferCreate(BaseModel):
         return self
 
 
-class OfferUpdate(BaseModel):
+class OfferUpdate(Payload):
+    """Title, description and end of validity; the status changes only by publish and pause."""
+
     title: ShortText | None = None
     description: LongText | None = None
     valid_until: Instant | None = None

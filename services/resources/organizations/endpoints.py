@@ -1,6 +1,7 @@
 """HTTP routes of organisations."""
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -8,11 +9,10 @@ from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
 from services.common.database import DbSession
-from services.common.idempotency import run_idempotent
+from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
+from services.common.regions import RegionCode
 from services.common.vocabulary import OrganizationKind
-from services.resources.fields import REGION_CODE_PATTERN
-from services.resources.headers import IdempotencyKey
 from services.resources.models import IdempotencyRecord
 from services.resources.organizations import repository as organization_repository
 from services.resources.organizations import service as organization_service
@@ -24,7 +24,6 @@ from services.resources.organizations.schemas import (
 )
 
 router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
-REGION_QUERY = Query(default=None, pattern=REGION_CODE_PATTERN, description="A region code served")
 
 
 @router.get("")
@@ -33,7 +32,7 @@ async def list_organizations(
     session: DbSession,
     kind: OrganizationKind | None = None,
     verification_status: VerificationStatus | None = None,
-    region: str | None = REGION_QUERY,
+    region: Annotated[RegionCode | None, Query(description="A region code served")] = None,
     limit: PageSize = 20,
     cursor: Cursor = None,
 ) -> Page[Organization]:

@@ -6,8 +6,9 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from services.common.fields import Payload, PersonName, PhoneNumber, ShortText
+from services.common.regions import RegionPrefix
 from services.common.vocabulary import OrganizationKind
-from services.resources.fields import PersonName, PhoneNumber, RegionPrefix, ShortText
 from services.resources.organizations.credit_code import is_valid_credit_code
 
 VerificationStatus = Literal["pending", "verified", "rejected"]
@@ -24,7 +25,7 @@ CreditCode = Annotated[str, AfterValidator(_credit_code)]
 ServiceRegions = Annotated[list[RegionPrefix], Field(min_length=1, max_length=50)]
 
 
-class OrganizationCreate(BaseModel):
+class OrganizationCreate(Payload):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -59,7 +60,9 @@ class OrganizationCreate(BaseModel):
         return self
 
 
-class OrganizationUpdate(BaseModel):
+class OrganizationUpdate(Payload):
+    """Name, contact and service regions; verification changes only by verify and reject."""
+
     name: ShortText | None = None
     contact_name: PersonName | None = None
     contact_phone: PhoneNumber | None = None
