@@ -6,20 +6,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.common.fields import PlannedInstant
+from services.common.fields import Payload, PlannedInstant, ShortText
 from services.common.regions import RegionCode
 from services.common.vocabulary import Skill
-from services.volunteers.field_types import ShortText
 
 Capacity = Annotated[int, Field(ge=1, le=100_000)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 Skills = Annotated[list[Skill], Field(max_length=20)]
 
 
-class ActivityCreate(BaseModel):
+class ActivityCreate(Payload):
     """A new activity; `organiser_kind` names which of platform_id / team_id / org_id is set."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: ShortText
     organiser_kind: Literal["platform", "team", "organisation"]
@@ -32,7 +29,7 @@ class ActivityCreate(BaseModel):
     starts_at: PlannedInstant
     ends_at: PlannedInstant
     capacity: Capacity
-    required_skills: Skills = []
+    required_skills: Skills = Field(default_factory=list)
     is_public: bool = True
 
     @model_validator(mode="after")
@@ -49,10 +46,8 @@ class ActivityCreate(BaseModel):
         return self
 
 
-class ActivityUpdate(BaseModel):
+class ActivityUpdate(Payload):
     """Fields to change; a larger capacity promotes people from the waiting list."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: ShortText | None = None
     place: ShortText | None = None
@@ -61,10 +56,8 @@ class ActivityUpdate(BaseModel):
     is_public: bool | None = None
 
 
-class ActivityCompletion(BaseModel):
+class ActivityCompletion(Payload):
     """What the statistics count once an activity is held."""
-
-    model_config = ConfigDict(extra="forbid")
 
     beneficiaries: Count = 0
     social_worker_participants: Count = 0

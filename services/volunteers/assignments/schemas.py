@@ -7,9 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.common.fields import PastInstant, PlannedDate
+from services.common.fields import ClockTime, LongText, PastInstant, Payload, PlannedDate, ShortText, Weekday
 from services.common.regions import RegionCode
-from services.volunteers.field_types import ClockTime, LongText, ShortText, Weekday
 
 
 class WellbeingFlag(StrEnum):
@@ -23,10 +22,8 @@ class WellbeingFlag(StrEnum):
     NEEDS_FOLLOW_UP = "needs_follow_up"
 
 
-class CareSchedule(BaseModel):
+class CareSchedule(Payload):
     """Weekly visits in local time, e.g. Tuesday 15:00 for 60 minutes."""
-
-    model_config = ConfigDict(extra="forbid")
 
     frequency: Literal["weekly"] = "weekly"
     weekday: Weekday
@@ -34,9 +31,7 @@ class CareSchedule(BaseModel):
     duration_minutes: Annotated[int, Field(ge=15, le=480)]
 
 
-class AssignmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AssignmentCreate(Payload):
     volunteer_id: uuid.UUID
     need_id: uuid.UUID = Field(description="The care need in the case service")
     platform_id: uuid.UUID
@@ -63,10 +58,8 @@ class AssignmentOut(BaseModel):
     created_at: datetime
 
 
-class VisitCreate(BaseModel):
+class VisitCreate(Payload):
     """A visit log; a missed visit adds no hours."""
-
-    model_config = ConfigDict(extra="forbid")
 
     visited_at: PastInstant
     outcome: Literal["done", "missed"]
@@ -74,7 +67,7 @@ class VisitCreate(BaseModel):
         default=None, description="Defaults to the scheduled duration for a done visit"
     )
     notes: LongText = ""
-    wellbeing_flags: Annotated[list[WellbeingFlag], Field(max_length=6)] = []
+    wellbeing_flags: Annotated[list[WellbeingFlag], Field(max_length=6)] = Field(default_factory=list)
 
 
 class VisitOut(BaseModel):

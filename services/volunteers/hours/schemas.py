@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
-from services.volunteers.field_types import ShortText
+from services.common.fields import Payload, ShortText
 
 
 def minutes_as_hours(minutes: int) -> Decimal:
@@ -15,10 +15,8 @@ def minutes_as_hours(minutes: int) -> Decimal:
     return (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
-class HoursCorrection(BaseModel):
+class HoursCorrection(Payload):
     """A manual correction (positive or negative minutes) with the reason for it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     minutes: Annotated[int, Field(ge=-1_000_000, le=1_000_000)]
     reason: ShortText

@@ -5,21 +5,17 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.common.fields import PastInstant
+from services.common.fields import PastInstant, Payload
 
 
-class SignUpRequest(BaseModel):
+class SignUpRequest(Payload):
     """Staff name the volunteer; a volunteer signing up themself may leave it out."""
-
-    model_config = ConfigDict(extra="forbid")
 
     volunteer_id: uuid.UUID | None = None
 
 
-class AttendanceTime(BaseModel):
+class AttendanceTime(Payload):
     """When it happened; organisers may record a time, volunteers always get the server's now."""
-
-    model_config = ConfigDict(extra="forbid")
 
     at: PastInstant | None = Field(default=None)
 

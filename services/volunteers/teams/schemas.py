@@ -5,14 +5,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from services.common.fields import Payload, ShortText
 from services.common.regions import RegionCode
-from services.volunteers.field_types import ShortText
 
 
-class TeamCreate(BaseModel):
+class TeamCreate(Payload):
     """A team attached to exactly one of a platform or an organisation."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: ShortText
     platform_id: uuid.UUID | None = None
@@ -26,15 +24,11 @@ class TeamCreate(BaseModel):
         return self
 
 
-class TeamUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TeamUpdate(Payload):
     name: ShortText
 
 
-class MemberAdd(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MemberAdd(Payload):
     volunteer_id: uuid.UUID
     is_leader: bool = False
 

@@ -36,3 +36,13 @@ def require_edit(principal: Principal, volunteer: Volunteer) -> None:
     if principal.role is Role.VOLUNTEER and principal.volunteer_id == volunteer.id:
         return
     require_manage(principal, volunteer)
+
+
+def require_region_change(principal: Principal, volunteer: Volunteer, region: str) -> None:
+    """The region decides who sees a volunteer: only managing staff move it, and only to a region
+    they could register the volunteer in. The volunteer's own profile edits leave it alone."""
+    if not (may_manage(principal, volunteer) and staff_covers(principal, volunteer.platform_id, region)):
+        raise Forbidden(
+            "Only staff of the volunteer's platform (or region) may change their region.",
+            "只有志愿者所属平台（或区域）的工作人员可以修改其所属区域。",
+        )

@@ -5,41 +5,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from services.common.personal_data import is_valid_id_number, is_valid_phone
+from services.common.fields import ClockTime, IdNumber, Payload, PersonName, PhoneNumber, Weekday, WindowEnd
 from services.common.regions import RegionCode
 from services.common.vocabulary import Language, Skill
-from services.volunteers.field_types import ClockTime, ShortText, Weekday, WindowEnd
 
-
-def _phone(value: str) -> str:
-    if not is_valid_phone(value):
-        raise ValueError("not a mainland mobile or landline number / 电话号码格式错误")
-    return value
-
-
-def _id_number(value: str) -> str:
-    if not is_valid_id_number(value):
-        raise ValueError("not a valid 18-character resident ID number / 身份证号码无效")
-    return value.upper()
-
-
-Phone = Annotated[str, Field(max_length=20, examples=["13812345678"]), AfterValidator(_phone)]
-IdNumber = Annotated[
-    str,
-    Field(min_length=18, max_length=18, examples=["11010519491231002X"]),
-    AfterValidator(_id_number),
-]
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6, allow_inf_nan=False)]
 Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6, allow_inf_nan=False)]
-Name = Annotated[ShortText, Field(max_length=100)]
 
 
-class AvailabilityWindow(BaseModel):
+class AvailabilityWindow(Payload):
     """A weekly window in local time (China Standard Time), e.g. Tuesday 15:00–17:00."""
-
-    model_config = ConfigDict(extra="forbid")
 
     weekday: Weekday
     start: ClockTime
@@ -55,29 +32,25 @@ class AvailabilityWindow(BaseModel):
 Availability = Annotated[list[AvailabilityWindow], Field(max_length=50)]
 
 
-class VolunteerCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class VolunteerCreate(Payload):
     platform_id: uuid.UUID = Field(description="The station the volunteer registered with")
-    name: Name
-    phone: Phone
+    name: PersonName
+    phone: PhoneNumber
     id_number: IdNumber
-    skills: Annotated[list[Skill], Field(max_length=20)] = []
-    languages: Annotated[list[Language], Field(max_length=10)] = []
+    skills: Annotated[list[Skill], Field(max_length=20)] = Field(default_factory=list)
+    languages: Annotated[list[Language], Field(max_length=10)] = Field(default_factory=list)
     region: RegionCode
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    availability: Availability = []
+    availability: Availability = Field(default_factory=list)
     max_hours_per_week: Annotated[int, Field(ge=0, le=168)] | None = None
 
 
-class VolunteerUpdate(BaseModel):
-    """Fields to change; absent fields stay as they are."""
+class VolunteerUpdate(Payload):
+    """Fields to change; absent fields stay as they are. Only managing staff may change `region`."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: Name | None = None
-    phone: Phone | None = None
+    name: PersonName | None = None
+    phone: PhoneNumber | None = None
     skills: Annotated[list[Skill], Field(max_length=20)] | None = None
     languages: Annotated[list[Language], Field(max_length=10)] | None = None
     region: RegionCode | None = None
@@ -87,9 +60,7 @@ class VolunteerUpdate(BaseModel):
     max_hours_per_week: Annotated[int, Field(ge=0, le=168)] | None = None
 
 
-class VerificationDecision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class VerificationDecision(Payload):
     decision: Literal["verified", "rejected"]
 
 

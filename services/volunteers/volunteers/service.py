@@ -149,14 +149,16 @@ async def update(
     if_match: str | None,
     body: VolunteerUpdate,
 ) -> VolunteerOut:
-    """Change profile fields of the version named by If-Match."""
+    """Change profile fields of the version named by If-Match; the region only by managing staff."""
     volunteer = await volunteer_repository.get_readable(session, principal, volunteer_id, lock=True)
     if volunteer is None:
         raise not_found(volunteer_id)
     auth.require_edit(principal, volunteer)
-    check_version(if_match, volunteer.version)
     changes = body.model_dump(mode="json", exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE_FIELDS}
+    if changes.get("region", volunteer.region) != volunteer.region:
+        auth.require_region_change(principal, volunteer, changes["region"])
+    check_version(if_match, volunteer.version)
     for field, value in changes.items():
         setattr(volunteer, field, getattr(body, field) if field in {"latitude", "longitude"} else value)
     volunteer.version += 1
