@@ -331,10 +331,13 @@ class Need(Node):
 @strawberry.type(description="The anonymised view of a need — the only view outsiders ever get.")
 class PublicWish(Node):
     kind: NeedKind
-    display: str = strawberry.field(description="e.g. 王**，82岁，独居老人，心愿：一台收音机")
-    masked_name: str
-    age: int
-    categories: list[RecipientCategory]
+    display: str = strawberry.field(
+        description="e.g. 80多岁独居老人，心愿：一台收音机 — as much as at least three published wishes share"
+    )
+    masked_name: str = strawberry.field(deprecation_reason="The feed names no one: always **.")
+    age: int | None = strawberry.field(description="Lower bound of the age band (80 for 80多岁), when shown")
+    age_band: str | None = strawberry.field(description="80多岁, or only 老人 / 儿童 / 成年人")
+    categories: list[RecipientCategory] = strawberry.field(description="At most the one category display names")
     county_code: str
     county_name: str | None
     title: str
@@ -365,6 +368,7 @@ class PublicWish(Node):
             display=r["display"],
             masked_name=r["masked_name"],
             age=r["age"],
+            age_band=r["age_band"],
             categories=[RecipientCategory(c) for c in r["categories"]],
             county_code=r["county_code"],
             county_name=r["county_name"],

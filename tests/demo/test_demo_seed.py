@@ -195,7 +195,20 @@ class TestThroughTheApis:
         assert sum(n["kind"] == "care" and "mn" in n["languages"] for n in needs) == counts["mongolian_care_needs"]
         assert sum(n["state"] in ("fulfilled", "closed") for n in needs) == counts["fulfilled_needs"]
         wishes = await seeded.all_items("case", "/v1/public-wishes", {}, region="15")
-        assert wishes and all("*" in w["masked_name"] for w in wishes)
+        assert wishes and all(w["masked_name"] == "**" for w in wishes)
+
+    async def test_the_feed_is_3_anonymous(self, seeded: Seeded) -> None:
+        """No combination of what the feed says about people is shared by fewer than three wishes."""
+        feed = []
+        for state in ("open", "pending", "matched", "fulfilled", "closed"):  # every state the feed shows
+            feed += await seeded.all_items("case", "/v1/public-wishes", {}, region="15", state=state)
+        people = Counter(
+            (w["display"].split("，")[0], w["age"], w["age_band"], tuple(w["categories"]), w["county_code"],
+             w["project_name"], w["masked_name"])
+            for w in feed
+        )  # fmt: skip
+        assert len(feed) >= 100 and min(people.values()) >= 3, people.most_common()[-5:]
+        assert sum(w["age_band"] is not None for w in feed) > len(feed) / 2  # and it still says something
 
     async def test_funds_have_donations_and_disbursements(self, seeded: Seeded) -> None:
         offers = await seeded.all_items("resources", "/v1/offers", seeded.admin(), kind="fund")
@@ -254,7 +267,7 @@ class TestDocumentedQueries:
             assert all("*" not in n["recipient"]["name"] and n["case"] and n["project"] for n in field["nodes"])
         elif token == "none":
             assert field["nodes"], body
-            assert all("*" in n["display"] for n in field["nodes"])
+            assert all("，" in n["display"] and "*" not in n["display"] for n in field["nodes"])  # names no one
         else:
             assert field["caseSide"]["casesOpened"] > 0 and field["volunteerSide"]["activitiesHeld"] > 0
             assert field["caseSide"]["platforms"]["stations"] == 12

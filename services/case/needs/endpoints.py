@@ -1,10 +1,12 @@
 """HTTP routes for needs (需求) and the public wish feed (公开心愿)."""
 
 import uuid
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
+from sqlalchemy import Row
 
 from services.case.models import IdempotencyRecord
 from services.case.needs import repository, service
@@ -20,7 +22,7 @@ from services.case.needs.schemas import (
     PublicWish,
     Ticket,
 )
-from services.case.needs.views import public_wish
+from services.case.needs.views import feed_descriptions, public_wish
 from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
@@ -175,6 +177,13 @@ async def cancel_need(
     return _shown(await service.cancel(session, principal, need_id, data.reason), response)
 
 
+async def _as_public(session: DbSession, rows: Sequence[Row[Any]]) -> list[PublicWish]:
+    """Public wishes with the feed's k-anonymous descriptions of people, for the snapshot this request reads."""
+    version = await repository.snapshot_digest(session)
+    described = await feed_descriptions(session, version, [row[0].id for row in rows])
+    return [public_wish(row, described) for row in rows]
+
+
 @public_router.get("/public-wishes", response_model=Page[PublicWish])
 async def list_public_wishes(
     session: DbSession,
@@ -199,7 +208,7 @@ async def list_public_wishes(
         state=state.value,
         project_id=project_id,
     )
-    return Page(items=[public_wish(row) for row in rows], next_cursor=next_cursor)
+    return Page(items=await _as_public(session, rows), next_cursor=next_cursor)
 
 
 @public_router.post("/public-wishes/{wish_id}/ticket", response_model=Ticket)
@@ -221,7 +230,7 @@ async def claim_wish(
     concurrent claims succeeds (409 for the rest)."""
     await service.claim(session, principal, wish_id, data.receipt, settings)
     rows = await repository.public_wishes_by_id(session, [wish_id])
-    return public_wish(rows[0])
+    return (await _as_public(session, rows))[0]
 
 
 @public_router.post("/public-wishes/{wish_id}/release", response_model=PublicWish)
@@ -231,7 +240,7 @@ async def release_wish_claim(
     """Withdraw a claim: the wish is open again."""
     await service.release_claim(session, principal, wish_id, data.reference)
     rows = await repository.public_wishes_by_id(session, [wish_id])
-    return public_wish(rows[0])
+    return (await _as_public(session, rows))[0]
 
 
 class FeedVersion(BaseModel):
@@ -252,7 +261,7 @@ async def public_feed_version(session: DbSession) -> FeedVersion:
 async def batch_public_wishes(session: DbSession, ids: BatchIds) -> Page[PublicWish]:
     """Several public wishes by id."""
     rows = await repository.public_wishes_by_id(session, parse_batch_ids(ids))
-    return Page(items=[public_wish(row) for row in rows])
+    return Page(items=await _as_public(session, rows))
 
 
 @public_router.get("/public-wishes/{wish_id}", response_model=PublicWish)
@@ -261,4 +270,4 @@ async def get_public_wish(wish_id: uuid.UUID, session: DbSession) -> PublicWish:
     rows = await repository.public_wishes_by_id(session, [wish_id])
     if not rows:
         raise NotFound("Wish not found.", "未找到该心愿。")
-    return public_wish(rows[0])
+    return (await _as_public(session, rows))[0]

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, text, update
+from sqlalchemy import Row, case, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import Need, Project, Recipient
@@ -50,12 +50,7 @@ async def add(session: AsyncSession, need: Need) -> Need:
 
 def _public_statement() -> Any:
     """Public wishes are anonymised views; they are readable by anyone, so no caller scope applies."""
-    return (
-        select(Need, Recipient.name, Recipient.birth_date, Recipient.categories, Project.name)
-        .join(Recipient, Recipient.id == Need.recipient_id)
-        .outerjoin(Project, Project.id == Need.project_id)
-        .where(Need.state.in_(PUBLIC_STATES))
-    )
+    return select(Need).where(Need.state.in_(PUBLIC_STATES))
 
 
 async def public_wishes(
@@ -79,6 +74,18 @@ async def public_wishes(
     if project_id:
         statement = statement.where(Need.project_id == project_id)
     return await fetch_row_page(session, statement, Need.created_at, Need.id, cursor, limit)
+
+
+async def public_people(session: AsyncSession) -> Sequence[Row[Any]]:
+    """What the feed could say about the person behind every published wish (to keep it k-anonymous)."""
+    brand = case((Project.is_brand, Project.name), else_=None).label("brand")
+    statement = (
+        select(Need.id, Recipient.birth_date, Recipient.categories, Need.region_code, brand)
+        .join(Recipient, Recipient.id == Need.recipient_id)
+        .outerjoin(Project, Project.id == Need.project_id)
+        .where(Need.state.in_(PUBLIC_STATES))
+    )
+    return (await session.execute(statement)).all()
 
 
 async def public_need(session: AsyncSession, need_id: uuid.UUID) -> Need | None:

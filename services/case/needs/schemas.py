@@ -161,10 +161,11 @@ class PublicWish(BaseModel):
 
     id: uuid.UUID
     kind: NeedKind
-    display: str = Field(examples=["王**，82岁，独居老人，心愿：一台收音机"])
-    masked_name: str
-    age: int
-    categories: list[RecipientCategory]
+    display: str = Field(examples=["80多岁独居老人，心愿：一台收音机"])
+    masked_name: str = Field(description="Always **: the feed names no one (kept for older clients)")
+    age: int | None = Field(description="The lower bound of the age band (80 for 80多岁), when shown")
+    age_band: str | None = Field(description="80多岁, or only 老人 / 儿童 / 成年人 where fewer would share more")
+    categories: list[RecipientCategory] = Field(description="At most the one category the display names")
     county_code: str
     county_name: str | None
     title: str

@@ -1,73 +1,72 @@
-"""The anonymised public wish (e.g. 王**，82岁，独居老人，心愿：一台收音机)."""
+"""The anonymised public wish (e.g. 80多岁独居老人，心愿：一台收音机), k-anonymous over the feed."""
 
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.case.models import Need
+from services.case.needs import repository
+from services.case.needs.anonymity import Description, Person, anonymise
 from services.case.needs.schemas import PublicWish
 from services.case.recipients.views import age_on
 from services.common.clock import clock
-from services.common.personal_data import mask_name
 from services.common.regions import county_of, region_name
 from services.common.vocabulary import NeedKind, NeedState, RecipientCategory
 
-# The category that best describes a person in one phrase, most specific first.
-_PHRASE_ORDER = [
-    RecipientCategory.LIVING_ALONE,
-    RecipientCategory.EMPTY_NEST,
-    RecipientCategory.DISABLED_ELDERLY,
-    RecipientCategory.LEFT_BEHIND,
-    RecipientCategory.CHILD_IN_HARDSHIP,
-    RecipientCategory.TEKUN,
-    RecipientCategory.DIBAO,
-    RecipientCategory.DIBIAN,
-    RecipientCategory.DISABLED,
-    RecipientCategory.ELDERLY,
-    RecipientCategory.CHILD,
-]
-_PHRASES = {
-    RecipientCategory.LIVING_ALONE: "独居老人",
-    RecipientCategory.EMPTY_NEST: "空巢老人",
-    RecipientCategory.DISABLED_ELDERLY: "失能老人",
-    RecipientCategory.LEFT_BEHIND: "留守儿童",
-    RecipientCategory.CHILD_IN_HARDSHIP: "困境儿童",
-    RecipientCategory.TEKUN: "特困人员",
-    RecipientCategory.DIBAO: "低保对象",
-    RecipientCategory.DIBIAN: "低边对象",
-    RecipientCategory.DISABLED: "残疾人",
-    RecipientCategory.ELDERLY: "老人",
-    RecipientCategory.CHILD: "儿童",
-}
 _WISH_WORD = {NeedKind.MICRO_WISH: "心愿", NeedKind.CARE: "需要", NeedKind.FUNDING: "需要资助"}
 
 
-def describe(categories: list[RecipientCategory]) -> str:
-    for category in _PHRASE_ORDER:
-        if category in categories:
-            return _PHRASES[category]
-    return "服务对象"
+def person_of(birth_date: date, categories: list[str], region_code: str, brand_project: str | None) -> Person:
+    return Person(
+        age_on(birth_date, clock.today()),
+        frozenset(RecipientCategory(c) for c in categories),
+        county_of(region_code),
+        brand_project,
+    )
 
 
-def public_wish(row: Any, today: date | None = None) -> PublicWish:
-    """Build from a (Need, recipient name, birth date, categories, project name) row."""
+async def feed_descriptions(
+    session: AsyncSession, version: str, wanted: Iterable[Hashable]
+) -> dict[Hashable, Description]:
+    """How the feed describes the person behind every published wish, k-anonymous over all of them.
+
+    Worked out once per feed version (the database's MVCC snapshot digest): between commits every
+    request of a process reuses it. A wish it does not know yet (published in this very
+    transaction, which the digest cannot see) makes it work the descriptions out again."""
+    cached = _DESCRIPTIONS.get(version)
+    if cached is None or any(key not in cached for key in wanted):
+        rows = await repository.public_people(session)
+        cached = anonymise(
+            {row.id: person_of(row.birth_date, row.categories, row.region_code, row.brand) for row in rows}
+        )
+        _DESCRIPTIONS.clear()  # one version at a time: the newest
+        _DESCRIPTIONS[version] = cached
+    return cached
+
+
+_DESCRIPTIONS: dict[str, dict[Hashable, Description]] = {}
+
+
+def public_wish(row: Any, descriptions: Mapping[Hashable, Description]) -> PublicWish:
+    """Build from a (Need, …) row of the public statement and the feed's descriptions."""
     need: Need = row[0]
-    name, birth_date, raw_categories, project_name = row[1], row[2], row[3], row[4]
-    categories = [RecipientCategory(c) for c in raw_categories]
-    age = age_on(birth_date, today or clock.today())
-    masked = mask_name(name)
+    person = descriptions[need.id]
     kind = NeedKind(need.kind)
     state = NeedState(need.state)
-    county = county_of(need.region_code)
     done = state in (NeedState.FULFILLED, NeedState.CLOSED)
+    who = f"{person.age_band or ''}{'' if person.age_band == person.phrase else person.phrase}"
     return PublicWish(
         id=need.id,
         kind=kind,
-        display=f"{masked}，{age}岁，{describe(categories)}，{_WISH_WORD[kind]}：{need.title}",
-        masked_name=masked,
-        age=age,
-        categories=categories,
-        county_code=county,
-        county_name=region_name(county),
+        display=f"{who}，{_WISH_WORD[kind]}：{need.title}",
+        masked_name=NO_NAME,
+        age=person.age_from,
+        age_band=person.age_band,
+        categories=list(person.categories),
+        county_code=person.county,
+        county_name=region_name(person.county),
         title=need.title,
         item_category=need.item_category,
         quantity=need.quantity,
@@ -79,10 +78,13 @@ def public_wish(row: Any, today: date | None = None) -> PublicWish:
         amount=need.amount,
         deadline=need.deadline,
         state=state.value,  # type: ignore[arg-type]
-        project_name=project_name,
+        project_name=person.project,
         published_at=need.created_at,
         fulfilled_at=need.fulfilled_at,
         feedback=need.feedback if done else None,
         proof_note=need.proof_note if done else None,
         proof_photo_url=need.proof_photo_url if done else None,
     )
+
+
+NO_NAME = "**"  # the feed names no one (kept for clients that read the field)

@@ -1,9 +1,11 @@
 import uuid
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.clock import clock
 from services.common.settings import Settings
 from tests.case.factories import make_case, make_need, make_recipient, make_tree
 from tests.support.auth import bearer
@@ -29,10 +31,27 @@ async def test_feed_shows_only_open_wishes_anonymised(client: httpx.AsyncClient,
     items = response.json()["items"]
     assert [w["id"] for w in items] == [str(open_wish.id)]
     wish = items[0]
-    assert wish["display"].startswith("王**，") and wish["display"].endswith("独居老人，心愿：一台收音机")
+    # Two published wishes of one person: anything more than the county would point at her.
+    assert wish["display"] == "服务对象，心愿：一台收音机" and wish["masked_name"] == "**"
+    assert (wish["age"], wish["age_band"], wish["categories"], wish["project_name"]) == (None, None, [], None)
     assert wish["county_code"] == "150781" and wish["county_name"] == "满洲里市"
     assert not any(value in response.text for value in PERSONAL)
     assert "recipient_id" not in wish and "case_id" not in wish and "description" not in wish
+
+
+async def test_where_enough_wishes_share_it_the_feed_says_more(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    tree = await make_tree(session)
+    for name in ("王秀英", "巴特尔", "李桂兰"):
+        elder = await make_recipient(session, platform=tree["room"], name=name, birth_date=date(1948, 3, 5))
+        case = await make_case(session, recipient=elder, state="intervention")
+        await make_need(session, case=case, title="一台收音机")
+    with clock.frozen(datetime(2026, 12, 1, 2, tzinfo=UTC)):
+        items = (await client.get("/v1/public-wishes?region=1507")).json()["items"]
+    assert [w["display"] for w in items] == ["70多岁独居老人，心愿：一台收音机"] * 3
+    assert {(w["age"], w["age_band"], tuple(w["categories"])) for w in items} == {(70, "70多岁", ("living_alone",))}
+    assert not any(name in str(items) or name[:1] + "*" in str(items) for name in ("王秀英", "巴特尔", "李桂兰"))
 
 
 @pytest.mark.parametrize("role", ["org_staff", "app_client", "volunteer"])
