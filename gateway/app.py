@@ -1,15 +1,18 @@
 """The gateway app: Strawberry on FastAPI at `/graphql`, with GraphiQL."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aiohttp
 from fastapi import FastAPI
-from strawberry.fastapi import GraphQLRouter
 
 from gateway.body_limit import BodySizeLimit
 from gateway.context import context_getter
 from gateway.feed_cache import PublicFeedCache
+from gateway.rate_limit import RateLimit, RateLimits
+from gateway.request_guard import GraphQLRequestGuard
+from gateway.router import GatewayRouter
 from gateway.schema import build_schema
 from services.common.auth import TokenVerifier
 from services.common.clock import clock
@@ -31,6 +34,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=30)
         app.state.http = aiohttp.ClientSession(connector=connector)
+        # Everything built so far (modules, the schema) lives as long as the process: out of the
+        # collector's sight, a full collection no longer walks it (~130 ms here, at any moment).
+        gc.freeze()
         try:
             yield
         finally:
@@ -46,20 +52,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
+    # Added innermost first. A request meets: request id, instrumentation, the rate limit (before
+    # the body is read), the body size, the JSON guard (before anything decodes the body), the feed cache.
     app.add_middleware(
         PublicFeedCache,
         case_url=settings.case_url,
         verifier=app.state.verifier,
         allow_anonymous=settings.graphql_anonymous_feed,
+        max_tokens=settings.graphql_max_tokens,
+    )
+    app.add_middleware(
+        GraphQLRequestGuard,
+        max_json_depth=settings.graphql_max_json_depth,
+        max_variables_bytes=settings.graphql_max_variables_bytes,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.graphql_max_body_bytes)
+    app.add_middleware(RateLimit, limits=RateLimits.from_settings(settings), verifier=app.state.verifier)
     instrument(app, "gateway", settings)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     schema = build_schema(settings)
     app.state.schema = schema
     ide = "graphiql" if settings.introspection else None  # GraphiQL is useless without introspection
-    app.include_router(GraphQLRouter(schema, context_getter=context_getter, graphql_ide=ide), prefix="/graphql")
+    app.include_router(GatewayRouter(schema, context_getter=context_getter, graphql_ide=ide), prefix="/graphql")
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

@@ -15,12 +15,13 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import aiohttp
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.limits.documents import parse_bounded
+from gateway.request_body import read_body, replay
 from services.common.auth import Principal, TokenVerifier
 from services.common.errors import DomainError
 from services.common.request_context import current_request_id
@@ -31,10 +32,13 @@ MAX_ENTRIES = 256
 VERSION_TIMEOUT = aiohttp.ClientTimeout(total=2)
 
 
+MAX_FEED_QUERY_CHARS = 8192  # a feed query is a few hundred characters; longer ones are never cached
+
+
 @lru_cache(maxsize=512)
-def is_cacheable_query(query: str) -> bool:
+def is_cacheable_query(query: str, max_tokens: int) -> bool:
     try:
-        document = parse(query)
+        document = parse_bounded(query, max_tokens)
     except GraphQLError:
         return False
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -54,8 +58,11 @@ class Entry:
 class PublicFeedCache:
     """Pure ASGI middleware in front of `/graphql`."""
 
-    def __init__(self, app: ASGIApp, case_url: str, verifier: TokenVerifier, allow_anonymous: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, case_url: str, verifier: TokenVerifier, allow_anonymous: bool, max_tokens: int
+    ) -> None:
         self.app = app
+        self.max_tokens = max_tokens
         self.version_url = case_url.rstrip("/") + "/v1/public-wishes:version"
         self.verifier = verifier
         self.allow_anonymous = allow_anonymous
@@ -65,11 +72,11 @@ class PublicFeedCache:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != "/graphql":
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         key = await self._cache_key(scope, body)
         version = await self._version(scope["app"].state.http) if key is not None else None
         if key is None or version is None:
-            await self.app(scope, _replay(body), send)
+            await self.app(scope, replay(body), send)
             return
         entry = self.entries.get(key)
         if entry is not None and entry.version == version:
@@ -85,12 +92,15 @@ class PublicFeedCache:
 
     async def _cache_key(self, scope: Scope, body: bytes) -> str | None:
         try:
-            payload = json.loads(body)
+            payload = json.loads(body)  # GraphQLRequestGuard, in front, let only bounded UTF-8 JSON through
         except ValueError:
             return None
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
             return None
-        if not is_cacheable_query(payload["query"]) or not await self._may_read(scope):
+        query = payload["query"]
+        if len(query) > MAX_FEED_QUERY_CHARS or not is_cacheable_query(query, self.max_tokens):
+            return None
+        if not await self._may_read(scope):
             return None
         return json.dumps(
             [payload["query"], payload.get("variables") or {}, payload.get("operationName")], sort_keys=True
@@ -147,30 +157,8 @@ class PublicFeedCache:
                 chunks.append(message.get("body", b""))
             await send(message)
 
-        await self.app(scope, _replay(body), capture)
+        await self.app(scope, replay(body), capture)
         data = b"".join(chunks)
         if status != 200 or b'"errors"' in data:
             return None
         return data
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive

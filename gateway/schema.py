@@ -9,24 +9,18 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from gateway.auth import caller
 from gateway.clients.base import ServiceClient, UpstreamError, UpstreamUnavailable
 from gateway.context import GatewayContext
-from gateway.cost import QueryCostLimiter
 from gateway.errors import unauthenticated
 from gateway.extensions import UpstreamCallCount, assign_error_codes
 from gateway.ids import from_global_id
+from gateway.limits.documents import DocumentCache
+from gateway.limits.extension import QueryLimits
 from gateway.mutations import case as case_mutations
 from gateway.mutations import case_work
 from gateway.mutations import linking as linking_mutations
@@ -246,15 +240,10 @@ class GatewaySchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Factories, not instances: each request gets fresh extensions (they hold per-request state).
-    extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
-        # After the validation cache: it would overwrite the errors this one sets.
-        lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
-    ]
+    # QueryLimits parses and validates in time linear in the document (gateway/limits/), replacing
+    # Strawberry's depth, alias and token limiters, its parser and validation caches.
+    documents = DocumentCache(max_tokens=settings.graphql_max_tokens)
+    extensions: list[Any] = [lambda: QueryLimits(settings, documents)]
     if settings.environment != "production":
         extensions.append(UpstreamCallCount)
     if not settings.introspection:

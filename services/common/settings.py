@@ -70,6 +70,19 @@ class Settings(BaseSettings):
     # None: on, except in production (apps there read gateway/schema.graphql); GraphiQL likewise.
     graphql_introspection: bool | None = None
     graphql_anonymous_feed: bool = True
+    # Abuse limits (docs/decisions.md, "Abuse limits"): directives per document (fragments expanded),
+    # and the JSON of a request: nesting depth and the size of its variables.
+    graphql_max_directives: int = 50
+    graphql_max_json_depth: int = 32
+    graphql_max_variables_bytes: int = 16 * 1024
+    # Requests per caller to /graphql, as `limits` strings ("120/minute", "10/second"); empty: no limit.
+    # Anonymous callers by client address, app clients and every other token by subject.
+    graphql_rate_limit_anonymous: str = "120/minute"
+    graphql_rate_limit_app: str = "1200/minute"
+    graphql_rate_limit_user: str = "600/minute"
+    # Where the counts live: in the process by default; `redis://host:6379` when replicas share them
+    # (needs the `redis` extra).
+    graphql_rate_limit_storage_url: str = "memory://"
 
     # In production /metrics answers only `Authorization: Bearer <this>` (404 without one set).
     metrics_token: str = ""

@@ -11,6 +11,14 @@ from tests.support.database import create_database, drop_database
 from tests.support.stack import started_stack
 from wushe_cli.stack import Stack
 
+# The suite sends hundreds of requests a minute with one token from one address, which the production
+# defaults refuse (docs/decisions.md, "Abuse limits"); the limits themselves are tested on apps of their own.
+SUITE_RATE_LIMITS = {
+    "WUSHE_GRAPHQL_RATE_LIMIT_ANONYMOUS": "100000/minute",
+    "WUSHE_GRAPHQL_RATE_LIMIT_APP": "100000/minute",
+    "WUSHE_GRAPHQL_RATE_LIMIT_USER": "100000/minute",
+}
+
 
 @pytest.fixture(scope="session")
 async def e2e_database_url(server_url: str) -> AsyncIterator[str]:
@@ -24,7 +32,7 @@ async def e2e_database_url(server_url: str) -> AsyncIterator[str]:
 @pytest.fixture(scope="session")
 def stack(e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     log_dir: Path = tmp_path_factory.mktemp("stack-logs")
-    with started_stack(e2e_database_url, log_dir, {"WUSHE_ENVIRONMENT": "test"}) as stack:
+    with started_stack(e2e_database_url, log_dir, {"WUSHE_ENVIRONMENT": "test", **SUITE_RATE_LIMITS}) as stack:
         yield stack
 
 
