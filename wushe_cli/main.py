@@ -5,7 +5,7 @@ import os
 import signal
 import sys
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
@@ -13,13 +13,13 @@ from typing import Annotated
 import typer
 
 from services.common.auth import issue_dev_token
-from services.common.clock import clock, shift_to
+from services.common.clock import beijing_text, clock, shift_to
 from services.common.migrations import upgrade_all
 from services.common.settings import get_settings
 from services.common.vocabulary import Role
 from wushe_cli.demo.client import SeedError
 from wushe_cli.demo.command import print_report, seed
-from wushe_cli.demo.seeder import seed_demo
+from wushe_cli.demo.seeder import demo_loaded_at, seed_demo
 from wushe_cli.match import match
 from wushe_cli.postgres import DEFAULT_DATA_DIR
 from wushe_cli.stack import Ports, resolve_database, running_stack
@@ -67,10 +67,7 @@ def up(
         stack.wait_ready(ready_timeout)
         if demo:
             urls = {name: stack.url(name) for name in ("case", "resources", "volunteers")}
-            try:
-                print_report(asyncio.run(seed_demo(urls)))
-            except SeedError as error:  # the stack stays up: the demo is a convenience, not the service
-                typer.echo(error.report(), err=True)
+            load_demo(urls)
         typer.echo(
             "\n五社联动 Wushe is up.\n"
             f"  GraphQL (GraphiQL):  {stack.url('gateway')}/graphql\n"
@@ -138,6 +135,23 @@ app.command()(seed)
 app.command()(match)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
+
+
+def load_demo(urls: dict[str, str]) -> None:
+    """Seed (or resume) the demo; a failure is reported and the stack stays up.
+
+    Seeding is idempotent through the services' replay records, which are purged after
+    WUSHE_IDEMPOTENCY_RETENTION_DAYS: a demo loaded longer ago than that is left as it is, since
+    sending it again would make a second copy."""
+    settings = get_settings()
+    try:
+        loaded_at = asyncio.run(demo_loaded_at(urls))
+        if loaded_at is not None and clock.now() - loaded_at > timedelta(days=settings.idempotency_retention_days - 1):
+            typer.echo(f"Demo data loaded on {beijing_text(loaded_at)} (Beijing time) is there; left as it is.")
+            return
+        print_report(asyncio.run(seed_demo(urls)))
+    except SeedError as error:  # the stack stays up: the demo is a convenience, not the service
+        typer.echo(error.report(), err=True)
 
 
 def shift_clock_to(as_of: str) -> None:

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from services.case.cases.endpoints import router as cases_router
 from services.case.imports.endpoints import router as imports_router
-from services.case.models import AuditEntry, OutboxEvent
+from services.case.models import AuditEntry, IdempotencyRecord, OutboxEvent
 from services.case.needs.endpoints import public_router as public_wishes_router
 from services.case.needs.endpoints import router as needs_router
 from services.case.needs.service import lapse_and_expire
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             events_router(OutboxEvent),
             audit_router(AuditEntry),
         ],
+        idempotency_model=IdempotencyRecord,
         settings=settings,
         database=database,
         description="Platforms, recipients, cases and needs of the township social-work stations.",

@@ -5,6 +5,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
@@ -13,6 +14,7 @@ from services.common.clock import clock
 from services.common.database import Database
 from services.common.errors import install_error_handlers
 from services.common.health import health_router
+from services.common.idempotency import purge_expired
 from services.common.log_setup import configure_logging
 from services.common.observability import instrument
 from services.common.request_context import RequestIdMiddleware
@@ -27,6 +29,7 @@ def create_service_app(
     database: Database | None = None,
     description: str = "",
     background: Sequence["BackgroundJob"] = (),
+    idempotency_model: type[Any] | None = None,
 ) -> FastAPI:
     """An app with health routes, problem+json errors, request ids, JSON logs and auth.
 
@@ -34,12 +37,17 @@ def create_service_app(
     connects to `settings.database_url` at start-up and disposes the pool at shutdown.
     `background` jobs (hold expiry, ...) run in every replica while the app runs; each must be
     safe alongside the same job in other replicas (row locks with SKIP LOCKED).
+    `idempotency_model` (the service's idempotency table) gets its records purged hourly once they
+    are older than `WUSHE_IDEMPOTENCY_RETENTION_DAYS`.
     """
     settings = settings or get_settings()
     settings.require_production_secrets()
     clock.configure(settings)
 
     configure_logging(service, settings.log_level, settings.log_json)
+    if idempotency_model is not None:
+        model, days = idempotency_model, settings.idempotency_retention_days
+        background = [*background, ("idempotency purge", 3600.0, lambda db: purge_expired(db, model, days))]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -77,6 +77,7 @@ async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
     """
     database: Database = request.app.state.db
     async with database.sessions() as session:
+        session.info["settings"] = request.app.state.settings  # for the kit's helpers (idempotency)
         try:
             yield session
             await session.commit()

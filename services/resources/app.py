@@ -10,7 +10,7 @@ from services.common.settings import Settings, get_settings
 from services.resources.funds.endpoints import router as funds_router
 from services.resources.holds.endpoints import router as holds_router
 from services.resources.holds.expiry import run_expiry
-from services.resources.models import AuditEntry, OutboxEvent
+from services.resources.models import AuditEntry, IdempotencyRecord, OutboxEvent
 from services.resources.offers.endpoints import router as offers_router
 from services.resources.organizations.endpoints import router as organizations_router
 from services.resources.pledges.endpoints import router as pledges_router
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         "resources",
         "Wushe resources service (资源服务)",
         routers=ROUTERS,
+        idempotency_model=IdempotencyRecord,
         settings=settings,
         database=database,
         description="Organisations, offers, holds and fund ledgers of the charity side.",

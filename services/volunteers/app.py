@@ -10,7 +10,7 @@ from services.common.settings import Settings
 from services.volunteers.activities.endpoints import router as activities_router
 from services.volunteers.assignments.endpoints import router as assignments_router
 from services.volunteers.hours.endpoints import router as hours_router
-from services.volunteers.models import AuditEntry, OutboxEvent
+from services.volunteers.models import AuditEntry, IdempotencyRecord, OutboxEvent
 from services.volunteers.signups.endpoints import router as signups_router
 from services.volunteers.stats.endpoints import router as stats_router
 from services.volunteers.teams.endpoints import router as teams_router
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             events_router(OutboxEvent),
             audit_router(AuditEntry),
         ],
+        idempotency_model=IdempotencyRecord,
         settings=settings,
         database=database,
         description="Volunteers, teams, activities, service hours and care assignments.",

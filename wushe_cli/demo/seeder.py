@@ -469,6 +469,21 @@ class DemoSeeder:
             )
 
 
+async def demo_loaded_at(urls: dict[str, str], settings: Settings | None = None) -> datetime | None:
+    """When the demo's first record was made, if the database has it (None for an empty one)."""
+    first = build_plan(clock.now()).platforms[0]
+    client = DemoClient(urls, settings or get_settings())
+    admin = Actor("civil_affairs_admin", "demo-civil-affairs", region="15")
+    try:
+        page = await client.get(
+            "case", "/v1/platforms", admin, {"level": "county_centre", "region": first.region_code, "limit": 100}
+        )
+    finally:
+        await client.close()
+    found = [p for p in page["items"] if p["name"] == first.name]
+    return datetime.fromisoformat(found[0]["created_at"]) if found else None
+
+
 async def seed_demo(
     urls: dict[str, str],
     settings: Settings | None = None,

@@ -5,16 +5,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from services.case.models import IdempotencyRecord
+from services.case.models import AuditEntry, IdempotencyRecord
 from services.case.recipients import repository, service
 from services.case.recipients.schemas import Recipient, RecipientCreate, RecipientUpdate
+from services.case.recipients.views import PERSONAL_FIELDS
 from services.case.scoping import sees_personal_data
 from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
 from services.common.database import DbSession
 from services.common.fields import StorableText
-from services.common.idempotency import IdempotencyKey, run_idempotent
+from services.common.idempotency import AuditedReplay, IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.common.personal_data import Vault
 from services.common.regions import RegionPrefix
@@ -83,7 +84,10 @@ async def create_recipient(
         row = await service.create(session, principal, vault, data)
         return (await service.present(session, principal, vault, [row]))[0]
 
-    return await run_idempotent(session, IdempotencyRecord, principal, key, "create_recipient", data, create)
+    replay = AuditedReplay(AuditEntry, "recipient", PERSONAL_FIELDS)
+    return await run_idempotent(
+        session, IdempotencyRecord, principal, key, "create_recipient", data, create, audit=replay
+    )
 
 
 @router.patch("/recipients/{recipient_id}", response_model=Recipient)

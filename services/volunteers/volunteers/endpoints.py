@@ -10,12 +10,12 @@ from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
 from services.common.database import DbSession
 from services.common.fields import ClockTime, Weekday, WindowEnd
-from services.common.idempotency import IdempotencyKey, run_idempotent
+from services.common.idempotency import AuditedReplay, IdempotencyKey, run_idempotent
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
 from services.common.personal_data import Vault
 from services.common.regions import RegionPrefix
 from services.common.vocabulary import Language, Skill
-from services.volunteers.models import IdempotencyRecord
+from services.volunteers.models import AuditEntry, IdempotencyRecord
 from services.volunteers.volunteers import service as volunteer_service
 from services.volunteers.volunteers.schemas import (
     VerificationDecision,
@@ -83,6 +83,7 @@ async def register_volunteer(
         "register_volunteer",
         body,
         lambda: volunteer_service.register(session, principal, vault, body),
+        audit=AuditedReplay(AuditEntry, "volunteer", volunteer_service.PERSONAL_FIELDS),
     )
 
 
