@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     jwt_audience: str = "wushe"
     # Personal data at rest: key for encryption and keyed hashes of ID numbers.
     pii_key: str = DEV_PII_KEY
+    # Idempotency records (stored answers, sealed with the personal-data key) are purged after this.
+    idempotency_retention_days: int = Field(default=30, ge=1, le=3650)
     # Sealed tickets between the services (services/common/tickets.py): the same key in all three.
     ticket_key: str = DEV_TICKET_KEY
 
