@@ -11,6 +11,7 @@ Redis when replicas share them. A storage that fails lets requests through and l
 protects the services, it is not what decides who may read what.
 """
 
+import ipaddress
 import logging
 import math
 from dataclasses import dataclass
@@ -157,4 +158,14 @@ class RateLimit:
             if principal is not None:
                 return ("app" if principal.role is Role.APP_CLIENT else "user"), principal.subject
         client = scope.get("client")
-        return "anonymous", client[0] if client else "unknown"
+        return "anonymous", _address_key(client[0]) if client else "unknown"
+
+
+def _address_key(address: str) -> str:
+    """An IPv4 address, or the /64 of an IPv6 one: a single host is routinely handed a whole /64,
+    and counting its addresses apart would give it billions of quotas."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from gateway.app import create_app
 from services.common.auth import issue_dev_token
 from services.common.settings import Settings
 from tests.gateway.test_abuse import client_for, gateway_settings
@@ -66,6 +67,22 @@ class TestAnonymousFeed:
         assert (await gateway.post("/graphql", json=FEED)).status_code == 200
 
 
+class TestAddresses:
+    async def test_an_ipv6_64_shares_one_quota(self, settings_small: Settings) -> None:
+        app = create_app(settings_small)
+        async with app.router.lifespan_context(app):
+            statuses = []
+            for host in ("2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3", "2001:db8:1:2::4"):
+                transport = httpx.ASGITransport(app=app, client=(host, 5000))
+                async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+                    statuses.append((await client.post("/graphql", json=FEED)).status_code)
+            other = httpx.ASGITransport(app=app, client=("2001:db8:1:3::1", 5000))
+            async with httpx.AsyncClient(transport=other, base_url="http://gateway") as client:
+                elsewhere = (await client.post("/graphql", json=FEED)).status_code
+        assert statuses == [200, 200, 200, 429]
+        assert elsewhere == 200
+
+
 class TestCallersWithTokens:
     async def test_each_app_client_has_its_own_quota(
         self, gateway: httpx.AsyncClient, settings_small: Settings
@@ -97,7 +114,5 @@ class TestConfiguration:
             assert "ratelimit" not in (await client.post("/graphql", json=FEED)).headers
 
     def test_a_malformed_limit_stops_the_gateway_from_starting(self) -> None:
-        from gateway.app import create_app
-
         with pytest.raises(ValueError):
             create_app(gateway_settings(graphql_rate_limit_app="lots"))
