@@ -5,7 +5,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from services.common.fields import PlannedInstant
+from services.common.fields import LongText, Note, Payload, PlannedInstant, ShortText, StorableText
 from services.common.money import PositiveYuan, Yuan
 from services.common.vocabulary import (
     ItemCategory,
@@ -16,16 +16,19 @@ from services.common.vocabulary import (
     Skill,
 )
 
+# A reference to what holds the need elsewhere (hold:<uuid>): one line, not blank, kept as it is.
+Reference = Annotated[str, StorableText(100, min_length=1, strip=False)]
+# A sealed ticket or receipt of services/common/tickets.py (Fernet tokens are URL-safe base64).
+SealedTicket = Annotated[str, StorableText(2000, min_length=1, strip=False)]
 
-class NeedPublish(BaseModel):
+
+class NeedPublish(Payload):
     """A need published from a case. Fields depend on `kind`; the others must stay empty."""
-
-    model_config = ConfigDict(extra="forbid")
 
     case_id: uuid.UUID
     kind: NeedKind
-    title: str = Field(min_length=1, max_length=200, description="The wish itself, e.g. 一台收音机")
-    description: str = Field(default="", max_length=4000, description="Internal; never shown publicly")
+    title: ShortText = Field(description="The wish itself, e.g. 一台收音机")
+    description: LongText = Field(default="", description="Internal; never shown publicly")
     project_id: uuid.UUID | None = None
     deadline: PlannedInstant | None = None
     # micro-wish
@@ -61,13 +64,11 @@ class NeedPublish(BaseModel):
         return self
 
 
-class NeedUpdate(BaseModel):
+class NeedUpdate(Payload):
     """While a need is open its wording, quantity, value and deadline may change."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=4000)
+    title: ShortText | None = None
+    description: LongText | None = None
     deadline: PlannedInstant | None = None
     quantity: Annotated[int, Field(ge=1, le=10_000)] | None = None
     estimated_value: Yuan | None = None
@@ -76,21 +77,17 @@ class NeedUpdate(BaseModel):
     visit_minutes: Annotated[int, Field(ge=15, le=480)] | None = None
 
 
-class NeedHold(BaseModel):
+class NeedHold(Payload):
     """Reserve an open need for a hold or tentative assignment elsewhere (try of try–confirm–cancel)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    reference: str = Field(min_length=1, max_length=100, description="e.g. hold:<uuid> in resources")
+    reference: Reference = Field(description="e.g. hold:<uuid> in resources")
     until: PlannedInstant = Field(description="When the reservation lapses if nobody confirms it")
 
 
-class NeedClaim(BaseModel):
+class NeedClaim(Payload):
     """A donor's claim: the resources service's receipt for the pledge that holds a gift for the wish."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    receipt: str = Field(min_length=1, max_length=2000, description="`receipt` of POST /v1/pledges (resources)")
+    receipt: SealedTicket = Field(description="`receipt` of POST /v1/pledges (resources)")
 
 
 class Ticket(BaseModel):
@@ -100,26 +97,20 @@ class Ticket(BaseModel):
     expires_in_s: int
 
 
-class NeedReference(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reference: str = Field(min_length=1, max_length=100)
+class NeedReference(Payload):
+    reference: Reference
 
 
-class NeedFulfilment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    proof_note: str = Field(
-        min_length=1, max_length=4000, description="Shown to donors: write it without personal data"
+class NeedFulfilment(Payload):
+    proof_note: Annotated[str, StorableText(4000, min_length=1, multiline=True)] = Field(
+        description="Shown to donors: write it without personal data"
     )
     proof_photo_url: HttpUrl | None = None
-    feedback: str = Field(default="", max_length=2000, description="The recipient's thanks or comments")
+    feedback: Note = Field(default="", description="The recipient's thanks or comments")
 
 
-class NeedCancel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = Field(default="", max_length=2000)
+class NeedCancel(Payload):
+    reason: Note = ""
 
 
 class Need(BaseModel):

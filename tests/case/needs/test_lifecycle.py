@@ -199,3 +199,35 @@ class TestOptimisticConcurrency:
         async with committed_db.sessions() as session:
             stored = await session.get(Need, need.id)
             assert stored is not None and (stored.quantity, stored.version) == (winner["quantity"], 2)
+
+
+class TestTextIsStorable:
+    @pytest.mark.parametrize(
+        "override",
+        [{"title": "一台\x00收音机"}, {"title": "   "}, {"title": "一台收音机\u0085"}, {"description": "x" * 4001}],
+    )
+    async def test_nul_control_blank_and_overlong_text_are_422(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession, override: dict[str, object]
+    ) -> None:
+        tree, case = await _case(session)
+        response = await client.post(
+            "/v1/needs",
+            json=wish(case.id, **override),
+            headers=bearer(settings, "station_staff", platform_id=tree["station"].id),
+        )
+        assert response.status_code == 422 and response.json()["code"] == "VALIDATION_FAILED"
+        assert await count_needs(session) == 0
+
+    async def test_a_proof_note_with_a_nul_is_422(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    ) -> None:
+        tree, case = await _case(session)
+        need = await make_need(session, case=case, state="matched")
+        response = await client.post(
+            f"/v1/needs/{need.id}/fulfil",
+            json={"proof_note": "送到了\x00", "feedback": "谢谢"},
+            headers=bearer(settings, "station_staff", platform_id=tree["station"].id),
+        )
+        assert response.status_code == 422
+        await session.refresh(need)
+        assert need.state == "matched" and need.proof_note is None
