@@ -8,10 +8,9 @@ from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import set_etag
 from services.common.database import DbSession
-from services.common.idempotency import run_idempotent
+from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.common.settings import AppSettings
-from services.resources.headers import IdempotencyKey
 from services.resources.holds import repository as hold_repository
 from services.resources.holds import service as hold_service
 from services.resources.holds.schemas import Hold, HoldCreate, HoldStateCode

@@ -7,7 +7,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.resources.fields import Amount, FundPurpose, Quantity, YuanOut
+from services.common.fields import FundPurpose
+from services.common.money import PositiveYuan, Quantity, YuanOut
 
 HoldStateCode = Literal["held", "committed", "delivered", "released", "expired"]
 DEFAULT_TTL_S = 15 * 60
@@ -37,7 +38,7 @@ class HoldCreate(BaseModel):
     )
     offer_id: uuid.UUID
     quantity: Quantity | None = Field(default=None, description="Units; every kind but funds.")
-    amount: Amount | None = Field(default=None, description="Yuan; funds only.")
+    amount: PositiveYuan | None = Field(default=None, description="Yuan; funds only.")
     purpose: FundPurpose | None = Field(default=None, description="For funds with purposes.")
     ttl_seconds: int = Field(default=DEFAULT_TTL_S, ge=10, le=30 * 24 * 3600)
 

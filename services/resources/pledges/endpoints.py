@@ -6,10 +6,9 @@ from fastapi import APIRouter, Response
 
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
-from services.common.idempotency import run_idempotent
+from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.common.settings import AppSettings
-from services.resources.headers import IdempotencyKey
 from services.resources.models import IdempotencyRecord
 from services.resources.pledges import repository as pledge_repository
 from services.resources.pledges import service as pledge_service

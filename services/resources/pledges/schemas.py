@@ -6,8 +6,9 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.common.fields import PersonName, PhoneNumber, ShortText
+from services.common.money import PositiveYuan, Quantity, YuanOut
 from services.common.vocabulary import ItemCategory
-from services.resources.fields import Amount, PersonName, PhoneNumber, Quantity, ShortText, YuanOut
 from services.resources.holds.schemas import HoldStateCode
 
 PLEDGE_TTL_S = 7 * 24 * 3600
@@ -47,7 +48,7 @@ class PledgeCreate(BaseModel):
     title: ShortText = Field(default="认领微心愿", description="What is given, as the donor says it.")
     category: ItemCategory | None = Field(default=None, description="For an item.")
     quantity: Quantity | None = Field(default=None, description="For an item.")
-    amount: Amount | None = Field(default=None, description="For money, in yuan.")
+    amount: PositiveYuan | None = Field(default=None, description="For money, in yuan.")
     ttl_seconds: int = Field(
         default=PLEDGE_TTL_S, ge=10, le=PLEDGE_TTL_S, description="How long the claim stands before it lapses."
     )
