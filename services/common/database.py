@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
 from starlette.requests import Request
 
 NAMING_CONVENTION = {
@@ -27,13 +26,6 @@ NAMING_CONVENTION = {
 def service_metadata(schema: str) -> MetaData:
     """Each service owns one PostgreSQL schema; all its tables live there."""
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
-
-
-def make_base(schema: str) -> type[DeclarativeBase]:
-    class Base(DeclarativeBase):
-        metadata = service_metadata(schema)
-
-    return Base
 
 
 def to_async_url(url: str) -> str:
