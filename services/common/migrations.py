@@ -5,6 +5,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, pool, text
@@ -73,7 +74,7 @@ def run_env(metadata: MetaData, schema: str) -> None:
 
         url = to_async_url(get_settings().database_url)
 
-    def include_name(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
+    def include_name(name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames) -> bool:
         if type_ == "schema":
             return name == schema
         return True

@@ -74,7 +74,8 @@ def unseal(kind: type[T], token: str, principal: Principal, settings: Settings) 
         payload: dict[str, Any] = json.loads(raw)
         if payload.pop("kind") != kind.__name__:
             raise ValueError("another kind of ticket")
-        ticket = kind(**{k: uuid.UUID(v) if k.endswith("_id") else v for k, v in payload.items()})
+        fields: dict[str, Any] = {k: uuid.UUID(v) if k.endswith("_id") else v for k, v in payload.items()}
+        ticket = kind(**fields)
     except (InvalidToken, ValueError, TypeError, KeyError) as exc:
         raise TicketInvalid(
             "The ticket is not genuine, has expired (10 minutes) or is of another kind; ask for a new one.",

@@ -6,7 +6,7 @@ is the only place they are defined.
 """
 
 from enum import Enum
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 
 class Vocabulary(str, Enum):
@@ -19,6 +19,12 @@ class Vocabulary(str, Enum):
         member._value_ = code
         member.label = label
         return member
+
+    if TYPE_CHECKING:
+        # Calling the class looks a member up by its code (`Skill("haircut") is Skill.HAIRCUT`,
+        # ValueError for an unknown code); the two-argument __new__ above only runs while the
+        # class body is built. Without this, mypy checks every lookup against __new__.
+        def __init__(self, code: str) -> None: ...
 
     def __str__(self) -> str:
         return self.value
