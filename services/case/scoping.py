@@ -10,10 +10,11 @@
 Out-of-scope rows are simply not found (404), never "forbidden", so nothing leaks their existence.
 """
 
-from typing import Any, Protocol, TypeVar
+import uuid
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, false, select, true
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import Mapped
 
 from services.case.models import Platform
 from services.common.auth import Principal
@@ -22,12 +23,16 @@ from services.common.vocabulary import Role
 PLATFORM_ROLES = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
 READ_ROLES = PLATFORM_ROLES | {Role.CIVIL_AFFAIRS_ADMIN}
 
-S = TypeVar("S", bound=Select[Any])
+# Any select, whatever its columns (Select is variadic: Select[Project], Select[str, int]).
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 
 class Scoped(Protocol):
-    platform_id: InstrumentedAttribute[Any]
-    region_code: InstrumentedAttribute[str]
+    """A mapped class with a platform and a region code. The columns are read on the class
+    (`Need.region_code`), hence ClassVar: on an instance they are plain values."""
+
+    platform_id: ClassVar[Mapped[uuid.UUID]]
+    region_code: ClassVar[Mapped[str]]
 
 
 def _caller_subtree(principal: Principal) -> Select[Any]:

@@ -26,7 +26,7 @@ from services.common.clock import clock
 from services.common.concurrency import check_version
 from services.common.errors import BadInput, Forbidden, InvalidTransition, NotFound
 from services.common.outbox import emit_event
-from services.common.vocabulary import CaseState, ReferralState
+from services.common.vocabulary import CaseState, ReferralState, RiskLevel, ServiceDomain
 
 
 def not_found() -> NotFound:
@@ -46,9 +46,9 @@ def case_view(row: CaseRow, principal: Principal) -> Case:
         platform_id=row.platform_id,
         region_code=row.region_code,
         project_id=row.project_id,
-        domain=row.domain,
+        domain=ServiceDomain(row.domain),
         assigned_worker_id=row.assigned_worker_id,
-        risk_level=row.risk_level,
+        risk_level=RiskLevel(row.risk_level),
         state=state,
         allowed_transitions=state_machine.allowed_from(state),
         summary=row.summary if sees_personal_data(principal) else None,

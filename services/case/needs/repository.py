@@ -109,7 +109,7 @@ async def snapshot_digest(session: AsyncSession) -> str:
     return str(snapshot)[:16]
 
 
-async def lapse_pending(session: AsyncSession, now: datetime) -> Sequence[Row[Any]]:
+async def lapse_pending(session: AsyncSession, now: datetime) -> Sequence[Row[uuid.UUID, uuid.UUID]]:
     """Pending reservations nobody confirmed go back to open; one statement, safe across replicas."""
     statement = (
         update(Need)
@@ -126,7 +126,7 @@ async def lapse_pending(session: AsyncSession, now: datetime) -> Sequence[Row[An
     return (await session.execute(statement)).all()
 
 
-async def expire_past_deadline(session: AsyncSession, now: datetime) -> Sequence[Row[Any]]:
+async def expire_past_deadline(session: AsyncSession, now: datetime) -> Sequence[Row[uuid.UUID, uuid.UUID]]:
     statement = (
         update(Need)
         .where(Need.state == NeedState.OPEN.value, Need.deadline < now)

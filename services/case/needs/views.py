@@ -13,7 +13,7 @@ from services.case.needs.schemas import PublicWish
 from services.case.recipients.views import age_on
 from services.common.clock import clock
 from services.common.regions import county_of, region_name
-from services.common.vocabulary import NeedKind, NeedState, RecipientCategory
+from services.common.vocabulary import ItemCategory, Language, NeedKind, NeedState, RecipientCategory, Skill
 
 _WISH_WORD = {NeedKind.MICRO_WISH: "心愿", NeedKind.CARE: "需要", NeedKind.FUNDING: "需要资助"}
 
@@ -68,13 +68,13 @@ def public_wish(row: Any, descriptions: Mapping[Hashable, Description]) -> Publi
         county_code=person.county,
         county_name=region_name(person.county),
         title=need.title,
-        item_category=need.item_category,
+        item_category=ItemCategory(need.item_category) if need.item_category is not None else None,
         quantity=need.quantity,
         estimated_value=need.estimated_value,
         visits_per_month=need.visits_per_month,
         visit_minutes=need.visit_minutes,
-        skills=need.skills,
-        languages=need.languages,
+        skills=[Skill(code) for code in need.skills],
+        languages=[Language(code) for code in need.languages],
         amount=need.amount,
         deadline=need.deadline,
         state=state.value,  # type: ignore[arg-type]

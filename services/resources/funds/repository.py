@@ -3,9 +3,9 @@
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Boolean, DateTime, Row, String, Uuid, func, literal, select, update
+from sqlalchemy import Boolean, DateTime, Row, String, Table, Uuid, func, literal, select, update
 from sqlalchemy import insert as core_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +16,9 @@ from services.resources.models import Hold, LedgerEntry, Offer
 from services.resources.models.offers import MONEY
 from services.resources.scoping import readable
 
-ENTRIES = LedgerEntry.__table__
+# A declarative class's table is a Table; `__table__` is typed as any FromClause (a mapping may be
+# onto a join or a select), which INSERT does not accept.
+ENTRIES = cast(Table, LedgerEntry.__table__)
 ZERO = Decimal("0.00")
 
 
