@@ -16,13 +16,13 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Header
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import DateTime, Integer, String, delete, func, select
+from sqlalchemy import CursorResult, DateTime, Integer, String, delete, func, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -158,6 +158,7 @@ async def purge_expired(database: Database, model: type[Any], retention_days: in
     deletes nothing twice)."""
     cutoff = clock.now() - timedelta(days=retention_days)
     async with database.sessions() as session:
-        result = await session.execute(delete(model).where(model.created_at < cutoff))
+        # A DELETE's result is a CursorResult (it has the row count); execute() is typed as Result.
+        result = cast(CursorResult[Any], await session.execute(delete(model).where(model.created_at < cutoff)))
         await session.commit()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)

@@ -66,7 +66,7 @@ def report_file(errors: list[RowError], kind: Literal["csv", "xlsx"], name: str)
     )
 
 
-async def _imported(session: AsyncSession, report: str, name: str, run: Any) -> Response:
+async def _imported(session: AsyncSession, report: Literal["json", "csv", "xlsx"], name: str, run: Any) -> Response:
     """Run the import; a rejection becomes problem+json (raised) or a report file (nothing written)."""
     try:
         response: Response = await run()
@@ -75,7 +75,7 @@ async def _imported(session: AsyncSession, report: str, name: str, run: Any) -> 
         if report == "json":
             raise
         await session.rollback()
-        return report_file(rejected.errors, report, name)  # type: ignore[arg-type]
+        return report_file(rejected.errors, report, name)
 
 
 @router.post(

@@ -77,7 +77,7 @@ def public_wish(row: Any, descriptions: Mapping[Hashable, Description]) -> Publi
         languages=[Language(code) for code in need.languages],
         amount=need.amount,
         deadline=need.deadline,
-        state=state.value,  # type: ignore[arg-type]
+        state=state.value,
         project_name=person.project,
         published_at=need.created_at,
         fulfilled_at=need.fulfilled_at,

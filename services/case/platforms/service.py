@@ -35,7 +35,11 @@ async def writable(session: AsyncSession, principal: Principal, platform_id: uui
     if platform is None:
         raise _not_found()
     if principal.role in PLATFORM_ROLES:
-        own = await repository.get_platform(session, principal, principal.platform_id)  # type: ignore[arg-type]
+        own = (
+            await repository.get_platform(session, principal, principal.platform_id)
+            if principal.platform_id is not None
+            else None
+        )
         if own is None or not platform.path.startswith(own.path):
             raise Forbidden("This platform is above yours.", "该平台在您所属平台之上，无权修改。")
     auth.ensure_may_change(principal, platform)

@@ -6,6 +6,7 @@ exactly once, even when a release races with it.
 """
 
 import logging
+import uuid
 from collections import defaultdict
 from decimal import Decimal
 
@@ -24,12 +25,12 @@ async def expire_due_holds(database: Database, batch_size: int = BATCH_SIZE) -> 
     """Expire overdue holds and give their quantity back; returns how many this run expired."""
     async with database.sessions() as session, session.begin():
         expired = await hold_repository.expire_due(session, batch_size)
-        returned: dict[object, Decimal] = defaultdict(Decimal)
+        returned: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
         for row in expired:
             returned[row.offer_id] += row.quantity
         # Offers in a fixed order, so two workers never wait on each other in a cycle.
         for offer_id in sorted(returned, key=str):
-            await offer_repository.return_held(session, offer_id, returned[offer_id])  # type: ignore[arg-type]
+            await offer_repository.return_held(session, offer_id, returned[offer_id])
         for row in expired:
             await emit_event(
                 session,

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import exists, func, literal_column, select
+from sqlalchemy import Exists, exists, func, literal_column, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,7 +44,7 @@ async def list_readable(
     return await fetch_page(session, statement, Volunteer.created_at, Volunteer.id, cursor, limit)
 
 
-def _available(weekday: int, start: str, end: str):  # type: ignore[no-untyped-def]
+def _available(weekday: int, start: str, end: str) -> Exists:
     """Some weekly window covers [start, end) on `weekday` ("HH:MM" strings compare in order)."""
     window = func.jsonb_array_elements(Volunteer.availability).table_valued("value").alias("w")
     value = literal_column("w.value", type_=JSONB)
