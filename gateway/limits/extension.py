@@ -24,6 +24,9 @@ VALIDATION_BUDGET = 10_000
 overlapping_fields.MAX_COMPLEXITY_BUDGET = VALIDATION_BUDGET  # read by the rule each time it starts
 
 
+LOCATED_ERRORS_MAX_CHARS = 4096
+
+
 class QueryLimits(SchemaExtension):
     def __init__(self, settings: Settings, documents: DocumentCache) -> None:
         self.settings = settings
@@ -46,6 +49,10 @@ class QueryLimits(SchemaExtension):
             else:
                 if checked.errors is None:  # the rules are the same for every request to this schema
                     checked.errors = _validate(context, checked.document)
+                    if checked.errors and len(context.query or "") <= LOCATED_ERRORS_MAX_CHARS:
+                        # Again on a located copy, so the errors carry `locations` (twice the work:
+                        # only for documents the size people write by hand).
+                        checked.errors = _validate(context, self.documents.located(context.query or ""))
                 context.pre_execution_errors = checked.errors
         yield
 

@@ -113,6 +113,14 @@ class TestDocuments:
         extensions = response.json()["errors"][0]["extensions"]
         assert extensions["cost"] == 2**22 - 1 and extensions["limit"] == 10_000
 
+    async def test_validation_errors_point_into_the_document(self, gateway: httpx.AsyncClient) -> None:
+        # Documents are cached without locations; one that fails validation is located again.
+        for _ in range(2):
+            response = await gateway.post("/graphql", json={"query": "{\n  nope\n}"})
+            error = response.json()["errors"][0]
+            assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+            assert error["locations"] == [{"line": 2, "column": 3}]
+
     async def test_a_query_within_the_limits_is_answered(self, gateway: httpx.AsyncClient) -> None:
         query = "{ ...V } fragment V on Query { vocabularies { name terms { code } } }"
         response = await gateway.post("/graphql", json={"query": query})
