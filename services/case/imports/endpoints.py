@@ -1,5 +1,6 @@
 """HTTP routes for importing station sheets and exporting wish lists."""
 
+import asyncio
 import hashlib
 import uuid
 from typing import Annotated, Any, Literal
@@ -10,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.imports import exports, service
 from services.case.imports.schemas import ImportRejected, ImportResult, RowError
-from services.case.imports.sheets import CSV, XLSX, read_sheet, write_csv, write_xlsx
+from services.case.imports.sheets import CSV, XLSX, Sheet, read_sheet, write_csv, write_xlsx
 from services.case.models import IdempotencyRecord
-from services.common.auth import CurrentPrincipal
+from services.common.auth import CurrentPrincipal, Principal
 from services.common.database import DbSession
 from services.common.errors import DomainError
 from services.common.idempotency import IdempotencyKey, run_idempotent
@@ -44,11 +45,25 @@ class UploadTooLarge(DomainError):
     status, code, title = 413, "PAYLOAD_TOO_LARGE", "Payload too large"
 
 
-async def _upload(request: Request) -> tuple[bytes, str]:
-    content = await request.body()
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise UploadTooLarge(f"At most {MAX_UPLOAD_BYTES // 1024 // 1024} MB per sheet.", "表格文件不能超过 10 MB。")
-    return content, hashlib.sha256(content).hexdigest()
+async def _upload(
+    request: Request, session: AsyncSession, principal: Principal, platform_id: uuid.UUID
+) -> tuple[Sheet, str]:
+    """The parsed sheet and its digest — once the caller may import here, read at most
+    MAX_UPLOAD_BYTES, and parsed off the event loop (a big sheet must not stall other requests)."""
+    await service.authorize_import(session, principal, platform_id)
+    too_large = UploadTooLarge(f"At most {MAX_UPLOAD_BYTES // 1024 // 1024} MB per sheet.", "表格文件不能超过 10 MB。")
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_UPLOAD_BYTES:
+            raise too_large
+        chunks.append(chunk)
+    content = b"".join(chunks)
+    sheet = await asyncio.to_thread(read_sheet, content, request.headers.get("content-type", ""))
+    return sheet, hashlib.sha256(content).hexdigest()
 
 
 def report_file(errors: list[RowError], kind: Literal["csv", "xlsx"], name: str) -> Response:
@@ -94,8 +109,7 @@ async def import_recipients(
 
     Every row passes the same checks as `POST /v1/recipients`; a duplicate ID number in the file
     or already recorded is an error. All rows are imported in one transaction, or none."""
-    content, digest = await _upload(request)
-    sheet = read_sheet(content, request.headers.get("content-type", ""))
+    sheet, digest = await _upload(request, session, principal, platform_id)
 
     async def run() -> Response:
         async def action() -> ImportResult:
@@ -124,8 +138,7 @@ async def import_micro_wishes(
 
     Each wish is published from the recipient's newest active case, as `POST /v1/needs` would.
     All rows are imported in one transaction, or none."""
-    content, digest = await _upload(request)
-    sheet = read_sheet(content, request.headers.get("content-type", ""))
+    sheet, digest = await _upload(request, session, principal, platform_id)
 
     async def run() -> Response:
         async def action() -> ImportResult:

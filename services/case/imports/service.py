@@ -126,6 +126,12 @@ def _recipient_field(exc: DomainError) -> str | None:
     return None
 
 
+async def authorize_import(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> None:
+    """Who may import into the platform, settled before a byte of the sheet is read."""
+    recipients.ensure_writer(principal)
+    await platforms.writable(session, principal, platform_id)
+
+
 async def import_recipients(
     session: AsyncSession, principal: Principal, vault: PersonalDataVault, platform_id: uuid.UUID, sheet: Sheet
 ) -> ImportResult:

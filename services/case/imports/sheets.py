@@ -70,15 +70,19 @@ def _csv_rows(content: bytes) -> list[list[Any]]:
 
 
 def _xlsx_rows(content: bytes) -> list[list[Any]]:
+    """The first worksheet's rows. The XML is parsed with defusedxml (openpyxl uses it when it is
+    installed, and it is a dependency): entity expansion and external entities are refused."""
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise BadInput(f"Not a readable .xlsx file: {exc}", "无法读取该 Excel 文件（须为 .xlsx）。") from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            return [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except Exception as exc:  # openpyxl (and defusedxml) raise many kinds for a damaged or hostile file
+        raise BadInput(
+            f"Not a readable .xlsx file: {type(exc).__name__}", "无法读取该 Excel 文件（须为 .xlsx）。"
+        ) from None
 
 
 def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
