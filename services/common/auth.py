@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from pydantic import TypeAdapter, ValidationError
 
 from services.common.clock import clock
-from services.common.errors import Forbidden, Unauthenticated
+from services.common.errors import Forbidden, IdentityProviderUnavailable, Unauthenticated
 from services.common.fields import Subject
 from services.common.settings import Settings, get_settings
 from services.common.vocabulary import STAFF_ROLES, Role
@@ -92,7 +92,19 @@ class TokenVerifier:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url else None
+        # No per-kid cache (it would keep a key the provider removed for the life of the process):
+        # the key set is cached for jwks_refresh_s and fetched again for a kid it does not know.
+        self._jwks = (
+            jwt.PyJWKClient(
+                settings.jwks_url,
+                cache_keys=False,
+                cache_jwk_set=True,
+                lifespan=settings.jwks_refresh_s,
+                timeout=settings.jwks_timeout_s,
+            )
+            if settings.jwks_url
+            else None
+        )
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -115,6 +127,11 @@ class TokenVerifier:
                 options={"require": ["exp", "sub"], "verify_exp": False, "verify_nbf": False, "verify_iat": False},
             )
             _check_token_times(claims)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise IdentityProviderUnavailable(
+                "The identity provider's keys cannot be fetched; try again shortly.",
+                "暂时无法获取身份认证服务的密钥，请稍后重试。",
+            ) from exc
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"Invalid token: {exc}", "令牌无效或已过期。") from exc
         return Principal.from_claims(claims)

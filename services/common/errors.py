@@ -37,6 +37,10 @@ class BadInput(DomainError):
     status, code, title = 400, "BAD_USER_INPUT", "Bad input"
 
 
+class IdentityProviderUnavailable(DomainError):
+    status, code, title = 503, "IDENTITY_PROVIDER_UNAVAILABLE", "Identity provider unavailable"
+
+
 class Unauthenticated(DomainError):
     status, code, title = 401, "UNAUTHENTICATED", "Unauthenticated"
 

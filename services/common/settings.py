@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     jwt_secret: str = DEV_JWT_SECRET
     jwt_public_key: str = ""
     jwks_url: str = ""
+    # The JWKS key set is fetched again at least this often (a key the provider removed stops
+    # working by then), and a fetch gives up after the timeout (503, never a hung request).
+    jwks_refresh_s: float = Field(default=300.0, gt=0, le=86400)
+    jwks_timeout_s: float = Field(default=5.0, gt=0, le=60)
     jwt_issuer: str = "wushe-dev"
     jwt_audience: str = "wushe"
     # Personal data at rest: key for encryption and keyed hashes of ID numbers.
