@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from starlette.requests import Request
 
+from services.common.personal_data import request_vault
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -69,7 +71,7 @@ async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
     """
     database: Database = request.app.state.db
     async with database.sessions() as session:
-        session.info["settings"] = request.app.state.settings  # for the kit's helpers (idempotency)
+        session.info["vault"] = request_vault(request)  # for the kit's helpers (idempotency seals answers)
         try:
             yield session
             await session.commit()

@@ -33,7 +33,6 @@ from services.common.clock import clock
 from services.common.database import Database
 from services.common.errors import IdempotencyKeyReused
 from services.common.personal_data import PersonalDataVault
-from services.common.settings import Settings, get_settings
 
 IdempotencyKey = Annotated[
     str | None,
@@ -77,14 +76,9 @@ def fingerprint(operation: str, payload: Any, principal: Principal | None = None
 
 
 def _vault(session: AsyncSession) -> PersonalDataVault:
-    settings: Settings = session.info.get("settings") or get_settings()
-    vault = _VAULTS.get(settings.pii_key)
-    if vault is None:
-        vault = _VAULTS[settings.pii_key] = PersonalDataVault(settings.pii_key)
+    """The app's vault, which the request's unit of work put on its session."""
+    vault: PersonalDataVault = session.info["vault"]
     return vault
-
-
-_VAULTS: dict[str, PersonalDataVault] = {}
 
 
 def _seal(session: AsyncSession, body: Any) -> dict[str, str]:

@@ -9,9 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.app import create_app
-from services.common.settings import Settings
-from tests.support.stack import free_port
+from tests.support.gateway import client_for, gateway_settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 PAGE = (
@@ -19,26 +17,6 @@ PAGE = (
     " amount deadline pendingUntil pendingReference matchedReference proofNote proofPhotoUrl feedback fulfilledAt"
     " version createdAt } }"
 )  # 2 201 with first: 100
-
-
-def gateway_settings(**overrides: Any) -> Settings:
-    nowhere = f"http://127.0.0.1:{free_port()}"
-    return Settings(
-        environment="test",
-        log_json=False,
-        case_url=nowhere,
-        resources_url=nowhere,
-        volunteers_url=nowhere,
-        **overrides,
-    )
-
-
-async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield client
 
 
 @pytest.fixture

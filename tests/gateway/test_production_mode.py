@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from gateway.app import create_app
 from services.common.settings import Settings
+from tests.support.gateway import client_for
 
 INTROSPECTION = {"query": "{ __schema { types { name } } }"}
 TYPO = {"query": "{ publicWishs(first: 1) { nodes { display } } }"}
@@ -23,14 +23,6 @@ def production(**overrides: object) -> Settings:
         log_json=False,
         **overrides,  # type: ignore[arg-type]
     )
-
-
-async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield client
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from gateway.app import create_app
 from services.common.auth import issue_dev_token
 from services.common.settings import Settings
-from tests.gateway.test_abuse import client_for, gateway_settings
+from tests.support.gateway import client_for, gateway_settings
 
 FEED = {"query": "{ publicWishes(first: 20) { nodes { id display } } }"}
 
