@@ -1,15 +1,22 @@
 """`events`: the services' domain events in one feed, by one cursor.
 
-Each service keeps its own ordered outbox (`GET /v1/events?after=`); the gateway's cursor holds
-a position per service and merges the three by time. Apps (scope `events:read`) see only what
-the public feed shows — wish state changes, keyed by the PublicWish id — never internal payloads.
+Each service keeps its own outbox, read in commit order by `(transaction id, event id)` positions
+(`GET /v1/events?after=`, see services/common/outbox.py). The gateway's cursor is the position
+reached in each service; a page takes events from the three services' pages in a fixed interleaving
+that never reorders one service's events, and each service's position moves only to the last event
+taken from it. So nothing is skipped (nothing after a position is passed over) and nothing repeats.
+Apps (scope `events:read`) see only what the public feed shows — wish state changes, keyed by the
+PublicWish id — never internal payloads; the services filter by type, so an app's page is empty
+only when there is no wish event to read.
 """
 
 import asyncio
 import base64
+import binascii
 import json
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,12 +26,17 @@ from gateway.auth import caller
 from gateway.context import GatewayContext
 from gateway.errors import bad_input
 from gateway.ids import to_global_id
+from services.common.errors import BadInput
+from services.common.outbox import START, EventPosition
 from services.common.vocabulary import Role
 
 GInfo = Info[GatewayContext, None]
 SERVICES = ("case", "resources", "volunteers")
 PUBLIC_EVENT_TYPES = frozenset({"need.published", "need.pending", "need.open", "need.matched", "need.fulfilled",
                                 "need.closed", "need.cancelled", "need.expired"})  # fmt: skip
+CURSOR_VERSION = 1
+MAX_CURSOR_LENGTH = 400
+MAX_TYPES = 20
 
 
 @strawberry.type
@@ -45,18 +57,71 @@ class EventFeed:
     has_more: bool
 
 
-def _decode(after: str | None) -> dict[str, int]:
+@dataclass(frozen=True)
+class TypeFilter:
+    """What each service is asked for: exact types and type prefixes (none of either: everything)."""
+
+    types: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+
+    @classmethod
+    def for_staff(cls, requested: list[str] | None) -> "TypeFilter":
+        if not requested:
+            return cls()
+        exact = tuple(sorted({t for t in requested if not t.endswith(".")}))
+        return cls(types=exact, prefixes=tuple(sorted({t for t in requested if t.endswith(".")})))
+
+    @classmethod
+    def for_apps(cls, requested: list[str] | None) -> "TypeFilter":
+        """Wish types (`wish.matched`, or the prefix `wish.`) as the case service's public need types."""
+        allowed = PUBLIC_EVENT_TYPES
+        if requested:
+            wanted = {t.replace("wish.", "need.", 1) for t in requested if t.startswith("wish.")}
+            allowed = frozenset(
+                t for t in PUBLIC_EVENT_TYPES if t in wanted or any(w.endswith(".") and t.startswith(w) for w in wanted)
+            )
+        return cls(types=tuple(sorted(allowed)))
+
+    def query(self) -> dict[str, Any]:
+        return {"types": list(self.types) or None, "prefix": list(self.prefixes) or None}
+
+
+def decode_cursor(after: str | None) -> dict[str, EventPosition]:
+    """The position in each service; anything we did not write is refused (400), never guessed at."""
     if not after:
-        return dict.fromkeys(SERVICES, 0)
+        return dict.fromkeys(SERVICES, START)
     try:
-        positions = json.loads(base64.urlsafe_b64decode(after.encode()))
-        return {name: int(positions.get(name, 0)) for name in SERVICES}
-    except (ValueError, TypeError, AttributeError):
+        if len(after) > MAX_CURSOR_LENGTH:
+            raise ValueError("too long")
+        data = json.loads(base64.urlsafe_b64decode(after.encode("ascii") + b"=" * (-len(after) % 4)))
+        if not isinstance(data, dict) or data.get("v") != CURSOR_VERSION or set(data) != {"v", *SERVICES}:
+            raise ValueError("not an events cursor")
+        return {name: EventPosition.parse(str(data[name])) for name in SERVICES}
+    except (ValueError, UnicodeError, binascii.Error, BadInput):
         raise bad_input("Malformed events cursor.", "事件游标格式错误。") from None
 
 
-def _encode(positions: dict[str, int]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(positions, sort_keys=True).encode()).decode()
+def encode_cursor(positions: dict[str, EventPosition]) -> str:
+    data = {"v": CURSOR_VERSION, **{name: str(positions[name]) for name in SERVICES}}
+    return base64.urlsafe_b64encode(json.dumps(data, sort_keys=True).encode()).decode().rstrip("=")
+
+
+def merge_pages(pages: dict[str, list[dict[str, Any]]], first: int) -> list[tuple[str, dict[str, Any]]]:
+    """Up to `first` events: repeatedly the earliest of the services' next events (by time, then service).
+
+    Only the head of each service's page competes, so one service's events keep their commit order
+    whatever their timestamps say; the same pages always give the same page.
+    """
+    heads = dict.fromkeys(pages, 0)
+    taken: list[tuple[str, dict[str, Any]]] = []
+    while len(taken) < first:
+        ready = [name for name in SERVICES if name in pages and heads[name] < len(pages[name])]
+        if not ready:
+            break
+        name = min(ready, key=lambda n: (pages[n][heads[n]]["created_at"], SERVICES.index(n)))
+        taken.append((name, pages[name][heads[name]]))
+        heads[name] += 1
+    return taken
 
 
 def _for_apps(service: str, event: dict[str, Any]) -> DomainEvent | None:
@@ -65,7 +130,7 @@ def _for_apps(service: str, event: dict[str, Any]) -> DomainEvent | None:
     return DomainEvent(
         service=service,
         sequence=event["id"],
-        type=event["event_type"].replace("need.", "wish."),
+        type=event["event_type"].replace("need.", "wish.", 1),
         aggregate_type="PublicWish",
         aggregate_id=strawberry.ID(to_global_id("PublicWish", event["aggregate_id"])),
         payload={},
@@ -85,22 +150,39 @@ def _for_staff(service: str, event: dict[str, Any]) -> DomainEvent:
     )
 
 
-async def events(info: GInfo, after: str | None = None, first: int = 50) -> EventFeed:
+async def events(
+    info: GInfo,
+    after: str | None = None,
+    first: int = 50,
+    types: Annotated[
+        list[str] | None,
+        strawberry.argument(description="Only these event types; one ending in `.` stands for all it starts (`hold.`)"),
+    ] = None,
+) -> EventFeed:
     """Domain events after the cursor, oldest first (staff; apps with `events:read` get wish events only)."""
     principal = caller(info, scope="events:read")
     first = max(1, min(first, 200))
-    positions = _decode(after)
+    if types is not None and (len(types) > MAX_TYPES or not all(0 < len(t) <= 80 for t in types)):
+        raise bad_input(f"At most {MAX_TYPES} event types of up to 80 characters.", "事件类型过多或过长。")
+    positions = decode_cursor(after)
+    is_app = principal.role is Role.APP_CLIENT
+    wanted = TypeFilter.for_apps(types) if is_app else TypeFilter.for_staff(types)
+    # Apps read wish events, which only the case service writes; no filter left means nothing to read.
+    services = ("case",) if is_app else SERVICES
+    if is_app and not wanted.types:
+        services = ()
     upstreams = info.context.upstreams
-    pages = await asyncio.gather(
-        *(getattr(upstreams, name).get("/v1/events", after=positions[name], limit=first) for name in SERVICES)
+    answers = await asyncio.gather(
+        *(
+            getattr(upstreams, name).get("/v1/events", after=str(positions[name]), limit=first, **wanted.query())
+            for name in services
+        )
     )
-    merged = sorted(
-        ((name, event) for name, page in zip(SERVICES, pages, strict=True) for event in page["items"]),
-        key=lambda pair: (pair[1]["created_at"], pair[0], pair[1]["id"]),
-    )
-    taken = merged[:first]
+    pages = {name: answer["items"] for name, answer in zip(services, answers, strict=True)}
+    taken = merge_pages(pages, first)
     for name, event in taken:
-        positions[name] = max(positions[name], event["id"])
-    shape = _for_apps if principal.role is Role.APP_CLIENT else _for_staff
+        positions[name] = EventPosition.parse(event["position"])
+    has_more = len(taken) < sum(len(items) for items in pages.values()) or any(a["has_more"] for a in answers)
+    shape = _for_apps if is_app else _for_staff
     shown = [e for e in (shape(name, event) for name, event in taken) if e is not None]
-    return EventFeed(events=shown, cursor=_encode(positions), has_more=len(merged) > first)
+    return EventFeed(events=shown, cursor=encode_cursor(positions), has_more=has_more)
