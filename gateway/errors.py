@@ -17,6 +17,7 @@ _BY_STATUS = {
     422: "BAD_USER_INPUT",
     428: "STALE_VERSION",
 }
+_KEPT_CODES = {"PERSONAL_DATA_IN_TEXT"}  # upstream codes GraphQL keeps as they are
 
 
 def graphql_error(code: str, message: str, message_zh: str = "", **extensions: Any) -> GraphQLError:
@@ -45,13 +46,13 @@ def from_upstream(exc: UpstreamError | UpstreamUnavailable) -> GraphQLError:
         )
     problem = exc.problem
     return graphql_error(
-        _BY_STATUS.get(exc.status, "BAD_USER_INPUT"),
+        exc.code if exc.code in _KEPT_CODES else _BY_STATUS.get(exc.status, "BAD_USER_INPUT"),
         str(problem.get("detail") or exc),
         str(problem.get("detail_zh") or ""),
         upstreamCode=exc.code,
         **{
             k: v
             for k, v in problem.items()
-            if k in ("errors", "current_state", "allowed", "existing", "current_version")
+            if k in ("errors", "current_state", "allowed", "existing", "current_version", "field", "found")
         },
     )

@@ -15,7 +15,9 @@ def refusal(exc: UpstreamError) -> Refusal | None:
     message, message_zh = str(p.get("detail", exc)), str(p.get("detail_zh", ""))
     if exc.status in (400, 422):
         fields = [".".join(str(part) for part in e.get("loc", [])[1:]) for e in p.get("errors", [])]
-        return InvalidInput(message=message, message_zh=message_zh, fields=fields)
+        if isinstance(p.get("field"), str):
+            fields.append(p["field"])  # a service's refusal of one field (PERSONAL_DATA_IN_TEXT)
+        return InvalidInput(message=message, message_zh=message_zh, fields=fields, code=exc.code)
     if exc.status == 404:
         return NotFound(message=message, message_zh=message_zh)
     if exc.status == 409:

@@ -101,6 +101,11 @@ class InvalidInput:
     message: str
     message_zh: str
     fields: list[str]
+    code: str = strawberry.field(
+        default="BAD_USER_INPUT",
+        description="Why: BAD_USER_INPUT, VALIDATION_FAILED, or PERSONAL_DATA_IN_TEXT (a text shown to outsiders "
+        "carries an ID number, a phone number, or the recipient's name or address; `fields` names it)",
+    )
 
 
 @strawberry.type(description="The record does not exist or is outside your scope.")

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from cryptography.fernet import Fernet
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -96,3 +97,9 @@ def request_vault(request: Request) -> PersonalDataVault:
 
 
 Vault = Annotated[PersonalDataVault, Depends(request_vault)]
+
+
+def session_vault(session: AsyncSession) -> PersonalDataVault:
+    """The app's vault, which the request's unit of work put on its session (`session.info`)."""
+    vault: PersonalDataVault = session.info["vault"]
+    return vault

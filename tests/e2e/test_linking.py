@@ -18,9 +18,10 @@ CLAIM = """mutation($wish: ID!, $key: String!) { claimWish(wishId: $wish, donor:
   idempotencyKey: $key) { __typename ... on WishClaimed { wish { state } pledgeId } ... on WishAlreadyClaimed { message } } }"""
 CONFIRM = """mutation($need: ID!, $key: String!) { confirmMatch(needId: $need, idempotencyKey: $key) {
   __typename ... on MatchConfirmed { need { state matchedReference } holdId } ... on OfferExhausted { code } } }"""
-FULFIL = """mutation($need: ID!) { recordFulfilment(needId: $need, proofNote: "收音机已送到老人家中，当面调试好频道",
-  proofPhotoUrl: "https://img.example.org/proof/1.jpg", feedback: "谢谢好心人，每天都能听新闻了") {
-  __typename ... on FulfilmentRecorded { need { state fulfilledAt } } ... on Conflict { code message } } }"""
+FULFIL = """mutation($need: ID!, $note: String!) { recordFulfilment(needId: $need, proofNote: $note,
+  feedback: "谢谢好心人，每天都能听新闻了") { __typename ... on FulfilmentRecorded { need { state fulfilledAt } }
+  ... on Conflict { code message } ... on InvalidInput { code fields messageZh } } }"""
+NOTE = "收音机已送到老人家中，当面调试好频道"
 WISH = """query($id: ID!) { node(id: $id) { ... on PublicWish { state display feedback proofNote proofPhotoUrl fulfilledAt } } }"""
 FEED = """{ publicWishes(first: 100, filter: {region: "150781"}) { edges { node { id title state } } } }"""
 
@@ -51,12 +52,19 @@ def test_a_wish_from_intake_to_the_donors_view_of_the_proof(world: World, settin
 
     confirmed = world.ok(CONFIRM, {"need": need["id"], "key": "station-confirm-1"}, world.station())["confirmMatch"]
     assert confirmed["__typename"] == "MatchConfirmed" and confirmed["need"]["state"] == "MATCHED"
-    fulfilled = world.ok(FULFIL, {"need": need["id"]}, world.station())["recordFulfilment"]
+    leaking = world.ok(FULFIL, {"need": need["id"], "note": NOTE + "，电话 171 0000 1234"}, world.station())
+    assert leaking["recordFulfilment"] == {
+        "__typename": "InvalidInput",
+        "code": "PERSONAL_DATA_IN_TEXT",
+        "fields": ["proof_note"],
+        "messageZh": "“proof_note”会公开展示，不得包含手机号。",
+    }
+    fulfilled = world.ok(FULFIL, {"need": need["id"], "note": NOTE}, world.station())["recordFulfilment"]
     assert fulfilled["__typename"] == "FulfilmentRecorded" and fulfilled["need"]["state"] == "FULFILLED"
 
     donor_view = world.ok(WISH, {"id": wish_id}, app)["node"]
     assert donor_view["state"] == "FULFILLED" and donor_view["feedback"] == "谢谢好心人，每天都能听新闻了"
-    assert donor_view["proofNote"].startswith("收音机已送到") and donor_view["proofPhotoUrl"].endswith("1.jpg")
+    assert donor_view["proofNote"].startswith("收音机已送到") and donor_view["proofPhotoUrl"] is None
     assert donor_view["display"].endswith("，心愿：一台收音机") and "王" not in donor_view["display"]
     hold = httpx.get(
         f"{world.stack.url('resources')}/v1/holds/{confirmed['holdId']}", headers=world.station(), timeout=10

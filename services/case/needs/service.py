@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.cases import service as cases
 from services.case.models import AuditEntry, Need, OutboxEvent
-from services.case.needs import repository
+from services.case.needs import public_text, repository
 from services.case.needs.schemas import NeedFulfilment, NeedHold, NeedPublish, NeedUpdate
 from services.case.needs.state_machine import ensure_allowed
 from services.case.platforms import repository as platform_repository
@@ -59,6 +59,7 @@ async def publish(session: AsyncSession, principal: Principal, data: NeedPublish
         )
     if data.deadline is not None and data.deadline <= clock.now():
         raise BadInput("The deadline has already passed.", "截止时间已过。")
+    await public_text.ensure_publishable(session, principal, case.recipient_id, {"title": data.title})
     project_id = data.project_id or case.project_id
     if project_id is not None:
         await projects.get(session, principal, project_id)
@@ -109,6 +110,7 @@ async def update(
     not_editable = set(changes) - EDITABLE[NeedKind(need.kind)]
     if not_editable:
         raise BadInput(f"A {need.kind} has no {', '.join(sorted(not_editable))}.", "字段与需求类型不符。")
+    await public_text.ensure_publishable(session, principal, need.recipient_id, {"title": changes.get("title")})
     for field, value in changes.items():
         setattr(need, field, value)
     await _bump(session, need)
@@ -199,6 +201,8 @@ async def fulfil(session: AsyncSession, principal: Principal, need_id: uuid.UUID
     """Record that the need was met, with proof and the recipient's feedback."""
     ensure_writer(principal)
     need = await get(session, principal, need_id, lock=True)
+    texts = {"proof_note": data.proof_note, "feedback": data.feedback}
+    await public_text.ensure_publishable(session, principal, need.recipient_id, texts)
     await _transition(session, principal, need, NeedState.FULFILLED, {"reference": need.matched_reference})
     need.proof_note = data.proof_note
     need.proof_photo_url = str(data.proof_photo_url) if data.proof_photo_url else None

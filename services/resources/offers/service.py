@@ -9,6 +9,7 @@ from services.common.auth import Principal
 from services.common.clock import clock
 from services.common.concurrency import check_version, expected_version
 from services.common.errors import BadInput, InvalidTransition, StaleVersion
+from services.common.personal_text import ensure_no_personal_data
 from services.common.regions import covers
 from services.common.vocabulary import OfferKind
 from services.resources.change_log import record_change
@@ -54,6 +55,7 @@ async def create_for(
     status: str,
 ) -> Offer:
     """Insert the offer; a fund's opening amount enters through its ledger like any donation."""
+    ensure_no_personal_data("title", body.title)
     restrictions = body.restrictions
     offer = await offer_repository.insert(
         session,
@@ -103,6 +105,7 @@ async def update(
     if_match: str | None,
 ) -> Offer:
     """Edit title, description or end of validity; needs the version the caller read."""
+    ensure_no_personal_data("title", body.title)
     expected = expected_version(if_match)
     offer = await get(session, principal, offer_id)
     auth.require_may_manage(principal, offer)

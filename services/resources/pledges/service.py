@@ -9,6 +9,7 @@ from services.common.audit import record_audit
 from services.common.auth import Principal
 from services.common.errors import Forbidden, NotFound
 from services.common.personal_data import mask_name, mask_phone
+from services.common.personal_text import ensure_no_personal_data
 from services.common.settings import Settings
 from services.common.tickets import PledgeReceipt, seal
 from services.common.vocabulary import STAFF_ROLES, ItemCategory, OfferKind, OrganizationKind, Role
@@ -39,6 +40,7 @@ def require_may_pledge(principal: Principal) -> None:
 async def create(session: AsyncSession, principal: Principal, body: PledgeCreate, settings: Settings) -> PledgeOut:
     """Create the donor (if an individual), a published donation offer and a hold for the need."""
     require_may_pledge(principal)
+    ensure_no_personal_data("title", body.title)
     need = hold_service.open_ticket(principal, body.need_id, body.need_ticket, settings)
     county = need.region_code[:6]  # what the public feed says of the wish's place; no finer
     donor = await _donor_organization(session, principal, body, county)

@@ -186,3 +186,19 @@ class TestReadScope:
             f"/v1/offers:batch?ids={visible.id},{hidden.id}", headers=bearer(settings, "volunteer")
         )
         assert [item["id"] for item in response.json()["items"]] == [str(visible.id)]
+
+
+class TestPersonalDataInTitle:
+    async def test_create_and_edit_refuse_an_id_number(
+        self, client: httpx.AsyncClient, settings: Settings, rolled_back_db: Database, connection: AsyncConnection
+    ) -> None:
+        organization = await make_organization(rolled_back_db)
+        headers = bearer(settings, "org_staff", org_id=organization.id)
+        refused = await client.post("/v1/offers", json=material(title="棉被 15078119480305123X"), headers=headers)
+        assert refused.status_code == 422 and refused.json()["code"] == "PERSONAL_DATA_IN_TEXT"
+        assert refused.json()["field"] == "title" and await offers_written(connection) == 0
+        offer = (await client.post("/v1/offers", json=material(), headers=headers)).json()
+        edit = await client.patch(
+            f"/v1/offers/{offer['id']}", json={"title": "找13812345678"}, headers={**headers, "If-Match": '"1"'}
+        )
+        assert edit.status_code == 422 and edit.json()["field"] == "title"

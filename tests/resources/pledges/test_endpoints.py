@@ -164,3 +164,14 @@ class TestTicketAndReceipt:
     ) -> None:
         body = item_pledge(settings, ttl_seconds=10 * 365 * 24 * 3600)
         assert (await client.post("/v1/pledges", json=body, headers=claimer(settings))).status_code == 422
+
+
+class TestPersonalDataInTitle:
+    async def test_a_title_with_a_phone_number_is_refused(
+        self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
+    ) -> None:
+        body = item_pledge(settings, title="收音机，联系 138 1234 5678")
+        response = await client.post("/v1/pledges", json=body, headers=claimer(settings))
+        assert response.status_code == 422
+        assert (response.json()["code"], response.json()["field"]) == ("PERSONAL_DATA_IN_TEXT", "title")
+        assert await count(connection, Pledge) == 0 and await count(connection, Offer) == 0
