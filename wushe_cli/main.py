@@ -21,6 +21,7 @@ from wushe_cli.demo.client import SeedError
 from wushe_cli.demo.command import print_report, seed
 from wushe_cli.demo.seeder import demo_loaded_at, seed_demo
 from wushe_cli.match import match
+from wushe_cli.pii_rotation import rotate_pii_key
 from wushe_cli.postgres import DEFAULT_DATA_DIR
 from wushe_cli.stack import Ports, resolve_database, running_stack
 from wushe_cli.transfer import export_app, import_app
@@ -133,6 +134,7 @@ def token(
 
 app.command()(seed)
 app.command()(match)
+app.command("rotate-pii-key")(rotate_pii_key)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 

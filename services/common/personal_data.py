@@ -6,12 +6,15 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.settings import Settings
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -69,12 +72,25 @@ def mask_address(address: str) -> str:
 
 
 class PersonalDataVault:
-    """Encrypts sensitive fields at rest and hashes identifiers for duplicate checks."""
+    """Encrypts sensitive fields at rest and hashes identifiers for duplicate checks.
 
-    def __init__(self, key: str) -> None:
-        digest = hashlib.sha256(("encrypt:" + key).encode()).digest()
-        self._fernet = Fernet(base64.urlsafe_b64encode(digest))
-        self._hash_key = hashlib.sha256(("hash:" + key).encode()).digest()
+    Encryption is Fernet under a list of keys (`MultiFernet`): the first encrypts, every one
+    decrypts, so a new key can be put first and the old ones dropped once `wushe rotate-pii-key`
+    has re-encrypted every column. The keyed hash has a key of its own (`hash_key`; by default
+    the first key, as when there was only one) and never rotates: every stored hash would change.
+    """
+
+    def __init__(self, keys: str | Sequence[str], hash_key: str | None = None) -> None:
+        keys = [keys] if isinstance(keys, str) else list(keys)
+        if not keys:
+            raise ValueError("at least one personal-data key")
+        self._primary = _fernet(keys[0])
+        self._fernet = MultiFernet([_fernet(key) for key in keys])
+        self._hash_key = hashlib.sha256(("hash:" + (hash_key or keys[0])).encode()).digest()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "PersonalDataVault":
+        return cls(settings.encryption_keys, hash_key=settings.hash_key)
 
     def encrypt(self, plain: str) -> str:
         return self._fernet.encrypt(plain.encode()).decode()
@@ -82,17 +98,35 @@ class PersonalDataVault:
     def decrypt(self, token: str) -> str:
         return self._fernet.decrypt(token.encode()).decode()
 
+    def is_current(self, token: str) -> bool:
+        """Whether the token is encrypted under the first key (nothing to rotate)."""
+        try:
+            self._primary.decrypt(token.encode())
+        except InvalidToken:
+            return False
+        return True
+
+    def rotate(self, token: str) -> str:
+        """The same plaintext under the first key (any key of the list may have encrypted it)."""
+        return self._fernet.rotate(token.encode()).decode()
+
     def keyed_hash(self, value: str) -> str:
         """HMAC-SHA256: equal inputs give equal hashes, but the hash reveals nothing without the key."""
         return hmac.new(self._hash_key, value.upper().encode(), hashlib.sha256).hexdigest()
 
 
+def _fernet(key: str) -> Fernet:
+    # A passphrase of any length, stretched to a Fernet key as it always was.
+    digest = hashlib.sha256(("encrypt:" + key).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
 def request_vault(request: Request) -> PersonalDataVault:
-    """FastAPI dependency: the app's vault, keyed by `settings.pii_key` (built once per app)."""
+    """FastAPI dependency: the app's vault, keyed by the settings' PII keys (built once per app)."""
     state = request.app.state
     vault: PersonalDataVault | None = getattr(state, "vault", None)
     if vault is None:
-        vault = state.vault = PersonalDataVault(state.settings.pii_key)
+        vault = state.vault = PersonalDataVault.from_settings(state.settings)
     return vault
 
 

@@ -35,10 +35,19 @@ class Settings(BaseSettings):
     jwks_timeout_s: float = Field(default=5.0, gt=0, le=60)
     jwt_issuer: str = "wushe-dev"
     jwt_audience: str = "wushe"
-    # Personal data at rest: key for encryption and keyed hashes of ID numbers.
+    # Personal data at rest (services/common/personal_data.py). `pii_keys`, comma-separated, wins
+    # over `pii_key`: the first encrypts, every one decrypts (rotation, `wushe rotate-pii-key`).
     pii_key: str = DEV_PII_KEY
+    pii_keys: str = ""
+    # The keyed hash that finds duplicate ID numbers; empty: derived from `pii_key` as it always was.
+    # It does not rotate with the encryption keys (every stored hash would change).
+    pii_hash_key: str = ""
     # Idempotency records (stored answers, sealed with the personal-data key) are purged after this.
     idempotency_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Proof photos (POST /v1/needs/{id}/proof-photo): upload size, decoded pixels, longest edge kept.
+    proof_photo_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
+    proof_photo_max_pixels: int = Field(default=40_000_000, ge=10_000, le=200_000_000)
+    proof_photo_max_edge: int = Field(default=2560, ge=64, le=10_000)
     # Sealed tickets between the services (services/common/tickets.py): the same key in all three.
     ticket_key: str = DEV_TICKET_KEY
 
@@ -107,10 +116,22 @@ class Settings(BaseSettings):
             raise RuntimeError("production runs on the wall clock: unset WUSHE_CLOCK_SHIFT_S and WUSHE_CLOCK_FROZEN_AT")
         if self.jwt_secret == DEV_JWT_SECRET and not (self.jwt_public_key or self.jwks_url):
             raise RuntimeError("production needs WUSHE_JWKS_URL, WUSHE_JWT_PUBLIC_KEY or a secret")
-        if self.pii_key == DEV_PII_KEY:
-            raise RuntimeError("production needs WUSHE_PII_KEY")
+        if DEV_PII_KEY in self.encryption_keys:
+            raise RuntimeError("production needs WUSHE_PII_KEY (or WUSHE_PII_KEYS without the development key)")
+        if self.hash_key == DEV_PII_KEY:
+            raise RuntimeError("production needs WUSHE_PII_HASH_KEY (or WUSHE_PII_KEY) other than the development key")
         if self.ticket_key == DEV_TICKET_KEY:
             raise RuntimeError("production needs WUSHE_TICKET_KEY")
+
+    @property
+    def encryption_keys(self) -> list[str]:
+        """The personal-data keys, the one that encrypts first."""
+        keys = [key.strip() for key in self.pii_keys.split(",") if key.strip()]
+        return keys or [self.pii_key]
+
+    @property
+    def hash_key(self) -> str:
+        return self.pii_hash_key or self.pii_key
 
 
 @lru_cache
