@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from services.case.cases.endpoints import router as cases_router
 from services.case.imports.endpoints import router as imports_router
+from services.case.kit import APP_EVENT_TYPES
 from services.case.models import AuditEntry, IdempotencyRecord, OutboxEvent
 from services.case.needs.endpoints import public_router as public_wishes_router
 from services.case.needs.endpoints import router as needs_router
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             projects_router,
             stats_router,
             imports_router,
-            events_router(OutboxEvent),
+            events_router(OutboxEvent, APP_EVENT_TYPES),
             audit_router(AuditEntry),
         ],
         idempotency_model=IdempotencyRecord,

@@ -37,13 +37,19 @@ async def record_audit(
     entity: str,
     entity_ids: list[str] | str,
     fields: list[str] | None = None,
+    scopes: list[dict[str, Any]] | dict[str, Any] | None = None,
 ) -> None:
-    """Add one row per entity in the caller's transaction (so a rolled-back write leaves none)."""
+    """Add one row per entity in the caller's transaction (so a rolled-back write leaves none).
+
+    `scopes` (one for all, or one per entity) says where each record lies (`RecordScopeColumns`);
+    a row without one is read only by admins whose region claim is empty."""
     ids = [entity_ids] if isinstance(entity_ids, str) else entity_ids
     if not ids:
         return
+    per_row = scopes if isinstance(scopes, list) else [scopes or {}] * len(ids)
     rows = [
         {
+            **scope,
             "actor": principal.subject,
             "role": principal.role.value,
             "action": action,
@@ -52,6 +58,6 @@ async def record_audit(
             "fields": fields or [],
             "request_id": current_request_id(),
         }
-        for entity_id in ids
+        for entity_id, scope in zip(ids, per_row, strict=True)
     ]
     await session.execute(insert(model), rows)

@@ -1,4 +1,5 @@
-"""`GET /v1/audit`: the append-only audit trail, for civil-affairs admins and centre staff."""
+"""`GET /v1/audit`: the append-only audit trail, for civil-affairs admins and centre staff, each
+reading the rows of the records in their scope (`services/common/record_scope.py`)."""
 
 from datetime import datetime
 from typing import Annotated, Any
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
 from services.common.fields import StorableText
+from services.common.record_scope import visible_records
 from services.common.vocabulary import Role
 
 
@@ -48,7 +50,8 @@ def audit_router(model: type[Any]) -> APIRouter:
     ) -> AuditPage:
         """Who read or changed what, oldest first: every write and every unmasked read of personal data."""
         principal.require_role(Role.CIVIL_AFFAIRS_ADMIN, Role.CENTRE_STAFF)
-        statement = select(model).where(model.id > after).order_by(model.id).limit(limit)
+        statement = select(model).where(model.id > after, visible_records(principal, model))
+        statement = statement.order_by(model.id).limit(limit)
         for column, value in (("entity_id", entity_id), ("actor", actor), ("action", action)):
             if value is not None:
                 statement = statement.where(getattr(model, column) == value)

@@ -14,6 +14,7 @@ from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
 from services.common.errors import Forbidden
 from services.common.outbox import EventPosition, read_events
+from services.common.record_scope import visible_events
 from services.common.vocabulary import STAFF_ROLES, Role
 
 # An event type or the start of one: `need.published`, `need.`, `hold`.
@@ -39,7 +40,8 @@ class EventPage(BaseModel):
     has_more: bool = Field(False, description="More matching events can be read right now")
 
 
-def events_router(model: type[Any]) -> APIRouter:
+def events_router(model: type[Any], app_event_types: frozenset[str] = frozenset()) -> APIRouter:
+    """The feed of `model`, scoped like its records; apps read only `app_event_types`, bare."""
     router = APIRouter(prefix="/v1", tags=["events"])
 
     @router.get("/events", response_model=EventPage)
@@ -68,7 +70,9 @@ def events_router(model: type[Any]) -> APIRouter:
                 "事件仅对工作人员及具备 events:read 权限的应用开放。",
             )
         start = EventPosition.parse(after)
-        rows = await read_events(session, model, start, limit + 1, types=types, prefixes=prefix)
+        visible = visible_events(principal, model, app_event_types)
+        rows = await read_events(session, model, start, limit + 1, types=types, prefixes=prefix, visible=visible)
+        bare = principal.role is Role.APP_CLIENT  # the gateway's app view: what changed, not how
         items = [
             Event(
                 id=r.id,
@@ -76,8 +80,8 @@ def events_router(model: type[Any]) -> APIRouter:
                 event_type=r.event_type,
                 aggregate_type=r.aggregate_type,
                 aggregate_id=str(r.aggregate_id),
-                payload=r.payload,
-                request_id=r.request_id,
+                payload={} if bare else r.payload,
+                request_id=None if bare else r.request_id,
                 created_at=r.created_at,
             )
             for r in rows[:limit]

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from fastapi.encoders import jsonable_encoder
-from sqlalchemy import BigInteger, DateTime, String, func, insert, or_, select, text, tuple_
+from sqlalchemy import BigInteger, ColumnElement, DateTime, String, func, insert, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -85,6 +85,7 @@ async def read_events(
     *,
     types: Sequence[str] = (),
     prefixes: Sequence[str] = (),
+    visible: ColumnElement[bool] | None = None,
 ) -> list[Any]:
     """Events after `after` in commit-stable `(transaction_id, id)` order, optionally of some types only.
 
@@ -99,6 +100,8 @@ async def read_events(
     matches += [model.event_type.startswith(prefix, autoescape=True) for prefix in prefixes]
     if matches:
         statement = statement.where(or_(*matches))
+    if visible is not None:  # the caller's scope (services/common/record_scope.py)
+        statement = statement.where(visible)
     statement = statement.order_by(model.transaction_id, model.id).limit(limit)
     return list((await session.scalars(statement)).all())
 

@@ -4,8 +4,9 @@ Every repository read of a scoped table goes through `readable` (tests/volunteer
 test_scoping.py proves it). Rules, by role (DESIGN.md, "Security model"):
 
 - civil_affairs_admin: everything under their region prefix (read-only).
-- centre_staff / station_staff / community_worker: their platform's rows, plus rows under
-  their region prefix when the token carries one.
+- centre_staff / station_staff / community_worker: the rows of their platform's subtree (the
+  row's `platform_path` names the caller's platform) that lie under their region prefix — the
+  one staff-scope policy of every service (a broad region claim does not widen the subtree).
 - org_staff: their organisation's teams and activities, and the members of those teams.
 - volunteer: their own record, sign-ups, assignments, visits, hours and teams, and the
   activities of their station and teams.
@@ -13,6 +14,7 @@ test_scoping.py proves it). Rules, by role (DESIGN.md, "Security model"):
 Public activities are readable by every authenticated caller.
 """
 
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -52,23 +54,21 @@ def in_region(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[
 
 def platform_staff_scope(
     principal: Principal,
-    platform_column: InstrumentedAttribute[Any],
+    path_column: InstrumentedAttribute[str],
     region_column: InstrumentedAttribute[str],
 ) -> ColumnElement[bool]:
-    """Staff see their platform's rows and, with a region claim, the rows under it."""
-    clauses: list[ColumnElement[bool]] = []
-    if principal.platform_id is not None:
-        clauses.append(platform_column == principal.platform_id)
-    if principal.region:
-        clauses.append(in_region(region_column, principal.region))
-    return or_(*clauses) if clauses else false()
+    """Staff see the rows of their platform's subtree that lie in their region prefix."""
+    if principal.platform_id is None:
+        return false()
+    in_subtree = path_column.contains(f"/{principal.platform_id}/", autoescape=True)
+    return in_subtree & in_region(region_column, principal.region)
 
 
 def _volunteers(principal: Principal) -> ColumnElement[bool]:
     if principal.role is Role.CIVIL_AFFAIRS_ADMIN:
         return in_region(Volunteer.region, principal.region)
     if principal.role in PLATFORM_STAFF:
-        return platform_staff_scope(principal, Volunteer.platform_id, Volunteer.region)
+        return platform_staff_scope(principal, Volunteer.platform_path, Volunteer.region)
     if principal.role is Role.ORG_STAFF and principal.org_id is not None:
         members = select(TeamMember.volunteer_id).join(Team, Team.id == TeamMember.team_id)
         return Volunteer.id.in_(members.where(Team.org_id == principal.org_id))
@@ -82,7 +82,7 @@ def managed_activities(principal: Principal) -> ColumnElement[bool]:
     if principal.role is Role.CIVIL_AFFAIRS_ADMIN:
         return in_region(Activity.region, principal.region)
     if principal.role in PLATFORM_STAFF:
-        return platform_staff_scope(principal, Activity.platform_id, Activity.region)
+        return platform_staff_scope(principal, Activity.platform_path, Activity.region)
     if principal.role is Role.ORG_STAFF and principal.org_id is not None:
         return Activity.org_id == principal.org_id
     return false()
@@ -111,7 +111,7 @@ def _teams(principal: Principal) -> ColumnElement[bool]:
     if principal.role is Role.CIVIL_AFFAIRS_ADMIN:
         return in_region(Team.region, principal.region)
     if principal.role in PLATFORM_STAFF:
-        return platform_staff_scope(principal, Team.platform_id, Team.region)
+        return platform_staff_scope(principal, Team.platform_path, Team.region)
     if principal.role is Role.ORG_STAFF and principal.org_id is not None:
         return Team.org_id == principal.org_id
     if principal.role is Role.VOLUNTEER and principal.volunteer_id is not None:
@@ -128,7 +128,7 @@ def _assignments(principal: Principal) -> ColumnElement[bool]:
     if principal.role is Role.CIVIL_AFFAIRS_ADMIN:
         return in_region(CareAssignment.region, principal.region)
     if principal.role in PLATFORM_STAFF:
-        return platform_staff_scope(principal, CareAssignment.platform_id, CareAssignment.region)
+        return platform_staff_scope(principal, CareAssignment.platform_path, CareAssignment.region)
     if principal.role is Role.VOLUNTEER and principal.volunteer_id is not None:
         return CareAssignment.volunteer_id == principal.volunteer_id
     return false()
@@ -154,10 +154,18 @@ _RULES: dict[type[Any], Callable[[Principal], ColumnElement[bool]]] = {
 }
 
 
-def staff_covers(principal: Principal, platform_id: Any, region: str) -> bool:
+def staff_covers(principal: Principal, platform_path: str, region: str) -> bool:
     """The in-memory twin of `platform_staff_scope`, for write checks on a loaded row."""
-    if principal.role not in PLATFORM_STAFF:
+    if principal.role not in PLATFORM_STAFF or principal.platform_id is None:
         return False
-    if principal.platform_id is not None and platform_id == principal.platform_id:
-        return True
-    return bool(principal.region) and region.startswith(principal.region)
+    return f"/{principal.platform_id}/" in platform_path and region.startswith(principal.region)
+
+
+def owning_path(principal: Principal, platform_id: uuid.UUID | None) -> str:
+    """The path a new row of `platform_id` gets: this service has no platform tree, and a
+    caller's body may not name one, so it knows the caller's own platform only ('/<id>/': its
+    staff see the row, the platforms above do not — narrower, never wider). Another platform's
+    row has no path the caller can vouch for (''), so `staff_covers` refuses to write it."""
+    if platform_id is None or platform_id != principal.platform_id:
+        return ""
+    return f"/{platform_id}/"

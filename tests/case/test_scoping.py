@@ -33,6 +33,7 @@ UNSCOPED = {
     "platforms.staff_subject_taken": "uniqueness check; returns a boolean only",
     "platforms.contact_of": "the name and phone of the platform that registered a duplicate ID: whom to contact",
     "platforms.path_of": "the path of the platform of a record the caller has already read in scope",
+    "platforms.paths_of": "the paths of the platforms of records the caller has already read in scope",
     "needs.public_people": "age, categories, county and brand project of published wishes, to keep the feed k-anonymous",
     "needs.public_need": "a wish the public feed shows, for a donor's claim ticket (sealed, so nothing leaks)",
 }

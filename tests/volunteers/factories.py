@@ -39,11 +39,13 @@ async def make_volunteer(
     languages: Sequence[str] = ("zh",),
     availability: list[dict[str, Any]] | None = None,
     max_hours_per_week: int | None = None,
+    platform_path: str | None = None,
 ) -> Volunteer:
     vault = PersonalDataVault(settings.pii_key)
     id_number = new_id_number()
     volunteer = Volunteer(
         platform_id=platform_id,
+        platform_path=platform_path or f"/{platform_id}/",
         name=name,
         phone=phone,
         id_number_encrypted=vault.encrypt(id_number),
@@ -76,6 +78,7 @@ async def make_activity(
         title="敬老院陪伴",
         organiser_kind="platform" if platform_id else "organisation",
         platform_id=platform_id,
+        platform_path=f"/{platform_id}/" if platform_id else "",
         org_id=org_id,
         place="满洲里市敬老院",
         region=region,
@@ -107,6 +110,7 @@ async def make_assignment(
         volunteer_id=volunteer.id,
         need_id=uuid.uuid4(),
         platform_id=platform_id,
+        platform_path=f"/{platform_id}/",
         region=volunteer.region,
         schedule={
             "frequency": "weekly",

@@ -14,18 +14,17 @@ from services.case.cases.schemas import (
     ServiceRecordCreate,
     TransitionRequest,
 )
-from services.case.models import AuditEntry, CaseTransition, OutboxEvent, Referral, ServiceRecord
+from services.case.kit import record_change, record_event, scope_of
 from services.case.models import Case as CaseRow
+from services.case.models import CaseTransition, Referral, ServiceRecord
 from services.case.platforms import repository as platforms
 from services.case.projects import service as projects
 from services.case.recipients import service as recipients
 from services.case.scoping import can_write, sees_personal_data
-from services.common.audit import record_audit
 from services.common.auth import Principal
 from services.common.clock import clock
 from services.common.concurrency import check_version
 from services.common.errors import BadInput, Forbidden, InvalidTransition, NotFound
-from services.common.outbox import emit_event
 from services.common.vocabulary import CaseState, ReferralState, RiskLevel, ServiceDomain
 
 
@@ -90,9 +89,15 @@ async def open_case(session: AsyncSession, principal: Principal, data: CaseOpen)
         summary=data.summary,
     )
     await repository.add(session, row)
-    await record_audit(session, AuditEntry, principal, "create", "case", str(row.id))
-    await emit_event(
-        session, OutboxEvent, "case.opened", "case", row.id, {"platform_id": row.platform_id, "domain": row.domain}
+    await record_change(
+        session,
+        principal,
+        action="create",
+        entity="case",
+        entity_id=row.id,
+        scope=await scope_of(session, row),
+        event="case.opened",
+        payload={"platform_id": row.platform_id, "domain": row.domain},
     )
     return row
 
@@ -112,7 +117,15 @@ async def update(
         setattr(row, field, value.value if hasattr(value, "value") else value)
     row.version += 1
     await session.flush()
-    await record_audit(session, AuditEntry, principal, "update", "case", str(row.id), sorted(changes))
+    await record_change(
+        session,
+        principal,
+        action="update",
+        entity="case",
+        entity_id=row.id,
+        scope=await scope_of(session, row),
+        fields=sorted(changes),
+    )
     return row
 
 
@@ -125,14 +138,16 @@ async def _move(session: AsyncSession, principal: Principal, row: CaseRow, targe
     row.closed_at = clock.now() if target is CaseState.CLOSED else None
     row.version += 1
     await session.flush()
-    await record_audit(session, AuditEntry, principal, "transition", "case", str(row.id), ["state"])
-    await emit_event(
+    await record_change(
         session,
-        OutboxEvent,
-        "case.transitioned",
-        "case",
-        row.id,
-        {"from": previous, "to": target.value, "platform_id": row.platform_id},
+        principal,
+        action="transition",
+        entity="case",
+        entity_id=row.id,
+        scope=await scope_of(session, row),
+        event="case.transitioned",
+        payload={"from": previous, "to": target.value, "platform_id": row.platform_id},
+        fields=["state"],
     )
 
 
@@ -170,14 +185,16 @@ async def add_record(
         recorded_by=principal.subject,
     )
     await repository.add(session, record)
-    await record_audit(session, AuditEntry, principal, "create", "service_record", str(record.id))
-    await emit_event(
+    scope = await scope_of(session, case)
+    await record_change(session, principal, action="create", entity="service_record", entity_id=record.id, scope=scope)
+    # The event is about the case (its aggregate), as before.
+    await record_event(
         session,
-        OutboxEvent,
-        "service_record.added",
-        "case",
-        case.id,
-        {"kind": record.kind, "beneficiaries": record.beneficiaries},
+        event="service_record.added",
+        entity="case",
+        entity_id=case.id,
+        scope=scope,
+        payload={"kind": record.kind, "beneficiaries": record.beneficiaries},
     )
     return record
 
@@ -198,7 +215,16 @@ async def refer(session: AsyncSession, principal: Principal, case_id: uuid.UUID,
     )
     await repository.add(session, referral)
     await _move(session, principal, case, CaseState.REFERRED, f"转介至 {data.to_agency}")
-    await emit_event(session, OutboxEvent, "referral.sent", "referral", referral.id, {"case_id": case.id})
+    await record_change(
+        session,
+        principal,
+        action="create",
+        entity="referral",
+        entity_id=referral.id,
+        scope=await scope_of(session, referral),
+        event="referral.sent",
+        payload={"case_id": case.id},
+    )
     return referral
 
 
@@ -234,9 +260,15 @@ async def settle_referral(
         case = await get(session, principal, referral.case_id, lock=True)
         back = CaseState(referral.from_state) if case_target is CaseState.INTERVENTION else case_target
         await _move(session, principal, case, back, f"转介{outcome.label}：{note}")
-    await record_audit(session, AuditEntry, principal, outcome.value, "referral", str(referral.id))
-    await emit_event(
-        session, OutboxEvent, f"referral.{outcome.value}", "referral", referral.id, {"case_id": referral.case_id}
+    await record_change(
+        session,
+        principal,
+        action=outcome.value,
+        entity="referral",
+        entity_id=referral.id,
+        scope=await scope_of(session, referral),
+        event=f"referral.{outcome.value}",
+        payload={"case_id": referral.case_id},
     )
     return referral
 

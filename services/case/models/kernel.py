@@ -2,11 +2,12 @@
 
 from services.case.models.base import Base
 from services.common.audit import AuditEntryMixin
+from services.common.changes import RecordScopeColumns
 from services.common.idempotency import IdempotencyRecordMixin
 from services.common.outbox import OutboxEventMixin
 
 
-class AuditEntry(AuditEntryMixin, Base):
+class AuditEntry(AuditEntryMixin, RecordScopeColumns, Base):
     pass
 
 
@@ -14,5 +15,5 @@ class IdempotencyRecord(IdempotencyRecordMixin, Base):
     pass
 
 
-class OutboxEvent(OutboxEventMixin, Base):
+class OutboxEvent(OutboxEventMixin, RecordScopeColumns, Base):
     pass

@@ -6,20 +6,19 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.cases import service as cases
-from services.case.models import AuditEntry, Need, OutboxEvent
+from services.case.kit import record_change, record_event, scope_of
+from services.case.models import Need
 from services.case.needs import public_text, repository
 from services.case.needs.schemas import NeedFulfilment, NeedHold, NeedPublish, NeedUpdate
 from services.case.needs.state_machine import ensure_allowed
 from services.case.platforms import repository as platform_repository
 from services.case.projects import service as projects
 from services.case.scoping import can_write
-from services.common.audit import record_audit
 from services.common.auth import Principal
 from services.common.clock import clock
 from services.common.concurrency import check_version
 from services.common.database import Database
 from services.common.errors import BadInput, Conflict, Forbidden, NotFound
-from services.common.outbox import emit_event
 from services.common.settings import Settings
 from services.common.tickets import NeedTicket, PledgeReceipt, TicketInvalid, seal, unseal
 from services.common.vocabulary import CaseState, NeedKind, NeedState, Role
@@ -85,14 +84,15 @@ async def publish(session: AsyncSession, principal: Principal, data: NeedPublish
         published_by=principal.subject,
     )
     await repository.add(session, need)
-    await record_audit(session, AuditEntry, principal, "publish", "need", str(need.id))
-    await emit_event(
+    await record_change(
         session,
-        OutboxEvent,
-        "need.published",
-        "need",
-        need.id,
-        {"kind": need.kind, "region_code": need.region_code, "platform_id": need.platform_id},
+        principal,
+        action="publish",
+        entity="need",
+        entity_id=need.id,
+        scope=await scope_of(session, need),
+        event="need.published",
+        payload={"kind": need.kind, "region_code": need.region_code, "platform_id": need.platform_id},
     )
     return need
 
@@ -114,7 +114,15 @@ async def update(
     for field, value in changes.items():
         setattr(need, field, value)
     await _bump(session, need)
-    await record_audit(session, AuditEntry, principal, "update", "need", str(need.id), sorted(changes))
+    await record_change(
+        session,
+        principal,
+        action="update",
+        entity="need",
+        entity_id=need.id,
+        scope=await scope_of(session, need),
+        fields=sorted(changes),
+    )
     return need
 
 
@@ -130,14 +138,16 @@ async def _transition(
     ensure_allowed(NeedState(need.state), target)
     previous, need.state = need.state, target.value
     await _bump(session, need)
-    await record_audit(session, AuditEntry, principal, target.value, "need", str(need.id), ["state"])
-    await emit_event(
+    await record_change(
         session,
-        OutboxEvent,
-        f"need.{target.value}",
-        "need",
-        need.id,
-        {"from": previous, "platform_id": need.platform_id, **payload},
+        principal,
+        action=target.value,
+        entity="need",
+        entity_id=need.id,
+        scope=await scope_of(session, need),
+        event=f"need.{target.value}",
+        payload={"from": previous, "platform_id": need.platform_id, **payload},
+        fields=["state"],
     )
 
 
@@ -241,13 +251,15 @@ async def lapse_and_expire(database: Database) -> int:
             ("need.expired", await repository.expire_past_deadline(session, now)),
         ):
             for need_id, platform_id in rows:
-                await emit_event(
+                need = await session.get(Need, need_id)
+                assert need is not None
+                await record_event(
                     session,
-                    OutboxEvent,
-                    event,
-                    "need",
-                    need_id,
-                    {"platform_id": platform_id, "reason": "lapsed" if event == "need.open" else "deadline"},
+                    event=event,
+                    entity="need",
+                    entity_id=need_id,
+                    scope=await scope_of(session, need),
+                    payload={"platform_id": platform_id, "reason": "lapsed" if event == "need.open" else "deadline"},
                 )
             changed += len(rows)
     return changed

@@ -74,6 +74,12 @@ async def path_of(session: AsyncSession, platform_id: uuid.UUID) -> str:
     return str(await session.scalar(select(Platform.path).where(Platform.id == platform_id)) or "")
 
 
+async def paths_of(session: AsyncSession, platform_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Platforms' places in the tree, for the audit rows and events of records already in scope."""
+    rows = await session.execute(select(Platform.id, Platform.path).where(Platform.id.in_(platform_ids)))
+    return {platform_id: path for platform_id, path in rows}
+
+
 async def contact_of(session: AsyncSession, platform_id: uuid.UUID) -> tuple[str, str]:
     """A platform's name and phone: what any station may know to reach another (no ids, no people)."""
     row = (await session.execute(select(Platform.name, Platform.phone).where(Platform.id == platform_id))).one()

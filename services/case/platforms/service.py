@@ -5,15 +5,14 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.case.models import AuditEntry, OutboxEvent, Platform, Staff
+from services.case.kit import platform_scope, record_change
+from services.case.models import Platform, Staff
 from services.case.platforms import auth, repository
 from services.case.platforms.schemas import PlatformCreate, PlatformUpdate, StaffCreate, StaffUpdate
 from services.case.scoping import PLATFORM_ROLES
-from services.common.audit import record_audit
 from services.common.auth import Principal
 from services.common.concurrency import check_version
 from services.common.errors import BadInput, Conflict, Forbidden, NotFound
-from services.common.outbox import emit_event
 from services.common.regions import covers
 from services.common.vocabulary import PlatformLevel
 
@@ -82,14 +81,15 @@ async def create(session: AsyncSession, principal: Principal, data: PlatformCrea
         phone=data.phone,
     )
     await repository.add_platform(session, platform)
-    await record_audit(session, AuditEntry, principal, "create", "platform", str(platform.id))
-    await emit_event(
+    await record_change(
         session,
-        OutboxEvent,
-        "platform.created",
-        "platform",
-        platform.id,
-        {"level": platform.level, "region_code": platform.region_code},
+        principal,
+        action="create",
+        entity="platform",
+        entity_id=platform.id,
+        scope=platform_scope(platform),
+        event="platform.created",
+        payload={"level": platform.level, "region_code": platform.region_code},
     )
     return platform
 
@@ -106,7 +106,15 @@ async def update(
         setattr(platform, field, value.value if hasattr(value, "value") else value)
     platform.version += 1
     await session.flush()
-    await record_audit(session, AuditEntry, principal, "update", "platform", str(platform.id), list(changes))
+    await record_change(
+        session,
+        principal,
+        action="update",
+        entity="platform",
+        entity_id=platform.id,
+        scope=platform_scope(platform),
+        fields=list(changes),
+    )
     return platform
 
 
@@ -124,7 +132,9 @@ async def add_staff(session: AsyncSession, principal: Principal, platform_id: uu
         subject=data.subject,
     )
     await repository.add_staff(session, staff)
-    await record_audit(session, AuditEntry, principal, "create", "staff", str(staff.id))
+    await record_change(
+        session, principal, action="create", entity="staff", entity_id=staff.id, scope=platform_scope(platform)
+    )
     return staff
 
 
@@ -136,14 +146,22 @@ async def update_staff(
     if not found:
         raise NotFound("Staff member not found.", "未找到该工作人员。")
     staff = found[0]
-    await writable(session, principal, staff.platform_id)
+    platform = await writable(session, principal, staff.platform_id)
     check_version(if_match, staff.version)
     changes = data.model_dump(exclude_unset=True)
     for field, value in changes.items():
         setattr(staff, field, value.value if hasattr(value, "value") else value)
     staff.version += 1
     await session.flush()
-    await record_audit(session, AuditEntry, principal, "update", "staff", str(staff.id), list(changes))
+    await record_change(
+        session,
+        principal,
+        action="update",
+        entity="staff",
+        entity_id=staff.id,
+        scope=platform_scope(platform),
+        fields=list(changes),
+    )
     return staff
 
 

@@ -4,15 +4,15 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.case.models import AuditEntry, OutboxEvent, Project
+from services.case.kit import record_change
+from services.case.models import Project
 from services.case.platforms import service as platforms
 from services.case.projects import repository
 from services.case.projects.schemas import ProjectCreate
 from services.case.scoping import can_write
-from services.common.audit import record_audit
 from services.common.auth import Principal
+from services.common.changes import RecordScope
 from services.common.errors import Forbidden, NotFound
-from services.common.outbox import emit_event
 
 
 async def get(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> Project:
@@ -36,6 +36,14 @@ async def create(session: AsyncSession, principal: Principal, data: ProjectCreat
         ends_on=data.ends_on,
     )
     await repository.add(session, project)
-    await record_audit(session, AuditEntry, principal, "create", "project", str(project.id))
-    await emit_event(session, OutboxEvent, "project.created", "project", project.id, {"name": project.name})
+    await record_change(
+        session,
+        principal,
+        action="create",
+        entity="project",
+        entity_id=project.id,
+        scope=RecordScope(region_code=project.region_code, platform_path=platform.path),
+        event="project.created",
+        payload={"name": project.name},
+    )
     return project

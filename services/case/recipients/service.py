@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.case.models import AuditEntry, OutboxEvent
+from services.case.kit import record_change, record_personal_read, scope_of, scoped_ids
 from services.case.models import Recipient as RecipientRow
 from services.case.platforms import repository as platform_repository
 from services.case.platforms import service as platforms
@@ -14,11 +14,9 @@ from services.case.recipients import repository
 from services.case.recipients.schemas import Recipient, RecipientCreate, RecipientUpdate
 from services.case.recipients.views import PERSONAL_FIELDS, recipient_view
 from services.case.scoping import can_write, sees_personal_data
-from services.common.audit import record_audit
 from services.common.auth import Principal
 from services.common.concurrency import check_version
 from services.common.errors import BadInput, Conflict, Forbidden, NotFound
-from services.common.outbox import emit_event
 from services.common.personal_data import PersonalDataVault, mask_name
 from services.common.regions import county_of, covers
 
@@ -38,9 +36,7 @@ async def present(
     """Views for the caller; every unmasked read is audited in the same transaction."""
     unmasked = sees_personal_data(principal)
     if unmasked:
-        await record_audit(
-            session, AuditEntry, principal, "read_personal", "recipient", [str(r.id) for r in rows], PERSONAL_FIELDS
-        )
+        await record_personal_read(session, principal, "recipient", await scoped_ids(session, rows), PERSONAL_FIELDS)
     return [recipient_view(row, vault, unmasked=unmasked) for row in rows]
 
 
@@ -89,14 +85,16 @@ async def create(
         # Another request recorded the same person between our check and our insert.
         existing = await repository.find_by_id_hash(session, id_hash)
         raise await _duplicate(session, principal, existing) from None
-    await record_audit(session, AuditEntry, principal, "create", "recipient", str(row.id), PERSONAL_FIELDS)
-    await emit_event(
+    await record_change(
         session,
-        OutboxEvent,
-        "recipient.registered",
-        "recipient",
-        row.id,
-        {"platform_id": row.platform_id, "categories": row.categories},
+        principal,
+        action="create",
+        entity="recipient",
+        entity_id=row.id,
+        scope=await scope_of(session, row),
+        event="recipient.registered",
+        payload={"platform_id": row.platform_id, "categories": row.categories},
+        fields=PERSONAL_FIELDS,
     )
     return row
 
@@ -149,5 +147,13 @@ async def update(
             setattr(row, field, value)
     row.version += 1
     await session.flush()
-    await record_audit(session, AuditEntry, principal, "update", "recipient", str(row.id), sorted(changes))
+    await record_change(
+        session,
+        principal,
+        action="update",
+        entity="recipient",
+        entity_id=row.id,
+        scope=await scope_of(session, row),
+        fields=sorted(changes),
+    )
     return row

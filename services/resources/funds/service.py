@@ -6,13 +6,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.audit import record_audit
 from services.common.auth import Principal
 from services.common.errors import NotFound, OverAllocated
 from services.common.personal_data import mask_name
 from services.common.regions import covers
 from services.common.vocabulary import OrganizationKind, Role
-from services.resources.change_log import record_change
 from services.resources.errors import OutsideFundRestrictions
 from services.resources.funds import repository as ledger_repository
 from services.resources.funds.schemas import (
@@ -23,7 +21,8 @@ from services.resources.funds.schemas import (
     FundDisclosure,
     LedgerEntry,
 )
-from services.resources.models import AuditEntry, Hold, Offer, Organization
+from services.resources.kit import offer_scope, record_change, record_personal_read
+from services.resources.models import Hold, Offer, Organization
 from services.resources.models import LedgerEntry as LedgerEntryRow
 from services.resources.offers import auth as offer_auth
 from services.resources.offers import repository as offer_repository
@@ -155,14 +154,9 @@ async def list_entries(
     own = principal.role is Role.ORG_STAFF and principal.org_id == fund.org_id
     shown = [row.id for row in rows if own and row.donor_is_individual]
     if shown:
-        await record_audit(
-            session,
-            AuditEntry,
-            principal,
-            "read_personal",
-            "ledger_entry",
-            [str(entry_id) for entry_id in shown],
-            ["donor_name"],
+        scope = offer_scope(fund)
+        await record_personal_read(
+            session, principal, "ledger_entry", [(str(entry_id), scope) for entry_id in shown], ["donor_name"]
         )
     return [_entry_out(row, unmasked=own) for row in rows], next_cursor
 
@@ -199,12 +193,16 @@ async def _append(
             f"该资金可用余额不足 {abs(amount)} 元。",
         )
     entry = LedgerEntry.model_validate(row._mapping)
+    fund = await session.get(Offer, fund_id)  # loaded by the caller already: no query
+    assert fund is not None
     await record_change(
         session,
         principal,
         action="entry_recorded",
         entity="fund",
         entity_id=fund_id,
+        scope=offer_scope(fund),
+        event="fund.entry_recorded",
         payload={
             "entry_id": entry.id,
             "kind": kind,

@@ -10,11 +10,11 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal
 
+from services.common.changes import RecordScope
 from services.common.database import Database
 from services.common.observability import HOLDS_EXPIRED
-from services.common.outbox import emit_event
 from services.resources.holds import repository as hold_repository
-from services.resources.models import OutboxEvent
+from services.resources.kit import record_event
 from services.resources.offers import repository as offer_repository
 
 BATCH_SIZE = 500
@@ -29,16 +29,17 @@ async def expire_due_holds(database: Database, batch_size: int = BATCH_SIZE) -> 
         for row in expired:
             returned[row.offer_id] += row.quantity
         # Offers in a fixed order, so two workers never wait on each other in a cycle.
+        givers = {}
         for offer_id in sorted(returned, key=str):
-            await offer_repository.return_held(session, offer_id, returned[offer_id])
+            givers[offer_id] = await offer_repository.return_held(session, offer_id, returned[offer_id])
         for row in expired:
-            await emit_event(
+            await record_event(
                 session,
-                OutboxEvent,
-                "hold.expired",
-                "hold",
-                row.id,
-                {"offer_id": row.offer_id, "need_id": row.need_id, "quantity": row.quantity},
+                event="hold.expired",
+                entity="hold",
+                entity_id=row.id,
+                scope=RecordScope(row.need_region, row.platform_path, givers.get(row.offer_id)),
+                payload={"offer_id": row.offer_id, "need_id": row.need_id, "quantity": row.quantity},
             )
     if expired:
         logger.info("expired %d holds", len(expired))
@@ -49,8 +50,15 @@ async def expire_lapsed_offers(database: Database) -> int:
     """Offers past their `valid_until` become expired."""
     async with database.sessions() as session, session.begin():
         lapsed = await offer_repository.expire_lapsed(session)
-        for offer_id in lapsed:
-            await emit_event(session, OutboxEvent, "offer.expired", "offer", offer_id, {"status": "expired"})
+        for offer_id, region_prefix, org_id in lapsed:
+            await record_event(
+                session,
+                event="offer.expired",
+                entity="offer",
+                entity_id=offer_id,
+                scope=RecordScope(region_code=region_prefix, org_id=org_id),
+                payload={"status": "expired"},
+            )
     return len(lapsed)
 
 

@@ -87,7 +87,7 @@ async def expire_due(session: AsyncSession, batch_size: int) -> Sequence[Any]:
         update(Hold)
         .where(Hold.id.in_(due), Hold.state == "held")
         .values(state="expired", version=Hold.version + 1)
-        .returning(Hold.id, Hold.offer_id, Hold.quantity, Hold.need_id)
+        .returning(Hold.id, Hold.offer_id, Hold.quantity, Hold.need_id, Hold.need_region, Hold.platform_path)
         .execution_options(synchronize_session=False)
     )
     return (await session.execute(statement)).all()

@@ -12,13 +12,13 @@ from services.common.errors import BadInput, InvalidTransition, NotFound, OverAl
 from services.common.regions import covers
 from services.common.settings import Settings
 from services.common.tickets import NeedTicket, TicketInvalid, unseal
-from services.resources.change_log import record_change
 from services.resources.errors import OfferNotAvailable
 from services.resources.funds import service as fund_service
 from services.resources.holds import auth
 from services.resources.holds import repository as hold_repository
 from services.resources.holds.schemas import Hold as HoldOut
 from services.resources.holds.schemas import HoldCreate
+from services.resources.kit import hold_scope, record_change
 from services.resources.models import Hold, Offer
 from services.resources.offers import repository as offer_repository
 from services.resources.offers.schemas import as_decimal
@@ -84,6 +84,8 @@ async def create_unchecked(session: AsyncSession, principal: Principal, body: Ho
         action="held",
         entity="hold",
         entity_id=hold.id,
+        scope=hold_scope(hold, offer.org_id),
+        event="hold.held",
         payload={"offer_id": offer.id, "need_id": hold.need_id, "quantity": size},
     )
     return HoldOut.of(hold, fund=offer.kind == "fund")
@@ -157,6 +159,8 @@ async def change_state(session: AsyncSession, principal: Principal, hold_id: uui
         action=to_state,
         entity="hold",
         entity_id=hold_id,
+        scope=hold_scope(moved, offer.org_id),
+        event=f"hold.{to_state}",
         payload={"offer_id": moved.offer_id, "need_id": moved.need_id, "quantity": moved.quantity},
     )
     return HoldOut.of(moved, fund=fund)

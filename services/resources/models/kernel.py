@@ -1,12 +1,13 @@
 """The shared-kernel tables (audit, idempotency, outbox), kept in this service's schema."""
 
 from services.common.audit import AuditEntryMixin
+from services.common.changes import RecordScopeColumns
 from services.common.idempotency import IdempotencyRecordMixin
 from services.common.outbox import OutboxEventMixin
 from services.resources.models.base import Base
 
 
-class AuditEntry(AuditEntryMixin, Base):
+class AuditEntry(AuditEntryMixin, RecordScopeColumns, Base):
     pass
 
 
@@ -14,5 +15,5 @@ class IdempotencyRecord(IdempotencyRecordMixin, Base):
     pass
 
 
-class OutboxEvent(OutboxEventMixin, Base):
+class OutboxEvent(OutboxEventMixin, RecordScopeColumns, Base):
     pass

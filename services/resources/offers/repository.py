@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, literal, or_, select, update
+from sqlalchemy import Row, case, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
@@ -105,15 +105,16 @@ async def reserve(session: AsyncSession, offer_id: uuid.UUID, quantity: Decimal)
     return (await session.execute(statement)).first() is not None
 
 
-async def return_held(session: AsyncSession, offer_id: uuid.UUID, quantity: Decimal) -> None:
-    """Give back `quantity` from held (a hold was released or expired)."""
-    await session.execute(
+async def return_held(session: AsyncSession, offer_id: uuid.UUID, quantity: Decimal) -> uuid.UUID | None:
+    """Give back `quantity` from held (a hold was released or expired); the offer's organisation."""
+    return await session.scalar(
         update(Offer)
         .where(Offer.id == offer_id)
         .values(
             held=Offer.held - quantity,
             status=case((Offer.status == "exhausted", "published"), else_=Offer.status),
         )
+        .returning(Offer.org_id)
         .execution_options(synchronize_session=False)
     )
 
@@ -128,13 +129,13 @@ async def deliver_held(session: AsyncSession, offer_id: uuid.UUID, quantity: Dec
     )
 
 
-async def expire_lapsed(session: AsyncSession) -> Sequence[uuid.UUID]:
-    """Offers past their validity become expired (system job, no caller scope)."""
+async def expire_lapsed(session: AsyncSession) -> Sequence[Row[uuid.UUID, str, uuid.UUID]]:
+    """Offers past their validity become expired (system job, no caller scope): id, region, org."""
     statement = (
         update(Offer)
         .where(Offer.status.in_(("published", "paused", "exhausted")), Offer.valid_until <= clock.now())
         .values(status="expired", version=Offer.version + 1)
-        .returning(Offer.id)
+        .returning(Offer.id, Offer.region_prefix, Offer.org_id)
         .execution_options(synchronize_session=False)
     )
-    return (await session.scalars(statement)).all()
+    return (await session.execute(statement)).all()

@@ -12,9 +12,9 @@ from services.common.errors import BadInput, InvalidTransition, StaleVersion
 from services.common.personal_text import ensure_no_personal_data
 from services.common.regions import covers
 from services.common.vocabulary import OfferKind
-from services.resources.change_log import record_change
 from services.resources.errors import OrganizationNotVerified
 from services.resources.funds import service as fund_service
+from services.resources.kit import offer_scope, record_change
 from services.resources.models import Offer, Organization
 from services.resources.offers import auth
 from services.resources.offers import repository as offer_repository
@@ -81,6 +81,8 @@ async def create_for(
         action="created",
         entity="offer",
         entity_id=offer.id,
+        scope=offer_scope(offer),
+        event="offer.created",
         payload={"kind": offer.kind, "org_id": offer.org_id, "region_prefix": offer.region_prefix},
     )
     if body.kind is OfferKind.FUND and body.amount is not None:
@@ -111,6 +113,8 @@ async def update(
     auth.require_may_manage(principal, offer)
     check_version(if_match, offer.version)
     values = body.model_dump(exclude_unset=True, exclude_none=True)
+    if not values:  # nothing to change: no new version, nothing to audit
+        return offer
     if "valid_until" in values and values["valid_until"] <= offer.valid_from:
         raise BadInput("valid_until must be after valid_from.", "截止时间须晚于开始时间。")
     updated = await offer_repository.update_fields(session, offer_id, values, version=expected)
@@ -122,6 +126,8 @@ async def update(
         action="updated",
         entity="offer",
         entity_id=offer_id,
+        scope=offer_scope(updated),
+        event="offer.updated",
         payload={"fields": sorted(values)},
         fields=sorted(values),
     )
@@ -152,6 +158,8 @@ async def change_status(session: AsyncSession, principal: Principal, offer_id: u
         action=status,
         entity="offer",
         entity_id=offer_id,
+        scope=offer_scope(updated),
+        event=f"offer.{status}",
         payload={"status": updated.status},
     )
     return updated

@@ -5,14 +5,13 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.audit import record_audit
 from services.common.auth import Principal
 from services.common.concurrency import check_version, expected_version
 from services.common.errors import InvalidTransition, StaleVersion
 from services.common.personal_data import mask_name, mask_phone
-from services.resources.change_log import record_change
 from services.resources.errors import DuplicateCreditCode
-from services.resources.models import AuditEntry, Organization
+from services.resources.kit import organization_scope, record_change, record_personal_read
+from services.resources.models import Organization
 from services.resources.organizations import auth
 from services.resources.organizations import repository as organization_repository
 from services.resources.organizations.schemas import Organization as OrganizationOut
@@ -41,6 +40,8 @@ async def register(session: AsyncSession, principal: Principal, body: Organizati
         action="created",
         entity="organization",
         entity_id=created.id,
+        scope=organization_scope(created),
+        event="organization.created",
         payload={"kind": created.kind, "service_regions": created.service_regions},
     )
     return await present(session, principal, created)
@@ -66,6 +67,8 @@ async def update(
     auth.require_may_manage(principal, organization)
     check_version(if_match, organization.version)
     values = body.model_dump(exclude_unset=True, exclude_none=True)
+    if not values:  # nothing to change: no new version, nothing to audit
+        return organization
     if "service_regions" in values:
         # Service regions bound where its offers may go: only civil affairs may move them.
         auth.require_may_register(principal, values["service_regions"])
@@ -78,6 +81,8 @@ async def update(
         action="updated",
         entity="organization",
         entity_id=org_id,
+        scope=organization_scope(updated),
+        event="organization.updated",
         payload={"fields": sorted(values)},
         fields=sorted(values),
     )
@@ -105,6 +110,8 @@ async def set_verification(session: AsyncSession, principal: Principal, org_id: 
         action=status,
         entity="organization",
         entity_id=org_id,
+        scope=organization_scope(updated),
+        event=f"organization.{status}",
         payload={"verification_status": status},
     )
     return updated
@@ -122,13 +129,11 @@ async def present(session: AsyncSession, principal: Principal | None, organizati
             }
         )
     if principal is not None and organization.kind == "individual_donor":
-        await record_audit(
+        await record_personal_read(
             session,
-            AuditEntry,
             principal,
-            "read_personal",
             "organization",
-            str(organization.id),
+            [(str(organization.id), organization_scope(organization))],
             ["name", "contact_name", "contact_phone"],
         )
     return out

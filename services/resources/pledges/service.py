@@ -5,7 +5,6 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.audit import record_audit
 from services.common.auth import Principal
 from services.common.errors import Forbidden, NotFound
 from services.common.personal_data import mask_name, mask_phone
@@ -13,11 +12,11 @@ from services.common.personal_text import ensure_no_personal_data
 from services.common.settings import Settings
 from services.common.tickets import PledgeReceipt, seal
 from services.common.vocabulary import STAFF_ROLES, ItemCategory, OfferKind, OrganizationKind, Role
-from services.resources.change_log import record_change
 from services.resources.funds import service as fund_service
 from services.resources.holds import service as hold_service
 from services.resources.holds.schemas import HoldCreate, HoldStateCode
-from services.resources.models import AuditEntry, Organization, Pledge
+from services.resources.kit import pledge_scope, record_change, record_personal_read
+from services.resources.models import Organization, Pledge
 from services.resources.offers import service as offer_service
 from services.resources.offers.schemas import OfferCreate
 from services.resources.organizations import repository as organization_repository
@@ -88,6 +87,8 @@ async def create(session: AsyncSession, principal: Principal, body: PledgeCreate
         action="created",
         entity="pledge",
         entity_id=pledge.id,
+        scope=pledge_scope(pledge),
+        event="pledge.created",
         payload={"need_id": pledge.need_id, "offer_id": offer.id, "hold_id": hold.id},
     )
     return (await present(session, principal, [pledge], settings))[0]
@@ -141,17 +142,9 @@ async def present(
     if not pledges:
         return []
     details = await pledge_repository.details(session, principal, pledges)
-    unmasked = [str(p.id) for p in pledges if may_see_donor(principal, p)]
+    unmasked = [(str(p.id), pledge_scope(p)) for p in pledges if may_see_donor(principal, p)]
     if unmasked:
-        await record_audit(
-            session,
-            AuditEntry,
-            principal,
-            "read_personal",
-            "pledge",
-            unmasked,
-            ["donor_name", "donor_contact"],
-        )
+        await record_personal_read(session, principal, "pledge", unmasked, ["donor_name", "donor_contact"])
     return [_out(principal, pledge, details.get(pledge.id), settings) for pledge in pledges]
 
 

@@ -17,8 +17,9 @@ from services.volunteers.activities.schemas import (
     ActivityOut,
     ActivityUpdate,
 )
+from services.volunteers.kit import record_change, scope_of
 from services.volunteers.models import Activity
-from services.volunteers.recording import record_change
+from services.volunteers.scoping import owning_path
 from services.volunteers.signups import waiting_list
 from services.volunteers.teams import repository as team_repository
 
@@ -39,17 +40,19 @@ async def load_for_change(session: AsyncSession, principal: Principal, activity_
 async def create(session: AsyncSession, principal: Principal, body: ActivityCreate) -> ActivityOut:
     """Organise an activity for a platform, a team (its platform or organisation) or an org."""
     platform_id, org_id = body.platform_id, body.org_id
+    platform_path = owning_path(principal, platform_id)
     if body.organiser_kind == "team":
         assert body.team_id is not None
         team = await team_repository.get_readable(session, principal, body.team_id)
         if team is None:
             raise NotFound(f"No team {body.team_id}.", f"未找到志愿服务队伍 {body.team_id}。")
-        platform_id, org_id = team.platform_id, team.org_id
-    auth.require_organise(principal, platform_id, org_id, body.region)
+        platform_id, org_id, platform_path = team.platform_id, team.org_id, team.platform_path
+    auth.require_organise(principal, platform_path, org_id, body.region)
     values = body.model_dump(mode="json", exclude={"platform_id", "org_id", "starts_at", "ends_at"})
     activity = Activity(
         **values,
         platform_id=platform_id,
+        platform_path=platform_path,
         org_id=org_id,
         starts_at=body.starts_at,
         ends_at=body.ends_at,
@@ -62,10 +65,12 @@ async def create(session: AsyncSession, principal: Principal, body: ActivityCrea
     await record_change(
         session,
         principal,
-        "activity.created",
-        "activity",
-        activity.id,
-        {"region": activity.region, "starts_at": activity.starts_at, "capacity": activity.capacity},
+        action="created",
+        entity="activity",
+        entity_id=activity.id,
+        scope=scope_of(activity),
+        event="activity.created",
+        payload={"region": activity.region, "starts_at": activity.starts_at, "capacity": activity.capacity},
     )
     return ActivityOut.model_validate(activity)
 
@@ -104,6 +109,10 @@ async def update(
     activity = await load_for_change(session, principal, activity_id)
     check_version(if_match, activity.version)
     changes = {k: v for k, v in body.model_dump(mode="json", exclude_unset=True).items() if v is not None}
+    if changes.get("is_public", activity.is_public) != activity.is_public:
+        auth.require_publicity_change(principal, activity)
+    if not changes:  # nothing to change: no new version, nothing to audit
+        return ActivityOut.model_validate(activity)
     if changes.get("capacity", activity.capacity) < activity.confirmed_count:
         raise Conflict(
             f"{activity.confirmed_count} people are confirmed; capacity cannot be lower.",
@@ -119,10 +128,12 @@ async def update(
     await record_change(
         session,
         principal,
-        "activity.updated",
-        "activity",
-        activity.id,
-        {"version": activity.version},
+        action="updated",
+        entity="activity",
+        entity_id=activity.id,
+        scope=scope_of(activity),
+        event="activity.updated",
+        payload={"version": activity.version},
         fields=sorted(changes),
     )
     return ActivityOut.model_validate(activity)
@@ -136,7 +147,16 @@ async def cancel(session: AsyncSession, principal: Principal, activity_id: uuid.
     activity.version += 1
     await session.flush()
     await session.refresh(activity)
-    await record_change(session, principal, "activity.cancelled", "activity", activity.id, {"state": "cancelled"})
+    await record_change(
+        session,
+        principal,
+        action="cancelled",
+        entity="activity",
+        entity_id=activity.id,
+        scope=scope_of(activity),
+        event="activity.cancelled",
+        payload={"state": "cancelled"},
+    )
     return ActivityOut.model_validate(activity)
 
 
@@ -155,10 +175,12 @@ async def complete(
     await record_change(
         session,
         principal,
-        "activity.completed",
-        "activity",
-        activity.id,
-        {"state": "completed", **body.model_dump()},
+        action="completed",
+        entity="activity",
+        entity_id=activity.id,
+        scope=scope_of(activity),
+        event="activity.completed",
+        payload={"state": "completed", **body.model_dump()},
     )
     return ActivityOut.model_validate(activity)
 

@@ -14,8 +14,8 @@ def may_see_address(principal: Principal, assignment: CareAssignment) -> bool:
     return principal.role in PLATFORM_STAFF and principal.platform_id == assignment.platform_id
 
 
-def require_manage(principal: Principal, platform_id: object, region: str) -> None:
-    if not staff_covers(principal, platform_id, region):
+def require_manage(principal: Principal, platform_path: str, region: str) -> None:
+    if not staff_covers(principal, platform_path, region):
         raise Forbidden(
             "Only staff of the platform may manage its care assignments.",
             "只有该平台的工作人员可以管理关爱服务安排。",
@@ -25,4 +25,4 @@ def require_manage(principal: Principal, platform_id: object, region: str) -> No
 def require_log_visit(principal: Principal, assignment: CareAssignment) -> None:
     if principal.role is Role.VOLUNTEER and principal.volunteer_id == assignment.volunteer_id:
         return
-    require_manage(principal, assignment.platform_id, assignment.region)
+    require_manage(principal, assignment.platform_path, assignment.region)

@@ -20,8 +20,9 @@ from services.volunteers.assignments.schemas import (
 )
 from services.volunteers.commitments.service import ensure_free_for_schedule
 from services.volunteers.hours import repository as hours_repository
+from services.volunteers.kit import record_change, record_personal_read, scope_of
 from services.volunteers.models import CareAssignment, HoursEntry, VisitLog
-from services.volunteers.recording import record_change, record_personal_read
+from services.volunteers.scoping import owning_path
 from services.volunteers.volunteers import repository as volunteer_repository
 from services.volunteers.volunteers import service as volunteer_service
 
@@ -58,7 +59,7 @@ async def present_all(
                 created_at=row.created_at,
             )
         )
-    unmasked = [str(item.id) for item in items if not item.address_masked]
+    unmasked = [(str(row.id), scope_of(row)) for row, item in zip(rows, items, strict=True) if not item.address_masked]
     if unmasked:
         await record_personal_read(session, principal, "care_assignment", unmasked, ["visit_address"])
     return items
@@ -68,7 +69,8 @@ async def create(
     session: AsyncSession, principal: Principal, vault: PersonalDataVault, body: AssignmentCreate
 ) -> AssignmentOut:
     """Assign a volunteer to a care need; refused when the slot clashes with their commitments."""
-    auth.require_manage(principal, body.platform_id, body.region)
+    platform_path = owning_path(principal, body.platform_id)
+    auth.require_manage(principal, platform_path, body.region)
     if body.ends_on is not None and body.ends_on < body.starts_on:
         raise BadInput("ends_on must not precede starts_on.", "结束日期不能早于开始日期。")
     volunteer = await volunteer_repository.get_readable(session, principal, body.volunteer_id, lock=True)
@@ -80,6 +82,7 @@ async def create(
         volunteer_id=volunteer.id,
         need_id=body.need_id,
         platform_id=body.platform_id,
+        platform_path=platform_path,
         region=body.region,
         schedule=schedule,
         starts_on=body.starts_on,
@@ -91,10 +94,12 @@ async def create(
     await record_change(
         session,
         principal,
-        "assignment.created",
-        "care_assignment",
-        assignment.id,
-        {"volunteer_id": volunteer.id, "need_id": body.need_id, "schedule": schedule},
+        action="created",
+        entity="care_assignment",
+        entity_id=assignment.id,
+        scope=scope_of(assignment),
+        event="assignment.created",
+        payload={"volunteer_id": volunteer.id, "need_id": body.need_id, "schedule": schedule},
     )
     return (await present_all(session, principal, vault, [assignment]))[0]
 
@@ -138,13 +143,22 @@ async def end(
     row = await assignment_repository.get_readable(session, principal, assignment_id, lock=True)
     if row is None:
         raise not_found(assignment_id)
-    auth.require_manage(principal, row.platform_id, row.region)
+    auth.require_manage(principal, row.platform_path, row.region)
     if row.state != "active":
         raise InvalidTransition("The assignment has already ended.", "该关爱服务安排已结束。")
     row.state = "ended"
     row.version += 1
     await session.flush()
-    await record_change(session, principal, "assignment.ended", "care_assignment", row.id, {"state": "ended"})
+    await record_change(
+        session,
+        principal,
+        action="ended",
+        entity="care_assignment",
+        entity_id=row.id,
+        scope=scope_of(row),
+        event="assignment.ended",
+        payload={"state": "ended"},
+    )
     return (await present_all(session, principal, vault, [row]))[0]
 
 
@@ -179,22 +193,35 @@ async def log_visit(
         "outcome": body.outcome,
         "minutes": minutes,
     }
-    await record_change(session, principal, "visit.logged", "visit_log", visit.id, payload)
+    await record_change(
+        session,
+        principal,
+        action="logged",
+        entity="visit_log",
+        entity_id=visit.id,
+        scope=scope_of(row),
+        event="visit.logged",
+        payload=payload,
+    )
     if visit.wellbeing_flags:
         await record_change(
             session,
             principal,
-            "visit.flagged",
-            "visit_log",
-            visit.id,
-            {**payload, "platform_id": row.platform_id, "wellbeing_flags": visit.wellbeing_flags},
+            action="flagged",
+            entity="visit_log",
+            entity_id=visit.id,
+            scope=scope_of(row),
+            event="visit.flagged",
+            payload={**payload, "platform_id": row.platform_id, "wellbeing_flags": visit.wellbeing_flags},
         )
     if done:
-        await _record_visit_hours(session, principal, visit)
+        await _record_visit_hours(session, principal, visit, row)
     return VisitOut.model_validate(visit)
 
 
-async def _record_visit_hours(session: AsyncSession, principal: Principal, visit: VisitLog) -> None:
+async def _record_visit_hours(
+    session: AsyncSession, principal: Principal, visit: VisitLog, assignment: CareAssignment
+) -> None:
     entry = HoursEntry(
         volunteer_id=visit.volunteer_id,
         kind="care_visit",
@@ -206,10 +233,12 @@ async def _record_visit_hours(session: AsyncSession, principal: Principal, visit
     await record_change(
         session,
         principal,
-        "hours.recorded",
-        "hours_entry",
-        entry.id,
-        {"volunteer_id": visit.volunteer_id, "kind": "care_visit", "minutes": visit.minutes},
+        action="recorded",
+        entity="hours_entry",
+        entity_id=entry.id,
+        scope=scope_of(assignment),
+        event="hours.recorded",
+        payload={"volunteer_id": visit.volunteer_id, "kind": "care_visit", "minutes": visit.minutes},
     )
 
 

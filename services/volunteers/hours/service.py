@@ -18,8 +18,8 @@ from services.volunteers.hours.schemas import (
     minutes_as_hours,
 )
 from services.volunteers.hours.star_levels import minutes_to_next_level, star_level
+from services.volunteers.kit import record_change, scope_of
 from services.volunteers.models import HoursEntry, Volunteer
-from services.volunteers.recording import record_change
 from services.volunteers.volunteers import auth as volunteer_auth
 from services.volunteers.volunteers import repository as volunteer_repository
 from services.volunteers.volunteers import service as volunteer_service
@@ -78,10 +78,12 @@ async def correct(
     await record_change(
         session,
         principal,
-        "hours.corrected",
-        "hours_entry",
-        entry.id,
-        {"volunteer_id": volunteer.id, "kind": "correction", "minutes": body.minutes},
+        action="corrected",
+        entity="hours_entry",
+        entity_id=entry.id,
+        scope=scope_of(volunteer),
+        event="hours.corrected",
+        payload={"volunteer_id": volunteer.id, "kind": "correction", "minutes": body.minutes},
     )
     return HoursEntryOut.model_validate(entry)
 

@@ -43,6 +43,9 @@ class Activity(Base):
     organiser_kind: Mapped[str] = mapped_column(String(20))
     # The owning platform / organisation (copied from the team when a team organises it).
     platform_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    # "/<centre id>/<station id>/": the owning platform and those above it, as the case service
+    # sealed it (a platform ticket); "/<platform id>/" when only the platform itself is known.
+    platform_path: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     org_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), index=True)
     project_id: Mapped[uuid.UUID | None] = mapped_column()

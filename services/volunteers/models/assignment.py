@@ -33,6 +33,9 @@ class CareAssignment(Base):
     volunteer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("volunteers.id"), index=True)
     need_id: Mapped[uuid.UUID] = mapped_column(index=True)
     platform_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    # "/<centre id>/<station id>/": the owning platform and those above it, as the case service
+    # sealed it (a platform ticket); "/<platform id>/" when only the platform itself is known.
+    platform_path: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     region: Mapped[str] = mapped_column(String(12), index=True)
     # {"frequency": "weekly", "weekday": 2, "start": "15:00", "duration_minutes": 60}
     schedule: Mapped[dict[str, Any]] = mapped_column(JSONB)

@@ -20,6 +20,9 @@ class Team(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200))
     platform_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    # "/<centre id>/<station id>/": the owning platform and those above it, as the case service
+    # sealed it (a platform ticket); "/<platform id>/" when only the platform itself is known.
+    platform_path: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     org_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     region: Mapped[str] = mapped_column(String(12), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)

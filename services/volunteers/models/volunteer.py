@@ -28,6 +28,9 @@ class Volunteer(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     platform_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    # "/<centre id>/<station id>/": the owning platform and those above it, as the case service
+    # sealed it (a platform ticket); "/<platform id>/" when only the platform itself is known.
+    platform_path: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(40))
     # The ID number is stored encrypted; the keyed hash finds duplicates without decrypting.

@@ -13,8 +13,8 @@ from services.volunteers.activities import auth as activity_auth
 from services.volunteers.activities import repository as activity_repository
 from services.volunteers.commitments.service import ensure_free_for_activity, ensure_within_weekly_hours
 from services.volunteers.hours import repository as hours_repository
+from services.volunteers.kit import record_change, scope_of
 from services.volunteers.models import Activity, HoursEntry, SignUp
-from services.volunteers.recording import record_change
 from services.volunteers.signups import auth
 from services.volunteers.signups import repository as signup_repository
 from services.volunteers.signups.schemas import SignUpOut, SignUpRequest
@@ -72,10 +72,12 @@ async def sign_up(
     await record_change(
         session,
         principal,
-        "signup.created",
-        "signup",
-        signup.id,
-        {
+        action="created",
+        entity="signup",
+        entity_id=signup.id,
+        scope=scope_of(activity),
+        event="signup.created",
+        payload={
             "activity_id": activity.id,
             "volunteer_id": volunteer_id,
             "status": signup.status,
@@ -139,10 +141,12 @@ async def cancel(session: AsyncSession, principal: Principal, signup_id: uuid.UU
     await record_change(
         session,
         principal,
-        "signup.cancelled",
-        "signup",
-        signup.id,
-        {"activity_id": activity.id, "volunteer_id": signup.volunteer_id, "status": "cancelled"},
+        action="cancelled",
+        entity="signup",
+        entity_id=signup.id,
+        scope=scope_of(activity),
+        event="signup.cancelled",
+        payload={"activity_id": activity.id, "volunteer_id": signup.volunteer_id, "status": "cancelled"},
     )
     await fill_free_places(session, principal, activity)
     await session.refresh(signup)
@@ -177,10 +181,12 @@ async def check_in(session: AsyncSession, principal: Principal, signup_id: uuid.
     await record_change(
         session,
         principal,
-        "signup.checked_in",
-        "signup",
-        signup.id,
-        {"activity_id": activity.id, "volunteer_id": signup.volunteer_id, "at": moment},
+        action="checked_in",
+        entity="signup",
+        entity_id=signup.id,
+        scope=scope_of(activity),
+        event="signup.checked_in",
+        payload={"activity_id": activity.id, "volunteer_id": signup.volunteer_id, "at": moment},
     )
     return SignUpOut.model_validate(signup)
 
@@ -211,10 +217,12 @@ async def check_out(
     await record_change(
         session,
         principal,
-        "signup.checked_out",
-        "signup",
-        signup.id,
-        {
+        action="checked_out",
+        entity="signup",
+        entity_id=signup.id,
+        scope=scope_of(activity),
+        event="signup.checked_out",
+        payload={
             "activity_id": activity.id,
             "volunteer_id": signup.volunteer_id,
             "minutes": signup.minutes,
@@ -246,10 +254,12 @@ async def approve_hours(session: AsyncSession, principal: Principal, signup_id: 
     await record_change(
         session,
         principal,
-        "hours.recorded",
-        "hours_entry",
-        entry.id,
-        {
+        action="recorded",
+        entity="hours_entry",
+        entity_id=entry.id,
+        scope=scope_of(activity),
+        event="hours.recorded",
+        payload={
             "volunteer_id": signup.volunteer_id,
             "kind": "activity",
             "minutes": signup.minutes,

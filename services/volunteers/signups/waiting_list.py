@@ -3,8 +3,8 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.volunteers.kit import record_change, scope_of
 from services.volunteers.models import Activity
-from services.volunteers.recording import record_change
 from services.volunteers.signups import repository as signup_repository
 
 
@@ -23,10 +23,12 @@ async def fill_free_places(session: AsyncSession, principal: Principal, activity
         await record_change(
             session,
             principal,
-            "signup.promoted",
-            "signup",
-            signup.id,
-            {
+            action="promoted",
+            entity="signup",
+            entity_id=signup.id,
+            scope=scope_of(activity),
+            event="signup.promoted",
+            payload={
                 "activity_id": activity.id,
                 "volunteer_id": signup.volunteer_id,
                 "status": "confirmed",

@@ -8,8 +8,9 @@ from services.common.auth import Principal
 from services.common.concurrency import check_version
 from services.common.errors import Conflict, NotFound
 from services.common.pagination import Page
+from services.volunteers.kit import record_change, scope_of
 from services.volunteers.models import Team, TeamMember
-from services.volunteers.recording import record_change
+from services.volunteers.scoping import owning_path
 from services.volunteers.teams import auth
 from services.volunteers.teams import repository as team_repository
 from services.volunteers.teams.schemas import MemberAdd, MemberOut, TeamCreate, TeamOut, TeamUpdate
@@ -23,22 +24,25 @@ async def _managed(session: AsyncSession, principal: Principal, team_id: uuid.UU
     team = await team_repository.get_readable(session, principal, team_id, lock=True)
     if team is None:
         raise not_found(team_id)
-    auth.require_manage(principal, team.platform_id, team.org_id, team.region)
+    auth.require_manage(principal, team.platform_path, team.org_id, team.region)
     return team
 
 
 async def create(session: AsyncSession, principal: Principal, body: TeamCreate) -> TeamOut:
     """Found a team for your platform or organisation."""
-    auth.require_manage(principal, body.platform_id, body.org_id, body.region)
-    team = Team(**body.model_dump())
+    platform_path = owning_path(principal, body.platform_id)
+    auth.require_manage(principal, platform_path, body.org_id, body.region)
+    team = Team(**body.model_dump(), platform_path=platform_path)
     await team_repository.add(session, team)
     await record_change(
         session,
         principal,
-        "team.created",
-        "team",
-        team.id,
-        {"platform_id": team.platform_id, "org_id": team.org_id, "region": team.region},
+        action="created",
+        entity="team",
+        entity_id=team.id,
+        scope=scope_of(team),
+        event="team.created",
+        payload={"platform_id": team.platform_id, "org_id": team.org_id, "region": team.region},
     )
     return TeamOut.model_validate(team)
 
@@ -74,7 +78,16 @@ async def rename(
     team.name = body.name
     team.version += 1
     await session.flush()
-    await record_change(session, principal, "team.updated", "team", team.id, {"name": team.name})
+    await record_change(
+        session,
+        principal,
+        action="updated",
+        entity="team",
+        entity_id=team.id,
+        scope=scope_of(team),
+        event="team.updated",
+        payload={"name": team.name},
+    )
     return TeamOut.model_validate(team)
 
 
@@ -96,10 +109,12 @@ async def add_member(session: AsyncSession, principal: Principal, team_id: uuid.
     await record_change(
         session,
         principal,
-        "team.member_added",
-        "team",
-        team.id,
-        {"volunteer_id": body.volunteer_id, "is_leader": body.is_leader},
+        action="member_added",
+        entity="team",
+        entity_id=team.id,
+        scope=scope_of(team),
+        event="team.member_added",
+        payload={"volunteer_id": body.volunteer_id, "is_leader": body.is_leader},
     )
     return MemberOut.model_validate(member)
 
@@ -112,4 +127,13 @@ async def remove_member(
     if member is None:
         raise NotFound("Not a member of this team.", "该志愿者不是队伍成员。")
     await team_repository.remove(session, member)
-    await record_change(session, principal, "team.member_removed", "team", team.id, {"volunteer_id": volunteer_id})
+    await record_change(
+        session,
+        principal,
+        action="member_removed",
+        entity="team",
+        entity_id=team.id,
+        scope=scope_of(team),
+        event="team.member_removed",
+        payload={"volunteer_id": volunteer_id},
+    )

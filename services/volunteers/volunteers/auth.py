@@ -14,8 +14,8 @@ def may_see_personal_data(principal: Principal, volunteer: Volunteer) -> bool:
     return principal.role in PLATFORM_STAFF and principal.platform_id == volunteer.platform_id
 
 
-def require_register(principal: Principal, platform_id: object, region: str) -> None:
-    if not staff_covers(principal, platform_id, region):
+def require_register(principal: Principal, platform_path: str, region: str) -> None:
+    if not staff_covers(principal, platform_path, region):
         raise Forbidden(
             "Only staff of the platform (or its region) may register volunteers for it.",
             "只有该平台（或其所属区域）的工作人员可以为其登记志愿者。",
@@ -23,7 +23,7 @@ def require_register(principal: Principal, platform_id: object, region: str) -> 
 
 
 def may_manage(principal: Principal, volunteer: Volunteer) -> bool:
-    return staff_covers(principal, volunteer.platform_id, volunteer.region)
+    return staff_covers(principal, volunteer.platform_path, volunteer.region)
 
 
 def require_manage(principal: Principal, volunteer: Volunteer) -> None:
@@ -41,7 +41,7 @@ def require_edit(principal: Principal, volunteer: Volunteer) -> None:
 def require_region_change(principal: Principal, volunteer: Volunteer, region: str) -> None:
     """The region decides who sees a volunteer: only managing staff move it, and only to a region
     they could register the volunteer in. The volunteer's own profile edits leave it alone."""
-    if not (may_manage(principal, volunteer) and staff_covers(principal, volunteer.platform_id, region)):
+    if not (may_manage(principal, volunteer) and staff_covers(principal, volunteer.platform_path, region)):
         raise Forbidden(
             "Only staff of the volunteer's platform (or region) may change their region.",
             "只有志愿者所属平台（或区域）的工作人员可以修改其所属区域。",

@@ -15,8 +15,9 @@ from services.common.personal_data import (
     mask_name,
     mask_phone,
 )
+from services.volunteers.kit import record_change, record_personal_read, scope_of
 from services.volunteers.models import Volunteer
-from services.volunteers.recording import record_change, record_personal_read
+from services.volunteers.scoping import owning_path
 from services.volunteers.volunteers import auth
 from services.volunteers.volunteers import repository as volunteer_repository
 from services.volunteers.volunteers.schemas import (
@@ -65,7 +66,9 @@ async def present_all(
 ) -> list[VolunteerOut]:
     """Present rows and audit those returned unmasked."""
     items = [present(row, principal, vault) for row in rows]
-    unmasked = [str(item.id) for item in items if not item.personal_data_masked]
+    unmasked = [
+        (str(row.id), scope_of(row)) for row, item in zip(rows, items, strict=True) if not item.personal_data_masked
+    ]
     if unmasked:
         await record_personal_read(session, principal, "volunteer", unmasked, PERSONAL_FIELDS)
     return items
@@ -75,7 +78,8 @@ async def register(
     session: AsyncSession, principal: Principal, vault: PersonalDataVault, body: VolunteerCreate
 ) -> VolunteerOut:
     """Register a volunteer at a platform; an ID number already registered is a conflict."""
-    auth.require_register(principal, body.platform_id, body.region)
+    platform_path = owning_path(principal, body.platform_id)
+    auth.require_register(principal, platform_path, body.region)
     id_hash = vault.keyed_hash(body.id_number)
     if await volunteer_repository.id_number_taken(session, id_hash):
         raise _duplicate()
@@ -84,6 +88,7 @@ async def register(
     volunteer = Volunteer(
         **values,
         platform_id=body.platform_id,
+        platform_path=platform_path,
         id_number_encrypted=vault.encrypt(body.id_number),
         id_number_hash=id_hash,
     )
@@ -95,10 +100,12 @@ async def register(
     await record_change(
         session,
         principal,
-        "volunteer.registered",
-        "volunteer",
-        volunteer.id,
-        {"platform_id": str(volunteer.platform_id), "region": volunteer.region},
+        action="registered",
+        entity="volunteer",
+        entity_id=volunteer.id,
+        scope=scope_of(volunteer),
+        event="volunteer.registered",
+        payload={"platform_id": str(volunteer.platform_id), "region": volunteer.region},
     )
     return (await present_all(session, principal, vault, [volunteer]))[0]
 
@@ -167,10 +174,12 @@ async def update(
     await record_change(
         session,
         principal,
-        "volunteer.updated",
-        "volunteer",
-        volunteer.id,
-        {"version": volunteer.version},
+        action="updated",
+        entity="volunteer",
+        entity_id=volunteer.id,
+        scope=scope_of(volunteer),
+        event="volunteer.updated",
+        payload={"version": volunteer.version},
         fields=sorted(changes),
     )
     return (await present_all(session, principal, vault, [volunteer]))[0]
@@ -200,9 +209,11 @@ async def verify(
     await record_change(
         session,
         principal,
-        f"volunteer.{body.decision}",
-        "volunteer",
-        volunteer.id,
-        {"verification": body.decision},
+        action=body.decision,
+        entity="volunteer",
+        entity_id=volunteer.id,
+        scope=scope_of(volunteer),
+        event=f"volunteer.{body.decision}",
+        payload={"verification": body.decision},
     )
     return (await present_all(session, principal, vault, [volunteer]))[0]

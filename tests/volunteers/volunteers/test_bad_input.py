@@ -127,8 +127,14 @@ class TestRegionChange:
         rolled_back_db: Database,
         connection: AsyncConnection,
     ) -> None:
-        volunteer = await make_volunteer(rolled_back_db, settings, platform_id=station.platform_id)
-        centre = bearer(settings, "centre_staff", platform_id=uuid.uuid4(), region="150781")
+        centre_id = uuid.uuid4()  # the station's county centre: its subtree holds the station
+        volunteer = await make_volunteer(
+            rolled_back_db,
+            settings,
+            platform_id=station.platform_id,
+            platform_path=f"/{centre_id}/{station.platform_id}/",
+        )
+        centre = bearer(settings, "centre_staff", platform_id=centre_id, region="150781")
         url = f"/v1/volunteers/{volunteer.id}"
         outside = await client.patch(url, json={"region": "430102001"}, headers={**centre, "If-Match": '"1"'})
         assert outside.status_code == 403

@@ -93,13 +93,19 @@ class TestMaskingAndScope:
     async def test_who_sees_what(
         self, client: httpx.AsyncClient, settings: Settings, station: Station, rolled_back_db: Database
     ) -> None:
-        volunteer = await make_volunteer(rolled_back_db, settings, platform_id=station.platform_id)
+        centre_id = uuid.uuid4()  # the station's county centre: its subtree holds the station
+        volunteer = await make_volunteer(
+            rolled_back_db,
+            settings,
+            platform_id=station.platform_id,
+            platform_path=f"/{centre_id}/{station.platform_id}/",
+        )
         url = f"/v1/volunteers/{volunteer.id}"
 
         own = (await client.get(url, headers=volunteer_headers(settings, volunteer.id))).json()
         assert (own["name"], own["phone"], own["personal_data_masked"]) == ("王小明", "13812345678", False)
 
-        region_staff = bearer(settings, "centre_staff", platform_id=uuid.uuid4(), region="1507")
+        region_staff = bearer(settings, "centre_staff", platform_id=centre_id, region="1507")
         masked = (await client.get(url, headers=region_staff)).json()
         assert (masked["name"], masked["phone"]) == ("王**", "138****5678")
         assert masked["id_number"].startswith("150") and "*" in masked["id_number"]
