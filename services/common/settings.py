@@ -65,7 +65,15 @@ class Settings(BaseSettings):
     case_url: str = "http://127.0.0.1:8001"
     resources_url: str = "http://127.0.0.1:8002"
     volunteers_url: str = "http://127.0.0.1:8003"
+    # Every upstream call of the gateway, retries and pauses included, ends within this.
     upstream_timeout_s: float = 5.0
+    # The gateway's HTTP client (docs/decisions.md, "Gateway HTTP client"): attempts per call, the
+    # part of the timeout spent waiting for a pooled connection and connecting (past it the request
+    # was provably not sent), and the breaker that fails fast after consecutive failures.
+    upstream_attempts: int = Field(default=3, ge=1, le=10)
+    upstream_connect_timeout_s: float = Field(default=1.0, gt=0, le=60)
+    upstream_breaker_failures: int = Field(default=5, ge=1, le=1000)
+    upstream_breaker_cooldown_s: float = Field(default=5.0, gt=0, le=600)
 
     # Linking: how long a confirmed-but-uncommitted hold and a donor's claim stand, and how often
     # the services look for lapsed reservations.
