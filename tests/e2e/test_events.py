@@ -118,7 +118,9 @@ async def test_the_gateway_feed_misses_and_repeats_nothing_under_writes(world: W
             for name, model in OUTBOXES.items()
             for n in range(3)
         ]
-        reader = asyncio.create_task(_tail_gateway(world.stack, world.admin, done))
+        # The writers' events carry no record scope: only an admin without a region claim reads them all.
+        everything = bearer(world.settings, "civil_affairs_admin", subject="feed-tail")
+        reader = asyncio.create_task(_tail_gateway(world.stack, everything, done))
         await asyncio.sleep(GATEWAY_TAIL_SECONDS)
         stop.set()
         await asyncio.gather(*writers)
