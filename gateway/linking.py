@@ -1,25 +1,27 @@
-"""Linking a need to its resource across services: try–confirm–cancel, with nothing left stuck.
+"""Linking a need to its resource across services: try–confirm–cancel, decided by state.
 
     confirm_match:  try      hold in resources (TTL)      → need pending in case (until = hold expiry)
-                    confirm  commit the hold              → confirm the need (matched)
-                    cancel   whatever was done is undone when a later step is refused
+                    confirm  confirm the need (matched)    → commit the hold
+                    cancel   undo whichever side the other side no longer agrees with
 
-Every step is idempotent under the caller's key (the hold is created with `<key>:hold`, the need
-is reserved for `hold:<id>`), so retrying a call that failed half-way finishes it. If the gateway
-dies between try and confirm, nothing needs it: the hold expires in resources and the need's
-reservation lapses in case at the same moment, and the quantity returns exactly once.
+Every step is idempotent: the hold is created under `<key>:hold`; reserving, confirming,
+committing and releasing something that is already where the step would put it answers the same
+record again. So a retry, or twenty concurrent copies of one call, all walk the same path.
 
-Confirm order: the need is matched first, then the hold committed. A crash between the two leaves
-the need matched to a hold that then expires and returns its quantity — nothing leaks or counts
-twice; recordFulfilment refuses such a match ("the hold lapsed") and retrying the mutation with
-the same key undoes it (the need is open again). Automatic clean-up of that rare case without a
-retry is not built yet.
+What to do next is never decided from the text of an error. After every step, and after any
+transport error (a reset, a lost answer, a timeout), the saga reads the need and the hold and
+`next_step` — a pure function of the two states — says what brings them into agreement. A step
+that fails just leads to another read. If the gateway dies mid-way, the reconcilers in the
+services' background work repair the same rows from the stored states (services/case/needs/
+reconcile.py, services/resources/holds/reconcile.py), so nothing stays disagreeing for longer
+than the hold TTL plus their interval.
 """
 
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from gateway.clients.base import UpstreamError, UpstreamUnavailable
@@ -28,6 +30,8 @@ from services.common.clock import clock, iso_utc
 from services.common.settings import Settings
 
 logger = logging.getLogger("wushe.gateway.linking")
+
+ROUNDS = 8  # steps plus re-reads; a healthy run takes at most four steps
 
 
 @dataclass
@@ -45,6 +49,11 @@ class Linked:
     hold: dict[str, Any]
 
 
+NEED_NOT_OPEN = Refused("NEED_NOT_OPEN", "The need is no longer open.", "该需求已不再待认领。")
+HOLD_EXPIRED = Refused("HOLD_EXPIRED", "The hold lapsed before it could be confirmed.", "预留在确认前已过期。")
+LAPSED_HOLD_STATES = ("expired", "released")
+
+
 def reference_of(hold: dict[str, Any]) -> str:
     return f"hold:{hold['id']}"
 
@@ -55,6 +64,111 @@ async def _quietly(step: str, call: Any) -> None:
         await call
     except Exception:  # compensation must not hide the original outcome
         logger.warning("compensation %s failed; expiry will undo it", step, exc_info=True)
+
+
+class Step(Enum):
+    """What brings a need and its hold into agreement, from where they stand now."""
+
+    RESERVE = "reserve"  # need open, hold held: reserve the need for the hold
+    CONFIRM = "confirm"  # need pending for the hold: match it
+    COMMIT = "commit"  # need matched to a held hold: commit the hold
+    UNDO_NEED = "undo_need"  # need pending/matched for a hold that lapsed: open the need again
+    RELEASE_HOLD = "release_hold"  # the need went to someone else: give the stock back
+    DONE = "done"  # matched and committed (or delivered)
+    REFUSE_NOT_OPEN = "refuse_not_open"
+    REFUSE_LAPSED = "refuse_lapsed"
+
+
+def next_step(need: dict[str, Any], hold: dict[str, Any], *, owns_hold: bool) -> Step:
+    """The one decision table of linking, shared by the saga and the reconciler.
+
+    `owns_hold`: this link created the hold (an offer matched by staff), so giving it back is its
+    job; a donor's pledge hold is the donor's and is left to its own lapse.
+    """
+    reference = reference_of(hold)
+    ours_pending = need["state"] == "pending" and need.get("pending_reference") == reference
+    ours_matched = need["state"] in ("matched", "fulfilled") and need.get("matched_reference") == reference
+    lapsed = hold["state"] in LAPSED_HOLD_STATES or (hold["state"] == "held" and _overdue(hold))
+    if ours_matched:
+        if hold["state"] in ("committed", "delivered"):
+            return Step.DONE
+        return Step.UNDO_NEED if lapsed else Step.COMMIT
+    if ours_pending:
+        return Step.UNDO_NEED if lapsed else Step.CONFIRM
+    if lapsed:
+        return Step.REFUSE_LAPSED if need["state"] == "open" else Step.REFUSE_NOT_OPEN
+    if need["state"] == "open":
+        return Step.RESERVE
+    return Step.RELEASE_HOLD if owns_hold else Step.REFUSE_NOT_OPEN
+
+
+def _overdue(hold: dict[str, Any]) -> bool:
+    """Past its expiry though the expiry job has not marked it yet: it can no longer be committed."""
+    expires_at = hold.get("expires_at")
+    return bool(expires_at) and datetime.fromisoformat(str(expires_at)) <= clock.now()
+
+
+@dataclass
+class MatchSaga:
+    """One need and one hold, moved to agreement step by step over the service clients."""
+
+    case: Any
+    resources: Any
+    settings: Settings
+    need_id: str
+    hold: dict[str, Any]
+    owns_hold: bool
+
+    @property
+    def reference(self) -> str:
+        return reference_of(self.hold)
+
+    async def read(self) -> dict[str, Any]:
+        need: dict[str, Any] = await self.case.get(f"/v1/needs/{self.need_id}")
+        self.hold = await self.resources.get(f"/v1/holds/{self.hold['id']}")
+        return need
+
+    async def take(self, step: Step) -> None:
+        need_path, hold_path = f"/v1/needs/{self.need_id}", f"/v1/holds/{self.hold['id']}"
+        if step is Step.RESERVE:
+            await self.case.post(f"{need_path}/hold", {"reference": self.reference, "until": self.hold["expires_at"]})
+            await self._pause_after_try()
+        elif step is Step.CONFIRM:
+            await self.case.post(f"{need_path}/confirm", {"reference": self.reference})
+        elif step is Step.COMMIT:
+            await self.resources.post(f"{hold_path}/commit")
+        elif step is Step.UNDO_NEED:
+            await self.case.post(f"{need_path}/release", {"reference": self.reference})
+        elif step is Step.RELEASE_HOLD:
+            await self.resources.post(f"{hold_path}/release")
+
+    async def run(self, need: dict[str, Any]) -> Linked | Refused:
+        refusal: Refused | None = None
+        for _ in range(ROUNDS):
+            step = next_step(need, self.hold, owns_hold=self.owns_hold)
+            if step is Step.DONE:
+                return Linked(need, self.hold)
+            if step is Step.REFUSE_NOT_OPEN:
+                return refusal or NEED_NOT_OPEN
+            if step is Step.REFUSE_LAPSED:
+                return refusal or HOLD_EXPIRED
+            if step is Step.UNDO_NEED:
+                refusal = HOLD_EXPIRED
+            elif step is Step.RELEASE_HOLD:
+                refusal = NEED_NOT_OPEN
+            try:
+                await self.take(step)
+            except UpstreamError as exc:  # refused: someone else moved one side; read and decide again
+                logger.info("linking step %s refused (%s); reading state", step.value, exc.code)
+            except UpstreamUnavailable as exc:  # lost, reset or timed out: it may or may not have happened
+                logger.warning("linking step %s got no answer (%s); reading state", step.value, exc.reason)
+            need = await self.read()
+        raise UpstreamUnavailable("gateway", "linking did not settle; the reconciler will finish it")
+
+    async def _pause_after_try(self) -> None:
+        if self.settings.environment == "test" and self.settings.test_pause_after_try_s > 0:
+            logger.warning("confirmMatch paused after try", extra={"need_id": self.need_id, "hold_id": self.hold["id"]})
+            await asyncio.sleep(self.settings.test_pause_after_try_s)
 
 
 async def confirm_match(
@@ -79,92 +193,63 @@ async def confirm_match(
     if hold_id is not None:  # a donor's pledge (or an earlier try) already holds the resource
         hold = await resources.get(f"/v1/holds/{hold_id}")
     else:
-        # The case service vouches for the need's owner and region; resources takes them from it.
-        ticket = await case.post(f"/v1/needs/{need_id}/ticket")
-        body = {
-            "need_id": need_id,
-            "need_ticket": ticket["ticket"],
-            "offer_id": offer_id,
-            "ttl_seconds": settings.match_hold_ttl_s,
-        }
-        if amount is not None:
-            body["amount"] = amount
-        else:
-            body["quantity"] = quantity or need.get("quantity") or 1
-        try:
-            hold = await resources.post("/v1/holds", body, headers={"Idempotency-Key": f"{key}:hold"})
-        except UpstreamError as exc:
-            if exc.status == 409:
-                return Refused("OFFER_EXHAUSTED", str(exc), exc.problem.get("detail_zh", "可用数量不足。"))
-            raise
-    reference = reference_of(hold)
-    if reference in (need.get("pending_reference"), need.get("matched_reference")):
-        # A retry: the hold above may be the replay of the first answer; read its state now.
-        hold = await resources.get(f"/v1/holds/{hold['id']}")
-    if not (need["state"] == "matched" and need.get("matched_reference") == reference):
-        result = await _reserve_and_confirm(
-            case, resources, settings, need_id, hold, reference, release_hold=hold_id is None
-        )
-        if isinstance(result, Refused):
-            return result
-        need = result
-    lapsed = hold["state"] in ("expired", "released")
-    if hold["state"] == "held":
-        try:
-            hold = await resources.post(f"/v1/holds/{hold['id']}/commit")
-        except UpstreamUnavailable as exc:
-            # Unreachable: the hold will expire by itself; undo the match so the need is open again.
-            # (A timeout may have committed it: that is left for a retry with the key.)
-            if "Timeout" not in exc.reason:
-                await _quietly("undo the match", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
-            raise
-        except UpstreamError as exc:
-            if exc.status != 409:
-                raise
-            hold = await resources.get(f"/v1/holds/{hold['id']}")  # committed meanwhile, or lapsed?
-            lapsed = hold["state"] != "committed"
-    if lapsed:
-        await _quietly("undo the match", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
-        return Refused("HOLD_EXPIRED", "The hold lapsed before it could be confirmed.", "预留在确认前已过期。")
-    return Linked(need, hold)
+        created = await _hold_for(upstreams, settings, need, key, offer_id, quantity, amount)
+        if isinstance(created, Refused):
+            return created
+        hold = created
+    saga = MatchSaga(case, resources, settings, need_id, hold, owns_hold=hold_id is None)
+    return await saga.run(need)
 
 
-async def _reserve_and_confirm(
-    case: Any,
-    resources: Any,
+async def _hold_for(
+    upstreams: Upstreams,
     settings: Settings,
-    need_id: str,
-    hold: dict[str, Any],
-    reference: str,
-    *,
-    release_hold: bool,
+    need: dict[str, Any],
+    key: str,
+    offer_id: str | None,
+    quantity: int | None,
+    amount: str | None,
 ) -> dict[str, Any] | Refused:
-    """Reserve the need for the hold (try), then match it (first half of confirm)."""
+    """The try on the resources side — only for a need that is still open, so a caller who lost the
+    need does not take stock from the next one. A retry of an earlier call (same key) replays its hold."""
+    case, resources = upstreams.case, upstreams.resources
+    if need["state"] != "open" and not await _may_be_ours(resources, need, offer_id):
+        return NEED_NOT_OPEN
+    # The case service vouches for the need's owner and region; resources takes them from it.
+    ticket = await case.post(f"/v1/needs/{need['id']}/ticket")
+    body: dict[str, Any] = {
+        "need_id": need["id"],
+        "need_ticket": ticket["ticket"],
+        "offer_id": offer_id,
+        "ttl_seconds": settings.match_hold_ttl_s,
+    }
+    if amount is not None:
+        body["amount"] = amount
+    else:
+        body["quantity"] = quantity or need.get("quantity") or 1
     try:
-        await case.post(f"/v1/needs/{need_id}/hold", {"reference": reference, "until": hold["expires_at"]})
+        hold: dict[str, Any] = await resources.post("/v1/holds", body, headers={"Idempotency-Key": f"{key}:hold"})
     except UpstreamError as exc:
         if exc.status != 409:
             raise
-        if release_hold:
-            await _quietly("release hold", resources.post(f"/v1/holds/{hold['id']}/release"))
-        return Refused("NEED_NOT_OPEN", "The need is no longer open.", "该需求已不再待认领。")
+        again = await case.get(f"/v1/needs/{need['id']}")
+        if again["state"] != "open":  # lost the need meanwhile: that is the answer, not the stock
+            return NEED_NOT_OPEN
+        return Refused("OFFER_EXHAUSTED", str(exc), exc.problem.get("detail_zh", "可用数量不足。"))
+    return hold
 
-    if settings.environment == "test" and settings.test_pause_after_try_s > 0:
-        logger.warning("confirmMatch paused after try", extra={"need_id": need_id, "hold_id": hold["id"]})
-        await asyncio.sleep(settings.test_pause_after_try_s)
 
-    # Confirm the need first, then commit the hold: if we die in between, the hold expires by itself
-    # and gives its quantity back (nothing leaks or counts twice); the need stays matched to a
-    # lapsed hold, which recordFulfilment refuses and a retry with the same key undoes.
+async def _may_be_ours(resources: Any, need: dict[str, Any], offer_id: str | None) -> bool:
+    """A need that is no longer open may be reserved by an earlier copy of this very call: its
+    hold is on the same offer. Anything else means another link has it."""
+    reference = str(need.get("pending_reference") or need.get("matched_reference") or "")
+    if not reference.startswith("hold:") or need["state"] not in ("pending", "matched"):
+        return False
     try:
-        need: dict[str, Any] = await case.post(f"/v1/needs/{need_id}/confirm", {"reference": reference})
-    except (UpstreamError, UpstreamUnavailable) as exc:
-        # Refused or unreachable: the need was not matched, so the hold is given back. A timeout is
-        # different (the confirm may have landed): leave it for a retry with the key.
-        if release_hold and not (isinstance(exc, UpstreamUnavailable) and "Timeout" in exc.reason):
-            await _quietly("release hold", resources.post(f"/v1/holds/{hold['id']}/release"))
-        raise
-    return need
+        hold = await resources.get(f"/v1/holds/{reference.removeprefix('hold:')}")
+    except UpstreamError:
+        return False
+    return str(hold.get("offer_id")) == str(offer_id)
 
 
 async def claim_wish(
@@ -205,19 +290,35 @@ async def claim_wish(
     else:
         body["category"], body["quantity"] = wish["item_category"] or "other", quantity or wish["quantity"] or 1
     try:
-        pledge = await resources.post("/v1/pledges", body, headers={"Idempotency-Key": f"{key}:pledge"})
+        # Keyed, so a second try after a lost answer replays the first pledge (waiting for it to commit).
+        pledge = await _again_if_lost(
+            lambda: resources.post("/v1/pledges", body, headers={"Idempotency-Key": f"{key}:pledge"})
+        )
     except UpstreamError as exc:
         if ticket is None and exc.status == 422:
             return Refused("WISH_ALREADY_CLAIMED", "Someone has already claimed this wish.", "该心愿已被认领。")
         raise
     try:
-        claimed = await _claim_with_receipt(case, resources, wish_id, pledge)
+        # A claim with the same receipt is a repeat, so it too may be sent again after a lost answer.
+        claimed = await _again_if_lost(lambda: _claim_with_receipt(case, resources, wish_id, pledge))
     except UpstreamError as exc:
         if exc.status != 409:
             raise
+        # Lost the wish: the pledge is given back at once, and with it its offer and promised money
+        # (services/resources/pledges/lapse.py). Should this release be lost, the resources
+        # reconciler releases the stray hold a minute later.
         await _quietly("release pledge hold", resources.post(f"/v1/holds/{pledge['hold_id']}/release"))
         return Refused("WISH_ALREADY_CLAIMED", "Someone has already claimed this wish.", "该心愿已被认领。")
     return claimed, pledge
+
+
+async def _again_if_lost(call: Any) -> Any:
+    """An idempotent step sent once more when its answer was lost; a second loss is raised."""
+    try:
+        return await call()
+    except UpstreamUnavailable as exc:
+        logger.warning("linking step got no answer (%s); sending it again", exc.reason)
+        return await call()
 
 
 async def _claim_with_receipt(case: Any, resources: Any, wish_id: str, pledge: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from services.common.clock import beijing_text, clock, shift_to
 from services.common.migrations import upgrade_all
 from services.common.settings import get_settings
 from services.common.vocabulary import Role
+from wushe_cli.check import check
 from wushe_cli.demo.client import SeedError
 from wushe_cli.demo.command import print_report, seed
 from wushe_cli.demo.seeder import demo_loaded_at, seed_demo
@@ -135,6 +136,7 @@ def token(
 app.command()(seed)
 app.command()(match)
 app.command("rotate-pii-key")(rotate_pii_key)
+app.command()(check)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 

@@ -8,6 +8,7 @@ from services.case.kit import APP_EVENT_TYPES
 from services.case.models import AuditEntry, IdempotencyRecord, OutboxEvent
 from services.case.needs.endpoints import public_router as public_wishes_router
 from services.case.needs.endpoints import router as needs_router
+from services.case.needs.reconcile import reconcile_needs
 from services.case.needs.service import lapse_and_expire
 from services.case.platforms.endpoints import router as platforms_router
 from services.case.projects.endpoints import router as projects_router
@@ -21,6 +22,7 @@ from services.common.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    resolved = settings or get_settings()
     return create_service_app(
         "case",
         "Wushe case service (个案服务)",
@@ -40,5 +42,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         settings=settings,
         database=database,
         description="Platforms, recipients, cases and needs of the township social-work stations.",
-        background=[("need expiry", (settings or get_settings()).expiry_interval_s, lapse_and_expire)],
+        background=[
+            ("need expiry", resolved.expiry_interval_s, lapse_and_expire),
+            ("link reconciler", resolved.reconcile_interval_s, lambda db: reconcile_needs(db, resolved)),
+        ],
     )

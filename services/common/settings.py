@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     match_hold_ttl_s: int = 900
     claim_ttl_s: int = 7 * 24 * 3600
     expiry_interval_s: float = 5.0
+    # The reconcilers (docs/decisions.md, "Linking"): how often each service compares its side of
+    # every recent link with the other side, and which token it reads the other side with when the
+    # tokens come from an OIDC provider (a file an agent keeps fresh; see services/common/service_identity.py).
+    reconcile_interval_s: float = Field(default=30.0, gt=0, le=3600)
+    # A held hold its need does not name this long after it was made is a stray (its link's gateway
+    # died or timed out): the resources reconciler gives it back.
+    reconcile_stray_after_s: float = Field(default=60.0, ge=1, le=24 * 3600)
+    service_token_file: str = ""
     # Tests only (ignored unless environment is "test"): confirmMatch pauses after its try phase
     # so fault tests can kill a process between try and confirm.
     test_pause_after_try_s: float = 0.0

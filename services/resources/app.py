@@ -10,6 +10,7 @@ from services.common.settings import Settings, get_settings
 from services.resources.funds.endpoints import router as funds_router
 from services.resources.holds.endpoints import router as holds_router
 from services.resources.holds.expiry import run_expiry
+from services.resources.holds.reconcile import reconcile_holds
 from services.resources.models import AuditEntry, IdempotencyRecord, OutboxEvent
 from services.resources.offers.endpoints import router as offers_router
 from services.resources.organizations.endpoints import router as organizations_router
@@ -29,6 +30,7 @@ ROUTERS = [
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    resolved = settings or get_settings()
     return create_service_app(
         "resources",
         "Wushe resources service (资源服务)",
@@ -37,5 +39,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         settings=settings,
         database=database,
         description="Organisations, offers, holds and fund ledgers of the charity side.",
-        background=[("hold-expiry", (settings or get_settings()).expiry_interval_s, run_expiry)],
+        background=[
+            ("hold-expiry", resolved.expiry_interval_s, run_expiry),
+            ("link reconciler", resolved.reconcile_interval_s, lambda db: reconcile_holds(db, resolved)),
+        ],
     )

@@ -29,6 +29,7 @@ UNSCOPED = {
     "needs.public_wishes_by_id": "anonymised public feed, readable by anyone",
     "needs.lock_public": "a donor's claim of a wish the public feed shows; returns the need to the service only",
     "needs.lapse_pending": "background expiry job, no caller",
+    "needs.linked_to_holds_since": "the link reconciler, a background job with no caller",
     "needs.expire_past_deadline": "background expiry job, no caller",
     "platforms.staff_subject_taken": "uniqueness check; returns a boolean only",
     "platforms.contact_of": "the name and phone of the platform that registered a duplicate ID: whom to contact",

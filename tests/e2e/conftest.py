@@ -18,6 +18,9 @@ SUITE_RATE_LIMITS = {
     "WUSHE_GRAPHQL_RATE_LIMIT_APP": "100000/minute",
     "WUSHE_GRAPHQL_RATE_LIMIT_USER": "100000/minute",
 }
+# The reconcilers look every second and give back a stray hold after 5 s (a minute in production),
+# so tests that race or lose answers can wait for the repair.
+SUITE_RECONCILER = {"WUSHE_RECONCILE_INTERVAL_S": "1", "WUSHE_RECONCILE_STRAY_AFTER_S": "5"}
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +35,8 @@ async def e2e_database_url(server_url: str) -> AsyncIterator[str]:
 @pytest.fixture(scope="session")
 def stack(e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     log_dir: Path = tmp_path_factory.mktemp("stack-logs")
-    with started_stack(e2e_database_url, log_dir, {"WUSHE_ENVIRONMENT": "test", **SUITE_RATE_LIMITS}) as stack:
+    env = {"WUSHE_ENVIRONMENT": "test", **SUITE_RATE_LIMITS, **SUITE_RECONCILER}
+    with started_stack(e2e_database_url, log_dir, env) as stack:
         yield stack
 
 

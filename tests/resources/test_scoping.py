@@ -20,6 +20,8 @@ SOURCE = Path(__file__).resolve().parents[2] / "services" / "resources"
 
 UNSCOPED = {
     ("holds/repository.py", "expire_due"): "system job without a caller; returns what it changed",
+    ("holds/repository.py", "unsettled"): "the reconciler, a system job without a caller",
+    ("pledges/repository.py", "offers_pledged_with"): "voiding a lapsed pledge, a system step; returns ids only",
     ("funds/repository.py", "append"): "selects literals from the UPDATE it guards, reads no rows",
     ("funds/repository.py", "spent_or_reserved_for_need"): "cap integrity check over all holds",
     ("funds/repository.py", "lock_need_on_fund"): "takes an advisory lock, reads no rows",

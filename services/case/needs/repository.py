@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, select, text, update
+from sqlalchemy import Row, case, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import Need, Project, Recipient
@@ -132,5 +132,21 @@ async def expire_past_deadline(session: AsyncSession, now: datetime) -> Sequence
         .where(Need.state == NeedState.OPEN.value, Need.deadline < now)
         .values(state=NeedState.EXPIRED.value, version=Need.version + 1, updated_at=now)
         .returning(Need.id, Need.platform_id)
+    )
+    return (await session.execute(statement)).all()
+
+
+async def linked_to_holds_since(session: AsyncSession, since: datetime) -> Sequence[Any]:
+    """Needs reserved or matched for a hold and changed since `since`, for the reconciler (no caller)."""
+    statement = (
+        select(Need.id, Need.state, Need.pending_reference, Need.matched_reference)
+        .where(
+            or_(
+                (Need.state == NeedState.MATCHED.value) & Need.matched_reference.startswith("hold:"),
+                (Need.state == NeedState.PENDING.value) & Need.pending_reference.startswith("hold:"),
+            ),
+            Need.updated_at >= since,
+        )
+        .order_by(Need.updated_at)
     )
     return (await session.execute(statement)).all()

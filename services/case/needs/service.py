@@ -161,6 +161,8 @@ async def hold(
         check_version(if_match, need.version)
     if need.state == NeedState.PENDING.value and need.pending_reference == data.reference:
         return need  # a retried try: already reserved for this reference
+    if need.state == NeedState.MATCHED.value and need.matched_reference == data.reference:
+        return need  # a retried try that a concurrent copy already carried to the end
     if data.until <= clock.now():
         raise BadInput("The reservation would already have lapsed.", "预留截止时间已过。")
     await _transition(session, principal, need, NeedState.PENDING, {"reference": data.reference})

@@ -16,6 +16,7 @@ from services.common.observability import HOLDS_EXPIRED
 from services.resources.holds import repository as hold_repository
 from services.resources.kit import record_event
 from services.resources.offers import repository as offer_repository
+from services.resources.pledges.lapse import void_pledges_of
 
 BATCH_SIZE = 500
 logger = logging.getLogger("wushe.resources.expiry")
@@ -32,6 +33,7 @@ async def expire_due_holds(database: Database, batch_size: int = BATCH_SIZE) -> 
         givers = {}
         for offer_id in sorted(returned, key=str):
             givers[offer_id] = await offer_repository.return_held(session, offer_id, returned[offer_id])
+        await void_pledges_of(session, [row.id for row in expired])
         for row in expired:
             await record_event(
                 session,

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -89,5 +90,16 @@ async def expire_due(session: AsyncSession, batch_size: int) -> Sequence[Any]:
         .values(state="expired", version=Hold.version + 1)
         .returning(Hold.id, Hold.offer_id, Hold.quantity, Hold.need_id, Hold.need_region, Hold.platform_path)
         .execution_options(synchronize_session=False)
+    )
+    return (await session.execute(statement)).all()
+
+
+async def unsettled(session: AsyncSession, held_before: datetime) -> Sequence[Any]:
+    """For the reconciler (a system job with no caller): every committed hold, and the held ones
+    made before `held_before` — id, need and state."""
+    statement = (
+        select(Hold.id, Hold.need_id, Hold.state)
+        .where((Hold.state == "committed") | ((Hold.state == "held") & (Hold.created_at < held_before)))
+        .order_by(Hold.id)
     )
     return (await session.execute(statement)).all()

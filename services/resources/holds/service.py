@@ -22,6 +22,7 @@ from services.resources.kit import hold_scope, record_change
 from services.resources.models import Hold, Offer
 from services.resources.offers import repository as offer_repository
 from services.resources.offers.schemas import as_decimal
+from services.resources.pledges.lapse import void_pledges_of
 
 # target state: the states a hold may move to it from
 TRANSITIONS = {
@@ -143,16 +144,25 @@ async def change_state(session: AsyncSession, principal: Principal, hold_id: uui
     auth.require_may_settle(
         principal, offer.org_id, releasing_own=to_state == "released" and hold.created_by == principal.subject
     )
+    if hold.state == to_state or (to_state == "released" and hold.state == "expired"):
+        # A repeat (a retry, or a concurrent copy that got there first): the hold is where the
+        # caller wants it, so the answer is the same and nothing moves twice.
+        return HoldOut.of(hold, fund=offer.kind == "fund")
     moved = await hold_repository.move(
         session, hold_id, TRANSITIONS[to_state], to_state, unexpired=to_state == "committed"
     )
     if moved is None:
+        await session.refresh(hold)
+        if hold.state == to_state or (to_state == "released" and hold.state == "expired"):
+            return HoldOut.of(hold, fund=offer.kind == "fund")
         raise InvalidTransition(
             f"A hold in state {hold.state} cannot become {to_state} (or it has expired).",
             f"预留当前状态为 {hold.state}，不能变为 {to_state}（或已过期）。",
         )
     fund = offer.kind == "fund"
     await _move_counters(session, principal, moved, to_state, fund=fund)
+    if to_state == "released":
+        await void_pledges_of(session, [moved.id])
     await record_change(
         session,
         principal,

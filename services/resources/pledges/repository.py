@@ -49,3 +49,8 @@ async def details(session: AsyncSession, principal: Principal, pledges: Sequence
         principal,
     )
     return {row.id: row for row in (await session.execute(statement)).all()}
+
+
+async def offers_pledged_with(session: AsyncSession, hold_ids: list[uuid.UUID]) -> Sequence[uuid.UUID]:
+    """The donation offers of the pledges these holds carry (a system step, no caller)."""
+    return (await session.scalars(select(Pledge.offer_id).where(Pledge.hold_id.in_(hold_ids)))).all()

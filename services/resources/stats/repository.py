@@ -7,15 +7,21 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.resources.models import LedgerEntry, Offer, Pledge
+from services.resources.models import Hold, LedgerEntry, Offer, Pledge
 from services.resources.scoping import prefixes_overlap, readable
 
 
 async def fund_flows(
     session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime
 ) -> tuple[Decimal, Decimal, int]:
-    """(raised, disbursed, donation count) of funds serving the region, in [start, end)."""
-    funds = readable(select(Offer.id).where(prefixes_overlap(Offer.region_prefix, region)), principal)
+    """(raised, disbursed, donation count) of funds serving the region, in [start, end).
+
+    A donor's pledged money is only promised until its wish receives it (the pledge's hold is
+    delivered): until then its fund is left out, and a claim that did not stand never counts."""
+    promised = select(Pledge.offer_id).join(Hold, Hold.id == Pledge.hold_id).where(Hold.state != "delivered")
+    funds = readable(
+        select(Offer.id).where(prefixes_overlap(Offer.region_prefix, region), Offer.id.not_in(promised)), principal
+    )
     raised, disbursed, donations = (
         await session.execute(
             select(

@@ -166,7 +166,7 @@ class TestLifecycle:
         assert (committed.json()["state"], delivered.json()["state"]) == ("committed", "delivered")
         assert await offer_figures(connection, offer) == (5, 0, 2)
 
-    async def test_release_returns_quantity_and_cannot_repeat(
+    async def test_release_returns_quantity_once_and_a_repeat_is_a_repeat(
         self, client: httpx.AsyncClient, settings: Settings, offer: Offer, connection: AsyncConnection
     ) -> None:
         hold = (
@@ -175,9 +175,20 @@ class TestLifecycle:
         assert (await connection.scalar(select(Offer.status).where(Offer.id == offer.id))) == "exhausted"
         first = await client.post(f"/v1/holds/{hold['id']}/release", headers=station(settings))
         second = await client.post(f"/v1/holds/{hold['id']}/release", headers=station(settings))
-        assert first.status_code == 200
-        assert second.status_code == 409 and second.json()["code"] == "INVALID_TRANSITION"
+        assert first.status_code == second.status_code == 200
+        assert first.json()["state"] == second.json()["state"] == "released"
         assert await offer_figures(connection, offer) == (5, 0, 0)
+        commit = await client.post(f"/v1/holds/{hold['id']}/commit", headers=station(settings))
+        assert commit.status_code == 409 and commit.json()["code"] == "INVALID_TRANSITION"
+
+    async def test_a_repeated_commit_answers_the_committed_hold_and_counts_once(
+        self, client: httpx.AsyncClient, settings: Settings, offer: Offer, connection: AsyncConnection
+    ) -> None:
+        hold = (await client.post("/v1/holds", json=hold_request(settings, offer), headers=station(settings))).json()
+        answers = [await client.post(f"/v1/holds/{hold['id']}/commit", headers=station(settings)) for _ in range(2)]
+        assert [a.status_code for a in answers] == [200, 200]
+        assert {a.json()["state"] for a in answers} == {"committed"}
+        assert await offer_figures(connection, offer) == (5, 2, 0)
         assert (await connection.scalar(select(Offer.status).where(Offer.id == offer.id))) == "published"
 
     async def test_deliver_before_commit_is_invalid(

@@ -1,0 +1,114 @@
+"""The case side of the linking reconciler: a need reserved or matched for a hold that lapsed opens again.
+
+A need is matched first and its hold committed second (gateway/linking.py). If the gateway dies
+in between, or the commit never lands, the hold expires in resources and the need stays matched
+to nothing. Every `WUSHE_RECONCILE_INTERVAL_S` each replica reads the holds of recently reserved
+or matched needs from resources and opens the needs whose hold is expired or released — the
+`UNDO_NEED` row of `gateway.linking.next_step`. A held hold is left alone (the saga may be about
+to commit it) and a committed or delivered one is the agreement.
+
+Safe with any number of replicas without locks: the change is one conditional UPDATE (still in
+the state and for the reference that was read), so each need opens exactly once and only the
+replica that changed it emits `need.open`.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import update
+
+from services.case.kit import record_event, scope_of
+from services.case.models import Need
+from services.case.needs import repository
+from services.common.clock import clock
+from services.common.database import Database
+from services.common.service_identity import service_headers
+from services.common.settings import Settings
+from services.common.vocabulary import NeedState
+
+logger = logging.getLogger("wushe.case.reconcile")
+BATCH = 100
+LAPSED = ("expired", "released")
+
+
+def window(settings: Settings) -> timedelta:
+    """How far back links are compared: the longest a hold can stand, and a day to spare."""
+    return timedelta(seconds=max(settings.match_hold_ttl_s, settings.claim_ttl_s)) + timedelta(days=1)
+
+
+async def reconcile_needs(database: Database, settings: Settings) -> int:
+    """One pass; returns how many needs it opened."""
+    headers = service_headers(settings, "case")
+    if headers is None:
+        return 0
+    since = clock.now() - window(settings)
+    async with database.sessions() as session:
+        rows = await repository.linked_to_holds_since(session, since)
+    opened = 0
+    try:
+        async with httpx.AsyncClient(base_url=settings.resources_url, headers=headers, timeout=10) as client:
+            for start in range(0, len(rows), BATCH):
+                batch = rows[start : start + BATCH]
+                holds = await _hold_states(client, [_reference(row).removeprefix("hold:") for row in batch])
+                lapsed = [row for row in batch if holds.get(_reference(row).removeprefix("hold:")) in LAPSED]
+                for row in lapsed:
+                    opened += await _open(database, row)
+    except httpx.HTTPError as exc:  # resources down: the next pass tries again
+        logger.warning("reconciler could not read holds: %s", type(exc).__name__)
+    if opened:
+        logger.info("reconciler opened %d needs whose hold lapsed", opened)
+    return opened
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: uuid.UUID
+    platform_id: uuid.UUID
+    region_code: str
+
+
+def _reference(row: Any) -> str:
+    return str(row.matched_reference if row.state == NeedState.MATCHED.value else row.pending_reference)
+
+
+async def _hold_states(client: httpx.AsyncClient, ids: list[str]) -> dict[str, str]:
+    response = await client.get("/v1/holds:batch", params={"ids": ",".join(ids)})
+    response.raise_for_status()
+    return {item["id"]: item["state"] for item in response.json()["items"]}
+
+
+async def _open(database: Database, row: Any) -> int:
+    reference = _reference(row)
+    column = Need.matched_reference if row.state == NeedState.MATCHED.value else Need.pending_reference
+    now = clock.now()
+    async with database.sessions() as session, session.begin():
+        changed = (
+            await session.execute(
+                update(Need)
+                .where(Need.id == row.id, Need.state == row.state, column == reference)
+                .values(
+                    state=NeedState.OPEN.value,
+                    matched_reference=None,
+                    pending_reference=None,
+                    pending_until=None,
+                    version=Need.version + 1,
+                    updated_at=now,
+                )
+                .returning(Need.platform_id, Need.region_code)
+            )
+        ).one_or_none()
+        if changed is None:
+            return 0
+        payload = {
+            "from": row.state,
+            "platform_id": changed.platform_id,
+            "reference": reference,
+            "reason": "hold lapsed",
+        }
+        scope = await scope_of(session, _Row(row.id, changed.platform_id, changed.region_code))
+        await record_event(session, event="need.open", entity="need", entity_id=row.id, scope=scope, payload=payload)
+    return 1
