@@ -3,7 +3,7 @@
 from services.case.models.base import Base
 from services.case.models.cases import Case, CaseTransition, Referral, ServiceRecord
 from services.case.models.kernel import AuditEntry, IdempotencyRecord, OutboxEvent
-from services.case.models.needs import Need
+from services.case.models.needs import Need, ProofPhoto
 from services.case.models.platforms import Platform, Staff
 from services.case.models.projects import Project
 from services.case.models.recipients import Recipient
@@ -18,6 +18,7 @@ __all__ = [
     "OutboxEvent",
     "Platform",
     "Project",
+    "ProofPhoto",
     "Recipient",
     "Referral",
     "ServiceRecord",

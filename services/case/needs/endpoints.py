@@ -1,15 +1,19 @@
 """HTTP routes for needs (需求) and the public wish feed (公开心愿)."""
 
+import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Row
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from services.case.models import IdempotencyRecord
-from services.case.needs import repository, service
+from services.case.needs import photos, repository, service
+from services.case.needs.photo_encoding import NotAnImage, reencode
 from services.case.needs.schemas import (
     Need,
     NeedCancel,
@@ -23,15 +27,15 @@ from services.case.needs.schemas import (
     Ticket,
 )
 from services.case.needs.views import feed_descriptions, public_wish
-from services.common.auth import CurrentPrincipal
+from services.common.auth import CurrentPrincipal, Principal, bearer_token, current_principal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
 from services.common.database import DbSession
-from services.common.errors import NotFound
+from services.common.errors import DomainError, NotFound
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.common.regions import RegionPrefix
-from services.common.settings import AppSettings
+from services.common.settings import AppSettings, Settings
 from services.common.tickets import TICKET_TTL_S
 from services.common.vocabulary import ItemCategory, NeedKind, NeedState
 
@@ -175,6 +179,126 @@ async def cancel_need(
 ) -> Need:
     """Withdraw a need that is open, pending or matched."""
     return _shown(await service.cancel(session, principal, need_id, data.reason), response)
+
+
+class PhotoTooLarge(DomainError):
+    status, code, title = 413, "PAYLOAD_TOO_LARGE", "Payload too large"
+
+
+class ProofPhotoStored(BaseModel):
+    need_id: uuid.UUID
+    url: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+    sha256: str
+
+
+PHOTO_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"contentMediaType": "application/octet-stream", "description": "JPEG, PNG or WebP"}
+                    },
+                }
+            }
+        },
+    }
+}
+MULTIPART_OVERHEAD = 16 * 1024  # boundaries and part headers around the one file
+
+
+async def _photo_upload(request: Request, settings: Settings) -> bytes:
+    """The `file` part of a multipart body, read at most up to the configured size (413 past it)."""
+    limit = settings.proof_photo_max_bytes
+    mb = f"{limit / 1024 / 1024:g}"
+    too_large = PhotoTooLarge(f"At most {mb} MB per photo.", f"照片不能超过 {mb} MB。")
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
+        raise too_large
+
+    async def capped() -> AsyncGenerator[bytes, None]:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit + MULTIPART_OVERHEAD:
+                raise too_large
+            yield chunk
+
+    not_multipart = NotAnImage(
+        "Send the photo as multipart/form-data, field `file`.", "请以 multipart/form-data 的 file 字段上传照片。"
+    )
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise not_multipart
+    try:
+        form = await MultiPartParser(request.headers, capped(), max_files=1, max_fields=0).parse()
+    except MultiPartException as exc:
+        raise not_multipart from exc
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise not_multipart
+    content = await upload.read()
+    await form.close()
+    if len(content) > limit:
+        raise too_large
+    return content
+
+
+@router.post("/needs/{need_id}/proof-photo", status_code=201, response_model=ProofPhotoStored, openapi_extra=PHOTO_BODY)
+async def upload_proof_photo(
+    need_id: uuid.UUID, request: Request, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+) -> ProofPhotoStored:
+    """The need's proof photo (JPEG, PNG or WebP up to `WUSHE_PROOF_PHOTO_MAX_BYTES`), staff in scope,
+    once matched. Re-encoded from its pixels (EXIF, GPS and all other metadata dropped), upright,
+    at most `WUSHE_PROOF_PHOTO_MAX_EDGE` on its longer side; replaces an earlier photo."""
+    need = await photos.authorize_upload(session, principal, need_id)
+    content = await _photo_upload(request, settings)
+    encoded = await asyncio.to_thread(
+        reencode, content, max_pixels=settings.proof_photo_max_pixels, max_edge=settings.proof_photo_max_edge
+    )
+    stored = await photos.store(session, principal, need, encoded)
+    return ProofPhotoStored(
+        need_id=need.id,
+        url=photos.photo_path(need.id),
+        content_type=stored.content_type,
+        size=stored.size,
+        width=stored.width,
+        height=stored.height,
+        sha256=stored.sha256,
+    )
+
+
+async def _caller_if_any(request: Request) -> Principal | None:
+    if bearer_token(request) is None:
+        return None
+    return await current_principal(request)
+
+
+@router.get(
+    "/needs/{need_id}/proof-photo",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}}},
+)
+async def get_proof_photo(need_id: uuid.UUID, request: Request, session: DbSession) -> Response:
+    """The need's proof photo: for anyone once the public wish is fulfilled (no token needed), and
+    for staff in scope before that; otherwise 404."""
+    photo, public = await photos.readable(session, await _caller_if_any(request), need_id)
+    return Response(
+        photo.data,
+        media_type=photo.content_type,
+        headers={
+            "ETag": f'"{photo.sha256}"',
+            "Cache-Control": "public, max-age=300" if public else "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": "inline",
+        },
+    )
 
 
 async def _as_public(session: DbSession, rows: Sequence[Row[Any]]) -> list[PublicWish]:

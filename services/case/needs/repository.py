@@ -5,10 +5,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, or_, select, text, update
+from sqlalchemy import Row, case, delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.case.models import Need, Project, Recipient
+from services.case.models import Need, Project, ProofPhoto, Recipient
 from services.case.scoping import readable
 from services.common.auth import Principal
 from services.common.pagination import fetch_page, fetch_row_page
@@ -134,6 +134,19 @@ async def expire_past_deadline(session: AsyncSession, now: datetime) -> Sequence
         .returning(Need.id, Need.platform_id)
     )
     return (await session.execute(statement)).all()
+
+
+async def photo_of(session: AsyncSession, need_id: uuid.UUID) -> ProofPhoto | None:
+    """The proof photo of a need the caller has already read (in scope, or as a fulfilled public wish)."""
+    return await session.get(ProofPhoto, need_id)
+
+
+async def put_photo(session: AsyncSession, photo: ProofPhoto) -> ProofPhoto:
+    """Store the need's photo, replacing the one it had."""
+    await session.execute(delete(ProofPhoto).where(ProofPhoto.need_id == photo.need_id))
+    session.add(photo)
+    await session.flush()
+    return photo
 
 
 async def linked_to_holds_since(session: AsyncSession, since: datetime) -> Sequence[Any]:

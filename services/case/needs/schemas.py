@@ -3,7 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.common.fields import LongText, Note, Payload, PlannedInstant, ShortText, StorableText
 from services.common.money import PositiveYuan, Yuan
@@ -105,7 +105,11 @@ class NeedFulfilment(Payload):
     proof_note: Annotated[str, StorableText(4000, min_length=1, multiline=True)] = Field(
         description="Shown to donors: write it without personal data"
     )
-    proof_photo_url: HttpUrl | None = None
+    proof_photo_url: Annotated[str, StorableText(500, min_length=1)] | None = Field(
+        default=None,
+        json_schema_extra={"deprecated": True},
+        description="Deprecated: upload the photo to POST /v1/needs/{id}/proof-photo. Only that path is accepted",
+    )
     feedback: Note = Field(default="", description="The recipient's thanks or comments")
 
 
@@ -175,4 +179,6 @@ class PublicWish(BaseModel):
     fulfilled_at: datetime | None
     feedback: str | None = Field(description="The recipient's thanks, once fulfilled")
     proof_note: str | None = Field(description="How it was met, once fulfilled (written for donors: no personal data)")
-    proof_photo_url: str | None = Field(description="A photo of the delivery, once fulfilled")
+    proof_photo_url: str | None = Field(
+        description="The delivery photo (GET it here; no token needed), once fulfilled and if one was uploaded"
+    )

@@ -9,6 +9,7 @@ from services.case.cases import service as cases
 from services.case.kit import record_change, record_event, scope_of
 from services.case.models import Need
 from services.case.needs import public_text, repository
+from services.case.needs.photo_links import ensure_own_photo_url
 from services.case.needs.schemas import NeedFulfilment, NeedHold, NeedPublish, NeedUpdate
 from services.case.needs.state_machine import ensure_allowed
 from services.case.platforms import repository as platform_repository
@@ -215,9 +216,9 @@ async def fulfil(session: AsyncSession, principal: Principal, need_id: uuid.UUID
     need = await get(session, principal, need_id, lock=True)
     texts = {"proof_note": data.proof_note, "feedback": data.feedback}
     await public_text.ensure_publishable(session, principal, need.recipient_id, texts)
+    ensure_own_photo_url(need.id, data.proof_photo_url)
     await _transition(session, principal, need, NeedState.FULFILLED, {"reference": need.matched_reference})
     need.proof_note = data.proof_note
-    need.proof_photo_url = str(data.proof_photo_url) if data.proof_photo_url else None
     need.feedback = data.feedback
     need.fulfilled_at = clock.now()
     await session.flush()

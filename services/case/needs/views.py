@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.case.models import Need
 from services.case.needs import repository
 from services.case.needs.anonymity import Description, Person, anonymise
+from services.case.needs.photo_links import is_own_photo
 from services.case.needs.schemas import PublicWish
 from services.case.recipients.views import age_on
 from services.common.clock import clock
@@ -83,7 +84,8 @@ def public_wish(row: Any, descriptions: Mapping[Hashable, Description]) -> Publi
         fulfilled_at=need.fulfilled_at,
         feedback=need.feedback if done else None,
         proof_note=need.proof_note if done else None,
-        proof_photo_url=need.proof_photo_url if done else None,
+        # Only our own re-encoded photo; links stored before uploads existed are not published.
+        proof_photo_url=need.proof_photo_url if done and is_own_photo(need.id, need.proof_photo_url) else None,
     )
 
 

@@ -143,7 +143,6 @@ class TestLifecycle:
             headers=headers,
             json={
                 "proof_note": "已送到老人家中",
-                "proof_photo_url": "https://img.example.org/p/1.jpg",
                 "feedback": "谢谢好心人",
             },
         )
