@@ -9,8 +9,10 @@ from sqlalchemy import Row, case, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.common.changes import RecordScope
 from services.common.clock import clock
 from services.common.pagination import fetch_page
+from services.resources.kit import record_event
 from services.resources.models import Offer
 from services.resources.scoping import readable
 
@@ -99,23 +101,54 @@ async def reserve(session: AsyncSession, offer_id: uuid.UUID, quantity: Decimal)
             held=Offer.held + quantity,
             status=case((AVAILABLE == quantity, "exhausted"), else_=Offer.status),
         )
-        .returning(Offer.id)
+        .returning(Offer.id, Offer.status, Offer.region_prefix, Offer.org_id)
         .execution_options(synchronize_session=False)
     )
-    return (await session.execute(statement)).first() is not None
+    reserved = (await session.execute(statement)).first()
+    if reserved is not None and reserved.status == "exhausted":  # it was published: the WHERE says so
+        await _record_status(session, reserved, "exhausted")
+    return reserved is not None
 
 
 async def return_held(session: AsyncSession, offer_id: uuid.UUID, quantity: Decimal) -> uuid.UUID | None:
-    """Give back `quantity` from held (a hold was released or expired); the offer's organisation."""
-    return await session.scalar(
-        update(Offer)
-        .where(Offer.id == offer_id)
-        .values(
-            held=Offer.held - quantity,
-            status=case((Offer.status == "exhausted", "published"), else_=Offer.status),
+    """Give back `quantity` from held (a hold was released or expired); the offer's organisation.
+
+    An exhausted offer is published again. The first statement locks the row and reads the status
+    it had, so the second knows for certain whether it is the one that moves it (and says so).
+    """
+    returned = (
+        await session.execute(
+            update(Offer)
+            .where(Offer.id == offer_id)
+            .values(held=Offer.held - quantity)
+            .returning(Offer.id, Offer.status, Offer.region_prefix, Offer.org_id)
+            .execution_options(synchronize_session=False)
         )
-        .returning(Offer.org_id)
-        .execution_options(synchronize_session=False)
+    ).first()
+    if returned is None:
+        return None
+    if returned.status == "exhausted":
+        await session.execute(
+            update(Offer)
+            .where(Offer.id == offer_id)
+            .values(status="published")
+            .execution_options(synchronize_session=False)
+        )
+        await _record_status(session, returned, "published")
+    org_id: uuid.UUID = returned.org_id
+    return org_id
+
+
+async def _record_status(session: AsyncSession, offer: Row[uuid.UUID, str, str, uuid.UUID], status: str) -> None:
+    """The event of a status the counters moved (holds, their expiry, the reconciler all come here)."""
+    offer_id, _, region_prefix, org_id = offer
+    await record_event(
+        session,
+        event=f"offer.{status}",
+        entity="offer",
+        entity_id=offer_id,
+        scope=RecordScope(region_code=region_prefix, org_id=org_id),
+        payload={"status": status},
     )
 
 
