@@ -11,8 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from services.common.clock import beijing_week, clock, shift_to
+from services.common.database import create_engine
 from services.common.migrations import upgrade_all
 from services.common.settings import Settings
 from tests.support.auth import bearer
@@ -36,6 +38,7 @@ class Seeded:
     first: SeedReport
     second: SeedReport
     spans: list[bytes]
+    database_url: str
 
     def admin(self) -> dict[str, str]:
         return bearer(self.settings, "civil_affairs_admin", region="15", subject="test-admin")
@@ -80,7 +83,7 @@ async def seeded(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> A
                 urls = {name: stack.url(name) for name in ("case", "resources", "volunteers")}
                 first = await seed_demo(urls, settings, show_progress=False)
                 second = await seed_demo(urls, settings, show_progress=False)
-                yield Seeded(stack, settings, build_plan(moment), first, second, spans)
+                yield Seeded(stack, settings, build_plan(moment), first, second, spans, url)
     finally:
         await drop_database(server_url, url)
 
@@ -318,3 +321,45 @@ class TestNothingPersonalInLogsOrTraces:
         exported = b"".join(seeded.spans)
         assert [s for s in secrets if s in logs] == []
         assert [s for s in secrets if s.encode() in exported] == []
+
+
+class TestNothingPersonalInTheDatabase:
+    async def test_no_table_holds_a_recipients_id_number_phone_address_or_health_notes_in_clear(
+        self, seeded: Seeded
+    ) -> None:
+        """Every row of every table of the three schemas, as JSON text, after the demo (two seeding
+        runs, so replays too): no recipient's ID number, phone, address or health notes, no
+        volunteer's ID number. Names stay in clear by design (staff search them)."""
+        engine = create_engine(seeded.database_url, 1, 0)
+        try:
+            async with engine.connect() as connection:
+                tables = (
+                    await connection.execute(
+                        text(
+                            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = "
+                            "'BASE TABLE' AND table_schema IN ('case', 'resources', 'volunteers') ORDER BY 1, 2"
+                        )
+                    )
+                ).all()
+                dumped: dict[str, str] = {}
+                for schema, table in tables:
+                    rows = await connection.execute(text(f'SELECT row_to_json(t)::text FROM "{schema}"."{table}" t'))
+                    dumped[f"{schema}.{table}"] = "\n".join(row[0] for row in rows)
+        finally:
+            await engine.dispose()
+        assert len(tables) >= 30 and dumped["case.recipients"].count("id_number_hash") == len(seeded.plan.recipients)
+        people = [r.body for r in seeded.plan.recipients]
+        secrets = {("id_number", p["id_number"]) for p in people}
+        secrets |= {("phone", p["phone"]) for p in people if p.get("phone")}
+        secrets |= {("address", p["address"]) for p in people if p.get("address")}
+        secrets |= {("health_notes", p["health_notes"]) for p in people if p.get("health_notes")}
+        secrets |= {("volunteer id_number", v.body["id_number"]) for v in seeded.plan.volunteers}
+        found = sorted({(kind, table) for kind, value in secrets for table, rows in dumped.items() if value in rows})
+        assert found == []
+        # Names: in clear in case.recipients (the design keeps them for search) and in case.cases, whose
+        # `summary` is a staff note the demo starts with the person's name (stored in clear, shown only
+        # unmasked). Staff and volunteers whose names contain a recipient's are not counted.
+        others = {s.name for s in seeded.plan.staff} | {v.body["name"] for v in seeded.plan.volunteers}
+        names = {p["name"] for p in people if len(p["name"]) >= 3 and not any(p["name"] in o for o in others)}
+        holding = {table for table, rows in dumped.items() if any(name in rows for name in names)}
+        assert holding == {"case.recipients", "case.cases"}
