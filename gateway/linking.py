@@ -382,6 +382,7 @@ async def confirm_care(
     if need["state"] == "matched" and need.get("matched_reference") == reference:
         return Linked(need, {"id": None})
     recipient = await case.get(f"/v1/recipients/{need['recipient_id']}")
+    ticket = await case.post(f"/v1/needs/{need_id}/ticket")  # the need's platform path, for the assignment
     until = iso_utc(clock.now() + timedelta(seconds=settings.match_hold_ttl_s))
     try:
         need = await case.post(f"/v1/needs/{need_id}/hold", {"reference": reference, "until": until})
@@ -397,6 +398,7 @@ async def confirm_care(
         "schedule": {"frequency": "weekly", **schedule},
         "starts_on": clock.today().isoformat(),
         "visit_address": recipient["address"] or "（地址待补充）",
+        "need_ticket": ticket["ticket"],
     }
     try:
         assignment = await volunteers.post("/v1/assignments", body, headers={"Idempotency-Key": f"{key}:assignment"})

@@ -1,7 +1,7 @@
 """Mutations over the volunteers service."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -13,6 +13,7 @@ from gateway.mutations.inputs import body_of, idempotency_headers
 from gateway.outcomes import outcome
 from gateway.types.common import Conflict, InvalidInput, Language, NotFound, Skill
 from gateway.types.volunteers import Activity, CareVisit, SignUp, Volunteer
+from services.common.auth import Principal
 from services.common.vocabulary import Role
 
 GInfo = Info[GatewayContext, None]
@@ -78,16 +79,33 @@ class CreateActivityInput:
 
 
 WRITERS = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER, Role.ORG_STAFF, Role.VOLUNTEER})
+PLATFORM_STAFF = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
+
+
+async def with_platform_ticket(info: GInfo, principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
+    """The body with the case service's sealed word on its platform's place in the tree: the
+    volunteers service requires it for a platform below the caller's, and with it the platforms
+    above see the row too (the caller's own platform included). A platform out of the caller's
+    reach answers 404/403 here, before anything is written."""
+    if principal.role not in PLATFORM_STAFF or not body.get("platform_id"):
+        return body
+    ticket = await info.context.upstreams.case.post(f"/v1/platforms/{body['platform_id']}/ticket")
+    return {**body, "platform_ticket": ticket["ticket"]}
 
 
 async def register_volunteer(
     info: GInfo, input: RegisterVolunteerInput, idempotency_key: str | None = None
 ) -> RegisterVolunteerResult:
     """Register a volunteer at a station (skills, languages such as Mongolian, weekly availability)."""
-    caller(info, roles=WRITERS)
+    principal = caller(info, roles=WRITERS)
     client = info.context.upstreams.volunteers
+
+    async def register() -> Any:
+        body = await with_platform_ticket(info, principal, body_of(input))
+        return await client.post("/v1/volunteers", body, headers=idempotency_headers(idempotency_key))
+
     return await outcome(
-        lambda: client.post("/v1/volunteers", body_of(input), headers=idempotency_headers(idempotency_key)),
+        register,
         lambda r: VolunteerRegistered(volunteer=Volunteer.from_record(r)),
     )
 
@@ -96,11 +114,15 @@ async def create_activity(
     info: GInfo, input: CreateActivityInput, idempotency_key: str | None = None
 ) -> CreateActivityResult:
     """Organise an activity with a capacity; sign-ups beyond it wait in order."""
-    caller(info, roles=WRITERS)
-    body = body_of(input)
+    principal = caller(info, roles=WRITERS)
     client = info.context.upstreams.volunteers
+
+    async def organise() -> Any:
+        body = await with_platform_ticket(info, principal, body_of(input))
+        return await client.post("/v1/activities", body, headers=idempotency_headers(idempotency_key))
+
     return await outcome(
-        lambda: client.post("/v1/activities", body, headers=idempotency_headers(idempotency_key)),
+        organise,
         lambda r: ActivityCreated(activity=Activity.from_record(r)),
     )
 

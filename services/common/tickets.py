@@ -5,7 +5,9 @@ A hold or a pledge in the resources service serves a need of the case service. W
 see the hold, so they must not come from the caller's body. The case service, after its own scope
 check, seals a *need ticket* (owner, region, the caller it was issued to, a short lifetime) that the
 caller hands to resources; resources opens it and takes the facts from it. Likewise resources seals
-a *pledge receipt* that the case service requires before a donor's claim may reserve a wish.
+a *pledge receipt* that the case service requires before a donor's claim may reserve a wish, and the
+case service a *platform ticket* (a platform's place in the tree and its region) that the volunteers
+service, which has no platform tree, requires before a row is written for a platform not the caller's.
 
 Tickets are Fernet tokens (AES-128-CBC + HMAC-SHA256, from `cryptography`): encrypted as well as
 signed, so the full region code of a public wish never reaches the app that carries the ticket.
@@ -17,16 +19,18 @@ import hashlib
 import json
 import uuid
 from dataclasses import asdict, dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 
 from services.common.auth import Principal
 from services.common.clock import clock
 from services.common.errors import BadInput
+from services.common.fields import StorableText
 from services.common.settings import Settings
 
 TICKET_TTL_S = 10 * 60
+SealedTicket = Annotated[str, StorableText(2000, min_length=1, strip=False)]
 
 
 class TicketInvalid(BadInput):
@@ -45,6 +49,16 @@ class NeedTicket:
 
 
 @dataclass(frozen=True)
+class PlatformTicket:
+    """The case service's word on a platform in the caller's subtree: where it lies in the tree."""
+
+    platform_id: uuid.UUID
+    platform_path: str  # "/<centre id>/<station id>/", ending with the platform itself
+    region_code: str
+    subject: str
+
+
+@dataclass(frozen=True)
 class PledgeReceipt:
     """The resources service's word that a pledge holds something for a need."""
 
@@ -53,7 +67,7 @@ class PledgeReceipt:
     subject: str
 
 
-T = TypeVar("T", NeedTicket, PledgeReceipt)
+T = TypeVar("T", NeedTicket, PlatformTicket, PledgeReceipt)
 
 
 def _fernet(settings: Settings) -> Fernet:
@@ -61,7 +75,7 @@ def _fernet(settings: Settings) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
-def seal(ticket: NeedTicket | PledgeReceipt, settings: Settings) -> str:
+def seal(ticket: NeedTicket | PlatformTicket | PledgeReceipt, settings: Settings) -> str:
     payload = {"kind": type(ticket).__name__, **{k: str(v) for k, v in asdict(ticket).items()}}
     token = _fernet(settings).encrypt_at_time(json.dumps(payload).encode(), int(clock.now().timestamp()))
     return token.decode()

@@ -22,6 +22,10 @@ from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from services.common.auth import Principal
+from services.common.errors import Forbidden
+from services.common.regions import covers
+from services.common.settings import Settings
+from services.common.tickets import PlatformTicket, TicketInvalid, unseal
 from services.common.vocabulary import Role
 from services.volunteers.models import (
     Activity,
@@ -161,11 +165,25 @@ def staff_covers(principal: Principal, platform_path: str, region: str) -> bool:
     return f"/{principal.platform_id}/" in platform_path and region.startswith(principal.region)
 
 
-def owning_path(principal: Principal, platform_id: uuid.UUID | None) -> str:
-    """The path a new row of `platform_id` gets: this service has no platform tree, and a
-    caller's body may not name one, so it knows the caller's own platform only ('/<id>/': its
-    staff see the row, the platforms above do not — narrower, never wider). Another platform's
-    row has no path the caller can vouch for (''), so `staff_covers` refuses to write it."""
-    if platform_id is None or platform_id != principal.platform_id:
+def owning_path(
+    principal: Principal, settings: Settings, platform_id: uuid.UUID | None, region: str, ticket: str | None
+) -> str:
+    """The path a new row of `platform_id` lying in `region` gets. This service has no platform
+    tree and a body may not name a path: it comes sealed from the case service (`POST
+    /v1/platforms/{id}/ticket`, for platforms at or below the caller's), which puts the row in the
+    subtree of every platform above it. Without a ticket the service knows the caller's own
+    platform only ('/<id>/': its staff see the row, the platforms above do not — narrower, never
+    wider); another platform's row then has no path ('') and `staff_covers` refuses to write it."""
+    if platform_id is None:
         return ""
-    return f"/{platform_id}/"
+    if ticket is None:
+        return f"/{platform_id}/" if platform_id == principal.platform_id else ""
+    vouched = unseal(PlatformTicket, ticket, principal, settings)
+    if vouched.platform_id != platform_id:
+        raise TicketInvalid("The ticket is for another platform.", "该凭据属于另一个平台。")
+    if not covers(vouched.region_code, region):
+        raise Forbidden(
+            "The region lies outside the platform's region.",
+            "所填行政区划不在该平台辖区之内。",
+        )
+    return vouched.platform_path

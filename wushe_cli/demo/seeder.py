@@ -75,6 +75,12 @@ class DemoSeeder:
             self.fresh.add(key)
         return result
 
+    async def platform_ticket(self, actor: Actor, platform_key: str) -> str:
+        """The case service's sealed word on a platform's place in the tree: with it, the volunteers
+        service puts the row in the county centre's view as well as the station's."""
+        ticket = await self.client.ask("case", f"/v1/platforms/{self.ids[platform_key]}/ticket", actor)
+        return str(ticket["ticket"])
+
     def platform_actor(self, platform_key: str, staff_number: int = 1) -> Actor:
         platform = self.plan.platform(platform_key)
         code = platform.region_code
@@ -355,6 +361,7 @@ class DemoSeeder:
         async def volunteer(spec: Any) -> None:
             actor = self.platform_actor(spec.station_key)
             body = {**spec.body, "platform_id": self.ids[spec.station_key]}
+            body["platform_ticket"] = await self.platform_ticket(actor, spec.station_key)
             created = await self.create("volunteers", "/v1/volunteers", actor, spec.key, body, "volunteers")
             if spec.key not in self.fresh:
                 created = await self.client.get("volunteers", f"/v1/volunteers/{created['id']}", actor)
@@ -371,6 +378,7 @@ class DemoSeeder:
         async def team(spec: Any) -> None:
             actor = self.platform_actor(spec.platform_key)
             body = {"name": spec.name, "platform_id": self.ids[spec.platform_key], "region": spec.region}
+            body["platform_ticket"] = await self.platform_ticket(actor, spec.platform_key)
             created = await self.create("volunteers", "/v1/teams", actor, spec.key, body, "teams")
             present = set()
             if spec.key not in self.fresh:
@@ -407,7 +415,8 @@ class DemoSeeder:
         if spec.team_key:
             body.update(organiser_kind="team", team_id=self.ids[spec.team_key])
         else:
-            body.update(organiser_kind="platform", platform_id=self.ids[spec.station_key])
+            ticket = await self.platform_ticket(actor, spec.station_key)
+            body.update(organiser_kind="platform", platform_id=self.ids[spec.station_key], platform_ticket=ticket)
         activity = await self.create("volunteers", "/v1/activities", actor, spec.key, body, "activities")
         signups = []
         for volunteer_key in spec.signups:

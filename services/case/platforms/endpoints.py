@@ -10,6 +10,7 @@ from services.case.platforms import repository, service
 from services.case.platforms.schemas import (
     Platform,
     PlatformCreate,
+    PlatformTicketOut,
     PlatformUpdate,
     Staff,
     StaffCreate,
@@ -22,6 +23,8 @@ from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.common.regions import RegionPrefix
+from services.common.settings import AppSettings
+from services.common.tickets import TICKET_TTL_S
 from services.common.vocabulary import PlatformLevel
 
 router = APIRouter(prefix="/v1", tags=["platforms"])
@@ -86,6 +89,16 @@ async def update_platform(
     platform = await service.update(session, principal, platform_id, data, if_match)
     set_etag(response, platform.version)
     return Platform.model_validate(platform)
+
+
+@router.post("/platforms/{platform_id}/ticket", response_model=PlatformTicketOut)
+async def platform_ticket(
+    platform_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+) -> PlatformTicketOut:
+    """A sealed ticket naming the platform's path and region, for volunteers, teams and activities
+    registered for it in the volunteers service (staff of the platform or one above it)."""
+    token = await service.ticket_for(session, principal, platform_id, settings)
+    return PlatformTicketOut(ticket=token, expires_in_s=TICKET_TTL_S)
 
 
 @router.get("/platforms/{platform_id}/staff", response_model=list[Staff])

@@ -76,3 +76,11 @@ class Staff(BaseModel):
     active: bool
     version: int
     created_at: datetime
+
+
+class PlatformTicketOut(BaseModel):
+    """A sealed ticket naming a platform's path and region, for the volunteers service (10 minutes,
+    for this caller only)."""
+
+    ticket: str
+    expires_in_s: int

@@ -14,6 +14,8 @@ from services.common.auth import Principal
 from services.common.concurrency import check_version
 from services.common.errors import BadInput, Conflict, Forbidden, NotFound
 from services.common.regions import covers
+from services.common.settings import Settings
+from services.common.tickets import PlatformTicket, seal
 from services.common.vocabulary import PlatformLevel
 
 
@@ -168,3 +170,20 @@ async def update_staff(
 async def list_staff(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Sequence[Staff]:
     await get(session, principal, platform_id)
     return await repository.list_staff(session, principal, platform_id)
+
+
+async def ticket_for(session: AsyncSession, principal: Principal, platform_id: uuid.UUID, settings: Settings) -> str:
+    """A sealed ticket naming a platform's path and region, for rows the volunteers service writes
+    for it: staff of a platform at or above it, inside their region (a station may read its centre
+    but not write for it: 403)."""
+    platform = await get(session, principal, platform_id)
+    own = await repository.get_platform(session, principal, principal.platform_id) if principal.platform_id else None
+    in_subtree = own is not None and platform.path.startswith(own.path)
+    in_region = not principal.region or covers(principal.region, platform.region_code)
+    if principal.role not in PLATFORM_ROLES or not (in_subtree and in_region):
+        raise Forbidden(
+            "Only staff of this platform or one above it may act for it.",
+            "只有该平台或其上级平台的工作人员可以代其办理。",
+        )
+    ticket = PlatformTicket(platform.id, platform.path, platform.region_code, principal.subject)
+    return seal(ticket, settings)

@@ -13,6 +13,7 @@ from services.common.fields import Instant
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
 from services.common.regions import RegionPrefix
+from services.common.settings import AppSettings
 from services.common.vocabulary import Skill
 from services.volunteers.activities import service as activity_service
 from services.volunteers.activities.schemas import (
@@ -65,6 +66,7 @@ async def create_activity(
     body: ActivityCreate,
     principal: CurrentPrincipal,
     session: DbSession,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Organise an activity for your platform, one of its teams, or your organisation."""
@@ -74,8 +76,8 @@ async def create_activity(
         principal,
         idempotency_key,
         "create_activity",
-        body,
-        lambda: activity_service.create(session, principal, body),
+        body.model_dump(exclude={"platform_ticket"}),
+        lambda: activity_service.create(session, principal, body, settings),
     )
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.common.fields import Payload, PlannedInstant, ShortText
 from services.common.regions import RegionCode
+from services.common.tickets import SealedTicket
 from services.common.vocabulary import Skill
 
 Capacity = Annotated[int, Field(ge=1, le=100_000)]
@@ -31,6 +32,11 @@ class ActivityCreate(Payload):
     capacity: Capacity
     required_skills: Skills = Field(default_factory=list)
     is_public: bool = True
+    platform_ticket: SealedTicket | None = Field(
+        default=None,
+        description="`POST /v1/platforms/{id}/ticket` of the case service: the platform's path and region. "
+        "Required for a platform other than your own; with it, the platforms above see the row too.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "ActivityCreate":

@@ -8,6 +8,7 @@ from services.common.auth import Principal
 from services.common.concurrency import check_version
 from services.common.errors import Conflict, InvalidTransition, NotFound
 from services.common.pagination import Page
+from services.common.settings import Settings
 from services.volunteers.activities import auth
 from services.volunteers.activities import repository as activity_repository
 from services.volunteers.activities.schemas import (
@@ -37,10 +38,10 @@ async def load_for_change(session: AsyncSession, principal: Principal, activity_
     return activity
 
 
-async def create(session: AsyncSession, principal: Principal, body: ActivityCreate) -> ActivityOut:
+async def create(session: AsyncSession, principal: Principal, body: ActivityCreate, settings: Settings) -> ActivityOut:
     """Organise an activity for a platform, a team (its platform or organisation) or an org."""
     platform_id, org_id = body.platform_id, body.org_id
-    platform_path = owning_path(principal, platform_id)
+    platform_path = owning_path(principal, settings, platform_id, body.region, body.platform_ticket)
     if body.organiser_kind == "team":
         assert body.team_id is not None
         team = await team_repository.get_readable(session, principal, body.team_id)
@@ -48,7 +49,7 @@ async def create(session: AsyncSession, principal: Principal, body: ActivityCrea
             raise NotFound(f"No team {body.team_id}.", f"未找到志愿服务队伍 {body.team_id}。")
         platform_id, org_id, platform_path = team.platform_id, team.org_id, team.platform_path
     auth.require_organise(principal, platform_path, org_id, body.region)
-    values = body.model_dump(mode="json", exclude={"platform_id", "org_id", "starts_at", "ends_at"})
+    values = body.model_dump(mode="json", exclude={"platform_id", "org_id", "starts_at", "ends_at", "platform_ticket"})
     activity = Activity(
         **values,
         platform_id=platform_id,

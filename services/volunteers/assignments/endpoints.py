@@ -12,6 +12,7 @@ from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
 from services.common.personal_data import Vault
+from services.common.settings import AppSettings
 from services.volunteers.assignments import service as assignment_service
 from services.volunteers.assignments.schemas import (
     AssignmentCreate,
@@ -53,17 +54,19 @@ async def create_assignment(
     principal: CurrentPrincipal,
     session: DbSession,
     vault: Vault,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    """Assign a volunteer to a care need with a weekly schedule and the visit address."""
+    """Assign a volunteer to a care need with a weekly schedule and the visit address (with the
+    case service's need ticket for a need not of your own platform)."""
     return await run_idempotent(
         session,
         IdempotencyRecord,
         principal,
         idempotency_key,
         "create_assignment",
-        body,
-        lambda: assignment_service.create(session, principal, vault, body),
+        body.model_dump(exclude={"need_ticket"}),
+        lambda: assignment_service.create(session, principal, vault, body, settings),
     )
 
 

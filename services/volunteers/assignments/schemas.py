@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.fields import ClockTime, LongText, PastInstant, Payload, PlannedDate, ShortText, Weekday
 from services.common.regions import RegionCode
+from services.common.tickets import SealedTicket
 
 
 class WellbeingFlag(StrEnum):
@@ -40,6 +41,11 @@ class AssignmentCreate(Payload):
     starts_on: PlannedDate
     ends_on: PlannedDate | None = None
     visit_address: ShortText = Field(description="Stored encrypted; shown only while assigned")
+    need_ticket: SealedTicket | None = Field(
+        default=None,
+        description="`POST /v1/needs/{id}/ticket` of the case service: the need's platform path and region "
+        "(must agree with `platform_id` and `region`). Required for a platform other than your own.",
+    )
 
 
 class AssignmentOut(BaseModel):

@@ -9,6 +9,8 @@ from services.common.clock import clock
 from services.common.errors import BadInput, InvalidTransition, NotFound
 from services.common.pagination import Page
 from services.common.personal_data import PersonalDataVault, mask_address
+from services.common.settings import Settings
+from services.common.tickets import NeedTicket, TicketInvalid, unseal
 from services.volunteers.assignments import auth
 from services.volunteers.assignments import repository as assignment_repository
 from services.volunteers.assignments.schemas import (
@@ -65,11 +67,24 @@ async def present_all(
     return items
 
 
+def _owning_path(principal: Principal, settings: Settings, body: AssignmentCreate) -> str:
+    """An assignment serves a need of the case service: its need ticket vouches for the need's
+    platform path and region, which the body must repeat (without one, the caller's own platform)."""
+    if body.need_ticket is None:
+        return owning_path(principal, settings, body.platform_id, body.region, None)
+    need = unseal(NeedTicket, body.need_ticket, principal, settings)
+    if (need.need_id, need.platform_id, need.region_code) != (body.need_id, body.platform_id, body.region):
+        raise TicketInvalid(
+            "The ticket is for another need, platform or region.", "该凭据属于另一个需求、平台或行政区划。"
+        )
+    return need.platform_path
+
+
 async def create(
-    session: AsyncSession, principal: Principal, vault: PersonalDataVault, body: AssignmentCreate
+    session: AsyncSession, principal: Principal, vault: PersonalDataVault, body: AssignmentCreate, settings: Settings
 ) -> AssignmentOut:
     """Assign a volunteer to a care need; refused when the slot clashes with their commitments."""
-    platform_path = owning_path(principal, body.platform_id)
+    platform_path = _owning_path(principal, settings, body)
     auth.require_manage(principal, platform_path, body.region)
     if body.ends_on is not None and body.ends_on < body.starts_on:
         raise BadInput("ends_on must not precede starts_on.", "结束日期不能早于开始日期。")

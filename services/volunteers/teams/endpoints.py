@@ -12,6 +12,7 @@ from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
 from services.common.regions import RegionPrefix
+from services.common.settings import AppSettings
 from services.volunteers.models import IdempotencyRecord
 from services.volunteers.teams import service as team_service
 from services.volunteers.teams.schemas import MemberAdd, MemberOut, TeamCreate, TeamOut, TeamUpdate
@@ -42,6 +43,7 @@ async def create_team(
     body: TeamCreate,
     principal: CurrentPrincipal,
     session: DbSession,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Found a team attached to your platform or organisation."""
@@ -51,8 +53,8 @@ async def create_team(
         principal,
         idempotency_key,
         "create_team",
-        body,
-        lambda: team_service.create(session, principal, body),
+        body.model_dump(exclude={"platform_ticket"}),
+        lambda: team_service.create(session, principal, body, settings),
     )
 
 

@@ -3,10 +3,11 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.common.fields import Payload, ShortText
 from services.common.regions import RegionCode
+from services.common.tickets import SealedTicket
 
 
 class TeamCreate(Payload):
@@ -16,6 +17,11 @@ class TeamCreate(Payload):
     platform_id: uuid.UUID | None = None
     org_id: uuid.UUID | None = None
     region: RegionCode
+    platform_ticket: SealedTicket | None = Field(
+        default=None,
+        description="`POST /v1/platforms/{id}/ticket` of the case service: the platform's path and region. "
+        "Required for a platform other than your own; with it, the platforms above see the row too.",
+    )
 
     @model_validator(mode="after")
     def _one_owner(self) -> "TeamCreate":

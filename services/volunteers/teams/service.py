@@ -8,6 +8,7 @@ from services.common.auth import Principal
 from services.common.concurrency import check_version
 from services.common.errors import Conflict, NotFound
 from services.common.pagination import Page
+from services.common.settings import Settings
 from services.volunteers.kit import record_change, scope_of
 from services.volunteers.models import Team, TeamMember
 from services.volunteers.scoping import owning_path
@@ -28,11 +29,11 @@ async def _managed(session: AsyncSession, principal: Principal, team_id: uuid.UU
     return team
 
 
-async def create(session: AsyncSession, principal: Principal, body: TeamCreate) -> TeamOut:
-    """Found a team for your platform or organisation."""
-    platform_path = owning_path(principal, body.platform_id)
+async def create(session: AsyncSession, principal: Principal, body: TeamCreate, settings: Settings) -> TeamOut:
+    """Found a team for a platform (yours or, with its ticket, one below it) or your organisation."""
+    platform_path = owning_path(principal, settings, body.platform_id, body.region, body.platform_ticket)
     auth.require_manage(principal, platform_path, body.org_id, body.region)
-    team = Team(**body.model_dump(), platform_path=platform_path)
+    team = Team(**body.model_dump(exclude={"platform_ticket"}), platform_path=platform_path)
     await team_repository.add(session, team)
     await record_change(
         session,

@@ -14,6 +14,7 @@ from services.common.idempotency import AuditedReplay, IdempotencyKey, run_idemp
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
 from services.common.personal_data import Vault
 from services.common.regions import RegionPrefix
+from services.common.settings import AppSettings
 from services.common.vocabulary import Language, Skill
 from services.volunteers.models import AuditEntry, IdempotencyRecord
 from services.volunteers.volunteers import service as volunteer_service
@@ -72,17 +73,19 @@ async def register_volunteer(
     principal: CurrentPrincipal,
     session: DbSession,
     vault: Vault,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    """Register a volunteer at a platform (staff of that platform or region)."""
+    """Register a volunteer at a platform (staff of that platform or one above it, with the case
+    service's platform ticket for any platform but their own)."""
     return await run_idempotent(
         session,
         IdempotencyRecord,
         principal,
         idempotency_key,
         "register_volunteer",
-        body,
-        lambda: volunteer_service.register(session, principal, vault, body),
+        body.model_dump(exclude={"platform_ticket"}),
+        lambda: volunteer_service.register(session, principal, vault, body, settings),
         audit=AuditedReplay(AuditEntry, "volunteer", volunteer_service.PERSONAL_FIELDS),
     )
 

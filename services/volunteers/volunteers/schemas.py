@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from services.common.fields import ClockTime, IdNumber, Payload, PersonName, PhoneNumber, Weekday, WindowEnd
 from services.common.regions import RegionCode
+from services.common.tickets import SealedTicket
 from services.common.vocabulary import Language, Skill
 
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6, allow_inf_nan=False)]
@@ -44,6 +45,11 @@ class VolunteerCreate(Payload):
     longitude: Longitude | None = None
     availability: Availability = Field(default_factory=list)
     max_hours_per_week: Annotated[int, Field(ge=0, le=168)] | None = None
+    platform_ticket: SealedTicket | None = Field(
+        default=None,
+        description="`POST /v1/platforms/{id}/ticket` of the case service: the platform's path and region. "
+        "Required for a platform other than your own; with it, the platforms above see the row too.",
+    )
 
 
 class VolunteerUpdate(Payload):

@@ -15,6 +15,7 @@ from services.common.personal_data import (
     mask_name,
     mask_phone,
 )
+from services.common.settings import Settings
 from services.volunteers.kit import record_change, record_personal_read, scope_of
 from services.volunteers.models import Volunteer
 from services.volunteers.scoping import owning_path
@@ -75,15 +76,15 @@ async def present_all(
 
 
 async def register(
-    session: AsyncSession, principal: Principal, vault: PersonalDataVault, body: VolunteerCreate
+    session: AsyncSession, principal: Principal, vault: PersonalDataVault, body: VolunteerCreate, settings: Settings
 ) -> VolunteerOut:
     """Register a volunteer at a platform; an ID number already registered is a conflict."""
-    platform_path = owning_path(principal, body.platform_id)
+    platform_path = owning_path(principal, settings, body.platform_id, body.region, body.platform_ticket)
     auth.require_register(principal, platform_path, body.region)
     id_hash = vault.keyed_hash(body.id_number)
     if await volunteer_repository.id_number_taken(session, id_hash):
         raise _duplicate()
-    values = body.model_dump(mode="json", exclude={"id_number", "platform_id"})
+    values = body.model_dump(mode="json", exclude={"id_number", "platform_id", "platform_ticket"})
     values.update(latitude=body.latitude, longitude=body.longitude)
     volunteer = Volunteer(
         **values,
