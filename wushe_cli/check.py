@@ -88,7 +88,8 @@ INVARIANTS = [
         """SELECT p.id::text FROM resources.pledges p JOIN resources.holds h ON h.id = p.hold_id
            JOIN resources.offers o ON o.id = p.offer_id
            WHERE h.state IN ('expired', 'released')
-             AND (o.status IN ('published', 'exhausted', 'paused') OR o.total - o.delivered - o.held <> 0)""",
+             AND (o.status IN ('published', 'exhausted', 'paused')
+                  OR (o.kind = 'fund' AND o.total - o.delivered - o.held <> 0))""",
     ),
     Invariant(
         "each need's last event = its state (需求的最后事件与状态一致)",

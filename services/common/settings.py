@@ -124,6 +124,16 @@ class Settings(BaseSettings):
             return self.environment != "production"
         return self.graphql_introspection
 
+    @property
+    def encryption_keys(self) -> list[str]:
+        """The personal-data keys, the one that encrypts first."""
+        keys = [key.strip() for key in self.pii_keys.split(",") if key.strip()]
+        return keys or [self.pii_key]
+
+    @property
+    def hash_key(self) -> str:
+        return self.pii_hash_key or self.pii_key
+
     def require_production_secrets(self) -> None:
         """Refuse to run in production with the development keys."""
         if self.environment != "production":
@@ -138,16 +148,6 @@ class Settings(BaseSettings):
             raise RuntimeError("production needs WUSHE_PII_HASH_KEY (or WUSHE_PII_KEY) other than the development key")
         if self.ticket_key == DEV_TICKET_KEY:
             raise RuntimeError("production needs WUSHE_TICKET_KEY")
-
-    @property
-    def encryption_keys(self) -> list[str]:
-        """The personal-data keys, the one that encrypts first."""
-        keys = [key.strip() for key in self.pii_keys.split(",") if key.strip()]
-        return keys or [self.pii_key]
-
-    @property
-    def hash_key(self) -> str:
-        return self.pii_hash_key or self.pii_key
 
 
 @lru_cache

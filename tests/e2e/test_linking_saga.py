@@ -18,10 +18,16 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
+from gateway.ids import to_global_id
 from services.common.migrations import upgrade_all
 from services.common.settings import Settings
 from tests.e2e.conftest import SUITE_RATE_LIMITS
+from tests.support.auth import bearer
 from tests.support.database import create_database, drop_database
 from tests.support.fault_proxy import FaultProxy
 from tests.support.linking import Scene
@@ -226,3 +232,154 @@ def _answer(outcome: dict[str, Any]) -> dict[str, Any]:
     body = response.json()
     data = (body.get("data") or {}).get("confirmMatch")
     return dict(data) if data else {"errors": body.get("errors")}
+
+
+CLAIM = """mutation($wish: ID!, $key: String!) { claimWish(wishId: $wish, donor: {name: "李明", contact: "13900002222"},
+  idempotencyKey: $key) { __typename ... on WishClaimed { pledgeId } } }"""
+CONFIRM_CLAIM = (
+    """mutation($need: ID!, $key: String!) { confirmMatch(needId: $need, idempotencyKey: $key) { __typename } }"""
+)
+FULFIL = """mutation($need: ID!) { recordFulfilment(needId: $need, proofNote: "已送达") { __typename } }"""
+
+
+class LinkingMachine(RuleBasedStateMachine):
+    """Confirm, retry with the same key, claim, withdraw, release, fulfil, expire and kill a process,
+    in any order hypothesis finds, over five wishes and one offer of five blankets. After every step
+    the links changed more than a reconcile pass ago must agree; at the end, once the TTL and the
+    reconcilers have gone by, `wushe check` must find nothing at all."""
+
+    proxied: ProxiedStack
+    settings: Settings
+    database_url: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scene = scene(self.proxied, self.settings)
+        self.needs = [self.scene.need, *(self.scene.another_need(f"棉被{i}") for i in range(4))]
+        self.keys: list[tuple[int, str]] = []  # (need, key) of confirms sent so far
+        self.pledges: list[tuple[str, int]] = []  # (hold id, donor) of donors' pledges
+        self.serial = 0
+
+    def _gql(self, query: str, variables: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+        try:
+            response = httpx.post(
+                f"{self.proxied.stack.url('gateway')}/graphql",
+                json={"query": query, "variables": variables},
+                headers=headers,
+                timeout=60,
+            )
+        except httpx.HTTPError:
+            return {}
+        return dict(response.json()) if response.status_code == 200 else {}
+
+    def _key(self) -> str:
+        self.serial += 1
+        return f"machine-{id(self)}-{self.serial}"
+
+    @rule(need=st.integers(0, 4))
+    def confirm(self, need: int) -> None:
+        key = self._key()
+        self.keys.append((need, key))
+        variables = {"need": to_global_id("Need", self.needs[need]["id"]), "offer": self._offer(), "key": key}
+        self._gql(CONFIRM_OFFER, variables, self.scene.station)
+
+    @precondition(lambda self: self.keys)
+    @rule(data=st.data())
+    def retry(self, data: st.DataObject) -> None:
+        need, key = data.draw(st.sampled_from(self.keys))
+        variables = {"need": to_global_id("Need", self.needs[need]["id"]), "offer": self._offer(), "key": key}
+        self._gql(CONFIRM_OFFER, variables, self.scene.station)
+
+    @rule(need=st.integers(0, 4), donor=st.integers(0, 3))
+    def claim(self, need: int, donor: int) -> None:
+        app = bearer(self.settings, "app_client", subject=f"machine-donor-{donor}", scopes=["wishes:claim"])
+        wish = to_global_id("PublicWish", self.needs[need]["id"])
+        body = self._gql(CLAIM, {"wish": wish, "key": self._key()}, app)
+        claimed = (body.get("data") or {}).get("claimWish") or {}
+        if claimed.get("__typename") == "WishClaimed":
+            pledge = httpx.get(
+                f"{self.proxied.stack.url('resources')}/v1/pledges/{claimed['pledgeId']}",
+                headers=app,
+                timeout=10,
+            ).json()
+            self.pledges.append((pledge["hold_id"], donor))
+
+    @precondition(lambda self: self.pledges)
+    @rule(data=st.data())
+    def withdraw(self, data: st.DataObject) -> None:
+        """The donor's app gives its pledge back."""
+        hold_id, donor = data.draw(st.sampled_from(self.pledges))
+        app = bearer(self.settings, "app_client", subject=f"machine-donor-{donor}", scopes=["wishes:claim"])
+        httpx.post(f"{self.proxied.stack.url('resources')}/v1/holds/{hold_id}/release", headers=app, timeout=10)
+
+    @rule(need=st.integers(0, 4))
+    def confirm_claim(self, need: int) -> None:
+        """The station confirms whatever claim reserves the wish (NOTHING_TO_CONFIRM if none)."""
+        variables = {"need": to_global_id("Need", self.needs[need]["id"]), "key": self._key()}
+        self._gql(CONFIRM_CLAIM, variables, self.scene.station)
+
+    @rule(need=st.integers(0, 4))
+    def fulfil(self, need: int) -> None:
+        self._gql(FULFIL, {"need": to_global_id("Need", self.needs[need]["id"])}, self.scene.station)
+
+    @rule(need=st.integers(0, 4))
+    def release_by_hand(self, need: int) -> None:
+        """Staff give back whatever hold the need names, behind the saga's back."""
+        record = httpx.get(
+            f"{self.proxied.stack.url('case')}/v1/needs/{self.needs[need]['id']}",
+            headers=self.scene.station,
+            timeout=10,
+        ).json()
+        reference = record.get("matched_reference") or record.get("pending_reference") or ""
+        if reference.startswith("hold:"):
+            url = f"{self.proxied.stack.url('resources')}/v1/holds/{reference.removeprefix('hold:')}/release"
+            httpx.post(url, headers=self.scene.station, timeout=10)
+
+    @rule(step=st.sampled_from([p for _, _, p in STEPS]))
+    def lose_next_answer(self, step: str) -> None:
+        service = next(s for s, _, p in STEPS if p == step)
+        (self.proxied.case if service == "case" else self.proxied.resources).add("POST", step, "drop_answer")
+
+    @rule()
+    def expire(self) -> None:
+        """Time passes: every hold made so far is past its TTL and the services have noticed."""
+        time.sleep(HOLD_TTL_S + 2 * RECONCILE_S)
+
+    @rule(victim=st.sampled_from(["case", "resources"]))
+    def kill(self, victim: str) -> None:
+        process = self.proxied.stack.processes.pop(victim)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        self.proxied.stack.start_process(victim, self.proxied.log_dir, ENV)
+        self.proxied.stack.wait_ready(60)
+
+    @invariant()
+    def settled_links_agree(self) -> None:
+        findings = asyncio.run(find_violations(self.database_url, grace_s=SETTLE_S))
+        assert {f.invariant.name: f.ids for f in findings if f.ids} == {}
+
+    def teardown(self) -> None:
+        self.proxied.case.clear()
+        self.proxied.resources.clear()
+        time.sleep(SETTLE_S)
+        no_violations(self.database_url)
+        RUNS["state machine runs"] = RUNS.get("state machine runs", 0) + 1
+
+    def _offer(self) -> str:
+        return to_global_id("Offer", self.scene.offer["id"])
+
+
+CONFIRM_OFFER = """mutation($need: ID!, $offer: ID!, $key: String!) {
+  confirmMatch(needId: $need, offerId: $offer, idempotencyKey: $key) { __typename } }"""
+
+
+def test_any_interleaving_of_links_claims_faults_and_kills_ends_with_no_violation(
+    faults: ProxiedStack, settings: Settings, saga_database: str
+) -> None:
+    LinkingMachine.proxied, LinkingMachine.settings, LinkingMachine.database_url = faults, settings, saga_database
+    run_state_machine_as_test(
+        LinkingMachine,
+        settings=hypothesis_settings(
+            max_examples=3, stateful_step_count=12, deadline=None, suppress_health_check=list(HealthCheck)
+        ),
+    )

@@ -52,6 +52,7 @@ class Scene:
         )
         opened = self._post(f"{case}/v1/cases", self.station, {"recipient_id": recipient["id"], "domain": "elderly"})
         self._post(f"{case}/v1/cases/{opened['id']}/transitions", self.station, {"to_state": "assessment"})
+        self.case_id = opened["id"]
         self.need = self._post(
             f"{case}/v1/needs",
             self.station,
@@ -129,3 +130,14 @@ class Scene:
         outcome = self.confirm_in_background(key)
         outcome["thread"].join()
         return dict(outcome["response"].json()["data"]["confirmMatch"])
+
+    def another_need(self, title: str = "棉被") -> dict[str, Any]:
+        """One more open micro-wish of one blanket on the scene's case."""
+        body = {
+            "case_id": self.case_id,
+            "kind": "micro_wish",
+            "title": title,
+            "item_category": "bedding",
+            "quantity": 1,
+        }
+        return self._post(f"{self.stack.url('case')}/v1/needs", self.station, body)
