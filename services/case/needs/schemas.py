@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.common.fields import LongText, Note, Payload, PlannedInstant, ShortText, StorableText
 from services.common.money import PositiveYuan, Yuan
+from services.common.tickets import SealedTicket
 from services.common.vocabulary import (
     ItemCategory,
     Language,
@@ -18,8 +19,6 @@ from services.common.vocabulary import (
 
 # A reference to what holds the need elsewhere (hold:<uuid>): one line, not blank, kept as it is.
 Reference = Annotated[str, StorableText(100, min_length=1, strip=False)]
-# A sealed ticket or receipt of services/common/tickets.py (Fernet tokens are URL-safe base64).
-SealedTicket = Annotated[str, StorableText(2000, min_length=1, strip=False)]
 
 
 class NeedPublish(Payload):
