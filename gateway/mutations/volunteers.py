@@ -157,25 +157,52 @@ def _sign_up_action(action: str, doc: str) -> object:
         caller(info, roles=WRITERS)
         client = info.context.upstreams.volunteers
         path = f"/v1/signups/{local_id(sign_up_id, 'SignUp')}/{SIGN_UP_ACTIONS[action]}"
-        body = {} if action in ("check_in", "check_out") else None
-        return await outcome(lambda: client.post(path, body), lambda r: SignUpChanged(sign_up=SignUp.from_record(r)))
+        return await outcome(lambda: client.post(path), lambda r: SignUpChanged(sign_up=SignUp.from_record(r)))
 
     change.__doc__ = doc
     change.__name__ = action
     return change
 
 
+def _attendance_action(action: str, doc: str) -> object:
+    async def record(
+        info: GInfo,
+        sign_up_id: strawberry.ID,
+        at: Annotated[
+            dt.datetime | None,
+            strawberry.argument(
+                description="When it happened, with its offset (the organiser's time from the sign-in sheet); "
+                "never in the future. Left out: the server's now (volunteers always get that)."
+            ),
+        ] = None,
+    ) -> ChangeSignUpResult:
+        caller(info, roles=WRITERS)
+        client = info.context.upstreams.volunteers
+        path = f"/v1/signups/{local_id(sign_up_id, 'SignUp')}/{SIGN_UP_ACTIONS[action]}"
+        body = {"at": at.isoformat()} if at is not None else {}
+        return await outcome(lambda: client.post(path, body), lambda r: SignUpChanged(sign_up=SignUp.from_record(r)))
+
+    record.__doc__ = doc
+    record.__name__ = action
+    return record
+
+
 cancel_sign_up = _sign_up_action("cancel", "Cancel a sign-up; the first on the waiting list is promoted.")
-check_in = _sign_up_action("check_in", "Check in at the activity (volunteers get the server's time).")
-check_out = _sign_up_action(
-    "check_out", "Check out; the minutes between, capped at the activity's length, await approval."
+check_in = _attendance_action("check_in", "Check in at the activity (from an hour before the start until the end).")
+check_out = _attendance_action(
+    "check_out",
+    "Check out (until an hour after the end); the minutes between, capped at the activity's length, "
+    "await the organiser's approval.",
 )
 approve_hours = _sign_up_action(
     "approve_hours", "The organiser approves the minutes into the volunteer's hours ledger."
 )
 
 
-@strawberry.type(description="A care visit logged: done (adds hours) or missed (adds none, and the station sees it).")
+@strawberry.type(
+    description="A care visit logged: done (its minutes await the organiser's approval) or missed (adds none, "
+    "and the station sees it)."
+)
 class VisitLogged:
     visit: CareVisit
 

@@ -9,6 +9,7 @@ from services.common.events import events_router
 from services.common.settings import Settings
 from services.volunteers.activities.endpoints import router as activities_router
 from services.volunteers.assignments.endpoints import router as assignments_router
+from services.volunteers.hours.endpoints import requests_router as correction_requests_router
 from services.volunteers.hours.endpoints import router as hours_router
 from services.volunteers.models import AuditEntry, IdempotencyRecord, OutboxEvent
 from services.volunteers.signups.endpoints import router as signups_router
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         routers=[
             volunteers_router,
             hours_router,
+            correction_requests_router,
             teams_router,
             activities_router,
             signups_router,

@@ -30,6 +30,7 @@ from services.common.vocabulary import Role
 from services.volunteers.models import (
     Activity,
     CareAssignment,
+    CorrectionRequest,
     HoursEntry,
     SignUp,
     Team,
@@ -146,6 +147,15 @@ def _hours(principal: Principal) -> ColumnElement[bool]:
     return HoursEntry.volunteer_id.in_(select(Volunteer.id).where(_volunteers(principal)))
 
 
+def _correction_requests(principal: Principal) -> ColumnElement[bool]:
+    """The volunteer's own, those of volunteers the caller reads, and those about activities the
+    caller organises (the organiser decides them)."""
+    return or_(
+        CorrectionRequest.volunteer_id.in_(select(Volunteer.id).where(_volunteers(principal))),
+        CorrectionRequest.activity_id.in_(select(Activity.id).where(managed_activities(principal))),
+    )
+
+
 _RULES: dict[type[Any], Callable[[Principal], ColumnElement[bool]]] = {
     Volunteer: _volunteers,
     Activity: _activities,
@@ -155,6 +165,7 @@ _RULES: dict[type[Any], Callable[[Principal], ColumnElement[bool]]] = {
     CareAssignment: _assignments,
     VisitLog: _visits,
     HoursEntry: _hours,
+    CorrectionRequest: _correction_requests,
 }
 
 

@@ -20,6 +20,7 @@ from wushe_cli.demo.plan import DemoPlan, build_plan
 HORIZON = timedelta(days=Settings().planning_horizon_days)
 SEEDING_TAKES_AT_MOST = timedelta(minutes=30)  # a run, from its first record to its last sign-up
 CHECK_IN_OPENS_BEFORE = timedelta(hours=1)  # services/volunteers/signups/service.py
+RECORDING_WINDOW = timedelta(days=30)  # services/volunteers/signups/service.py: the organiser enters the sheet
 
 MONDAY = datetime(2026, 11, 30, tzinfo=BEIJING)
 EVERY_HOUR_OF_TWO_WEEKS = [MONDAY + timedelta(hours=h) for h in range(14 * 24)]
@@ -40,11 +41,13 @@ def broken_rules(plan: DemoPlan) -> list[str]:
             broken.append(f"{name}: times out of order or beyond the horizon")
         if len(activity.signups) > activity.capacity:
             broken.append(f"{name}: more sign-ups than places (no one would be confirmed to check in)")
-        if activity.ends_at <= ref + SEEDING_TAKES_AT_MOST:
+        if not activity.held and activity.ends_at <= ref + SEEDING_TAKES_AT_MOST:
             broken.append(f"{name}: ends before the seeder can sign volunteers up")
         if activity.held:
-            if activity.starts_at >= ref:
-                broken.append(f"{name}: a held activity that has not started")
+            if activity.ends_at > ref:
+                broken.append(f"{name}: a held activity that has not ended (it could not be completed)")
+            if activity.ends_at + RECORDING_WINDOW <= ref + SEEDING_TAKES_AT_MOST:
+                broken.append(f"{name}: ended too long ago for its organiser to enter the sheet")
             for number, _ in enumerate(activity.signups):
                 arrived, left = activity.check_in_at(number), activity.check_out_at(number)
                 if not activity.starts_at - CHECK_IN_OPENS_BEFORE <= arrived <= activity.ends_at:

@@ -642,7 +642,7 @@ def _volunteers(plan: DemoPlan, rng: random.Random, people: PersonFactory, stati
             )
 
 
-HELD_STARTED_BEFORE = timedelta(hours=3)
+HELD_STARTED_BEFORE = timedelta(hours=5)
 HELD_LASTS = timedelta(hours=4)
 NEXT_LASTS = timedelta(hours=3)
 
@@ -652,11 +652,12 @@ def _activity_times(
 ) -> tuple[tuple[datetime, datetime], tuple[datetime, datetime]]:
     """The held activity and the next one, in different Beijing weeks.
 
-    The held one is under way at the reference (sign-ups are taken only until an activity ends, and
-    the seeder signs its volunteers up, checks them in and out): it started three hours before and
-    ends an hour after. The next one is on the Saturday or Sunday morning of the week after the week
-    the held one ends in, so one volunteer's hours in the two never share a week: every volunteer's
-    weekly maximum (4 h at the least) holds on any day and at any hour, week boundaries included.
+    The held one has ended at the reference (an activity is completed only once it has ended): it
+    started five hours before and ended an hour before, and the seeder, as its organiser, enters the
+    sign-in sheet afterwards (sign-ups, check-in and out, 补录). The next one is on the Saturday or
+    Sunday morning of the week after the week the held one ends in, so one volunteer's hours in the
+    two never share a week: every volunteer's weekly maximum (4 h at the least) holds on any day and
+    at any hour, week boundaries included.
     """
     held_start = reference - HELD_STARTED_BEFORE
     held_end = held_start + HELD_LASTS

@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
+from services.common.clock import clock
 from services.common.concurrency import check_version
 from services.common.errors import Conflict, InvalidTransition, NotFound
 from services.common.pagination import Page
@@ -164,9 +165,12 @@ async def cancel(session: AsyncSession, principal: Principal, activity_id: uuid.
 async def complete(
     session: AsyncSession, principal: Principal, activity_id: uuid.UUID, body: ActivityCompletion
 ) -> ActivityOut:
-    """Mark an activity held and record beneficiaries and other participants for statistics."""
+    """Mark an activity held (only once it has ended) and record beneficiaries and other
+    participants for statistics."""
     activity = await load_for_change(session, principal, activity_id)
     _require_scheduled(activity)
+    if activity.ends_at > clock.now():
+        raise InvalidTransition("An activity is completed only after it has ended.", "活动结束后才能登记为已开展。")
     activity.state = "completed"
     for field, value in body.model_dump().items():
         setattr(activity, field, value)

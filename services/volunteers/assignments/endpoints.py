@@ -100,7 +100,8 @@ async def log_visit(
     session: DbSession,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    """Log a visit (done or missed, notes, wellbeing flags); a missed visit adds no hours."""
+    """Log a visit (done or missed, notes, wellbeing flags) on a day the assignment covers, never in
+    the future; a done visit's minutes await the organiser's approval, a missed one adds none."""
     return await run_idempotent(
         session,
         IdempotencyRecord,
@@ -110,6 +111,12 @@ async def log_visit(
         body,
         lambda: assignment_service.log_visit(session, principal, assignment_id, body),
     )
+
+
+@router.post("/v1/visits/{visit_id}/approve-hours")
+async def approve_visit_hours(visit_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> VisitOut:
+    """The organiser approves a done visit's minutes into the volunteer's hours ledger."""
+    return await assignment_service.approve_visit_hours(session, principal, visit_id)
 
 
 @router.get("/v1/assignments/{assignment_id}/visits")

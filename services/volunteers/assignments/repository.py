@@ -42,6 +42,15 @@ async def batch_readable(session: AsyncSession, principal: Principal, ids: list[
     return (await session.scalars(statement)).all()
 
 
+async def get_visit_readable(
+    session: AsyncSession, principal: Principal, visit_id: uuid.UUID, lock: bool = False
+) -> VisitLog | None:
+    statement = readable(select(VisitLog).where(VisitLog.id == visit_id), principal)
+    if lock:
+        statement = statement.with_for_update(of=VisitLog)
+    return await session.scalar(statement)
+
+
 async def visits_readable(
     session: AsyncSession,
     principal: Principal,

@@ -86,6 +86,7 @@ class VisitOut(BaseModel):
     notes: str
     wellbeing_flags: list[str]
     recorded_by: str
+    hours_state: str = Field(description="none (missed), pending (awaiting the organiser) or approved (in the ledger)")
     created_at: datetime
 
     model_config = ConfigDict(from_attributes=True)

@@ -5,8 +5,9 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.common.clock import clock
+from services.common.clock import beijing, clock
 from services.common.errors import BadInput, InvalidTransition, NotFound
+from services.common.fields import CLOCK_SKEW
 from services.common.pagination import Page
 from services.common.personal_data import PersonalDataVault, mask_address
 from services.common.settings import Settings
@@ -189,6 +190,7 @@ async def log_visit(
     auth.require_log_visit(principal, row)
     if row.state != "active":
         raise InvalidTransition("The assignment has ended.", "该关爱服务安排已结束。")
+    _require_within_assignment(row, body)
     done = body.outcome == "done"
     minutes = (body.minutes or row.schedule["duration_minutes"]) if done else 0
     visit = VisitLog(
@@ -200,6 +202,7 @@ async def log_visit(
         notes=body.notes,
         wellbeing_flags=[flag.value for flag in body.wellbeing_flags],
         recorded_by=principal.subject,
+        hours_state="pending" if done else "none",
     )
     await assignment_repository.add(session, visit)
     payload = {
@@ -229,8 +232,38 @@ async def log_visit(
             event="visit.flagged",
             payload={**payload, "platform_id": row.platform_id, "wellbeing_flags": visit.wellbeing_flags},
         )
-    if done:
-        await _record_visit_hours(session, principal, visit, row)
+    return VisitOut.model_validate(visit)
+
+
+def _require_within_assignment(row: CareAssignment, body: VisitCreate) -> None:
+    """A visit happened: not in the future, and on a Beijing day the assignment covers."""
+    if body.visited_at > clock.now() + CLOCK_SKEW:
+        raise BadInput("A visit cannot be in the future.", "探访时间不能晚于现在。")
+    day = beijing(body.visited_at).date()
+    if day < row.starts_on or (row.ends_on is not None and day > row.ends_on):
+        raise BadInput(
+            f"The visit ({day}) lies outside the assignment ({row.starts_on} to {row.ends_on or '…'}).",
+            f"探访日期 {day} 不在关爱服务安排期间（{row.starts_on} 起）。",
+        )
+
+
+async def approve_visit_hours(session: AsyncSession, principal: Principal, visit_id: uuid.UUID) -> VisitOut:
+    """The organiser (staff managing the assignment) approves a done visit's minutes into the
+    volunteer's hours ledger — the same approval an activity's minutes go through."""
+    visit = await assignment_repository.get_visit_readable(session, principal, visit_id, lock=True)
+    if visit is None:
+        raise NotFound(f"No visit {visit_id}.", f"未找到探访记录 {visit_id}。")
+    row = await assignment_repository.get_readable(session, principal, visit.assignment_id)
+    if row is None:
+        raise NotFound(f"No visit {visit_id}.", f"未找到探访记录 {visit_id}。")
+    auth.require_manage(principal, row.platform_path, row.region)
+    if visit.hours_state != "pending":
+        raise InvalidTransition(
+            "Only a done visit's minutes awaiting approval can be approved.", "只有待审核的探访时长可以审核通过。"
+        )
+    visit.hours_state = "approved"
+    await session.flush()
+    await _record_visit_hours(session, principal, visit, row)
     return VisitOut.model_validate(visit)
 
 

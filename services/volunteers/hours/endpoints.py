@@ -1,6 +1,7 @@
 """HTTP routes for the hours ledger: /v1/volunteers/{id}/hours…"""
 
 import uuid
+from typing import Literal
 
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
@@ -10,8 +11,12 @@ from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
 from services.common.personal_data import Vault
+from services.volunteers.hours import correction_requests
 from services.volunteers.hours import service as hours_service
 from services.volunteers.hours.schemas import (
+    CorrectionDecision,
+    CorrectionRequestCreate,
+    CorrectionRequestOut,
     HoursCorrection,
     HoursEntryOut,
     HoursSummary,
@@ -20,6 +25,7 @@ from services.volunteers.hours.schemas import (
 from services.volunteers.models import IdempotencyRecord
 
 router = APIRouter(prefix="/v1/volunteers/{volunteer_id}", tags=["hours"])
+requests_router = APIRouter(prefix="/v1/hours/correction-requests", tags=["hours"])
 
 
 @router.get("/hours")
@@ -58,6 +64,56 @@ async def correct_hours(
         body,
         lambda: hours_service.correct(session, principal, volunteer_id, body),
     )
+
+
+@router.post("/hours/correction-requests", status_code=201, response_model=CorrectionRequestOut)
+async def request_correction(
+    volunteer_id: uuid.UUID,
+    body: CorrectionRequestCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """The volunteer asks for a correction of their hours (minutes and reason; the activity it is
+    about, whose organiser decides). Nothing enters the ledger until it is approved."""
+    return await run_idempotent(
+        session,
+        IdempotencyRecord,
+        principal,
+        idempotency_key,
+        f"request_correction:{volunteer_id}",
+        body,
+        lambda: correction_requests.request(session, principal, volunteer_id, body),
+    )
+
+
+@router.get("/hours/correction-requests")
+async def list_correction_requests(
+    volunteer_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    state: Literal["requested", "approved", "refused"] | None = None,
+    limit: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: Cursor = None,
+) -> Page[CorrectionRequestOut]:
+    """The volunteer's correction requests and their decisions, newest first."""
+    return await correction_requests.search(session, principal, volunteer_id, state, cursor, limit)
+
+
+@requests_router.post("/{request_id}/approve")
+async def approve_correction(
+    request_id: uuid.UUID, body: CorrectionDecision, principal: CurrentPrincipal, session: DbSession
+) -> CorrectionRequestOut:
+    """The organiser approves: the minutes enter the ledger as one correction entry."""
+    return await correction_requests.decide(session, principal, request_id, True, body)
+
+
+@requests_router.post("/{request_id}/refuse")
+async def refuse_correction(
+    request_id: uuid.UUID, body: CorrectionDecision, principal: CurrentPrincipal, session: DbSession
+) -> CorrectionRequestOut:
+    """The organiser refuses, saying why (`note`); the request stays on record."""
+    return await correction_requests.decide(session, principal, request_id, False, body)
 
 
 @router.get("/record")

@@ -68,3 +68,34 @@ class ServiceRecord(BaseModel):
     summary: HoursSummary
     entries: list[HoursEntryOut]
     issued_at: datetime
+
+
+class CorrectionRequestCreate(HoursCorrection):
+    """A volunteer asks for a correction of their hours: minutes (±) and why; for an activity, its
+    organiser decides, otherwise the staff of the volunteer's platform."""
+
+    activity_id: uuid.UUID | None = None
+
+
+class CorrectionDecision(Payload):
+    """The organiser's decision; a refusal says why."""
+
+    note: ShortText | None = None
+
+
+class CorrectionRequestOut(BaseModel):
+    id: uuid.UUID
+    volunteer_id: uuid.UUID
+    activity_id: uuid.UUID | None
+    minutes: int
+    reason: str
+    state: str = Field(description="requested, approved (one correction entry in the ledger) or refused")
+    requested_by: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    hours_entry_id: uuid.UUID | None
+    version: int
+    created_at: datetime
+
+    model_config = ConfigDict(from_attributes=True)

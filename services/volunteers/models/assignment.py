@@ -52,6 +52,8 @@ class VisitLog(Base):
     __table_args__ = (
         CheckConstraint("outcome IN ('done', 'missed')", name="outcome"),
         CheckConstraint("minutes >= 0 AND (outcome = 'done' OR minutes = 0)", name="missed_adds_none"),
+        CheckConstraint("hours_state IN ('none', 'pending', 'approved')", name="hours_state"),
+        CheckConstraint("outcome = 'done' OR hours_state = 'none'", name="missed_has_no_hours"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -63,4 +65,6 @@ class VisitLog(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     wellbeing_flags: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list)
     recorded_by: Mapped[str] = mapped_column(String(200))
+    # A done visit's minutes wait for the organiser's approval, as an activity's do (谁组织谁记录).
+    hours_state: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

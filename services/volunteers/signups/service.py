@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
 from services.common.clock import clock
-from services.common.errors import Conflict, InvalidTransition, NotFound
+from services.common.errors import BadInput, Conflict, InvalidTransition, NotFound
+from services.common.fields import CLOCK_SKEW
 from services.common.pagination import Page
 from services.volunteers.activities import auth as activity_auth
 from services.volunteers.activities import repository as activity_repository
@@ -22,6 +23,9 @@ from services.volunteers.signups.waiting_list import fill_free_places
 from services.volunteers.volunteers import repository as volunteer_repository
 
 CHECK_IN_OPENS_BEFORE = timedelta(hours=1)
+CHECK_OUT_CLOSES_AFTER = timedelta(hours=1)
+# The organiser may enter a paper sign-in sheet (sign-ups, check-in and out) this long after the end.
+RECORDING_WINDOW = timedelta(days=30)
 
 
 def _not_found(kind: str, row_id: uuid.UUID) -> NotFound:
@@ -45,7 +49,7 @@ async def sign_up(
     volunteer = await volunteer_repository.get_readable(session, principal, volunteer_id, lock=True)
     if volunteer is None:
         raise _not_found("volunteer", volunteer_id)
-    _require_open(activity)
+    _require_open(activity, recording=activity_auth.may_manage(principal, activity))
     missing = set(activity.required_skills) - set(volunteer.skills)
     if missing:
         raise Conflict(
@@ -87,10 +91,13 @@ async def sign_up(
     return SignUpOut.model_validate(signup)
 
 
-def _require_open(activity: Activity) -> None:
+def _require_open(activity: Activity, recording: bool) -> None:
+    """Volunteers sign up until the end; the organiser may also enter the sign-in sheet afterwards
+    (补录), within RECORDING_WINDOW."""
     if activity.state != "scheduled":
         raise InvalidTransition(f"The activity is {activity.state}.", "该活动已不接受报名。")
-    if activity.ends_at <= clock.now():
+    closes = activity.ends_at + (RECORDING_WINDOW if recording else timedelta(0))
+    if closes <= clock.now():
         raise InvalidTransition("The activity has ended.", "该活动已结束。")
 
 
@@ -154,10 +161,15 @@ async def cancel(session: AsyncSession, principal: Principal, signup_id: uuid.UU
 
 
 def _attendance_time(principal: Principal, activity: Activity, at: datetime | None) -> datetime:
+    """The time recorded: now, or the organiser's time from the sheet — never in the future (a
+    device a little ahead of us is read as now)."""
+    now = clock.now()
     if at is None:
-        return clock.now()
+        return now
     auth.require_record_time(principal, activity)
-    return at
+    if at > now + CLOCK_SKEW:
+        raise BadInput("A check-in or check-out cannot be in the future.", "签到、签退时间不能晚于现在。")
+    return min(at, now)
 
 
 async def check_in(session: AsyncSession, principal: Principal, signup_id: uuid.UUID, at: datetime | None) -> SignUpOut:
@@ -209,6 +221,11 @@ async def check_out(
         raise InvalidTransition("Check in before checking out.", "请先签到再签退。")
     if moment < signup.checked_in_at:
         raise InvalidTransition("Check-out cannot precede check-in.", "签退时间不能早于签到时间。")
+    if moment > activity.ends_at + CHECK_OUT_CLOSES_AFTER:
+        raise InvalidTransition(
+            "Check-out closes an hour after the activity ends; the organiser records the time left.",
+            "签退须在活动结束后一小时内；逾时请由组织方补录签退时间。",
+        )
     signup.checked_out_at = moment
     signup.minutes = service_minutes(activity, signup.checked_in_at, moment)
     signup.hours_state = "pending"

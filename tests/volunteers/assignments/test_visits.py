@@ -23,7 +23,7 @@ def assignment_body(station: Station, volunteer_id: uuid.UUID, **overrides: obje
         "platform_id": str(station.platform_id),
         "region": station.region,
         "schedule": {"frequency": "weekly", "weekday": 2, "start": "15:00", "duration_minutes": 60},
-        "starts_on": date.today().isoformat(),
+        "starts_on": (date.today() - timedelta(days=7)).isoformat(),
         "visit_address": ADDRESS,
     }
     body.update(overrides)
@@ -97,7 +97,7 @@ class TestVisits:
         )
         return response.json()["id"]
 
-    async def test_done_visit_adds_hours_and_missed_visit_adds_none(
+    async def test_approved_done_visit_adds_hours_and_missed_visit_adds_none(
         self,
         client: httpx.AsyncClient,
         settings: Settings,
@@ -121,6 +121,12 @@ class TestVisits:
             headers=mine,
         )
         assert missed.status_code == 201 and missed.json()["minutes"] == 0
+        assert (missed.json()["hours_state"], done.json()["hours_state"]) == ("none", "pending")
+        approve = f"/v1/visits/{done.json()['id']}/approve-hours"
+        assert (await client.post(approve, headers=station.headers)).status_code == 200
+        assert (
+            await client.post(f"/v1/visits/{missed.json()['id']}/approve-hours", headers=station.headers)
+        ).status_code == 409
         entries = await connection.scalars(select(HoursEntry.minutes).where(HoursEntry.volunteer_id == volunteer.id))
         assert list(entries) == [60]
         summary = (await client.get(f"/v1/volunteers/{volunteer.id}/hours", headers=mine)).json()

@@ -123,7 +123,7 @@ class TestHoursFromAttendance:
         self, client: httpx.AsyncClient, settings: Settings, station: Station, rolled_back_db: Database
     ) -> None:
         signup, _ = await self._checked_out(
-            client, settings, station, rolled_back_db, timedelta(minutes=-50), timedelta(hours=5)
+            client, settings, station, rolled_back_db, timedelta(minutes=-50), timedelta(hours=2, minutes=50)
         )
         assert signup["minutes"] == 120
 

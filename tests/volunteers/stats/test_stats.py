@@ -37,11 +37,12 @@ async def hold_activity(
                 headers=station.headers,
             )
         assert response.status_code == 200
-    completed = await client.post(
-        f"/v1/activities/{activity.id}/complete",
-        json={"beneficiaries": beneficiaries, "social_worker_participants": 2, "donor_participants": 1},
-        headers=station.headers,
-    )
+    with clock.shifted(activity.ends_at):  # completed once it has ended
+        completed = await client.post(
+            f"/v1/activities/{activity.id}/complete",
+            json={"beneficiaries": beneficiaries, "social_worker_participants": 2, "donor_participants": 1},
+            headers=station.headers,
+        )
     assert completed.status_code == 200
 
 
