@@ -88,6 +88,7 @@ def next_step(need: dict[str, Any], hold: dict[str, Any], *, owns_hold: bool) ->
     reference = reference_of(hold)
     ours_pending = need["state"] == "pending" and need.get("pending_reference") == reference
     ours_matched = need["state"] in ("matched", "fulfilled") and need.get("matched_reference") == reference
+    ours_matched = ours_matched or _is_part(need, reference)  # a part of a funding need, counted
     lapsed = hold["state"] in LAPSED_HOLD_STATES or (hold["state"] == "held" and _overdue(hold))
     if ours_matched:
         if hold["state"] in ("committed", "delivered"):
@@ -100,6 +101,12 @@ def next_step(need: dict[str, Any], hold: dict[str, Any], *, owns_hold: bool) ->
     if need["state"] == "open":
         return Step.RESERVE
     return Step.RELEASE_HOLD if owns_hold else Step.REFUSE_NOT_OPEN
+
+
+def _is_part(need: dict[str, Any], reference: str) -> bool:
+    """A funding need met in parts counts each confirmed hold while it stands (open for the rest, or met)."""
+    standing = need["state"] in ("open", "pending", "matched", "fulfilled")
+    return standing and reference in {part["reference"] for part in need.get("parts") or []}
 
 
 def _overdue(hold: dict[str, Any]) -> bool:
@@ -133,8 +140,9 @@ class MatchSaga:
         if step is Step.RESERVE:
             await self.case.post(f"{need_path}/hold", {"reference": self.reference, "until": self.hold["expires_at"]})
             await self._pause_after_try()
-        elif step is Step.CONFIRM:
-            await self.case.post(f"{need_path}/confirm", {"reference": self.reference})
+        elif step is Step.CONFIRM:  # a fund's hold is a part of a funding need: its amount counts
+            body = {"reference": self.reference, **({"amount": self.hold["amount"]} if self.hold.get("amount") else {})}
+            await self.case.post(f"{need_path}/confirm", body)
         elif step is Step.COMMIT:
             await self.resources.post(f"{hold_path}/commit")
         elif step is Step.UNDO_NEED:
@@ -225,8 +233,11 @@ async def _hold_for(
     }
     if amount is not None:
         body["amount"] = amount
-    else:
-        body["quantity"] = quantity or need.get("quantity") or 1
+    elif need["kind"] == "funding":  # what the need still lacks, by default
+        body["amount"] = need.get("lacking_amount") or need["amount"]
+    else:  # 0 is refused by resources, never read as "all"
+        lacking = need.get("lacking_quantity") or need.get("quantity") or 1
+        body["quantity"] = quantity if quantity is not None else lacking
     try:
         hold: dict[str, Any] = await resources.post("/v1/holds", body, headers={"Idempotency-Key": f"{key}:hold"})
     except UpstreamError as exc:
@@ -235,7 +246,8 @@ async def _hold_for(
         again = await case.get(f"/v1/needs/{need['id']}")
         if again["state"] != "open":  # lost the need meanwhile: that is the answer, not the stock
             return NEED_NOT_OPEN
-        return Refused("OFFER_EXHAUSTED", str(exc), exc.problem.get("detail_zh", "可用数量不足。"))
+        code = "EXCEEDS_NEED" if exc.code == "EXCEEDS_NEED" else "OFFER_EXHAUSTED"
+        return Refused(code, str(exc), exc.problem.get("detail_zh", "可用数量不足。"))
     return hold
 
 
@@ -271,6 +283,12 @@ async def claim_wish(
     wish = await case.get(f"/v1/public-wishes/{wish_id}")
     if wish["state"] not in ("open", "pending"):  # pending may be this very claim, retried
         return Refused("WISH_ALREADY_CLAIMED", "Someone has already claimed this wish.", "该心愿已被认领。")
+    if wish["kind"] == "care":
+        return Refused(
+            "NOT_CLAIMABLE",
+            "A care need is met by a volunteer the station assigns, not claimed by a donor.",
+            "关爱服务需求由社工站安排志愿者对接，不能由捐赠方认领。",
+        )
     try:
         ticket = await case.post(f"/v1/public-wishes/{wish_id}/ticket")
     except UpstreamError as exc:
@@ -286,9 +304,10 @@ async def claim_wish(
         "ttl_seconds": settings.claim_ttl_s,
     }
     if amount is not None or wish["kind"] == "funding":
-        body["amount"] = amount or wish["amount"]
-    else:
-        body["category"], body["quantity"] = wish["item_category"] or "other", quantity or wish["quantity"] or 1
+        body["amount"] = amount or wish.get("lacking_amount") or wish["amount"]
+    else:  # at most what the wish asks (resources checks it against the ticket); 0 is refused there
+        body["category"] = wish["item_category"] or "other"
+        body["quantity"] = quantity if quantity is not None else wish["quantity"] or 1
     try:
         # Keyed, so a second try after a lost answer replays the first pledge (waiting for it to commit).
         pledge = await _again_if_lost(
@@ -343,18 +362,18 @@ async def record_fulfilment(
         return need
     if need["state"] != "matched":
         return Refused("NEED_NOT_MATCHED", "Only a matched need can be fulfilled.", "只有已对接的需求才能记录实现。")
-    reference = need.get("matched_reference") or ""
-    if reference.startswith("hold:"):
-        hold_id = reference.removeprefix("hold:")
-        hold = await resources.get(f"/v1/holds/{hold_id}")
-        if hold["state"] in ("held", "expired", "released"):
-            return Refused(
-                "HOLD_LAPSED",
-                "The resource held for this need lapsed before the match was committed: match it again.",
-                "为该需求预留的资源在确认前已失效，请重新对接。",
-            )
+    # A funding need met in parts pays out every part (each a line of its fund's disclosure).
+    references = [part["reference"] for part in need.get("parts") or []] or [need.get("matched_reference") or ""]
+    holds = [await resources.get(f"/v1/holds/{r.removeprefix('hold:')}") for r in references if r.startswith("hold:")]
+    if any(hold["state"] in ("held", "expired", "released") for hold in holds):
+        return Refused(
+            "HOLD_LAPSED",
+            "The resource held for this need lapsed before the match was committed: match it again.",
+            "为该需求预留的资源在确认前已失效，请重新对接。",
+        )
+    for hold in holds:
         if hold["state"] == "committed":
-            await resources.post(f"/v1/holds/{hold_id}/deliver")
+            await resources.post(f"/v1/holds/{hold['id']}/deliver")
     body = {"proof_note": proof_note, "feedback": feedback}
     if proof_photo_url:
         body["proof_photo_url"] = proof_photo_url

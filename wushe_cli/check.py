@@ -54,14 +54,17 @@ INVARIANTS = [
         "committed hold ↔ its need names it (预留已确认 ⇒ 需求指向它)",
         """SELECT h.id::text FROM resources.holds h
            WHERE h.state = 'committed' AND h.created_at < :cutoff AND NOT EXISTS (
-             SELECT 1 FROM "case".needs n WHERE n.matched_reference = 'hold:' || h.id
-               AND n.state IN ('matched', 'fulfilled', 'closed'))""",
+             SELECT 1 FROM "case".needs n WHERE (n.matched_reference = 'hold:' || h.id
+               AND n.state IN ('matched', 'fulfilled', 'closed'))
+               OR (n.parts @> jsonb_build_array(jsonb_build_object('reference', 'hold:' || h.id))
+               AND n.state IN ('open', 'pending', 'matched', 'fulfilled', 'closed')))""",
     ),
     Invariant(
         "held hold ↔ its need reserved for it (预留中 ⇒ 需求为其保留)",
         """SELECT h.id::text FROM resources.holds h
            WHERE h.state = 'held' AND h.created_at < :cutoff AND NOT EXISTS (
-             SELECT 1 FROM "case".needs n WHERE 'hold:' || h.id IN (n.pending_reference, n.matched_reference))""",
+             SELECT 1 FROM "case".needs n WHERE 'hold:' || h.id IN (n.pending_reference, n.matched_reference)
+               OR n.parts @> jsonb_build_array(jsonb_build_object('reference', 'hold:' || h.id)))""",
     ),
     Invariant(
         "offer held = Σ live holds (资源占用 = 有效预留之和)",

@@ -158,9 +158,10 @@ async def refer_case(info: GInfo, case_id: strawberry.ID, to_agency: str, reason
 async def settle_referral(
     info: GInfo, referral_id: strawberry.ID, outcome_state: str, note: str = ""
 ) -> ReferralResult:
-    """Close the loop of a referral: accepted, declined, completed or cancelled."""
+    """Close the loop of a referral: accepted, declined, completed or cancelled (any letter case)."""
     caller(info, roles=STAFF_ROLES)
     verbs = {"accepted": "accept", "declined": "decline", "completed": "complete", "cancelled": "cancel"}
+    outcome_state = outcome_state.strip().lower()  # typed by people: ACCEPTED, Accepted and accepted alike
     if outcome_state not in verbs:
         raise bad_input("outcomeState is accepted, declined, completed or cancelled.", "转介结果取值错误。")
     client = info.context.upstreams.case

@@ -128,6 +128,8 @@ def _shape(result: linking.Linked | linking.Refused, kind: str) -> ConfirmMatchR
     if isinstance(result, linking.Refused):
         if result.code == "NEED_NOT_OPEN":
             return NeedAlreadyMatched(message=result.message, message_zh=result.message_zh)
+        if result.code == "EXCEEDS_NEED":
+            return Conflict(code=result.code, message=result.message, message_zh=result.message_zh)
         return OfferExhausted(code=result.code, message=result.message, message_zh=result.message_zh)
     linked_id = strawberry.ID(str(result.hold["id"])) if result.hold.get("id") else None
     if kind == "assignment":
@@ -184,6 +186,8 @@ async def claim_wish(
         )
 
     def shape(result: object) -> ClaimWishResult:
+        if isinstance(result, linking.Refused) and result.code != "WISH_ALREADY_CLAIMED":
+            return Conflict(code=result.code, message=result.message, message_zh=result.message_zh)
         if isinstance(result, linking.Refused):
             return WishAlreadyClaimed(message=result.message, message_zh=result.message_zh)
         wish, pledge = result  # type: ignore[misc]

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from gateway.auth import caller, public_reader
 from gateway.context import GatewayContext
 from gateway.ids import local_id
+from gateway.mutations.inputs import idempotency_headers
 from gateway.outcomes import outcome
 from gateway.types.common import Conflict, InvalidInput, NotFound
 from services.common.vocabulary import Role
@@ -90,8 +91,12 @@ async def record_donation(
     donor_name: str,
     reference: str,
     donor_is_individual: bool = True,
+    idempotency_key: str | None = None,
 ) -> RecordDonationResult:
-    """A foundation or charity books a donation into one of its funds (the balance follows the ledger)."""
+    """A foundation or charity books a donation into one of its funds (the balance follows the ledger).
+
+    The same `idempotencyKey` books once and answers the same; a reference already booked in the fund
+    is a Conflict `DUPLICATE_REFERENCE`."""
     caller(info, roles=frozenset({Role.ORG_STAFF}))
     body = {
         "kind": "donation",
@@ -103,7 +108,7 @@ async def record_donation(
     client = info.context.upstreams.resources
     path = f"/v1/funds/{local_id(fund_id, 'Offer')}/entries"
     return await outcome(
-        lambda: client.post(path, body),
+        lambda: client.post(path, body, headers=idempotency_headers(idempotency_key)),
         lambda r: DonationRecorded(
             amount=Decimal(r["amount"]), reference=r["reference"], at=datetime.fromisoformat(r["created_at"])
         ),

@@ -260,6 +260,8 @@ class Need(Node):
     skills: list[Skill]
     languages: list[Language]
     amount: Decimal | None
+    lacking_amount: Decimal | None = strawberry.field(description="Yuan a funding need still lacks (met in parts)")
+    lacking_quantity: int | None = strawberry.field(description="Units a micro-wish still lacks")
     deadline: datetime | None
     pending_until: datetime | None
     pending_reference: str | None = strawberry.field(description="What reserves the need, e.g. hold:<id>")
@@ -295,6 +297,8 @@ class Need(Node):
             skills=[Skill(s) for s in r["skills"]],
             languages=[Language(x) for x in r["languages"]],
             amount=_decimal(r["amount"]),
+            lacking_amount=_decimal(r.get("lacking_amount")),
+            lacking_quantity=r.get("lacking_quantity"),
             deadline=parse_time(r["deadline"]),
             pending_until=parse_time(r["pending_until"]),
             pending_reference=r["pending_reference"],

@@ -46,6 +46,12 @@ class NeedTicket:
     platform_path: str  # "/<centre id>/<station id>/": every platform above the owner, and the owner
     region_code: str
     subject: str
+    # Added later, so tickets sealed before them still open (empty = not said): the need's kind, its
+    # public title (for the fund's disclosure), and what it still lacks — units of a micro-wish or
+    # yuan of a funding need — which no hold or pledge may exceed.
+    need_kind: str = ""
+    title: str = ""
+    lacking: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,3 +17,11 @@ class OrganizationNotVerified(DomainError):
 
 class DuplicateCreditCode(DomainError):
     status, code, title = 409, "DUPLICATE_CREDIT_CODE", "Credit code already registered"
+
+
+class ExceedsNeed(DomainError):
+    status, code, title = 409, "EXCEEDS_NEED", "More than the need lacks"
+
+
+class DuplicateReference(DomainError):
+    status, code, title = 409, "DUPLICATE_REFERENCE", "Reference already booked"

@@ -28,7 +28,7 @@ def test_records_referrals_projects_and_versioned_edits(world: World) -> None:
     )["referCase"]["referral"]
     assert referral["state"] == "sent"
     declined = world.ok(
-        """mutation($id: ID!) { settleReferral(referralId: $id, outcomeState: "declined", note: "名额已满") {
+        """mutation($id: ID!) { settleReferral(referralId: $id, outcomeState: "Declined", note: "名额已满") {
            __typename ... on ReferralChanged { referral { state outcome } } } }""",
         {"id": referral["id"]},
         world.station(),

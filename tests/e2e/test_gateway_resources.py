@@ -142,3 +142,31 @@ def test_an_app_with_offers_write_publishes_for_its_organisation(world: World, s
     body = gql(world.stack, CREATE, {"input": {"kind": "MATERIAL", "title": "x", "category": "FOOD", "quantity": 1,
                                                "regionPrefix": "150781"}}, other)  # fmt: skip
     assert error_codes(body) == ["FORBIDDEN"]
+
+
+DONATE = """mutation($f: ID!, $key: String, $ref: String!) { recordDonation(fundId: $f, amount: "200.00",
+  donorName: "满洲里市某商贸公司", reference: $ref, donorIsIndividual: false, idempotencyKey: $key) {
+  __typename ... on DonationRecorded { amount reference at } ... on Conflict { code messageZh } } }"""
+
+
+def test_a_donation_is_booked_once_per_key_and_per_receipt_reference(world: World, settings: Settings) -> None:
+    registered = world.ok(REGISTER, {"input": {
+        "kind": "COMMUNITY_FOUNDATION", "name": "满洲里市社区发展基金会", "contactName": "孙", "contactPhone": "13900006666",
+        "serviceRegions": ["1507"], "creditCode": credit_code("150781")}}, world.admin)["registerOrganization"]  # fmt: skip
+    org_gid = registered["organization"]["id"]
+    world.ok(VERIFY, {"id": org_gid}, world.admin)
+    staff = bearer(settings, "org_staff", org_id=str(from_global_id(org_gid)[1]))
+    fund = world.ok(CREATE, {"input": {"kind": "FUND", "title": "冬日暖心基金", "amount": "1.00",
+                                       "regionPrefix": "1507"}}, staff)["createOffer"]  # fmt: skip
+    fund_id = fund["offer"]["id"]
+    world.ok(PUBLISH, {"id": fund_id}, staff)
+    first = world.ok(DONATE, {"f": fund_id, "key": "wx-1", "ref": "WX-20261201-0001"}, staff)["recordDonation"]
+    assert first["__typename"] == "DonationRecorded"
+    assert world.ok(DONATE, {"f": fund_id, "key": "wx-1", "ref": "WX-20261201-0001"}, staff)["recordDonation"] == first
+    again = world.ok(DONATE, {"f": fund_id, "key": "wx-2", "ref": "WX-20261201-0001"}, staff)["recordDonation"]
+    assert again["__typename"] == "Conflict" and again["code"] == "DUPLICATE_REFERENCE" and again["messageZh"]
+    disclosure = gql(
+        world.stack, "query($f: ID!) { fundDisclosure(fundId: $f) { income entries { reference } } }", {"f": fund_id}
+    )["data"]["fundDisclosure"]
+    assert disclosure["income"] == "201.00"
+    assert [e["reference"] for e in disclosure["entries"]].count("WX-20261201-0001") == 1

@@ -200,5 +200,5 @@ def _outcome_route(outcome: ReferralState, summary: str) -> None:
 
 _outcome_route(ReferralState.ACCEPTED, "The receiving agency took the referral on.")
 _outcome_route(ReferralState.DECLINED, "The receiving agency declined; the case returns to where it was.")
-_outcome_route(ReferralState.COMPLETED, "The referral's service is done; the case moves to evaluation.")
+_outcome_route(ReferralState.COMPLETED, "The referral's service is done; the case returns to where it was.")
 _outcome_route(ReferralState.CANCELLED, "The station withdrew the referral; the case returns to where it was.")

@@ -233,14 +233,16 @@ REFERRAL_OUTCOMES: dict[ReferralState, tuple[frozenset[ReferralState], CaseState
     ReferralState.ACCEPTED: (frozenset({ReferralState.SENT}), None),
     ReferralState.DECLINED: (frozenset({ReferralState.SENT}), CaseState.INTERVENTION),
     ReferralState.CANCELLED: (frozenset({ReferralState.SENT, ReferralState.ACCEPTED}), CaseState.INTERVENTION),
-    ReferralState.COMPLETED: (frozenset({ReferralState.ACCEPTED}), CaseState.EVALUATION),
+    # The other agency's service is done; the worker decides the next step from where the case was,
+    # so completing a referral never skips the station's own intervention (issue 17).
+    ReferralState.COMPLETED: (frozenset({ReferralState.ACCEPTED}), CaseState.INTERVENTION),
 }
 
 
 async def settle_referral(
     session: AsyncSession, principal: Principal, referral_id: uuid.UUID, outcome: ReferralState, note: str
 ) -> Referral:
-    """Close the loop of a referral; a declined or cancelled one returns the case where it was."""
+    """Close the loop of a referral; a declined, cancelled or completed one returns the case where it was."""
     ensure_writer(principal)
     referral = await repository.get_referral(session, principal, referral_id)
     if referral is None:

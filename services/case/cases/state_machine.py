@@ -4,7 +4,8 @@
                ↘ referred (via a referral) ↙                          ↖_____↙
 
 Entering and leaving `referred` happens only through a referral's outcome:
-declined or cancelled returns the case to where it was; completed moves it to evaluation.
+declined, cancelled or completed returns the case to where it was (completed does not skip to
+evaluation: the worker moves it on).
 """
 
 from services.common.errors import InvalidTransition

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, Numeric, String, Text, func
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.case.models.base import Base
@@ -56,6 +56,9 @@ class Need(Base):
     pending_reference: Mapped[str | None] = mapped_column(String(100))
     pending_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     matched_reference: Mapped[str | None] = mapped_column(String(100))
+    # A funding need met in parts: every confirmed part as {"reference": "hold:<id>", "amount": "500.00"}.
+    # Read and written only with the need under its row lock; the final part also sets matched_reference.
+    parts: Mapped[list[dict[str, str]]] = mapped_column(JSONB, default=list, server_default="[]")
     proof_note: Mapped[str | None] = mapped_column(Text)
     proof_photo_url: Mapped[str | None] = mapped_column(String(500))
     feedback: Mapped[str | None] = mapped_column(Text)

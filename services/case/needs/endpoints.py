@@ -18,6 +18,7 @@ from services.case.needs.schemas import (
     Need,
     NeedCancel,
     NeedClaim,
+    NeedConfirm,
     NeedFulfilment,
     NeedHold,
     NeedPublish,
@@ -153,10 +154,11 @@ async def release_need(
 
 @router.post("/needs/{need_id}/confirm", response_model=Need)
 async def confirm_need(
-    need_id: uuid.UUID, data: NeedReference, principal: CurrentPrincipal, session: DbSession, response: Response
+    need_id: uuid.UUID, data: NeedConfirm, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> Need:
-    """Confirm the reservation: the need is matched."""
-    return _shown(await service.confirm(session, principal, need_id, data.reference), response)
+    """Confirm the reservation: the need is matched. A funding need takes `amount` as a part and opens
+    again for the rest until the part that completes it; 409 `EXCEEDS_NEED` past what it lacks."""
+    return _shown(await service.confirm(session, principal, need_id, data.reference, data.amount), response)
 
 
 @router.post("/needs/{need_id}/fulfil", response_model=Need)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Row, case, delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.case.models import Need, Project, ProofPhoto, Recipient
+from services.case.models import Case, Need, Project, ProofPhoto, Recipient
 from services.case.scoping import readable
 from services.common.auth import Principal
 from services.common.pagination import fetch_page, fetch_row_page
@@ -163,3 +163,19 @@ async def linked_to_holds_since(session: AsyncSession, since: datetime) -> Seque
         .order_by(Need.updated_at)
     )
     return (await session.execute(statement)).all()
+
+
+async def case_state_of(session: AsyncSession, need: Need) -> str:
+    """The state of the case of a need the caller has already read (in scope, or as a public wish)."""
+    return str(await session.scalar(select(Case.state).where(Case.id == need.case_id)))
+
+
+async def open_of_case(session: AsyncSession, principal: Principal, case_id: uuid.UUID) -> Sequence[Need]:
+    """The needs of a case that are not yet met or ended (open, pending, matched), locked, oldest first."""
+    live = (NeedState.OPEN.value, NeedState.PENDING.value, NeedState.MATCHED.value)
+    statement = readable(
+        select(Need).where(Need.case_id == case_id, Need.state.in_(live)).order_by(Need.created_at, Need.id),
+        principal,
+        Need,
+    ).with_for_update()
+    return (await session.scalars(statement)).all()

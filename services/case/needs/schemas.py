@@ -3,7 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from services.common.fields import LongText, Note, Payload, PlannedInstant, ShortText, StorableText
 from services.common.money import PositiveYuan, Yuan
@@ -100,6 +100,22 @@ class NeedReference(Payload):
     reference: Reference
 
 
+class NeedConfirm(Payload):
+    """Confirm a reservation; a funding need takes the held amount as a part (the rest stays open)."""
+
+    reference: Reference
+    amount: PositiveYuan | None = Field(
+        default=None, description="Yuan the hold carries (funding needs); without it, the whole remainder"
+    )
+
+
+class NeedPart(BaseModel):
+    """One confirmed part of a funding need."""
+
+    reference: str
+    amount: Decimal
+
+
 class NeedFulfilment(Payload):
     proof_note: Annotated[str, StorableText(4000, min_length=1, multiline=True)] = Field(
         description="Shown to donors: write it without personal data"
@@ -141,6 +157,7 @@ class Need(BaseModel):
     pending_reference: str | None
     pending_until: datetime | None
     matched_reference: str | None
+    parts: list[NeedPart] = Field(default_factory=list, description="Confirmed parts of a funding need")
     proof_note: str | None
     proof_photo_url: str | None
     feedback: str | None
@@ -148,6 +165,20 @@ class Need(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @computed_field(description="Yuan a funding need still lacks (its amount less its confirmed parts)")  # type: ignore[prop-decorator]
+    @property
+    def lacking_amount(self) -> Decimal | None:
+        if self.kind is not NeedKind.FUNDING or self.amount is None:
+            return None
+        return max(self.amount - sum((p.amount for p in self.parts), Decimal("0.00")), Decimal("0.00"))
+
+    @computed_field(description="Units a micro-wish still lacks: all until it is matched, then none")  # type: ignore[prop-decorator]
+    @property
+    def lacking_quantity(self) -> int | None:
+        if self.kind is not NeedKind.MICRO_WISH or self.quantity is None:
+            return None
+        return self.quantity if self.state in (NeedState.OPEN, NeedState.PENDING) else 0
 
 
 class PublicWish(BaseModel):
@@ -171,6 +202,7 @@ class PublicWish(BaseModel):
     skills: list[Skill]
     languages: list[Language]
     amount: Decimal | None
+    lacking_amount: Decimal | None = Field(default=None, description="Yuan a funding wish still lacks")
     deadline: datetime | None
     state: Literal["open", "pending", "matched", "fulfilled", "closed"]
     project_name: str | None

@@ -2,13 +2,14 @@
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.cases import service as cases
 from services.case.kit import record_change, record_event, scope_of
 from services.case.models import Need
-from services.case.needs import public_text, repository
+from services.case.needs import parts, public_text, repository
 from services.case.needs.photo_links import ensure_own_photo_url
 from services.case.needs.schemas import NeedFulfilment, NeedHold, NeedPublish, NeedUpdate
 from services.case.needs.state_machine import ensure_allowed
@@ -39,6 +40,38 @@ def not_found() -> NotFound:
 def ensure_writer(principal: Principal) -> None:
     if not can_write(principal):
         raise Forbidden("Only platform staff manage needs.", "只有社工平台工作人员可以管理需求。")
+
+
+class CaseNotActive(Conflict):
+    code = "CASE_NOT_ACTIVE"
+
+
+class NotClaimable(Conflict):
+    code = "NOT_CLAIMABLE"
+
+
+# A case in these states takes no new match, claim or hold for its needs (closed, or with another agency).
+INACTIVE_CASE_STATES = (CaseState.CLOSED, CaseState.FOLLOW_UP, CaseState.REFERRED)
+
+
+async def ensure_case_active(session: AsyncSession, need: Need) -> None:
+    """Refuse a new link for a need whose case is closed or referred away (409 CASE_NOT_ACTIVE)."""
+    state = CaseState(await repository.case_state_of(session, need))
+    if state in INACTIVE_CASE_STATES:
+        raise CaseNotActive(
+            f"The need's case is {state.value}: nothing more is matched, claimed or held for it.",
+            f"该需求所属个案处于「{state.label}」状态，不能再对接、认领或预留。",
+            current_state=state.value,
+        )
+
+
+def ensure_claimable_kind(need: Need) -> None:
+    """Donors give things and money; a care need is met by a volunteer the station assigns."""
+    if need.kind == NeedKind.CARE.value:
+        raise NotClaimable(
+            "A care need is met by a volunteer the station assigns, not claimed by a donor.",
+            "关爱服务需求由社工站安排志愿者对接，不能由捐赠方认领。",
+        )
 
 
 async def get(session: AsyncSession, principal: Principal, need_id: uuid.UUID, *, lock: bool = False) -> Need:
@@ -166,6 +199,7 @@ async def hold(
         return need  # a retried try that a concurrent copy already carried to the end
     if data.until <= clock.now():
         raise BadInput("The reservation would already have lapsed.", "预留截止时间已过。")
+    await ensure_case_active(session, need)
     await _transition(session, principal, need, NeedState.PENDING, {"reference": data.reference})
     need.pending_reference, need.pending_until = data.reference, data.until
     await session.flush()
@@ -182,6 +216,8 @@ async def release(session: AsyncSession, principal: Principal, need_id: uuid.UUI
     open again. Only the reference it was reserved (or matched) for may release it; twice is harmless."""
     ensure_writer(principal)
     need = await get(session, principal, need_id, lock=True)
+    if need.state in LIVE_STATES and reference in parts.references(need):
+        return await _release_part(session, principal, need, reference)
     if need.state == NeedState.OPEN.value:
         return need
     if need.state == NeedState.MATCHED.value and need.matched_reference == reference:
@@ -196,16 +232,63 @@ async def release(session: AsyncSession, principal: Principal, need_id: uuid.UUI
     return need
 
 
-async def confirm(session: AsyncSession, principal: Principal, need_id: uuid.UUID, reference: str) -> Need:
-    """Confirm a reservation: the need is matched to what was held for it."""
+LIVE_STATES = (NeedState.OPEN.value, NeedState.PENDING.value, NeedState.MATCHED.value)
+
+
+async def _release_part(session: AsyncSession, principal: Principal, need: Need, reference: str) -> Need:
+    """A part's hold lapsed or was given back: the need lacks that much again (and is open if it was matched)."""
+    parts.remove_part(need, reference)
+    if need.state == NeedState.MATCHED.value:
+        await _transition(session, principal, need, NeedState.OPEN, {"reference": reference, "undo": "part"})
+        need.matched_reference = None
+        await session.flush()
+        return need
+    await _bump(session, need)
+    await record_change(
+        session,
+        principal,
+        action="part_released",
+        entity="need",
+        entity_id=need.id,
+        scope=await scope_of(session, need),
+        fields=["parts"],
+    )
+    return need
+
+
+async def confirm(
+    session: AsyncSession, principal: Principal, need_id: uuid.UUID, reference: str, amount: Decimal | None = None
+) -> Need:
+    """Confirm a reservation: the need is matched to what was held for it. A funding need takes the
+    held `amount` as a part: it opens again for the rest until the part that completes it."""
     ensure_writer(principal)
     need = await get(session, principal, need_id, lock=True)
     if need.state == NeedState.MATCHED.value and need.matched_reference == reference:
         return need
+    if need.kind == NeedKind.FUNDING.value:
+        return await _confirm_part(session, principal, need, reference, amount)
     if need.state == NeedState.PENDING.value:
         _ensure_reference(need, reference)
     await _transition(session, principal, need, NeedState.MATCHED, {"reference": reference})
     need.matched_reference, need.pending_reference, need.pending_until = reference, None, None
+    await session.flush()
+    return need
+
+
+async def _confirm_part(
+    session: AsyncSession, principal: Principal, need: Need, reference: str, amount: Decimal | None
+) -> Need:
+    if need.state in LIVE_STATES and reference in parts.references(need):
+        return need  # a retried confirmation of a part already counted
+    if need.state != NeedState.PENDING.value:
+        ensure_allowed(NeedState(need.state), NeedState.MATCHED)
+    _ensure_reference(need, reference)
+    complete = parts.add_part(need, reference, amount)
+    target = NeedState.MATCHED if complete else NeedState.OPEN
+    part = need.parts[-1]["amount"]
+    await _transition(session, principal, need, target, {"reference": reference, "part": part})
+    need.matched_reference = reference if complete else None
+    need.pending_reference = need.pending_until = None
     await session.flush()
     return need
 
@@ -291,6 +374,7 @@ async def ticket_for(session: AsyncSession, principal: Principal, need_id: uuid.
     """A sealed ticket naming the need's owner and region, for a hold in resources (staff who may write it)."""
     ensure_writer(principal)
     need = await get(session, principal, need_id)
+    await ensure_case_active(session, need)
     return await _seal_ticket(session, principal, need, settings)
 
 
@@ -300,12 +384,23 @@ async def public_ticket_for(session: AsyncSession, principal: Principal, need_id
     need = await repository.public_need(session, need_id)
     if need is None or need.state != NeedState.OPEN.value:
         raise NotFound("No open wish to claim.", "没有可认领的心愿。")
+    ensure_claimable_kind(need)
+    await ensure_case_active(session, need)
     return await _seal_ticket(session, principal, need, settings)
 
 
 async def _seal_ticket(session: AsyncSession, principal: Principal, need: Need, settings: Settings) -> str:
     path = await platform_repository.path_of(session, need.platform_id)
-    ticket = NeedTicket(need.id, need.platform_id, path, need.region_code, principal.subject)
+    ticket = NeedTicket(
+        need.id,
+        need.platform_id,
+        path,
+        need.region_code,
+        principal.subject,
+        need_kind=need.kind,
+        title=need.title,
+        lacking=parts.lacking_text(need),
+    )
     return seal(ticket, settings)
 
 
@@ -327,6 +422,8 @@ async def claim(
     need = await _public_need(session, need_id)
     if need.state == NeedState.PENDING.value and need.pending_reference == reference:
         return need
+    ensure_claimable_kind(need)
+    await ensure_case_active(session, need)
     await _transition(session, principal, need, NeedState.PENDING, {"reference": reference, "claim": True})
     need.pending_reference = reference
     need.pending_until = clock.now() + timedelta(seconds=settings.claim_ttl_s)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import Need
-from services.case.needs import repository
+from services.case.needs import parts, repository
 from services.case.needs.anonymity import Description, Person, anonymise
 from services.case.needs.photo_links import is_own_photo
 from services.case.needs.schemas import PublicWish
@@ -77,6 +77,7 @@ def public_wish(row: Any, descriptions: Mapping[Hashable, Description]) -> Publi
         skills=[Skill(code) for code in need.skills],
         languages=[Language(code) for code in need.languages],
         amount=need.amount,
+        lacking_amount=parts.lacking_amount(need),
         deadline=need.deadline,
         state=state.value,
         project_name=person.project,

@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
@@ -11,7 +12,7 @@ from services.common.errors import NotFound, OverAllocated
 from services.common.personal_data import mask_name
 from services.common.regions import covers
 from services.common.vocabulary import OrganizationKind, Role
-from services.resources.errors import OutsideFundRestrictions
+from services.resources.errors import DuplicateReference, OutsideFundRestrictions
 from services.resources.funds import repository as ledger_repository
 from services.resources.funds.schemas import (
     AdjustmentCreate,
@@ -70,7 +71,8 @@ async def pay_hold(session: AsyncSession, principal: Principal, hold: Hold) -> L
         "need_id": hold.need_id,
         "hold_id": hold.id,
         "purpose": hold.purpose,
-        "reference": f"hold {hold.id}",
+        # Donors read the wish, not our ids: the wish's public title (older holds carry none).
+        "reference": hold.need_title or f"hold {hold.id}",
     }
     return await _append(
         session,
@@ -179,14 +181,24 @@ async def _append(
     *,
     from_held: Decimal = ledger_repository.ZERO,
 ) -> LedgerEntry:
-    row = await ledger_repository.append(
-        session,
-        fund_id,
-        kind,
-        amount,
-        from_held=from_held,
-        entry={**fields, "actor": principal.subject},
-    )
+    try:
+        async with session.begin_nested():  # a duplicate reference undoes only this statement
+            row = await ledger_repository.append(
+                session,
+                fund_id,
+                kind,
+                amount,
+                from_held=from_held,
+                entry={**fields, "actor": principal.subject},
+            )
+    except IntegrityError as exc:
+        if "uq_ledger_entries_donation_reference" not in str(exc.orig):
+            raise
+        raise DuplicateReference(
+            f"A donation with reference {fields.get('reference')} is already booked in this fund.",
+            f"该资金已登记过编号为 {fields.get('reference')} 的捐赠，请勿重复记账。",
+            reference=fields.get("reference"),
+        ) from exc
     if row is None:
         raise OverAllocated(
             f"The fund does not have {abs(amount)} yuan available.",

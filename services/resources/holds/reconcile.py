@@ -33,6 +33,7 @@ from services.resources.offers import repository as offer_repository
 logger = logging.getLogger("wushe.resources.reconcile")
 BATCH = 100
 AGREEING_NEED_STATES = ("matched", "fulfilled", "closed")
+PART_NEED_STATES = ("open", "pending", "matched", "fulfilled", "closed")
 
 
 async def reconcile_holds(database: Database, settings: Settings) -> int:
@@ -62,6 +63,9 @@ async def reconcile_holds(database: Database, settings: Settings) -> int:
 
 def _names(need: dict[str, Any], hold_id: uuid.UUID, hold_state: str) -> bool:
     reference = f"hold:{hold_id}"
+    # A part of a funding need names its hold while the need still stands (open for the rest, or met).
+    if need["state"] in PART_NEED_STATES and reference in {part["reference"] for part in need.get("parts") or []}:
+        return True
     if hold_state == "held":  # reserved for it (pending), or matched and about to be committed
         return reference in (need.get("pending_reference"), need.get("matched_reference"))
     return need["state"] in AGREEING_NEED_STATES and need.get("matched_reference") == reference

@@ -12,7 +12,7 @@ from services.common.errors import BadInput, InvalidTransition, NotFound, OverAl
 from services.common.regions import covers
 from services.common.settings import Settings
 from services.common.tickets import NeedTicket, TicketInvalid, unseal
-from services.resources.errors import OfferNotAvailable
+from services.resources.errors import ExceedsNeed, OfferNotAvailable
 from services.resources.funds import service as fund_service
 from services.resources.holds import auth
 from services.resources.holds import repository as hold_repository
@@ -54,15 +54,15 @@ async def create_unchecked(session: AsyncSession, principal: Principal, body: Ho
     if offer is None:
         raise NotFound("No such offer to hold.", "要预留的资源不存在。")
     size = _size_for(offer, body)
+    ensure_within_need(need, size)
+    purpose = body.purpose or (need.need_kind if offer.kind == "fund" and need.need_kind else None)
     if not covers(offer.region_prefix, need.region_code):
         raise OfferNotAvailable(
             f"The offer serves {offer.region_prefix}, not {need.region_code}.",
             f"该资源服务区域为 {offer.region_prefix}，不含 {need.region_code}。",
         )
     if offer.kind == "fund":
-        await fund_service.require_within_restrictions(
-            session, offer, need.need_id, need.region_code, body.purpose, size
-        )
+        await fund_service.require_within_restrictions(session, offer, need.need_id, need.region_code, purpose, size)
     if not await offer_repository.reserve(session, offer.id, size):
         await _explain_refusal(session, principal, offer.id, size)
     hold = await hold_repository.insert(
@@ -73,7 +73,8 @@ async def create_unchecked(session: AsyncSession, principal: Principal, body: Ho
             platform_path=need.platform_path,
             offer_id=offer.id,
             quantity=size,
-            purpose=body.purpose,
+            purpose=purpose,
+            need_title=need.title,
             state="held",
             created_by=principal.subject,
             expires_at=clock.now() + timedelta(seconds=body.ttl_seconds),
@@ -90,6 +91,16 @@ async def create_unchecked(session: AsyncSession, principal: Principal, body: Ho
         payload={"offer_id": offer.id, "need_id": hold.need_id, "quantity": size},
     )
     return HoldOut.of(hold, fund=offer.kind == "fund")
+
+
+def ensure_within_need(need: NeedTicket, size: Decimal) -> None:
+    """No hold (nor pledge) for more than the need still lacks, as the case service's ticket says."""
+    if need.lacking and size > Decimal(need.lacking):
+        raise ExceedsNeed(
+            f"The need lacks only {need.lacking}; {size} requested.",
+            f"该需求尚缺 {need.lacking}，请求 {size} 超出所需。",
+            lacking=need.lacking,
+        )
 
 
 def _size_for(offer: Offer, body: HoldCreate) -> Decimal:

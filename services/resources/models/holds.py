@@ -31,6 +31,8 @@ class Hold(Base):
     offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id"), index=True)
     quantity: Mapped[Decimal] = mapped_column(MONEY)
     purpose: Mapped[str | None] = mapped_column(String(40))
+    # The need's public title, from the ticket: what the fund's disclosure names a payment by.
+    need_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
     state: Mapped[str] = mapped_column(String(20), default="held")
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(200))

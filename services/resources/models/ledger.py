@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, func
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.clock import clock
@@ -19,6 +19,14 @@ class LedgerEntry(Base):
             "(kind = 'donation' AND amount > 0) OR (kind = 'disbursement' AND amount < 0 "
             "AND need_id IS NOT NULL) OR (kind = 'adjustment' AND amount <> 0)",
             name="signed_by_kind",
+        ),
+        # A receipt or bank reference books one donation per fund: the same transfer twice is refused.
+        Index(
+            "uq_ledger_entries_donation_reference",
+            "fund_id",
+            "reference",
+            unique=True,
+            postgresql_where="kind = 'donation'",
         ),
     )
 

@@ -5,14 +5,25 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from services.common.fields import FundPurpose, Instant, LongText, Payload, ShortText
+from services.common.clock import clock
+from services.common.fields import FundPurpose, LongText, Payload, PlannedInstant, ShortText
 from services.common.money import PositiveYuan, Quantity, YuanOut
 from services.common.regions import RegionPrefix
 from services.common.vocabulary import ItemCategory, OfferKind
 
 OfferStatus = Literal["draft", "published", "paused", "exhausted", "expired"]
+
+
+def _not_past(value: datetime) -> datetime:
+    if value <= clock.now():
+        raise ValueError("valid_until has already passed / 有效期截止时间已过")
+    return value
+
+
+# An offer's validity ends ahead of now and within the planning horizon (WUSHE_PLANNING_HORIZON_DAYS).
+FutureValidity = Annotated[PlannedInstant, AfterValidator(_not_past)]
 
 
 class FundRestrictions(Payload):
@@ -54,8 +65,8 @@ class OfferCreate(Payload):
     quantity: Quantity | None = Field(default=None, description="Units; every kind but funds.")
     amount: PositiveYuan | None = Field(default=None, description="Opening balance in yuan; funds only.")
     region_prefix: RegionPrefix
-    valid_from: Instant | None = None
-    valid_until: Instant | None = None
+    valid_from: PlannedInstant | None = None
+    valid_until: FutureValidity | None = None
     restrictions: FundRestrictions | None = Field(default=None, description="Funds only.")
 
     @model_validator(mode="after")
@@ -79,7 +90,7 @@ class OfferUpdate(Payload):
 
     title: ShortText | None = None
     description: LongText | None = None
-    valid_until: Instant | None = None
+    valid_until: FutureValidity | None = None
 
 
 class UnitFigures(BaseModel):

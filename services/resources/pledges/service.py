@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.personal_data import mask_name, mask_phone
 from services.common.personal_text import ensure_no_personal_data
 from services.common.settings import Settings
@@ -18,13 +18,17 @@ from services.resources.holds.schemas import HoldCreate, HoldStateCode
 from services.resources.kit import pledge_scope, record_change, record_personal_read
 from services.resources.models import Organization, Pledge
 from services.resources.offers import service as offer_service
-from services.resources.offers.schemas import OfferCreate
+from services.resources.offers.schemas import OfferCreate, as_decimal
 from services.resources.organizations import repository as organization_repository
 from services.resources.pledges import repository as pledge_repository
 from services.resources.pledges.schemas import Pledge as PledgeOut
 from services.resources.pledges.schemas import PledgeCreate
 
 CLAIM_SCOPE = "wishes:claim"
+
+
+class NotClaimable(Conflict):
+    code = "NOT_CLAIMABLE"
 
 
 def require_may_pledge(principal: Principal) -> None:
@@ -41,6 +45,12 @@ async def create(session: AsyncSession, principal: Principal, body: PledgeCreate
     require_may_pledge(principal)
     ensure_no_personal_data("title", body.title)
     need = hold_service.open_ticket(principal, body.need_id, body.need_ticket, settings)
+    if need.need_kind == "care":
+        raise NotClaimable(
+            "A care need is met by a volunteer the station assigns, not pledged.",
+            "关爱服务需求由社工站安排志愿者对接，不能认捐。",
+        )
+    hold_service.ensure_within_need(need, body.amount if body.amount is not None else as_decimal(body.quantity or 0))
     county = need.region_code[:6]  # what the public feed says of the wish's place; no finer
     donor = await _donor_organization(session, principal, body, county)
     offer_body = OfferCreate(

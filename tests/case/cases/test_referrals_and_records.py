@@ -35,7 +35,7 @@ class TestReferrals:
         assert declined.json()["state"] == "declined"
         assert (await client.get(f"/v1/cases/{case.id}", headers=headers)).json()["state"] == "planning"
 
-    async def test_accepted_then_completed_moves_the_case_to_evaluation(
+    async def test_accepted_then_completed_returns_the_case_where_it_was_not_to_evaluation(
         self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
     ) -> None:
         tree, case = await _setup(session)
@@ -53,7 +53,8 @@ class TestReferrals:
             f"/v1/referrals/{referral['id']}/complete", json={"outcome": "已完成治疗"}, headers=headers
         )
         assert done.json()["state"] == "completed"
-        assert (await client.get(f"/v1/cases/{case.id}", headers=headers)).json()["state"] == "evaluation"
+        # The station's own intervention goes on; the worker moves the case to evaluation (issue 17).
+        assert (await client.get(f"/v1/cases/{case.id}", headers=headers)).json()["state"] == "intervention"
 
     async def test_a_case_at_intake_cannot_be_referred(
         self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession

@@ -272,7 +272,8 @@ class TestLedgerUnderConcurrency:
         hold = hold_request(settings, fund, quantity=None, amount="7.77")
 
         responses = await asyncio.gather(
-            *(committed_client.post(url, json=donation, headers=headers) for _ in range(30)),
+            # Each transfer has its own receipt reference: one reference books once per fund.
+            *(committed_client.post(url, json={**donation, "reference": f"r-{n}"}, headers=headers) for n in range(30)),
             *(committed_client.post(url, json=disbursement("9.99"), headers=headers) for _ in range(15)),
             *(committed_client.post("/v1/holds", json=hold, headers=station) for _ in range(10)),
         )
@@ -287,6 +288,34 @@ class TestLedgerUnderConcurrency:
         holds = sum(1 for r in responses[45:] if r.status_code == 201)
         assert summed == Decimal("103.00") - paid * Decimal("9.99")
         assert held == holds * Decimal("7.77")
+
+
+class TestDonationReference:
+    async def test_one_receipt_reference_books_once_per_fund_and_a_key_replays(
+        self,
+        client: httpx.AsyncClient,
+        settings: Settings,
+        rolled_back_db: Database,
+        foundation: Organization,
+        connection: AsyncConnection,
+    ) -> None:
+        fund = await make_offer(rolled_back_db, foundation, kind="fund", total=Decimal("100.00"))
+        url = f"/v1/funds/{fund.id}/entries"
+        donation = {"kind": "donation", "amount": "200.00", "donor_name": "某公司", "donor_is_individual": False}
+        body = {**donation, "reference": "WX-20261201-0001"}
+        headers = staff(settings, foundation)
+        first = await client.post(url, json=body, headers={**headers, "Idempotency-Key": "wx-1"})
+        replay = await client.post(url, json=body, headers={**headers, "Idempotency-Key": "wx-1"})
+        assert first.status_code == replay.status_code == 201 and first.json() == replay.json()
+        twice = await client.post(url, json=body, headers={**headers, "Idempotency-Key": "wx-2"})
+        assert twice.status_code == 409 and twice.json()["code"] == "DUPLICATE_REFERENCE"
+        assert twice.json()["detail_zh"]
+        booked = await connection.scalar(
+            select(func.count()).where(LedgerEntry.fund_id == fund.id, LedgerEntry.reference == "WX-20261201-0001")
+        )
+        assert booked == 1
+        other = await client.post(url, json={**body, "reference": "WX-20261201-0002"}, headers=headers)
+        assert other.status_code == 201
 
 
 class TestLedgerList:

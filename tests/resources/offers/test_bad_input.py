@@ -57,6 +57,8 @@ class TestCreate:
             (("description",), material(description="述" * 4001)),
             (("amount",), fund(amount=5000.0)),
             (("region_prefix",), material(region_prefix="١٥٠٧")),
+            (("valid_until",), material(valid_until="2020-01-01T00:00:00Z")),  # already past (issue 17)
+            (("valid_until",), material(valid_until="2199-01-01T00:00:00Z")),  # beyond the planning horizon
         ],
     )
     async def test_unknown_overlong_or_foreign_is_refused(
