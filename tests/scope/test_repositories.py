@@ -31,6 +31,7 @@ UNSCOPED = {
     "case/needs/repository.py:public_need": "a wish the public feed shows, for a donor's sealed claim ticket",
     "case/needs/repository.py:case_state_of": "the state of the case of a need already read in scope or in the feed",
     "case/platforms/repository.py:staff_subject_taken": "uniqueness check; returns a boolean only",
+    "case/platforms/repository.py:same_person_at": "duplicate check at a platform the caller may write; an id only",
     "case/platforms/repository.py:contact_of": "name and phone of the platform that registered a duplicate ID",
     "case/platforms/repository.py:path_of": "the path of the platform of a record already read in scope",
     "case/platforms/repository.py:paths_of": "the paths of the platforms of records already read in scope",

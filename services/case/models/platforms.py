@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.case.models.base import Base
@@ -30,6 +30,25 @@ class Platform(Base):
 
 class Staff(Base):
     __tablename__ = "staff"
+    # One record per person and platform (issue 17): the same social worker added by the station and
+    # by the admin is one post. A person may hold posts at several platforms; statistics count a
+    # person once per level by `person_key`.
+    __table_args__ = (
+        Index(
+            "uq_staff_platform_id_number",
+            "platform_id",
+            "id_number_hash",
+            unique=True,
+            postgresql_where=text("id_number_hash IS NOT NULL"),
+        ),
+        Index(
+            "uq_staff_platform_phone",
+            "platform_id",
+            "phone_hash",
+            unique=True,
+            postgresql_where=text("phone_hash IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     platform_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("platforms.id"), index=True)
@@ -38,6 +57,11 @@ class Staff(Base):
     specialty: Mapped[str | None] = mapped_column(String(40))
     certification: Mapped[str] = mapped_column(String(40), default="none")
     subject: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Encrypted, with keyed hashes (the kit's HMAC) to find the same person without decrypting.
+    id_number_encrypted: Mapped[str | None] = mapped_column(Text)
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_encrypted: Mapped[str | None] = mapped_column(Text)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

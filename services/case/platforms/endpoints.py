@@ -22,6 +22,7 @@ from services.common.concurrency import IfMatch, set_etag
 from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
+from services.common.personal_data import Vault
 from services.common.regions import RegionPrefix
 from services.common.settings import AppSettings
 from services.common.tickets import TICKET_TTL_S
@@ -114,12 +115,14 @@ async def add_staff(
     data: StaffCreate,
     principal: CurrentPrincipal,
     session: DbSession,
+    vault: Vault,
     key: IdempotencyKey = None,
 ) -> Response:
-    """Add a station head, deputy or resident social worker to a platform."""
+    """Add a station head, deputy or resident social worker to a platform. With an ID number or
+    phone, the same person already at the platform is a 409 `STAFF_ALREADY_RECORDED`."""
 
     async def create() -> Staff:
-        return Staff.model_validate(await service.add_staff(session, principal, platform_id, data))
+        return Staff.model_validate(await service.add_staff(session, principal, vault, platform_id, data))
 
     payload = {"platform_id": platform_id, **data.model_dump()}
     return await run_idempotent(session, IdempotencyRecord, principal, key, "add_staff", payload, create)

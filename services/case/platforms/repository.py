@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import Platform, Staff
@@ -84,6 +84,19 @@ async def contact_of(session: AsyncSession, platform_id: uuid.UUID) -> tuple[str
     """A platform's name and phone: what any station may know to reach another (no ids, no people)."""
     row = (await session.execute(select(Platform.name, Platform.phone).where(Platform.id == platform_id))).one()
     return str(row.name), str(row.phone)
+
+
+async def same_person_at(
+    session: AsyncSession, platform_id: uuid.UUID, id_number_hash: str | None, phone_hash: str | None
+) -> uuid.UUID | None:
+    """The staff record of this person (same ID number or phone hash) at the platform, if any."""
+    matches = [Staff.id_number_hash == h for h in [id_number_hash] if h] + [
+        Staff.phone_hash == h for h in [phone_hash] if h
+    ]
+    if not matches:
+        return None
+    statement = select(Staff.id).where(Staff.platform_id == platform_id, or_(*matches)).limit(1)
+    return await session.scalar(statement)
 
 
 async def staff_subject_taken(session: AsyncSession, subject: str) -> bool:

@@ -4,7 +4,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.common.fields import Address, Payload, PersonName, ShortText, StorableText, Subject
+from services.common.fields import (
+    Address,
+    IdNumber,
+    Payload,
+    PersonName,
+    PhoneNumber,
+    ShortText,
+    StorableText,
+    Subject,
+)
 from services.common.regions import KnownRegionCode
 from services.common.vocabulary import (
     Certification,
@@ -55,6 +64,12 @@ class StaffCreate(Payload):
     specialty: StaffSpecialty | None = None
     certification: Certification = Certification.NONE
     subject: Subject | None = Field(default=None, description="Token subject (`sub`) of this person")
+    id_number: IdNumber | None = Field(
+        default=None, description="Stored encrypted; the same person is recorded once per platform"
+    )
+    phone: PhoneNumber | None = Field(
+        default=None, description="Stored encrypted; the same person is recorded once per platform"
+    )
 
 
 class StaffUpdate(Payload):

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Sequence
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.kit import platform_scope, record_change
@@ -13,10 +14,15 @@ from services.case.scoping import PLATFORM_ROLES
 from services.common.auth import Principal
 from services.common.concurrency import check_version
 from services.common.errors import BadInput, Conflict, Forbidden, NotFound
+from services.common.personal_data import PersonalDataVault
 from services.common.regions import covers
 from services.common.settings import Settings
 from services.common.tickets import PlatformTicket, seal
 from services.common.vocabulary import PlatformLevel
+
+
+class StaffAlreadyRecorded(Conflict):
+    code = "STAFF_ALREADY_RECORDED"
 
 
 def _not_found() -> NotFound:
@@ -120,11 +126,30 @@ async def update(
     return platform
 
 
-async def add_staff(session: AsyncSession, principal: Principal, platform_id: uuid.UUID, data: StaffCreate) -> Staff:
+def phone_key(phone: str) -> str:
+    """A phone as the dedupe hash reads it: digits only, without a +86 prefix."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return "phone:" + (digits[2:] if digits.startswith("86") and len(digits) == 13 else digits)
+
+
+async def add_staff(
+    session: AsyncSession, principal: Principal, vault: PersonalDataVault, platform_id: uuid.UUID, data: StaffCreate
+) -> Staff:
+    """Add a post at a platform; the same person (ID number or phone) at the same platform is a
+    409 `STAFF_ALREADY_RECORDED` naming the record, whoever added it first."""
     auth.ensure_may_manage_staff(principal)
     platform = await writable(session, principal, platform_id)
     if data.subject and await repository.staff_subject_taken(session, data.subject):
         raise Conflict("A staff member already has this subject.", "该账号已绑定其他工作人员。")
+    id_hash = vault.keyed_hash(data.id_number) if data.id_number else None
+    phone_hash = vault.keyed_hash(phone_key(data.phone)) if data.phone else None
+    existing = await repository.same_person_at(session, platform.id, id_hash, phone_hash)
+    if existing is not None:
+        raise StaffAlreadyRecorded(
+            "This person is already recorded at this platform.",
+            "该人员已登记在本平台，请勿重复添加。",
+            staff_id=str(existing),
+        )
     staff = Staff(
         platform_id=platform.id,
         name=data.name,
@@ -132,8 +157,18 @@ async def add_staff(session: AsyncSession, principal: Principal, platform_id: uu
         specialty=data.specialty.value if data.specialty else None,
         certification=data.certification.value,
         subject=data.subject,
+        id_number_encrypted=vault.encrypt(data.id_number) if data.id_number else None,
+        id_number_hash=id_hash,
+        phone_encrypted=vault.encrypt(data.phone) if data.phone else None,
+        phone_hash=phone_hash,
     )
-    await repository.add_staff(session, staff)
+    try:
+        async with session.begin_nested():
+            await repository.add_staff(session, staff)
+    except IntegrityError as exc:  # the same person added concurrently
+        raise StaffAlreadyRecorded(
+            "This person is already recorded at this platform.", "该人员已登记在本平台，请勿重复添加。"
+        ) from exc
     await record_change(
         session, principal, action="create", entity="staff", entity_id=staff.id, scope=platform_scope(platform)
     )

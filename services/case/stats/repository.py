@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import Case, Need, Platform, Project, ServiceRecord, Staff
@@ -21,9 +21,12 @@ async def platform_counts(session: AsyncSession, principal: Principal, region: s
 
 async def staff_counts(session: AsyncSession, principal: Principal, region: str) -> tuple[int, int]:
     platforms = readable_platforms(select(Platform.id).where(Platform.region_code.startswith(region)), principal)
-    statement = select(func.count(), func.count().filter(Staff.certification != "none")).where(
-        Staff.active.is_(True), Staff.platform_id.in_(platforms)
-    )
+    # A person counts once however many posts they hold in the region (issue 17): by ID number,
+    # else phone, else the record itself.
+    person = func.coalesce(Staff.id_number_hash, Staff.phone_hash, cast(Staff.id, String))
+    statement = select(
+        func.count(distinct(person)), func.count(distinct(person)).filter(Staff.certification != "none")
+    ).where(Staff.active.is_(True), Staff.platform_id.in_(platforms))
     total, certified = (await session.execute(statement)).one()
     return int(total), int(certified)
 
