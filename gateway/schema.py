@@ -21,6 +21,8 @@ from gateway.extensions import UpstreamCallCount, assign_error_codes
 from gateway.ids import from_global_id
 from gateway.limits.documents import DocumentCache
 from gateway.limits.extension import QueryLimits
+from gateway.loaders import personal_fields
+from gateway.lookahead import fields_on
 from gateway.mutations import case as case_mutations
 from gateway.mutations import case_work
 from gateway.mutations import linking as linking_mutations
@@ -139,7 +141,8 @@ class Query:
         if type_name not in NODE_TYPES:
             return None
         loader_name, build = NODE_TYPES[type_name]
-        record = await getattr(info.context.loaders, loader_name).load(str(local))
+        fields = personal_fields(loader_name, fields_on(info, type_name))
+        record = await info.context.loaders.selecting(loader_name, fields).load(str(local))
         return build(record) if record else None
 
     @strawberry.field(description="The caller.")

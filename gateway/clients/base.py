@@ -264,11 +264,11 @@ class ServiceClient:
         body: dict[str, Any] = await self.get(f"/v1/{resource}", **params)
         return body
 
-    async def batch(self, resource: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """`GET /v1/<resource>:batch` — the readable ones, keyed by id."""
+    async def batch(self, resource: str, ids: list[str], **params: Any) -> dict[str, dict[str, Any]]:
+        """`GET /v1/<resource>:batch` — the readable ones, keyed by id (`params` such as `fields`)."""
         if not ids:
             return {}
-        body = await self.get(f"/v1/{resource}:batch", ids=",".join(ids))
+        body = await self.get(f"/v1/{resource}:batch", ids=",".join(ids), **params)
         return {item["id"]: item for item in body["items"]}
 
     async def readiness(self) -> dict[str, Any]:

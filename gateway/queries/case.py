@@ -11,7 +11,8 @@ from strawberry.types import Info
 from gateway.auth import caller, public_reader
 from gateway.context import GatewayContext
 from gateway.ids import local_id
-from gateway.lookahead import node_wants, selected_paths
+from gateway.loaders import fields_param, personal_fields
+from gateway.lookahead import node_fields_on, node_wants, selected_paths
 from gateway.types.case import Case, Need, Platform, Project, PublicWish, Recipient
 from gateway.types.common import (
     CaseState,
@@ -47,6 +48,11 @@ class Relation:
     key: str  # the record's field holding the related id
     attribute: str  # where the built value goes on the node
     build: Callable[[dict[str, Any]], Any]
+    type_name: str  # the GraphQL type, whose selected fields say which personal fields to read
+
+    @property
+    def loader(self) -> str:
+        return self.resource.replace("-", "_")
 
 
 async def _prefetch(info: GInfo, records: list[dict[str, Any]], relations: dict[str, Relation]) -> dict[str, Any]:
@@ -55,17 +61,19 @@ async def _prefetch(info: GInfo, records: list[dict[str, Any]], relations: dict[
     wanted = {name: relation for name, relation in relations.items() if node_wants(paths, name)}
     upstreams = info.context.upstreams
 
-    async def fetch(relation: Relation) -> Any:
+    async def fetch(name: str, relation: Relation) -> Any:
         ids = sorted({r[relation.key] for r in records if r.get(relation.key)})
+        fields = personal_fields(relation.loader, node_fields_on(info, relation.type_name, (name,)))
+        params = {} if fields is None else {"fields": fields_param(fields)}
         try:
-            found = await getattr(upstreams, relation.service).batch(relation.resource, ids)
+            found = await getattr(upstreams, relation.service).batch(relation.resource, ids, **params)
         except Exception as exc:  # the affected fields carry the error; the page stands
             return exc
         # Deeper fields asking for the same records (a case's recipient) then need no call.
-        info.context.loaders.prime(relation.resource.replace("-", "_"), list(found.values()))
+        info.context.loaders.prime(relation.loader, list(found.values()), fields)
         return found
 
-    results = await asyncio.gather(*(fetch(relation) for relation in wanted.values()))
+    results = await asyncio.gather(*(fetch(name, relation) for name, relation in wanted.items()))
     return dict(zip(wanted, results, strict=True))
 
 
@@ -75,10 +83,15 @@ async def page_with_relations(
     params: dict[str, Any],
     build: Callable[[dict[str, Any]], Any],
     relations: dict[str, Relation],
+    type_name: str,
 ) -> Connection[Any]:
     """A page from the case service plus every selected relation, in 1 + (relations selected) calls.
 
-    Nested resolvers then only read the attached values: no per-row call, no per-field await."""
+    Nested resolvers then only read the attached values: no per-row call, no per-field await.
+    Records with personal fields show (and the service audits) only those the query selects."""
+    fields = personal_fields(resource, node_fields_on(info, type_name))
+    if fields is not None:
+        params = {**params, "fields": fields_param(fields)}
     page = await info.context.upstreams.case.page(resource, **params)
     records = page["items"]
     related = await _prefetch(info, records, relations)
@@ -129,9 +142,9 @@ class CaseFilter:
     region: str | None = None
 
 
-RECIPIENT = Relation("case", "recipients", "recipient_id", "prefetched_recipient", Recipient.from_record)
-CASE = Relation("case", "cases", "case_id", "prefetched_case", Case.from_record)
-PLATFORM = Relation("case", "platforms", "platform_id", "prefetched_platform", Platform.from_record)
+RECIPIENT = Relation("case", "recipients", "recipient_id", "prefetched_recipient", Recipient.from_record, "Recipient")
+CASE = Relation("case", "cases", "case_id", "prefetched_case", Case.from_record, "Case")
+PLATFORM = Relation("case", "platforms", "platform_id", "prefetched_platform", Platform.from_record, "Platform")
 
 
 async def needs(
@@ -151,7 +164,7 @@ async def needs(
         "project_id": _local(f.project_id, "Project"),
     }
     relations = {"recipient": RECIPIENT, "case": CASE, "platform": PLATFORM}
-    return await page_with_relations(info, "needs", params, Need.from_record, relations)
+    return await page_with_relations(info, "needs", params, Need.from_record, relations, "Need")
 
 
 async def public_wishes(
@@ -187,7 +200,8 @@ async def recipients(
         "name": f.name,
         "platform_id": _local(f.platform_id, "Platform"),
     }
-    return await page_with_relations(info, "recipients", params, Recipient.from_record, {"platform": PLATFORM})
+    relations = {"platform": PLATFORM}
+    return await page_with_relations(info, "recipients", params, Recipient.from_record, relations, "Recipient")
 
 
 async def cases(
@@ -205,7 +219,7 @@ async def cases(
         "platform_id": _local(f.platform_id, "Platform"),
     }
     relations = {"recipient": RECIPIENT, "platform": PLATFORM}
-    return await page_with_relations(info, "cases", params, Case.from_record, relations)
+    return await page_with_relations(info, "cases", params, Case.from_record, relations, "Case")
 
 
 async def platforms(

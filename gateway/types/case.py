@@ -7,6 +7,8 @@ from typing import Any, Self
 import strawberry
 from strawberry.types import Info
 
+from gateway.loaders import personal_fields
+from gateway.lookahead import fields_on
 from gateway.types.common import (
     CaseState,
     Certification,
@@ -36,17 +38,19 @@ def _decimal(value: str | None) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
-def _related(info: Info, loader: str, key: str | None, prefetched: Any, build: Any) -> Any:
-    """A prefetched value when the list resolver looked ahead, otherwise a DataLoader load."""
+def _related(info: Info, loader: str, key: str | None, prefetched: Any, build: Any, type_name: str = "") -> Any:
+    """A prefetched value when the list resolver looked ahead, otherwise a DataLoader load (of the
+    personal fields of `type_name` the query selects, for records that have them)."""
     if prefetched is not MISSING:
         if isinstance(prefetched, Exception):
             raise prefetched
         return prefetched
     if key is None:
         return None
+    fields = personal_fields(loader, fields_on(info, type_name))
 
     async def load() -> Any:
-        record = await getattr(info.context.loaders, loader).load(key)
+        record = await info.context.loaders.selecting(loader, fields).load(key)
         return build(record) if record is not None else None
 
     return load()
@@ -200,7 +204,9 @@ class Case(Node):
 
     @strawberry.field
     def recipient(self, info: Info) -> Recipient | None:
-        return _related(info, "recipients", self.recipient_id, self.prefetched_recipient, Recipient.from_record)
+        return _related(
+            info, "recipients", self.recipient_id, self.prefetched_recipient, Recipient.from_record, "Recipient"
+        )
 
     @strawberry.field
     def platform(self, info: Info) -> Platform | None:
@@ -317,11 +323,13 @@ class Need(Node):
 
     @strawberry.field
     def recipient(self, info: Info) -> Recipient | None:
-        return _related(info, "recipients", self.recipient_id, self.prefetched_recipient, Recipient.from_record)
+        return _related(
+            info, "recipients", self.recipient_id, self.prefetched_recipient, Recipient.from_record, "Recipient"
+        )
 
     @strawberry.field
     def case(self, info: Info) -> Case | None:
-        return _related(info, "cases", self.case_id, self.prefetched_case, Case.from_record)
+        return _related(info, "cases", self.case_id, self.prefetched_case, Case.from_record, "Case")
 
     @strawberry.field
     def platform(self, info: Info) -> Platform | None:

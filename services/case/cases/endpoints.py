@@ -18,17 +18,26 @@ from services.case.cases.schemas import (
     Transition,
     TransitionRequest,
 )
-from services.case.models import IdempotencyRecord
+from services.case.cases.views import PERSONAL_FIELDS, PERSONAL_FIELDS_PATTERN, present, selected_personal_fields
+from services.case.models import AuditEntry, IdempotencyRecord
 from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
 from services.common.database import DbSession
-from services.common.idempotency import IdempotencyKey, run_idempotent
+from services.common.idempotency import AuditedReplay, IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
 from services.common.regions import RegionPrefix
 from services.common.vocabulary import CaseState, ReferralState, RiskLevel, ServiceDomain
 
 router = APIRouter(prefix="/v1", tags=["cases"])
+
+PersonalFields = Annotated[
+    str | None,
+    Query(
+        pattern=PERSONAL_FIELDS_PATTERN,
+        description="`summary` to show the summary (audited), empty for no personal field; absent: all of them.",
+    ),
+]
 
 
 @router.get("/cases", response_model=Page[Case])
@@ -45,6 +54,7 @@ async def list_cases(
     region: Annotated[RegionPrefix | None, Query(description="Region-code prefix")] = None,
     cursor: Cursor = None,
     limit: PageSize = 20,
+    fields: PersonalFields = None,
 ) -> Page[Case]:
     """Cases in the caller's scope, newest first."""
     rows, next_cursor = await repository.search(
@@ -61,22 +71,32 @@ async def list_cases(
         risk_level=risk_level,
         region=region,
     )
-    return Page(items=[service.case_view(r, principal) for r in rows], next_cursor=next_cursor)
+    return Page(
+        items=await present(session, principal, rows, selected_personal_fields(fields)), next_cursor=next_cursor
+    )
 
 
 @router.get("/cases:batch", response_model=Page[Case])
-async def batch_cases(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[Case]:
+async def batch_cases(
+    principal: CurrentPrincipal, session: DbSession, ids: BatchIds, fields: PersonalFields = None
+) -> Page[Case]:
     """Several cases by id; unknown or unreadable ids are left out."""
     rows = await repository.get_many(session, principal, parse_batch_ids(ids))
-    return Page(items=[service.case_view(r, principal) for r in rows])
+    return Page(items=await present(session, principal, rows, selected_personal_fields(fields)))
 
 
 @router.get("/cases/{case_id}", response_model=Case)
-async def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response) -> Case:
-    """One case with the transitions it may take next."""
+async def get_case(
+    case_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    fields: PersonalFields = None,
+) -> Case:
+    """One case with the transitions it may take next; a summary shown is audited."""
     row = await service.get(session, principal, case_id)
     set_etag(response, row.version)
-    return service.case_view(row, principal)
+    return (await present(session, principal, [row], selected_personal_fields(fields)))[0]
 
 
 @router.post("/cases", status_code=201, response_model=Case)
@@ -86,9 +106,10 @@ async def open_case(
     """Open a case (接案) for a recipient in one of the five service domains."""
 
     async def create() -> Case:
-        return service.case_view(await service.open_case(session, principal, data), principal)
+        return (await present(session, principal, [await service.open_case(session, principal, data)]))[0]
 
-    return await run_idempotent(session, IdempotencyRecord, principal, key, "open_case", data, create)
+    replay = AuditedReplay(AuditEntry, "case", PERSONAL_FIELDS)
+    return await run_idempotent(session, IdempotencyRecord, principal, key, "open_case", data, create, audit=replay)
 
 
 @router.patch("/cases/{case_id}", response_model=Case)
@@ -103,7 +124,7 @@ async def update_case(
     """Reassign the worker, change the risk level, project or summary; send `If-Match`."""
     row = await service.update(session, principal, case_id, data, if_match)
     set_etag(response, row.version)
-    return service.case_view(row, principal)
+    return (await present(session, principal, [row]))[0]
 
 
 @router.post(
@@ -122,7 +143,7 @@ async def advance_case(
     """Move the case along intake → assessment → planning → intervention → evaluation → closed."""
     row = await service.advance(session, principal, case_id, data, if_match)
     set_etag(response, row.version)
-    return service.case_view(row, principal)
+    return (await present(session, principal, [row]))[0]
 
 
 @router.get("/cases/{case_id}/transitions", response_model=list[Transition])

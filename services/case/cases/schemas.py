@@ -41,7 +41,9 @@ class Case(BaseModel):
     risk_level: RiskLevel
     state: CaseState
     allowed_transitions: list[CaseState]
-    summary: str | None = Field(description="Hidden (null) from callers who see personal data masked")
+    summary: str | None = Field(
+        description="Hidden (null) from callers who see personal data masked, and when `fields` leaves it out"
+    )
     version: int
     opened_at: datetime
     closed_at: datetime | None

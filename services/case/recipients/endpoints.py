@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from services.case.models import AuditEntry, IdempotencyRecord
 from services.case.recipients import repository, service
 from services.case.recipients.schemas import Recipient, RecipientCreate, RecipientUpdate
-from services.case.recipients.views import PERSONAL_FIELDS
+from services.case.recipients.views import PERSONAL_FIELDS, PERSONAL_FIELDS_PATTERN, selected_personal_fields
 from services.case.scoping import sees_personal_data
 from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
@@ -23,6 +23,18 @@ from services.common.vocabulary import RecipientCategory
 
 router = APIRouter(prefix="/v1", tags=["recipients"])
 
+PersonalFields = Annotated[
+    str | None,
+    Query(
+        pattern=PERSONAL_FIELDS_PATTERN,
+        max_length=200,
+        description=(
+            "The personal fields to show unmasked, comma-separated (`name,phone`; empty: none): only these"
+            " are shown and audited, the others come as the masked view shows them. Absent: all of them."
+        ),
+    ),
+]
+
 
 @router.get("/recipients", response_model=Page[Recipient])
 async def list_recipients(
@@ -35,6 +47,7 @@ async def list_recipients(
     name: Annotated[Annotated[str, StorableText(50)] | None, Query(description="Part of the name (staff only)")] = None,
     cursor: Cursor = None,
     limit: PageSize = 20,
+    fields: PersonalFields = None,
 ) -> Page[Recipient]:
     """Recipients in the caller's scope, newest first; masked for civil-affairs admins."""
     rows, next_cursor = await repository.search(
@@ -47,26 +60,32 @@ async def list_recipients(
         cursor=cursor,
         limit=limit,
     )
-    return Page(items=await service.present(session, principal, vault, rows), next_cursor=next_cursor)
+    shown = selected_personal_fields(fields)
+    return Page(items=await service.present(session, principal, vault, rows, shown), next_cursor=next_cursor)
 
 
 @router.get("/recipients:batch", response_model=Page[Recipient])
 async def batch_recipients(
-    principal: CurrentPrincipal, session: DbSession, vault: Vault, ids: BatchIds
+    principal: CurrentPrincipal, session: DbSession, vault: Vault, ids: BatchIds, fields: PersonalFields = None
 ) -> Page[Recipient]:
     """Several recipients by id; unknown or unreadable ids are left out."""
     rows = await repository.get_many(session, principal, parse_batch_ids(ids))
-    return Page(items=await service.present(session, principal, vault, rows))
+    return Page(items=await service.present(session, principal, vault, rows, selected_personal_fields(fields)))
 
 
 @router.get("/recipients/{recipient_id}", response_model=Recipient)
 async def get_recipient(
-    recipient_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, vault: Vault, response: Response
+    recipient_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    vault: Vault,
+    response: Response,
+    fields: PersonalFields = None,
 ) -> Recipient:
-    """One recipient; 404 outside the caller's scope. Unmasked reads are audited."""
+    """One recipient; 404 outside the caller's scope. Unmasked reads are audited, naming the fields shown."""
     row = await service.get(session, principal, recipient_id)
     set_etag(response, row.version)
-    return (await service.present(session, principal, vault, [row]))[0]
+    return (await service.present(session, principal, vault, [row], selected_personal_fields(fields)))[0]
 
 
 @router.post(

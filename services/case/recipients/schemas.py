@@ -77,7 +77,8 @@ class RecipientUpdate(Payload):
 
 
 class Recipient(BaseModel):
-    """A recipient as the caller may see them: personal fields masked unless `masked` is false."""
+    """A recipient as the caller may see them: personal fields masked unless `masked` is false (and
+    then, when the read named its `fields`, only those unmasked)."""
 
     id: uuid.UUID
     platform_id: uuid.UUID

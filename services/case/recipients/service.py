@@ -31,13 +31,18 @@ def ensure_writer(principal: Principal) -> None:
 
 
 async def present(
-    session: AsyncSession, principal: Principal, vault: PersonalDataVault, rows: Sequence[RecipientRow]
+    session: AsyncSession,
+    principal: Principal,
+    vault: PersonalDataVault,
+    rows: Sequence[RecipientRow],
+    fields: Sequence[str] = PERSONAL_FIELDS,
 ) -> list[Recipient]:
-    """Views for the caller; every unmasked read is audited in the same transaction."""
+    """Views for the caller, with only `fields` of the personal fields unmasked; every unmasked read
+    is audited in the same transaction, naming exactly those fields (none shown: no audit row)."""
     unmasked = sees_personal_data(principal)
-    if unmasked:
-        await record_personal_read(session, principal, "recipient", await scoped_ids(session, rows), PERSONAL_FIELDS)
-    return [recipient_view(row, vault, unmasked=unmasked) for row in rows]
+    if unmasked and fields and rows:
+        await record_personal_read(session, principal, "recipient", await scoped_ids(session, rows), list(fields))
+    return [recipient_view(row, vault, unmasked=unmasked, fields=fields) for row in rows]
 
 
 async def get(session: AsyncSession, principal: Principal, recipient_id: uuid.UUID) -> RecipientRow:
