@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 import aiohttp
 from fastapi import FastAPI
 
+from gateway import photos
 from gateway.body_limit import BodySizeLimit
 from gateway.context import context_getter
 from gateway.feed_cache import PublicFeedCache
@@ -66,7 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_json_depth=settings.graphql_max_json_depth,
         max_variables_bytes=settings.graphql_max_variables_bytes,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.graphql_max_body_bytes)
+    photo_limit = settings.proof_photo_max_bytes + photos.MULTIPART_OVERHEAD
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.graphql_max_body_bytes, by_prefix={photos.PHOTO_PREFIX: photo_limit}
+    )
     app.add_middleware(RateLimit, limits=RateLimits.from_settings(settings), verifier=app.state.verifier)
     instrument(app, "gateway", settings)
     app.add_middleware(RequestIdMiddleware)
@@ -75,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.schema = schema
     ide = "graphiql" if settings.introspection else None  # GraphiQL is useless without introspection
     app.include_router(GatewayRouter(schema, context_getter=context_getter, graphql_ide=ide), prefix="/graphql")
+    app.include_router(photos.router)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from gateway.loaders import personal_fields
 from gateway.lookahead import fields_on
+from gateway.photos import gateway_photo_url
 from gateway.types.common import (
     CaseState,
     Certification,
@@ -273,7 +274,10 @@ class Need(Node):
     pending_reference: str | None = strawberry.field(description="What reserves the need, e.g. hold:<id>")
     matched_reference: str | None
     proof_note: str | None
-    proof_photo_url: str | None
+    proof_photo_url: str | None = strawberry.field(
+        description="The delivery photo on this gateway (GET /photos/needs/<id>, send your token); "
+        "upload with POST /photos/needs/<id> (multipart, field `file`)"
+    )
     feedback: str | None
     fulfilled_at: datetime | None
     version: int
@@ -290,6 +294,7 @@ class Need(Node):
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
             id=global_id("Need", r),
+            proof_photo_url=gateway_photo_url("Need", r["id"], r["proof_photo_url"]),
             kind=NeedKind(r["kind"]),
             state=NeedState(r["state"]),
             title=r["title"],
@@ -310,7 +315,6 @@ class Need(Node):
             pending_reference=r["pending_reference"],
             matched_reference=r["matched_reference"],
             proof_note=r["proof_note"],
-            proof_photo_url=r["proof_photo_url"],
             feedback=r["feedback"],
             fulfilled_at=parse_time(r["fulfilled_at"]),
             version=r["version"],
@@ -368,14 +372,16 @@ class PublicWish(Node):
     fulfilled_at: datetime | None
     feedback: str | None
     proof_note: str | None
-    proof_photo_url: str | None
+    proof_photo_url: str | None = strawberry.field(
+        description="The delivery photo on this gateway (GET it, no token needed), once fulfilled, if one was uploaded"
+    )
 
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
         return cls(
             id=global_id("PublicWish", r),
             proof_note=r["proof_note"],
-            proof_photo_url=r["proof_photo_url"],
+            proof_photo_url=gateway_photo_url("PublicWish", r["id"], r["proof_photo_url"]),
             kind=NeedKind(r["kind"]),
             display=r["display"],
             masked_name=r["masked_name"],
