@@ -13,8 +13,9 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.auth import caller
+from gateway.clients.base import UpstreamError
 from gateway.context import GatewayContext
-from gateway.errors import bad_input
+from gateway.errors import bad_input, graphql_error
 from services.common.clock import beijing_month, clock, iso_utc
 from services.common.regions import is_region_prefix
 from services.common.vocabulary import STAFF_ROLES
@@ -64,9 +65,17 @@ class VolunteerFigures:
 
 @strawberry.type(description="The charity side: money raised and disbursed, offers, pledges.")
 class FundFigures:
-    funds_raised: Decimal
-    funds_disbursed: Decimal
-    donations: int
+    funds_raised: Decimal = strawberry.field(
+        description="Donations received in the period by the region's own funds (the fund's region lies within "
+        "the region asked, so a township's and its county's own funds add up); pledged money once received"
+    )
+    funds_disbursed: Decimal = strawberry.field(description="Paid out in the period by the region's own funds")
+    donations: int = strawberry.field(description="Donations to the region's own funds in the period")
+    drawable_funds_raised: Decimal = strawberry.field(
+        description="Donations in the period to wider funds (county, league, region-wide) the region may draw "
+        "on: labelled apart, never part of its own figures"
+    )
+    drawable_funds_disbursed: Decimal = strawberry.field(description="Paid out in the period by those wider funds")
     offers_published: int
     pledges: int
 
@@ -87,6 +96,8 @@ class LinkageStats:
             funds_raised=Decimal(r["funds_raised"]),
             funds_disbursed=Decimal(r["funds_disbursed"]),
             donations=r["donations"],
+            drawable_funds_raised=Decimal(r["drawable_funds_raised"]),
+            drawable_funds_disbursed=Decimal(r["drawable_funds_disbursed"]),
             offers_published=r["offers_published"],
             pledges=r["pledges"],
         )
@@ -145,8 +156,9 @@ async def linkage_stats(
     info: GInfo, region_code: str, start: dt.datetime | None = None, end: dt.datetime | None = None
 ) -> LinkageStats:
     """Platforms, social workers (certified), projects, activities, participants, beneficiaries,
-    wishes published and fulfilled — for a region-code prefix and the period [start, end).
-    Without start and end: this calendar month in Beijing time."""
+    wishes published and fulfilled — for exactly the region-code prefix asked and the period
+    [start, end). A region outside the caller's scope is refused (REGION_OUT_OF_SCOPE), never
+    clipped. Without start and end: this calendar month in Beijing time."""
     caller(info, roles=STAFF_ROLES)
     if not is_region_prefix(region_code):
         raise bad_input("regionCode must be a GB/T 2260 prefix (2, 4, 6, 9 or 12 digits).", "行政区划前缀格式错误。")
@@ -166,6 +178,10 @@ async def linkage_stats(
         upstreams.resources.get("/v1/stats", **params),
         return_exceptions=True,
     )
+    for raw in (case_raw, volunteer_raw, resource_raw):
+        if isinstance(raw, UpstreamError) and raw.code == "REGION_OUT_OF_SCOPE":
+            # Exactly the region asked, or nothing: one side's figures clipped would mislead.
+            raise graphql_error(raw.code, str(raw), str(raw.problem.get("detail_zh", "")), region=region_code)
     return LinkageStats(
         region_code=region_code,
         start=start,

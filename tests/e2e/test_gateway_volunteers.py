@@ -26,7 +26,7 @@ STATS = """query($start: DateTime!, $end: DateTime!) { linkageStats(regionCode: 
 MIXED = """query($start: DateTime!, $end: DateTime!) {
   platforms { edges { node { name } } }
   volunteers { edges { node { name } } }
-  linkageStats(regionCode: "1507", start: $start, end: $end) { caseSide { socialWorkers } volunteerSide { activitiesHeld } } }"""
+  linkageStats(regionCode: "150781001", start: $start, end: $end) { caseSide { socialWorkers } volunteerSide { activitiesHeld } } }"""
 
 
 def _window() -> dict[str, str]:
@@ -124,3 +124,16 @@ def test_stopped_volunteers_service_gives_partial_data_and_recovers(world: World
         stack.wait_ready(60)
     recovered = gql(stack, MIXED, _window(), world.station())
     assert "errors" not in recovered and recovered["data"]["volunteers"] is not None
+
+
+def test_linkage_stats_for_a_region_outside_the_callers_scope_is_refused(world: World) -> None:
+    """Exactly the region asked or nothing (issue 17): a county admin asking for the league above, or
+    another county, gets REGION_OUT_OF_SCOPE, not figures clipped to their county or another's."""
+    county_admin = bearer(world.settings, "civil_affairs_admin", region="152921")
+    for region in ("1529", "150781"):
+        query = (
+            f'{{ linkageStats(regionCode: "{region}") {{ fundSide {{ fundsRaised }} caseSide {{ socialWorkers }} }} }}'
+        )
+        body = gql(world.stack, query, headers=county_admin)
+        assert error_codes(body) == ["REGION_OUT_OF_SCOPE"], body
+        assert body["data"] is None

@@ -7,7 +7,8 @@ from typing import Annotated, Self
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from services.case.scoping import READ_ROLES
+from services.case.platforms import repository as platform_repository
+from services.case.scoping import PLATFORM_ROLES, READ_ROLES
 from services.case.stats import repository
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
@@ -16,6 +17,20 @@ from services.common.fields import Instant
 from services.common.regions import RegionPrefix, covers
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
+
+
+class RegionOutOfScope(Forbidden):
+    code = "REGION_OUT_OF_SCOPE"
+
+
+def region_out_of_scope(region: str, scope: str) -> RegionOutOfScope:
+    """Figures are for exactly the region asked, or refused: never clipped to the caller's scope."""
+    return RegionOutOfScope(
+        f"Region {region} is not within your scope ({scope or 'none'}); ask for a region inside it.",
+        f"行政区划 {region} 不在您的管辖范围（{scope or '无'}）之内，请查询范围内的区划。",
+        region=region,
+        scope=scope,
+    )
 
 
 class NeedFigures(BaseModel):
@@ -73,8 +88,16 @@ async def case_stats(
         raise Forbidden("Statistics are for civil-affairs and platform staff.", "统计数据仅向民政及社工平台人员开放。")
     if end <= start:
         raise BadInput("`to` must be after `from`.", "结束时间须晚于开始时间。")
-    if principal.region and not (covers(principal.region, region) or covers(region, principal.region)):
-        return CaseStats.empty(region, start, end)
+    if principal.region and not covers(principal.region, region):
+        raise region_out_of_scope(region, principal.region)
+    if principal.role in PLATFORM_ROLES:  # platform staff: their own platform's region and below
+        own = (
+            await platform_repository.get_platform(session, principal, principal.platform_id)
+            if principal.platform_id
+            else None
+        )
+        if own is None or not covers(own.region_code, region):
+            raise region_out_of_scope(region, own.region_code if own else "")
     stats = CaseStats.empty(region, start, end)
     stats.platforms = await repository.platform_counts(session, principal, region)
     stats.social_workers, stats.certified_social_workers = await repository.staff_counts(session, principal, region)

@@ -5,24 +5,46 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
 from services.common.errors import BadInput, Forbidden
 from services.common.fields import Instant
-from services.common.regions import RegionPrefix
+from services.common.regions import RegionPrefix, covers
 from services.common.vocabulary import STAFF_ROLES
 from services.resources.stats import repository
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
 
 
+class RegionOutOfScope(Forbidden):
+    code = "REGION_OUT_OF_SCOPE"
+
+
+def region_out_of_scope(region: str, scope: str) -> RegionOutOfScope:
+    """Figures are for exactly the region asked, or refused: never clipped to the caller's scope."""
+    return RegionOutOfScope(
+        f"Region {region} is not within your scope ({scope or 'none'}); ask for a region inside it.",
+        f"行政区划 {region} 不在您的管辖范围（{scope or '无'}）之内，请查询范围内的区划。",
+        region=region,
+        scope=scope,
+    )
+
+
 class ResourceStats(BaseModel):
     region: str
-    funds_raised: Decimal
-    funds_disbursed: Decimal
-    donations: int
+    funds_raised: Decimal = Field(
+        description="Donations received in the period by the region's own funds (a fund whose region lies "
+        "within the region asked); pledged money counts once its wish has received it"
+    )
+    funds_disbursed: Decimal = Field(description="Paid out in the period by the region's own funds")
+    donations: int = Field(description="Donation entries of the region's own funds in the period")
+    drawable_funds_raised: Decimal = Field(
+        description="Donations in the period to funds of a wider region (county, league, region-wide) that "
+        "the region may draw on: not its own, never added to its own, counted as their own region's"
+    )
+    drawable_funds_disbursed: Decimal = Field(description="Paid out in the period by those wider funds")
     offers_published: int
     pledges: int
 
@@ -40,12 +62,17 @@ async def resource_stats(
         raise Forbidden("Statistics are for civil-affairs and platform staff.", "统计数据仅向民政及社工平台人员开放。")
     if end <= start:
         raise BadInput("`to` must be after `from`.", "结束时间须晚于开始时间。")
-    raised, disbursed, donations = await repository.fund_flows(session, principal, region, start, end)
+    if principal.region and not covers(principal.region, region):
+        raise region_out_of_scope(region, principal.region)
+    raised, disbursed, donations = await repository.fund_flows(session, principal, region, start, end, own=True)
+    wide_raised, wide_disbursed, _ = await repository.fund_flows(session, principal, region, start, end, own=False)
     return ResourceStats(
         region=region,
         funds_raised=raised,
         funds_disbursed=disbursed,
         donations=donations,
+        drawable_funds_raised=wide_raised,
+        drawable_funds_disbursed=wide_disbursed,
         offers_published=await repository.offers_published(session, principal, region, start, end),
         pledges=await repository.pledges_made(session, principal, region, start, end),
     )

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
@@ -12,16 +12,23 @@ from services.resources.scoping import prefixes_overlap, readable
 
 
 async def fund_flows(
-    session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime
+    session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime, *, own: bool
 ) -> tuple[Decimal, Decimal, int]:
-    """(raised, disbursed, donation count) of funds serving the region, in [start, end).
+    """(raised, disbursed, donation count) in [start, end) of the region's own funds (`own`: the fund's
+    region lies within the region asked, so a township's and its county's own figures add up) or of
+    the wider funds it may draw on (the fund's region strictly contains the region asked).
 
     A donor's pledged money is only promised until its wish receives it (the pledge's hold is
     delivered): until then its fund is left out, and a claim that did not stand never counts."""
     promised = select(Pledge.offer_id).join(Hold, Hold.id == Pledge.hold_id).where(Hold.state != "delivered")
-    funds = readable(
-        select(Offer.id).where(prefixes_overlap(Offer.region_prefix, region), Offer.id.not_in(promised)), principal
+    where = (
+        Offer.region_prefix.startswith(region, autoescape=True)
+        if own
+        else and_(
+            prefixes_overlap(Offer.region_prefix, region), not_(Offer.region_prefix.startswith(region, autoescape=True))
+        )
     )
+    funds = readable(select(Offer.id).where(where, Offer.id.not_in(promised)), principal)
     raised, disbursed, donations = (
         await session.execute(
             select(

@@ -5,11 +5,26 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.common.errors import BadInput
+from services.common.errors import BadInput, Forbidden
+from services.common.regions import covers
 from services.common.vocabulary import Role
 from services.volunteers.scoping import PLATFORM_STAFF
 from services.volunteers.stats import repository as stats_repository
 from services.volunteers.stats.schemas import ParticipantTimes, VolunteerStats
+
+
+class RegionOutOfScope(Forbidden):
+    code = "REGION_OUT_OF_SCOPE"
+
+
+def region_out_of_scope(region: str, scope: str) -> RegionOutOfScope:
+    """Figures are for exactly the region asked, or refused: never clipped to the caller's scope."""
+    return RegionOutOfScope(
+        f"Region {region} is not within your scope ({scope or 'none'}); ask for a region inside it.",
+        f"行政区划 {region} 不在您的管辖范围（{scope or '无'}）之内，请查询范围内的区划。",
+        region=region,
+        scope=scope,
+    )
 
 
 async def compute(
@@ -23,6 +38,8 @@ async def compute(
     principal.require_role(Role.CIVIL_AFFAIRS_ADMIN, *PLATFORM_STAFF)
     if since is not None and until is not None and until <= since:
         raise BadInput("`to` must be after `from`.", "统计截止时间须晚于开始时间。")
+    if principal.region and not covers(principal.region, region):
+        raise region_out_of_scope(region, principal.region)
     activities = await stats_repository.activity_counts(session, principal, region, since, until)
     visits = await stats_repository.visit_counts(session, principal, region, since, until)
     return VolunteerStats(

@@ -75,8 +75,10 @@ class TestStats:
         changsha = make_station(settings, region="430102001")
         await hold_activity(client, settings, rolled_back_db, changsha, checked_in=1, beneficiaries=7)
         inner_mongolia = bearer(settings, "civil_affairs_admin", region="15")
-        stats = (await client.get("/v1/stats", params={"region": "43"}, headers=inner_mongolia)).json()
+        stats = (await client.get("/v1/stats", params={"region": "15"}, headers=inner_mongolia)).json()
         assert stats["activities_held"] == 0
+        elsewhere = await client.get("/v1/stats", params={"region": "43"}, headers=inner_mongolia)
+        assert elsewhere.status_code == 403 and elsewhere.json()["code"] == "REGION_OUT_OF_SCOPE"
         volunteer = bearer(settings, "volunteer", volunteer_id=uuid.uuid4())
         assert (await client.get("/v1/stats", headers=volunteer)).status_code == 403
 
