@@ -44,31 +44,31 @@ volunteer           4n44     4n44     4n44     4n44     4n44     4n44
 app_client          .        4n44     4n44     4n44     4n44     .
 
 recipient           own      room     sibling  county_b vol_b
-civil_affairs_admin 2y3      2y3      2y3      4n3      .
+civil_affairs_admin 2y3      2y3      2y3      4n4      .
 centre_staff        .        2y2      2y2      4n4      .
 station_staff       2y2      2y2      4n4      4n4      .
 community_worker    2y2      .        4n4      4n4      .
-org_staff           .        4n3      4n3      4n3      .
-volunteer           4n3      4n3      4n3      4n3      4n3
-app_client          .        4n3      4n3      4n3      .
+org_staff           .        4n4      4n4      4n4      .
+volunteer           4n4      4n4      4n4      4n4      4n4
+app_client          .        4n4      4n4      4n4      .
 
 case                own      room     sibling  county_b vol_b
-civil_affairs_admin 2y3      2y3      2y3      4n3      .
+civil_affairs_admin 2y3      2y3      2y3      4n4      .
 centre_staff        .        2y2      2y2      4n4      .
 station_staff       2y2      2y2      4n4      4n4      .
 community_worker    2y2      .        4n4      4n4      .
-org_staff           .        4n3      4n3      4n3      .
-volunteer           4n3      4n3      4n3      4n3      4n3
-app_client          .        4n3      4n3      4n3      .
+org_staff           .        4n4      4n4      4n4      .
+volunteer           4n4      4n4      4n4      4n4      4n4
+app_client          .        4n4      4n4      4n4      .
 
 need                own      room     sibling  county_b vol_b
-civil_affairs_admin 2y33     2y33     2y33     4n33     .
+civil_affairs_admin 2y33     2y33     2y33     4n43     .
 centre_staff        .        2y22     2y22     4n44     .
 station_staff       2y22     2y22     4n44     4n44     .
 community_worker    2y22     .        4n44     4n44     .
-org_staff           .        4n33     4n33     4n33     .
-volunteer           4n33     4n33     4n33     4n33     4n33
-app_client          .        4n33     4n33     4n33     .
+org_staff           .        4n43     4n43     4n43     .
+volunteer           4n43     4n43     4n43     4n43     4n43
+app_client          .        4n43     4n43     4n43     .
 
 hold                own      room     sibling  county_b vol_b
 civil_affairs_admin 2y3      2y3      2y3      4n4      .

@@ -105,8 +105,8 @@ async def open_case(session: AsyncSession, principal: Principal, data: CaseOpen)
 async def update(
     session: AsyncSession, principal: Principal, case_id: uuid.UUID, data: CaseUpdate, if_match: str | None
 ) -> CaseRow:
+    row = await get(session, principal, case_id, lock=True)  # out of scope: 404 for every role
     ensure_writer(principal)
-    row = await get(session, principal, case_id, lock=True)
     check_version(if_match, row.version)
     changes = data.model_dump(exclude_unset=True)
     if "assigned_worker_id" in changes:

@@ -23,8 +23,8 @@ PUBLIC_STATES = (NeedState.FULFILLED, NeedState.CLOSED)
 async def authorize_upload(session: AsyncSession, principal: Principal, need_id: uuid.UUID) -> Need:
     """The need whose photo the caller may set (staff in scope, a matched or fulfilled need), locked;
     settled before a byte of the upload is read."""
+    need = await get(session, principal, need_id, lock=True)  # out of scope: 404 for every role
     ensure_writer(principal)
-    need = await get(session, principal, need_id, lock=True)
     if NeedState(need.state) not in UPLOAD_STATES:
         raise Conflict(
             "A proof photo is added once the need is matched.", "需求匹配后才能上传凭证照片。", current_state=need.state

@@ -135,8 +135,8 @@ async def update(
     session: AsyncSession, principal: Principal, need_id: uuid.UUID, data: NeedUpdate, if_match: str | None
 ) -> Need:
     """Edit an open need; concurrent edits of one version: exactly one wins, the other gets 412."""
+    need = await get(session, principal, need_id, lock=True)  # out of scope: 404 for every role
     ensure_writer(principal)
-    need = await get(session, principal, need_id, lock=True)
     check_version(if_match, need.version)
     if NeedState(need.state) is not NeedState.OPEN:
         raise Conflict("Only an open need can be edited.", "只有待认领的需求可以修改。", current_state=need.state)

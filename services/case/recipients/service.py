@@ -131,10 +131,10 @@ async def update(
     data: RecipientUpdate,
     if_match: str | None,
 ) -> RecipientRow:
-    ensure_writer(principal)
     row = await repository.get(session, principal, recipient_id, lock=True)
     if row is None:
-        raise not_found()
+        raise not_found()  # out of scope: 404 for every role, before asking whether it may write
+    ensure_writer(principal)
     check_version(if_match, row.version)
     changes = data.model_dump(exclude_unset=True)
     encrypted = {"phone": "phone_encrypted", "address": "address_encrypted", "health_notes": "health_notes_encrypted"}
