@@ -21,6 +21,7 @@ from tests.support.auth import bearer
 from tests.support.database import create_database, drop_database
 from tests.support.otlp import otlp_receiver
 from tests.support.stack import started_stack
+from wushe_cli.check import find_violations
 from wushe_cli.demo import SeedReport, build_plan, seed_demo
 from wushe_cli.demo.client import SeedError
 from wushe_cli.demo.plan import SEED, DemoPlan
@@ -114,6 +115,12 @@ class TestSeed:
         assert seeded.second.created == 0
         assert seeded.second.changed == 0
         assert sum(seeded.second.tally.replayed.values()) > 1000
+
+    async def test_every_cross_service_invariant_holds_after_seeding(self, seeded: Seeded) -> None:
+        """`wushe check` over the demo: needs and holds, counters, ledgers, claims and events agree."""
+        findings = await find_violations(seeded.database_url, grace_s=0)
+        assert {f.invariant.name: f.ids[:3] for f in findings if f.ids} == {}
+        assert len(findings) >= 11
 
     async def test_the_demo_is_large_enough_to_be_realistic(self, seeded: Seeded) -> None:
         counts = seeded.plan.counts()

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck
+from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
@@ -199,28 +199,35 @@ def test_a_lost_answer_after_each_step_ends_in_agreement(
     no_violations(saga_database)
 
 
-def test_a_gateway_killed_between_match_and_commit_is_repaired_by_the_reconciler(
-    faults: ProxiedStack, settings: Settings, saga_database: str
+BEFORE_NEED_STATE = {"/v1/holds": "open", "/v1/needs/[^/]+/hold": "open", "/v1/needs/[^/]+/confirm": "pending"}
+
+
+@pytest.mark.parametrize(("service", "method", "path"), STEPS, ids=[p for _, _, p in STEPS])
+def test_a_gateway_killed_before_each_step_is_repaired_by_the_reconcilers(
+    faults: ProxiedStack, settings: Settings, saga_database: str, service: str, method: str, path: str
 ) -> None:
+    """The step's request never reaches its service, and the gateway dies waiting for it: whatever
+    the steps before it left (a hold, a reserved need, a matched need) is undone without anybody
+    retrying — the hold expires, the reconcilers open the need and release strays."""
     one = scene(faults, settings)
-    faults.resources.add("POST", r"/v1/holds/[^/]+/commit", "blackhole", times=100)
-    running = one.confirm_in_background("killed-before-commit")
+    proxy = faults.case if service == "case" else faults.resources
+    proxy.add(method, path, "blackhole", times=100)
+    running = one.confirm_in_background(f"killed-before-{path}")
     deadline = time.monotonic() + 20
-    while not any(seen[2] == "blackholed" for seen in faults.resources.seen):
-        assert time.monotonic() < deadline, faults.resources.seen
+    while not any(seen[2] == "blackholed" for seen in proxy.seen):
+        assert time.monotonic() < deadline, proxy.seen
         time.sleep(0.05)
-    assert one.need_state() == "matched"  # the need is matched; its hold is not committed
+    assert one.need_state() == BEFORE_NEED_STATE.get(path, "matched")  # what the steps before it did
     faults.kill_gateway()
     running["thread"].join(30)
-    faults.resources.clear()
+    proxy.clear()
     try:
-        # Nobody retries: the hold expires, and the case service's reconciler opens the need again.
         assert settled(one) == OPEN
     finally:
         faults.start_gateway()
-    RUNS["gateway killed between match and commit"] = RUNS.get("gateway killed between match and commit", 0) + 1
+    RUNS[f"gateway killed before {path}"] = RUNS.get(f"gateway killed before {path}", 0) + 1
     no_violations(saga_database)
-    again = one.confirm("killed-before-commit:again")
+    again = one.confirm(f"killed-before-{path}:again")
     assert again["__typename"] == "MatchConfirmed" and agreed(one) == MATCHED
 
 
@@ -379,7 +386,12 @@ def test_any_interleaving_of_links_claims_faults_and_kills_ends_with_no_violatio
     LinkingMachine.proxied, LinkingMachine.settings, LinkingMachine.database_url = faults, settings, saga_database
     run_state_machine_as_test(
         LinkingMachine,
+        # No shrinking: each step costs real requests and restarts, and a failure prints its steps as found.
         settings=hypothesis_settings(
-            max_examples=3, stateful_step_count=12, deadline=None, suppress_health_check=list(HealthCheck)
+            max_examples=3,
+            stateful_step_count=12,
+            deadline=None,
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],
+            suppress_health_check=list(HealthCheck),
         ),
     )

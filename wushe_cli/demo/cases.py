@@ -60,14 +60,14 @@ class CaseScript:
 
     @property
     def final_state(self) -> str:
-        state = "intake"
+        state = before_referral = "intake"
         for step in self.steps:
             if step.op == "to":
                 state = step.state
             elif step.op == "refer":
-                state = "referred"
+                before_referral, state = state, "referred"
             elif step.op == "referral" and step.state == "complete":
-                state = "evaluation"
+                state = before_referral  # the case comes back to where it was (the station evaluates next)
             elif step.op == "referral" and step.state in ("decline", "cancel"):
                 state = step.data["back_to"]
         return state
@@ -203,7 +203,7 @@ def script_case(
         if target in ("referred_accepted", "referral_completed"):
             steps.append(Step("referral", "accept", note=f"{agency}已接收"))
         if target == "referral_completed":
-            steps.append(Step("referral", "complete", note="转介服务完成，回到社工站评估"))
+            steps.append(Step("referral", "complete", note="转介服务完成，回到社工站继续服务"))
         if target == "referral_declined":
             steps.append(Step("referral", "decline", note="对方暂无服务名额", data={"back_to": "intervention"}))
     return CaseScript(key, recipient.key, recipient.station_key, worker_key, project_key, body, steps, target)

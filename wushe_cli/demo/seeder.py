@@ -22,6 +22,7 @@ from wushe_cli.demo.client import Actor, DemoClient, SeedError, Tally
 from wushe_cli.demo.plan import RECIPIENTS, SEED, ActivitySpec, DemoPlan, PlatformSpec, build_plan
 
 T = TypeVar("T")
+CASE_ENDINGS = frozenset({"closed", "follow_up", "referred"})  # a case in these takes no new link
 ROLE_OF_LEVEL = {"county_centre": "centre_staff", "station": "station_staff", "community_room": "community_worker"}
 
 
@@ -220,6 +221,11 @@ class DemoSeeder:
                 self.ids[f"{script.key}/referral"] = referrals[0]["id"]
                 if step.state == "accept" and referrals[0]["state"] != "sent":
                     continue
+            if (step.op == "to" and step.state in CASE_ENDINGS) or step.op == "refer":
+                # Wishes are met while the case is active; a closed or referred case takes no new link.
+                for need in script.needs:
+                    if need.fate != "open" and need.offer_key:
+                        await self._fulfil(script, need)
             await self._case_step(actor, script, case_id, number, step)
 
     async def _case_step(self, actor: Actor, script: CaseScript, case_id: str, number: int, step: Step) -> None:
@@ -312,6 +318,12 @@ class DemoSeeder:
         actor = self.worker_actor(script.station_key, script.worker_key)
         need_id = self.ids[need.key]
         current = await self.client.get("case", f"/v1/needs/{need_id}", actor)
+        if current["state"] in ("fulfilled", "closed"):  # met already (before its case ended, or by an earlier run)
+            if need.fate == "closed" and current["state"] == "fulfilled":
+                await self.client.change(
+                    "case", f"/v1/needs/{need_id}/close", actor, None, "need_changes", f"{need.key}/close"
+                )
+            return
         ticket = await self.client.ask("case", f"/v1/needs/{need_id}/ticket", actor)
         body: dict[str, Any] = {
             "need_id": need_id,
