@@ -6,6 +6,10 @@ clients, `scope` (space-separated, as in OAuth 2.0).
 """
 
 import asyncio
+import json
+import threading
+import time
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -92,25 +96,35 @@ class TokenVerifier:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.issuer = settings.oidc_issuer or settings.jwt_issuer
+        self._jwks = self._key_set_client(settings.jwks_url) if settings.jwks_url else None
+        self._discovery = OidcDiscovery(settings) if settings.oidc_issuer and not settings.jwks_url else None
+
+    def _key_set_client(self, url: str) -> jwt.PyJWKClient:
         # No per-kid cache (it would keep a key the provider removed for the life of the process):
         # the key set is cached for jwks_refresh_s and fetched again for a kid it does not know.
-        self._jwks = (
-            jwt.PyJWKClient(
-                settings.jwks_url,
-                cache_keys=False,
-                cache_jwk_set=True,
-                lifespan=settings.jwks_refresh_s,
-                timeout=settings.jwks_timeout_s,
-            )
-            if settings.jwks_url
-            else None
+        return jwt.PyJWKClient(
+            url,
+            cache_keys=False,
+            cache_jwk_set=True,
+            lifespan=self.settings.jwks_refresh_s,
+            timeout=self.settings.jwks_timeout_s,
         )
+
+    def _key_set(self) -> jwt.PyJWKClient | None:
+        """The provider's key set: configured, or found through OIDC discovery (blocking: call off the loop)."""
+        if self._discovery is not None:
+            url = self._discovery.jwks_uri()
+            if self._jwks is None or self._jwks.uri != url:
+                self._jwks = self._key_set_client(url)
+        return self._jwks
 
     async def verify(self, token: str) -> Principal:
         try:
-            if self._jwks is not None:
+            jwks = await asyncio.to_thread(self._key_set) if self._discovery is not None else self._jwks
+            if jwks is not None:
                 # PyJWKClient fetches over blocking HTTP (cached afterwards): keep it off the loop.
-                signing_key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
+                signing_key = await asyncio.to_thread(jwks.get_signing_key_from_jwt, token)
                 key: Any = signing_key.key
                 algorithms = ["RS256", "ES256", "PS256"]
             elif self.settings.jwt_public_key:
@@ -122,12 +136,12 @@ class TokenVerifier:
                 key,
                 algorithms=algorithms,
                 audience=self.settings.jwt_audience,
-                issuer=self.settings.jwt_issuer,
+                issuer=self.issuer,
                 # Times are checked below against the one clock, not PyJWT's own reading of the wall clock.
                 options={"require": ["exp", "sub"], "verify_exp": False, "verify_nbf": False, "verify_iat": False},
             )
             _check_token_times(claims)
-        except jwt.PyJWKClientConnectionError as exc:
+        except (jwt.PyJWKClientConnectionError, DiscoveryFailed) as exc:
             raise IdentityProviderUnavailable(
                 "The identity provider's keys cannot be fetched; try again shortly.",
                 "暂时无法获取身份认证服务的密钥，请稍后重试。",
@@ -135,6 +149,39 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"Invalid token: {exc}", "令牌无效或已过期。") from exc
         return Principal.from_claims(claims)
+
+
+class DiscoveryFailed(Exception):
+    """The issuer's OpenID configuration could not be read, or does not name it."""
+
+
+class OidcDiscovery:
+    """`WUSHE_OIDC_ISSUER` → `<issuer>/.well-known/openid-configuration` → its `jwks_uri`
+    (OpenID Connect Discovery 1.0 §4). The document must name the same issuer (§4.3), or a
+    look-alike could hand out its own keys; it is read again every `jwks_refresh_s`, and a failed
+    read is not remembered (the next request tries again, and gets 503 meanwhile)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.issuer = settings.oidc_issuer
+        self.url = settings.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration"
+        self.timeout_s = settings.jwks_timeout_s
+        self.refresh_s = settings.jwks_refresh_s
+        self._found: tuple[str, float] | None = None  # (jwks_uri, monotonic time it was read)
+        self._lock = threading.Lock()
+
+    def jwks_uri(self) -> str:
+        with self._lock:
+            if self._found is not None and time.monotonic() - self._found[1] < self.refresh_s:
+                return self._found[0]
+            try:
+                with urllib.request.urlopen(self.url, timeout=self.timeout_s) as response:
+                    document = json.loads(response.read())
+            except (OSError, ValueError) as exc:
+                raise DiscoveryFailed(f"{self.url}: {exc}") from exc
+            if not isinstance(document, dict) or document.get("issuer") != self.issuer or not document.get("jwks_uri"):
+                raise DiscoveryFailed(f"{self.url} does not describe the issuer {self.issuer}")
+            self._found = (str(document["jwks_uri"]), time.monotonic())
+            return self._found[0]
 
 
 TOKEN_LEEWAY_S = 30

@@ -34,7 +34,7 @@ def service_token(settings: Settings, service: str) -> str | None:
         except OSError:
             logger.warning("WUSHE_SERVICE_TOKEN_FILE cannot be read; background reconciliation waits")
             return None
-    if settings.jwt_public_key or settings.jwks_url:
+    if settings.jwt_public_key or settings.jwks_url or settings.oidc_issuer:
         if service not in _warned:
             _warned.add(service)
             logger.warning("%s: no WUSHE_SERVICE_TOKEN_FILE with an OIDC provider; reconciliation is off", service)

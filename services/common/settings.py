@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     jwt_secret: str = DEV_JWT_SECRET
     jwt_public_key: str = ""
     jwks_url: str = ""
+    # An OIDC provider by its issuer URL: its key set is found through OpenID discovery, and tokens
+    # must name it as `iss` (instead of WUSHE_JWT_ISSUER). WUSHE_JWKS_URL, when set, wins.
+    oidc_issuer: str = ""
     # The JWKS key set is fetched again at least this often (a key the provider removed stops
     # working by then), and a fetch gives up after the timeout (503, never a hung request).
     jwks_refresh_s: float = Field(default=300.0, gt=0, le=86400)
@@ -140,7 +143,7 @@ class Settings(BaseSettings):
             return
         if self.clock_shift_s or self.clock_frozen_at:
             raise RuntimeError("production runs on the wall clock: unset WUSHE_CLOCK_SHIFT_S and WUSHE_CLOCK_FROZEN_AT")
-        if self.jwt_secret == DEV_JWT_SECRET and not (self.jwt_public_key or self.jwks_url):
+        if self.jwt_secret == DEV_JWT_SECRET and not (self.jwt_public_key or self.jwks_url or self.oidc_issuer):
             raise RuntimeError("production needs WUSHE_JWKS_URL, WUSHE_JWT_PUBLIC_KEY or a secret")
         if DEV_PII_KEY in self.encryption_keys:
             raise RuntimeError("production needs WUSHE_PII_KEY (or WUSHE_PII_KEYS without the development key)")

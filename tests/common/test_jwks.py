@@ -95,3 +95,76 @@ async def test_a_hanging_provider_is_a_quick_503(provider: tuple[str, KeySet]) -
     with pytest.raises(IdentityProviderUnavailable):
         await TokenVerifier(settings).verify(token(kid, key, settings))
     assert time.monotonic() - started < 2.5
+
+
+@pytest.fixture
+def oidc_provider() -> Iterator[tuple[str, KeySet, dict[str, Any]]]:
+    """An OpenID provider: its discovery document at /.well-known/openid-configuration, keys at /keys."""
+    keys, served = KeySet(), {"reads": 0, "issuer": ""}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/.well-known/openid-configuration":
+                served["reads"] += 1
+                document = {"issuer": served["issuer"], "jwks_uri": f"{served['base']}/keys"}
+                body = json.dumps(document).encode()
+            elif self.path == "/keys":
+                body = json.dumps({"keys": list(keys.keys.values())}).encode()
+            else:
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    served.update(base=base, issuer=base)
+    yield base, keys, served
+    server.shutdown()
+    server.server_close()
+
+
+def issued_by(issuer: str, kid: str, key: rsa.RSAPrivateKey, settings: Settings) -> str:
+    now = int(clock.now().timestamp())
+    claims = {"sub": "li", "role": "station_staff", "iss": issuer, "aud": settings.jwt_audience}
+    return jwt.encode({**claims, "iat": now, "exp": now + 600}, key, algorithm="RS256", headers={"kid": kid})
+
+
+async def test_the_key_set_is_found_from_the_issuer_url_and_tokens_must_name_that_issuer(
+    oidc_provider: tuple[str, KeySet, dict[str, Any]],
+) -> None:
+    issuer, keys, served = oidc_provider
+    settings = Settings(oidc_issuer=issuer, jwks_refresh_s=60)
+    verifier = TokenVerifier(settings)
+    kid, key = keys.add()
+    assert (await verifier.verify(issued_by(issuer, kid, key, settings))).subject == "li"
+    assert (await verifier.verify(issued_by(issuer, kid, key, settings))).subject == "li"
+    assert served["reads"] == 1  # the discovery document is cached like the key set
+    with pytest.raises(Unauthenticated):  # signed by the provider's key, but naming another issuer
+        await verifier.verify(issued_by("https://elsewhere.example", kid, key, settings))
+
+
+async def test_a_discovery_document_naming_another_issuer_is_refused_as_unavailable(
+    oidc_provider: tuple[str, KeySet, dict[str, Any]],
+) -> None:
+    issuer, keys, served = oidc_provider
+    served["issuer"] = "https://look-alike.example"  # OIDC Discovery §4.3: must equal the issuer asked
+    verifier = TokenVerifier(Settings(oidc_issuer=issuer))
+    kid, key = keys.add()
+    with pytest.raises(IdentityProviderUnavailable):
+        await verifier.verify(issued_by(issuer, kid, key, verifier.settings))
+
+
+async def test_an_unreachable_issuer_is_503_and_is_asked_again_next_time() -> None:
+    verifier = TokenVerifier(Settings(oidc_issuer="http://127.0.0.1:9", jwks_timeout_s=1))
+    for _ in range(2):
+        with pytest.raises(IdentityProviderUnavailable):
+            await verifier.verify("a.b.c")
