@@ -7,6 +7,7 @@ import time
 import httpx
 import pytest
 
+from services.common.clock import clock, iso_utc
 from services.common.settings import Settings
 from tests.e2e.test_gateway_case import _new_elder, _publish
 from tests.e2e.world import World
@@ -262,7 +263,8 @@ def test_a_care_need_met_by_a_mongolian_speaking_volunteer_and_a_missed_visit_re
     logged = httpx.post(
         f"{world.stack.url('volunteers')}/v1/assignments/{assignment_id}/visits",
         headers=volunteer_token,
-        json={"visited_at": "2026-11-24T07:00:00Z", "outcome": "missed", "notes": "老人住院"},
+        # The assignment starts today; a visit is recorded when it happened: now.
+        json={"visited_at": iso_utc(clock.now()), "outcome": "missed", "notes": "老人住院"},
         timeout=10,
     )
     assert logged.status_code == 201, logged.text
@@ -349,7 +351,7 @@ def test_a_township_station_confirms_its_own_claim_and_a_sibling_station_sees_no
 
     confirmed = world.ok(CONFIRM, {"need": need["id"], "key": "township-confirm-1"}, township)["confirmMatch"]
     assert confirmed["__typename"] == "MatchConfirmed" and confirmed["need"]["state"] == "MATCHED"
-    fulfilled = world.ok(FULFIL, {"need": need["id"]}, township)["recordFulfilment"]
+    fulfilled = world.ok(FULFIL, {"need": need["id"], "note": NOTE}, township)["recordFulfilment"]
     assert fulfilled["__typename"] == "FulfilmentRecorded" and fulfilled["need"]["state"] == "FULFILLED"
     hold = httpx.get(f"{resources}/v1/holds/{pledge['hold_id']}", headers=township, timeout=10).json()
     assert hold["state"] == "delivered"

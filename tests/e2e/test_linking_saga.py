@@ -388,8 +388,8 @@ def test_any_interleaving_of_links_claims_faults_and_kills_ends_with_no_violatio
         LinkingMachine,
         # No shrinking: each step costs real requests and restarts, and a failure prints its steps as found.
         settings=hypothesis_settings(
-            max_examples=3,
-            stateful_step_count=12,
+            max_examples=2,
+            stateful_step_count=10,
             deadline=None,
             phases=[Phase.explicit, Phase.reuse, Phase.generate],
             suppress_health_check=list(HealthCheck),
