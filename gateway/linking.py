@@ -400,7 +400,8 @@ async def confirm_care(
     reference = f"assignment:{key}"
     if need["state"] == "matched" and need.get("matched_reference") == reference:
         return Linked(need, {"id": None})
-    recipient = await case.get(f"/v1/recipients/{need['recipient_id']}")
+    # Only the address is read unmasked (and audited as read): the volunteer needs nothing else.
+    recipient = await case.get(f"/v1/recipients/{need['recipient_id']}", fields="address")
     ticket = await case.post(f"/v1/needs/{need_id}/ticket")  # the need's platform path, for the assignment
     until = iso_utc(clock.now() + timedelta(seconds=settings.match_hold_ttl_s))
     try:
