@@ -25,42 +25,68 @@ GInfo = Info[GatewayContext, None]
 
 @strawberry.type
 class PlatformCounts:
-    county_centres: int
-    stations: int
-    community_rooms: int
+    county_centres: int = strawberry.field(description="County social-work centres (县级社工总站) in the region")
+    stations: int = strawberry.field(description="Township social-work stations (乡镇社工站) in the region")
+    community_rooms: int = strawberry.field(description="Community social-work rooms (社工室) in the region")
 
 
 @strawberry.type
 class WishFigures:
-    kind: str
-    published: int
-    fulfilled: int
-    fulfilled_value: Decimal
+    kind: str = strawberry.field(description="Need kind: micro_wish, funding or care")
+    published: int = strawberry.field(description="Needs of the kind published (created) in the period")
+    fulfilled: int = strawberry.field(
+        description="Wishes met: needs of the kind fulfilled in the period (care needs are never fulfilled: "
+        "see volunteerSide.careNeedsServed)"
+    )
+    fulfilled_value: Decimal = strawberry.field(
+        description="Value of the wishes met, yuan: a funding need's amount, a wish's estimated value"
+    )
 
 
 @strawberry.type(description="The social-work side: platforms, workers, projects, services, needs.")
 class CaseFigures:
-    platforms: PlatformCounts
-    social_workers: int
-    certified_social_workers: int
-    projects: int
-    brand_projects: int
-    service_records: int
-    beneficiary_person_times: int
-    cases_opened: int
-    cases_closed: int
-    needs: list[WishFigures]
+    platforms: PlatformCounts = strawberry.field(description="Platforms of the region by level (all time)")
+    social_workers: int = strawberry.field(
+        description="Distinct persons (ID number, else phone) among active staff of the region's platforms"
+    )
+    certified_social_workers: int = strawberry.field(
+        description="Of those, persons holding any social-work certificate (certification other than none)"
+    )
+    projects: int = strawberry.field(description="Projects of the region (all time)")
+    brand_projects: int = strawberry.field(description="Of those, brand projects (品牌项目)")
+    service_records: int = strawberry.field(description="Case service records served on a Beijing day of the period")
+    beneficiary_person_times: int = strawberry.field(
+        description="Beneficiaries summed over those service records; part of LinkageStats.beneficiaryPersonTimes",
+        deprecation_reason="Use LinkageStats.beneficiaryPersonTimes, the one beneficiary figure",
+    )
+    cases_opened: int = strawberry.field(description="Cases opened in the period")
+    cases_closed: int = strawberry.field(description="Cases closed in the period")
+    needs: list[WishFigures] = strawberry.field(description="Needs published and met, by kind")
 
 
 @strawberry.type(description="The volunteer side: activities and who took part.")
 class VolunteerFigures:
-    activities_held: int
-    volunteer_person_times: int
-    social_worker_person_times: int
-    donor_person_times: int
-    beneficiary_person_times: int
-    care_visits_done: int
-    care_minutes: int
+    activities_held: int = strawberry.field(
+        description="Activities held: completed activities of the region starting in the period"
+    )
+    volunteer_person_times: int = strawberry.field(
+        description="Person-times (人次) of volunteers: check-ins at those activities (one per volunteer and activity)"
+    )
+    social_worker_person_times: int = strawberry.field(
+        description="Social workers taking part in those activities, as the organiser entered at completion"
+    )
+    donor_person_times: int = strawberry.field(
+        description="Donors (爱心人士) taking part in those activities, as the organiser entered at completion"
+    )
+    beneficiary_person_times: int = strawberry.field(
+        description="Beneficiaries of those activities; part of LinkageStats.beneficiaryPersonTimes",
+        deprecation_reason="Use LinkageStats.beneficiaryPersonTimes, the one beneficiary figure",
+    )
+    care_visits_done: int = strawberry.field(description="Care visits done (outcome done) in the period")
+    care_minutes: int = strawberry.field(description="Minutes of those visits")
+    care_needs_served: int = strawberry.field(
+        description="Care needs served: distinct care needs with at least one done visit in the period"
+    )
 
 
 @strawberry.type(description="The charity side: money raised and disbursed, offers, pledges.")
@@ -76,20 +102,28 @@ class FundFigures:
         "on: labelled apart, never part of its own figures"
     )
     drawable_funds_disbursed: Decimal = strawberry.field(description="Paid out in the period by those wider funds")
-    offers_published: int
-    pledges: int
+    offers_published: int = strawberry.field(
+        description="Offers (not drafts) published in the period serving the region or a region containing it"
+    )
+    pledges: int = strawberry.field(
+        description="Pledges (认领) made in the period for needs of the region, as the caller may see them"
+    )
+    foundations: int = strawberry.field(
+        description="Verified community foundations (社区发展基金会) with a service region within or containing "
+        "the region (all time; not additive across townships)"
+    )
 
 
 @strawberry.type(description="Linkage statistics (五社联动) for a region and period.")
 class LinkageStats:
-    region_code: str
-    start: dt.datetime
-    end: dt.datetime
+    region_code: str = strawberry.field(description="Exactly the region-code prefix asked")
+    start: dt.datetime = strawberry.field(description="Period start (inclusive); periods are Beijing time")
+    end: dt.datetime = strawberry.field(description="Period end (exclusive)")
     case_raw: strawberry.Private[Any]
     volunteer_raw: strawberry.Private[Any]
     resource_raw: strawberry.Private[Any]
 
-    @strawberry.field
+    @strawberry.field(description="Funds, offers and pledges (resources service)")
     def fund_side(self) -> FundFigures | None:
         r = _or_raise(self.resource_raw)
         return FundFigures(
@@ -100,9 +134,10 @@ class LinkageStats:
             drawable_funds_disbursed=Decimal(r["drawable_funds_disbursed"]),
             offers_published=r["offers_published"],
             pledges=r["pledges"],
+            foundations=r["foundations"],
         )
 
-    @strawberry.field
+    @strawberry.field(description="Platforms, staff, projects, services, cases and needs (case service)")
     def case_side(self) -> CaseFigures | None:
         r = _or_raise(self.case_raw)
         p = r["platforms"]
@@ -131,7 +166,7 @@ class LinkageStats:
             ],
         )
 
-    @strawberry.field
+    @strawberry.field(description="Activities, person-times and care visits (volunteers service)")
     def volunteer_side(self) -> VolunteerFigures | None:
         r = _or_raise(self.volunteer_raw)
         times = r["participant_person_times"]
@@ -143,7 +178,15 @@ class LinkageStats:
             beneficiary_person_times=r["beneficiaries"],
             care_visits_done=r["care_visits_done"],
             care_minutes=r["care_minutes"],
+            care_needs_served=r["care_needs_served"],
         )
+
+    @strawberry.field(
+        description="Beneficiaries (受益人次), the one figure: beneficiaries of case service records served in "
+        "the period plus those of activities held in the period (two different services, never the same visit)"
+    )
+    def beneficiary_person_times(self) -> int | None:
+        return int(_or_raise(self.case_raw)["beneficiaries"]) + int(_or_raise(self.volunteer_raw)["beneficiaries"])
 
 
 def _or_raise(value: Any) -> Any:

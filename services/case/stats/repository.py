@@ -1,14 +1,15 @@
 """Linkage statistics from the case side, aggregated in SQL within the caller's scope."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, distinct, func, select
+from sqlalchemy import String, case, cast, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import Case, Need, Platform, Project, ServiceRecord, Staff
 from services.case.scoping import readable, readable_platforms
 from services.common.auth import Principal
+from services.common.clock import beijing, beijing_midnight
 
 
 async def platform_counts(session: AsyncSession, principal: Principal, region: str) -> dict[str, int]:
@@ -43,14 +44,21 @@ async def project_counts(session: AsyncSession, principal: Principal, region: st
     return int(total), int(brand)
 
 
+def first_beijing_day(moment: datetime) -> date:
+    """The first Beijing day starting at or after `moment`: a service record's day is in [start, end)
+    when its Beijing midnight is (a record carries a Beijing date, not an instant)."""
+    day = beijing(moment).date()
+    return day if beijing_midnight(day) >= moment else day + timedelta(days=1)
+
+
 async def service_counts(
     session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime
 ) -> tuple[int, int]:
     statement = readable(
         select(func.count(), func.coalesce(func.sum(ServiceRecord.beneficiaries), 0)).where(
             ServiceRecord.region_code.startswith(region),
-            ServiceRecord.served_on >= start.date(),
-            ServiceRecord.served_on < end.date(),
+            ServiceRecord.served_on >= first_beijing_day(start),
+            ServiceRecord.served_on < first_beijing_day(end),
         ),
         principal,
         ServiceRecord,
@@ -79,7 +87,9 @@ async def need_counts(
 ) -> list[Any]:
     published = func.count().filter(Need.created_at >= start, Need.created_at < end)
     fulfilled = func.count().filter(Need.fulfilled_at >= start, Need.fulfilled_at < end)
-    value = func.coalesce(func.sum(Need.estimated_value).filter(Need.fulfilled_at >= start, Need.fulfilled_at < end), 0)
+    # A funding need's value is its amount (met in full once fulfilled); a wish's is its estimate.
+    worth = case((Need.kind == "funding", Need.amount), else_=Need.estimated_value)
+    value = func.coalesce(func.sum(worth).filter(Need.fulfilled_at >= start, Need.fulfilled_at < end), 0)
     statement = readable(
         select(Need.kind, published, fulfilled, value).where(Need.region_code.startswith(region)).group_by(Need.kind),
         principal,

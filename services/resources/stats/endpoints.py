@@ -45,8 +45,11 @@ class ResourceStats(BaseModel):
         "the region may draw on: not its own, never added to its own, counted as their own region's"
     )
     drawable_funds_disbursed: Decimal = Field(description="Paid out in the period by those wider funds")
-    offers_published: int
-    pledges: int
+    offers_published: int = Field(description="Offers (not drafts) published in the period serving the region")
+    pledges: int = Field(description="Pledges made in the period for needs of the region")
+    foundations: int = Field(
+        description="Verified community foundations with a service region within or containing the region"
+    )
 
 
 @router.get("/stats", response_model=ResourceStats)
@@ -75,4 +78,5 @@ async def resource_stats(
         drawable_funds_disbursed=wide_disbursed,
         offers_published=await repository.offers_published(session, principal, region, start, end),
         pledges=await repository.pledges_made(session, principal, region, start, end),
+        foundations=await repository.foundations_serving(session, principal, region),
     )

@@ -3,11 +3,12 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import and_, exists, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.resources.models import Hold, LedgerEntry, Offer, Pledge
+from services.common.vocabulary import OrganizationKind
+from services.resources.models import Hold, LedgerEntry, Offer, Organization, Pledge
 from services.resources.scoping import prefixes_overlap, readable
 
 
@@ -62,5 +63,21 @@ async def pledges_made(session: AsyncSession, principal: Principal, region: str,
         select(func.count())
         .select_from(Pledge)
         .where(Pledge.need_region.startswith(region), Pledge.created_at >= start, Pledge.created_at < end)
+    )
+    return int(await session.scalar(readable(statement, principal)) or 0)
+
+
+async def foundations_serving(session: AsyncSession, principal: Principal, region: str) -> int:
+    """Verified community foundations (社区发展基金会) with a service region within or containing the
+    region asked (all time): a foundation serving a county serves each of its townships too."""
+    served = func.unnest(Organization.service_regions).table_valued("code").render_derived()
+    statement = (
+        select(func.count())
+        .select_from(Organization)
+        .where(
+            Organization.kind == OrganizationKind.COMMUNITY_FOUNDATION.value,
+            Organization.verification_status == "verified",
+            exists(select(1).select_from(served).where(prefixes_overlap(served.c.code, region))),
+        )
     )
     return int(await session.scalar(readable(statement, principal)) or 0)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
@@ -61,11 +61,13 @@ async def visit_counts(
     since: datetime | None,
     until: datetime | None,
 ) -> dict[str, int]:
-    """Care visits done and their minutes in the period, in the caller's scope."""
+    """Care visits done, their minutes and the care needs they served (distinct needs with at least
+    one done visit) in the period, in the caller's scope."""
     statement = readable(
         select(
             func.count(VisitLog.id).label("care_visits_done"),
             func.coalesce(func.sum(VisitLog.minutes), 0).label("care_minutes"),
+            func.count(distinct(CareAssignment.need_id)).label("care_needs_served"),
         )
         .join(CareAssignment, CareAssignment.id == VisitLog.assignment_id)
         .where(VisitLog.outcome == "done", in_region(CareAssignment.region, region)),

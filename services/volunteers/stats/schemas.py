@@ -22,3 +22,4 @@ class VolunteerStats(BaseModel):
     beneficiaries: int
     care_visits_done: int
     care_minutes: int
+    care_needs_served: int = Field(description="Care needs with at least one done visit in the period")

@@ -55,4 +55,5 @@ async def compute(
         beneficiaries=activities["beneficiaries"],
         care_visits_done=visits["care_visits_done"],
         care_minutes=visits["care_minutes"],
+        care_needs_served=visits["care_needs_served"],
     )
