@@ -1,17 +1,19 @@
 """Mutations over the case service. Expected refusals come back as union members."""
 
 import datetime as dt
+import enum
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from gateway.auth import caller
+from gateway.clients.base import UpstreamError
 from gateway.context import GatewayContext
-from gateway.ids import local_id
+from gateway.ids import local_id, to_global_id
 from gateway.mutations.inputs import body_of, idempotency_headers
-from gateway.outcomes import outcome
+from gateway.outcomes import outcome, refusal
 from gateway.types.case import Case, Need, Platform, Recipient, Staff
 from gateway.types.common import (
     CaseState,
@@ -61,6 +63,37 @@ class CaseOpened:
 @strawberry.type
 class CaseAdvanced:
     case: Case
+    ended_assignment_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Care assignments ended because their need was cancelled on closing"
+    )
+
+
+@strawberry.enum(description="What becomes of an open need when its case closes.")
+class CloseDecision(enum.Enum):
+    CANCEL = "cancel"
+    KEEP = "keep"
+
+
+@strawberry.input(description="The decision for one open need of a case being closed; KEEP needs a reason.")
+class NeedDecisionInput:
+    need_id: strawberry.ID
+    decision: CloseDecision
+    reason: str = ""
+
+
+@strawberry.type(description="An open need the close request did not decide.")
+class UndecidedNeed:
+    id: strawberry.ID
+    kind: str
+    title: str
+    state: str
+
+
+@strawberry.type(description="The case was not closed: decide every open need first (cancel, or keep with a reason).")
+class NeedsUndecided:
+    message: str
+    message_zh: str
+    needs: list[UndecidedNeed]
 
 
 @strawberry.type
@@ -82,7 +115,8 @@ CreateRecipientResult = Annotated[
 ]
 OpenCaseResult = Annotated[CaseOpened | InvalidInput | NotFound, strawberry.union("OpenCaseResult")]
 AdvanceCaseResult = Annotated[
-    CaseAdvanced | InvalidInput | NotFound | Conflict | StaleVersion, strawberry.union("AdvanceCaseResult")
+    CaseAdvanced | NeedsUndecided | InvalidInput | NotFound | Conflict | StaleVersion,
+    strawberry.union("AdvanceCaseResult"),
 ]
 PublishNeedResult = Annotated[NeedPublished | InvalidInput | NotFound | Conflict, strawberry.union("PublishNeedResult")]
 ChangeNeedResult = Annotated[
@@ -213,17 +247,69 @@ async def open_case(info: GInfo, input: OpenCaseInput, idempotency_key: str | No
 
 
 async def advance_case(
-    info: GInfo, case_id: strawberry.ID, to_state: CaseState, note: str = "", expected_version: int | None = None
+    info: GInfo,
+    case_id: strawberry.ID,
+    to_state: CaseState,
+    note: str = "",
+    expected_version: int | None = None,
+    needs: list[NeedDecisionInput] | None = None,
 ) -> AdvanceCaseResult:
-    """Move a case along its service process; an illegal step is a Conflict listing the allowed ones."""
+    """Move a case along its service process; an illegal step is a Conflict listing the allowed ones.
+    Closing takes a decision for every open need (else NeedsUndecided); the care assignments of the
+    needs it cancels are ended in the same request, so their volunteers no longer see the address."""
     _staff(info)
     client = info.context.upstreams.case
     headers = {"If-Match": f'"{expected_version}"'} if expected_version is not None else None
     path = f"/v1/cases/{local_id(case_id, 'Case')}/transitions"
-    return await outcome(
-        lambda: client.post(path, {"to_state": to_state.value, "note": note}, headers=headers),
-        lambda r: CaseAdvanced(case=Case.from_record(r)),
+    decisions = [
+        {"need_id": str(local_id(d.need_id, "Need")), "decision": d.decision.value, "reason": d.reason}
+        for d in needs or []
+    ]
+    body = {"to_state": to_state.value, "note": note, "needs": decisions}
+    try:
+        record = await client.post(path, body, headers=headers)
+    except UpstreamError as exc:
+        if exc.code == "UNDECIDED_NEEDS":
+            return _undecided(exc.problem)
+        refused = refusal(exc)
+        if refused is None:
+            raise
+        return refused
+    cancelled = {d["need_id"] for d in decisions if d["decision"] == "cancel"}
+    ended = await end_assignments_of(info, cancelled) if to_state is CaseState.CLOSED and cancelled else []
+    return CaseAdvanced(case=Case.from_record(record), ended_assignment_ids=ended)
+
+
+def _undecided(problem: dict[str, Any]) -> NeedsUndecided:
+    return NeedsUndecided(
+        message=str(problem.get("detail", "")),
+        message_zh=str(problem.get("detail_zh", "")),
+        needs=[
+            UndecidedNeed(
+                id=strawberry.ID(to_global_id("Need", n["id"])), kind=n["kind"], title=n["title"], state=n["state"]
+            )
+            for n in problem.get("undecided", [])
+        ],
     )
+
+
+async def end_assignments_of(info: GInfo, need_ids: set[str]) -> list[strawberry.ID]:
+    """End the active care assignments of the given needs (the volunteers service masks the address)."""
+    volunteers = info.context.upstreams.volunteers
+    ended: list[strawberry.ID] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"state": "active", "limit": 100}
+        if cursor:
+            params["cursor"] = cursor
+        page = await volunteers.get("/v1/assignments", **params)
+        for assignment in page["items"]:
+            if assignment["need_id"] in need_ids:
+                done = await volunteers.post(f"/v1/assignments/{assignment['id']}/end")
+                ended.append(strawberry.ID(str(done["id"])))
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return ended
 
 
 async def publish_need(info: GInfo, input: PublishNeedInput, idempotency_key: str | None = None) -> PublishNeedResult:

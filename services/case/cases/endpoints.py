@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from services.case.cases import repository, service
+from services.case.cases import closing, repository, service
 from services.case.cases.schemas import (
     Case,
     CaseOpen,
@@ -130,7 +130,12 @@ async def update_case(
 @router.post(
     "/cases/{case_id}/transitions",
     response_model=Case,
-    responses={409: {"description": "Not allowed from the current state (`allowed` lists what is)"}},
+    responses={
+        409: {
+            "description": "Not allowed from the current state (`allowed` lists what is), or UNDECIDED_NEEDS: "
+            "closing without a decision for every open need (`undecided` lists them)"
+        }
+    },
 )
 async def advance_case(
     case_id: uuid.UUID,
@@ -140,8 +145,9 @@ async def advance_case(
     response: Response,
     if_match: IfMatch = None,
 ) -> Case:
-    """Move the case along intake → assessment → planning → intervention → evaluation → closed."""
-    row = await service.advance(session, principal, case_id, data, if_match)
+    """Move the case along intake → assessment → planning → intervention → evaluation → closed;
+    closing takes `needs`: cancel or keep (with a reason) for every open need of the case."""
+    row = await closing.advance(session, principal, case_id, data, if_match)
     set_etag(response, row.version)
     return (await present(session, principal, [row]))[0]
 

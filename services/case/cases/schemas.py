@@ -1,8 +1,8 @@
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.common.fields import LongText, Note, Payload, ShortText, StorableText
 from services.common.vocabulary import (
@@ -50,9 +50,26 @@ class Case(BaseModel):
     created_at: datetime
 
 
+class NeedDecision(Payload):
+    need_id: uuid.UUID
+    decision: Literal["cancel", "keep"]
+    reason: Note = Field(default="", description="Why a need is kept on a closed case (required for keep)")
+
+    @model_validator(mode="after")
+    def _keep_has_reason(self) -> "NeedDecision":
+        if self.decision == "keep" and not self.reason.strip():
+            raise ValueError("a need kept on a closed case needs a reason")
+        return self
+
+
 class TransitionRequest(Payload):
     to_state: CaseState
     note: Note = ""
+    needs: list[NeedDecision] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Closing: what becomes of every open, reserved or matched need of the case",
+    )
 
 
 class Transition(BaseModel):

@@ -129,7 +129,7 @@ async def update(
     return row
 
 
-async def _move(session: AsyncSession, principal: Principal, row: CaseRow, target: CaseState, note: str) -> None:
+async def move(session: AsyncSession, principal: Principal, row: CaseRow, target: CaseState, note: str) -> None:
     """Record one state change with actor, time and note, and its event."""
     session.add(
         CaseTransition(case_id=row.id, from_state=row.state, to_state=target.value, actor=principal.subject, note=note)
@@ -160,7 +160,7 @@ async def advance(
     if if_match is not None:
         check_version(if_match, row.version)
     state_machine.ensure_direct(CaseState(row.state), data.to_state)
-    await _move(session, principal, row, data.to_state, data.note)
+    await move(session, principal, row, data.to_state, data.note)
     return row
 
 
@@ -214,7 +214,7 @@ async def refer(session: AsyncSession, principal: Principal, case_id: uuid.UUID,
         from_state=case.state,
     )
     await repository.add(session, referral)
-    await _move(session, principal, case, CaseState.REFERRED, f"转介至 {data.to_agency}")
+    await move(session, principal, case, CaseState.REFERRED, f"转介至 {data.to_agency}")
     await record_change(
         session,
         principal,
@@ -261,7 +261,7 @@ async def settle_referral(
     if case_target is not None:
         case = await get(session, principal, referral.case_id, lock=True)
         back = CaseState(referral.from_state) if case_target is CaseState.INTERVENTION else case_target
-        await _move(session, principal, case, back, f"转介{outcome.label}：{note}")
+        await move(session, principal, case, back, f"转介{outcome.label}：{note}")
     await record_change(
         session,
         principal,
