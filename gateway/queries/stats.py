@@ -16,6 +16,7 @@ from gateway.auth import caller
 from gateway.clients.base import UpstreamError
 from gateway.context import GatewayContext
 from gateway.errors import bad_input, graphql_error
+from gateway.ids import to_global_id
 from services.common.clock import beijing_month, clock, iso_utc
 from services.common.regions import is_region_prefix
 from services.common.vocabulary import STAFF_ROLES
@@ -114,6 +115,73 @@ class FundFigures:
     )
 
 
+@strawberry.type(
+    description="One platform's own figures, each platform of the region once. Additive figures (all but "
+    "socialWorkers and certifiedSocialWorkers) over the platforms sum to the region's when every record "
+    "belongs to a platform; activities an organisation ran and funds (a region's, not a platform's) are "
+    "in the region's figures only"
+)
+class PlatformStats:
+    platform_id: strawberry.ID = strawberry.field(description="The Platform's global id")
+    name: str = strawberry.field(description="The platform's name")
+    level: str = strawberry.field(description="county_centre, station or community_room")
+    region_code: str = strawberry.field(description="The platform's region code")
+    social_workers: int = strawberry.field(description="Distinct persons among the platform's active staff")
+    certified_social_workers: int = strawberry.field(description="Of those, certified (certification not none)")
+    projects: int = strawberry.field(description="The platform's projects (all time)")
+    service_records: int = strawberry.field(description="Its service records on a Beijing day of the period")
+    beneficiary_person_times: int = strawberry.field(
+        description="Beneficiaries of its service records plus those of the activities it held"
+    )
+    cases_opened: int = strawberry.field(description="Its cases opened in the period")
+    cases_closed: int = strawberry.field(description="Its cases closed in the period")
+    wishes_met: int = strawberry.field(description="Its needs fulfilled in the period (all kinds)")
+    wishes_met_value: Decimal = strawberry.field(description="Their value: a funding need's amount, else the estimate")
+    activities_held: int = strawberry.field(description="Completed activities it organised starting in the period")
+    volunteer_person_times: int = strawberry.field(description="Check-ins at those activities")
+    social_worker_person_times: int = strawberry.field(description="Social workers at them, as entered")
+    donor_person_times: int = strawberry.field(description="Donors at them, as entered")
+    care_visits_done: int = strawberry.field(description="Done visits of its care assignments in the period")
+    care_minutes: int = strawberry.field(description="Minutes of those visits")
+    care_needs_served: int = strawberry.field(description="Distinct care needs with a done visit in the period")
+
+
+def platform_stats(case_raw: Any, volunteer_raw: Any) -> list[PlatformStats]:
+    """Each platform once: the case service's platforms of the region, with the volunteers service's
+    figures for the same platform id joined on (a volunteers platform the case side does not list
+    would have no name and is left out: the case service owns the platforms)."""
+    volunteer = {v["platform_id"]: v for v in volunteer_raw.get("by_platform", [])}
+    rows = []
+    for c in case_raw.get("by_platform", []):
+        v = volunteer.get(c["platform_id"], {})
+        times = v.get("participant_person_times", {})
+        rows.append(
+            PlatformStats(
+                platform_id=strawberry.ID(to_global_id("Platform", c["platform_id"])),
+                name=c["name"],
+                level=c["level"],
+                region_code=c["region_code"],
+                social_workers=c["social_workers"],
+                certified_social_workers=c["certified_social_workers"],
+                projects=c["projects"],
+                service_records=c["service_records"],
+                beneficiary_person_times=c["beneficiaries"] + v.get("beneficiaries", 0),
+                cases_opened=c["cases_opened"],
+                cases_closed=c["cases_closed"],
+                wishes_met=c["wishes_met"],
+                wishes_met_value=Decimal(c["wishes_met_value"]),
+                activities_held=v.get("activities_held", 0),
+                volunteer_person_times=times.get("volunteer", 0),
+                social_worker_person_times=times.get("social_worker", 0),
+                donor_person_times=times.get("donor", 0),
+                care_visits_done=v.get("care_visits_done", 0),
+                care_minutes=v.get("care_minutes", 0),
+                care_needs_served=v.get("care_needs_served", 0),
+            )
+        )
+    return rows
+
+
 @strawberry.type(description="Linkage statistics (五社联动) for a region and period.")
 class LinkageStats:
     region_code: str = strawberry.field(description="Exactly the region-code prefix asked")
@@ -187,6 +255,10 @@ class LinkageStats:
     )
     def beneficiary_person_times(self) -> int | None:
         return int(_or_raise(self.case_raw)["beneficiaries"]) + int(_or_raise(self.volunteer_raw)["beneficiaries"])
+
+    @strawberry.field(description="Each platform of the region once, with its own figures")
+    def by_platform(self) -> list[PlatformStats] | None:
+        return platform_stats(_or_raise(self.case_raw), _or_raise(self.volunteer_raw))
 
 
 def _or_raise(value: Any) -> Any:

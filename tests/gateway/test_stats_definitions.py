@@ -3,7 +3,15 @@
 from gateway.schema import build_schema
 from services.common.settings import Settings
 
-FIGURE_TYPES = ("LinkageStats", "CaseFigures", "VolunteerFigures", "FundFigures", "WishFigures", "PlatformCounts")
+FIGURE_TYPES = (
+    "LinkageStats",
+    "CaseFigures",
+    "VolunteerFigures",
+    "FundFigures",
+    "WishFigures",
+    "PlatformCounts",
+    "PlatformStats",
+)
 
 
 def test_every_figure_is_defined() -> None:

@@ -1,11 +1,12 @@
 """`GET /v1/stats`: the case side of the linkage statistics civil-affairs departments report."""
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Self
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.case.platforms import repository as platform_repository
 from services.case.scoping import PLATFORM_ROLES, READ_ROLES
@@ -40,6 +41,25 @@ class NeedFigures(BaseModel):
     fulfilled_value: Decimal
 
 
+class PlatformFigures(BaseModel):
+    """One platform's own figures: each platform once, people counted once per platform."""
+
+    platform_id: uuid.UUID
+    name: str
+    level: str
+    region_code: str
+    social_workers: int = 0
+    certified_social_workers: int = 0
+    projects: int = 0
+    brand_projects: int = 0
+    service_records: int = 0
+    beneficiaries: int = 0
+    cases_opened: int = 0
+    cases_closed: int = 0
+    wishes_met: int = Field(0, description="Needs of the platform fulfilled in the period")
+    wishes_met_value: Decimal = Field(Decimal(0), description="A funding need's amount, a wish's estimated value")
+
+
 class CaseStats(BaseModel):
     region: str
     start: datetime
@@ -54,6 +74,11 @@ class CaseStats(BaseModel):
     cases_opened: int
     cases_closed: int
     needs: list[NeedFigures]
+    by_platform: list[PlatformFigures] = Field(
+        default_factory=list,
+        description="Each platform of the region once; its additive figures sum to the region's, its people "
+        "may hold posts at several platforms (so social workers over platforms may exceed the region's)",
+    )
 
     @classmethod
     def empty(cls, region: str, start: datetime, end: datetime) -> Self:
@@ -108,5 +133,12 @@ async def case_stats(
     stats.needs = [
         NeedFigures(kind=kind, published=p, fulfilled=f, fulfilled_value=Decimal(v))
         for kind, p, f, v in await repository.need_counts(session, principal, region, start, end)
+    ]
+    by_platform = await repository.figures_by_platform(session, principal, region, start, end)
+    stats.by_platform = [
+        PlatformFigures(
+            platform_id=p.id, name=p.name, level=p.level, region_code=p.region_code, **by_platform.get(p.id, {})
+        )
+        for p in await repository.platforms_of(session, principal, region)
     ]
     return stats

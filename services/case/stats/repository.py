@@ -1,9 +1,10 @@
 """Linkage statistics from the case side, aggregated in SQL within the caller's scope."""
 
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, cast, distinct, func, select
+from sqlalchemy import String, and_, case, cast, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import Case, Need, Platform, Project, ServiceRecord, Staff
@@ -96,3 +97,73 @@ async def need_counts(
         Need,
     )
     return list((await session.execute(statement)).all())
+
+
+async def platforms_of(session: AsyncSession, principal: Principal, region: str) -> list[Any]:
+    """(id, name, level, region_code) of the region's platforms the caller may see, by path."""
+    statement = readable_platforms(
+        select(Platform.id, Platform.name, Platform.level, Platform.region_code)
+        .where(Platform.region_code.startswith(region))
+        .order_by(Platform.path),
+        principal,
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def figures_by_platform(
+    session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """The additive case figures and people of each platform of the region: {platform id: {figure: value}}."""
+    figures: dict[uuid.UUID, dict[str, Any]] = {}
+
+    def put(rows: Any, *names: str) -> None:
+        for platform_id, *values in rows:
+            figures.setdefault(platform_id, {}).update(zip(names, values, strict=True))
+
+    person = func.coalesce(Staff.id_number_hash, Staff.phone_hash, cast(Staff.id, String))
+    platforms = readable_platforms(select(Platform.id).where(Platform.region_code.startswith(region)), principal)
+    staff = select(
+        Staff.platform_id,
+        func.count(distinct(person)),
+        func.count(distinct(person)).filter(Staff.certification != "none"),
+    ).where(Staff.active.is_(True), Staff.platform_id.in_(platforms))
+    put(await session.execute(staff.group_by(Staff.platform_id)), "social_workers", "certified_social_workers")
+    projects = readable(
+        select(Project.platform_id, func.count(), func.count().filter(Project.is_brand.is_(True))).where(
+            Project.region_code.startswith(region)
+        ),
+        principal,
+        Project,
+    )
+    put(await session.execute(projects.group_by(Project.platform_id)), "projects", "brand_projects")
+    services = readable(
+        select(ServiceRecord.platform_id, func.count(), func.coalesce(func.sum(ServiceRecord.beneficiaries), 0)).where(
+            ServiceRecord.region_code.startswith(region),
+            ServiceRecord.served_on >= first_beijing_day(start),
+            ServiceRecord.served_on < first_beijing_day(end),
+        ),
+        principal,
+        ServiceRecord,
+    )
+    put(await session.execute(services.group_by(ServiceRecord.platform_id)), "service_records", "beneficiaries")
+    cases = readable(
+        select(
+            Case.platform_id,
+            func.count().filter(Case.opened_at >= start, Case.opened_at < end),
+            func.count().filter(Case.closed_at >= start, Case.closed_at < end),
+        ).where(Case.region_code.startswith(region)),
+        principal,
+        Case,
+    )
+    put(await session.execute(cases.group_by(Case.platform_id)), "cases_opened", "cases_closed")
+    met = and_(Need.fulfilled_at >= start, Need.fulfilled_at < end)
+    worth = case((Need.kind == "funding", Need.amount), else_=Need.estimated_value)
+    needs = readable(
+        select(Need.platform_id, func.count().filter(met), func.coalesce(func.sum(worth).filter(met), 0)).where(
+            Need.region_code.startswith(region)
+        ),
+        principal,
+        Need,
+    )
+    put(await session.execute(needs.group_by(Need.platform_id)), "wishes_met", "wishes_met_value")
+    return figures

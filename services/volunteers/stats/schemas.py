@@ -1,5 +1,6 @@
 """Statistics payloads."""
 
+import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, Field
@@ -13,6 +14,18 @@ class ParticipantTimes(BaseModel):
     donor: int
 
 
+class PlatformVolunteerFigures(BaseModel):
+    """One organising platform's figures (activities an organisation ran are in the region's only)."""
+
+    platform_id: uuid.UUID
+    activities_held: int = 0
+    participant_person_times: ParticipantTimes
+    beneficiaries: int = 0
+    care_visits_done: int = 0
+    care_minutes: int = 0
+    care_needs_served: int = 0
+
+
 class VolunteerStats(BaseModel):
     region: str
     period_from: datetime | None
@@ -23,3 +36,4 @@ class VolunteerStats(BaseModel):
     care_visits_done: int
     care_minutes: int
     care_needs_served: int = Field(description="Care needs with at least one done visit in the period")
+    by_platform: list[PlatformVolunteerFigures] = Field(default_factory=list, description="Each platform once")

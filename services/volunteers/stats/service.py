@@ -10,7 +10,7 @@ from services.common.regions import covers
 from services.common.vocabulary import Role
 from services.volunteers.scoping import PLATFORM_STAFF
 from services.volunteers.stats import repository as stats_repository
-from services.volunteers.stats.schemas import ParticipantTimes, VolunteerStats
+from services.volunteers.stats.schemas import ParticipantTimes, PlatformVolunteerFigures, VolunteerStats
 
 
 class RegionOutOfScope(Forbidden):
@@ -42,6 +42,7 @@ async def compute(
         raise region_out_of_scope(region, principal.region)
     activities = await stats_repository.activity_counts(session, principal, region, since, until)
     visits = await stats_repository.visit_counts(session, principal, region, since, until)
+    by_platform = await stats_repository.figures_by_platform(session, principal, region, since, until)
     return VolunteerStats(
         region=region,
         period_from=since,
@@ -56,4 +57,14 @@ async def compute(
         care_visits_done=visits["care_visits_done"],
         care_minutes=visits["care_minutes"],
         care_needs_served=visits["care_needs_served"],
+        by_platform=[
+            PlatformVolunteerFigures(
+                platform_id=platform_id,
+                participant_person_times=ParticipantTimes(
+                    volunteer=f.pop("volunteer", 0), social_worker=f.pop("social_worker", 0), donor=f.pop("donor", 0)
+                ),
+                **f,
+            )
+            for platform_id, f in sorted(by_platform.items(), key=lambda item: str(item[0]))
+        ],
     )
