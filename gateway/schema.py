@@ -205,6 +205,7 @@ class Mutation:
     create_offer = strawberry.mutation(resolver=resource_mutations.create_offer)
     publish_offer = strawberry.mutation(resolver=resource_mutations.publish_offer)
     record_donation = strawberry.mutation(resolver=fund_queries.record_donation)
+    reverse_ledger_entry = strawberry.mutation(resolver=resource_mutations.reverse_ledger_entry)
     pause_offer = strawberry.mutation(resolver=resource_mutations.pause_offer)
     reject_organization = strawberry.mutation(resolver=resource_mutations.reject_organization)
     register_volunteer = strawberry.mutation(resolver=volunteer_mutations.register_volunteer)

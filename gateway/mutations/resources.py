@@ -1,6 +1,7 @@
 """Mutations over the resources service."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Annotated
 
@@ -9,6 +10,7 @@ from strawberry.types import Info
 
 from gateway.auth import caller
 from gateway.context import GatewayContext
+from gateway.errors import bad_input
 from gateway.ids import local_id
 from gateway.mutations.inputs import body_of, idempotency_headers
 from gateway.outcomes import outcome
@@ -123,3 +125,44 @@ async def reject_organization(info: GInfo, organization_id: strawberry.ID) -> Re
     return await outcome(
         lambda: client.post(path), lambda r: OrganizationRegistered(organization=Organization.from_record(r))
     )
+
+
+@strawberry.type(description="A correcting entry booked: the opposite amount of the entry it names.")
+class LedgerEntryReversed:
+    entry_id: strawberry.ID
+    reverses_id: strawberry.ID
+    amount: Decimal
+    reference: str
+    at: dt.datetime
+
+
+ReverseLedgerEntryResult = Annotated[
+    LedgerEntryReversed | InvalidInput | NotFound | Conflict, strawberry.union("ReverseLedgerEntryResult")
+]
+
+
+async def reverse_ledger_entry(
+    info: GInfo, fund_id: strawberry.ID, entry_id: strawberry.ID, reason: str, idempotency_key: str | None = None
+) -> ReverseLedgerEntryResult:
+    """Correct a fund's books by a reversing entry, never an edit; an entry is reversed once
+    (again: Conflict ALREADY_REVERSED), a reversal or a hold's payment not at all (NOT_REVERSIBLE)."""
+    caller(info, roles=frozenset({Role.ORG_STAFF}))
+    client = info.context.upstreams.resources
+    path = f"/v1/funds/{local_id(fund_id, 'Offer')}/entries/{_entry_uuid(entry_id)}/reverse"
+    return await outcome(
+        lambda: client.post(path, {"reason": reason}, headers=idempotency_headers(idempotency_key)),
+        lambda r: LedgerEntryReversed(
+            entry_id=strawberry.ID(str(r["id"])),
+            reverses_id=strawberry.ID(str(r["reverses_id"])),
+            amount=Decimal(r["amount"]),
+            reference=r["reference"],
+            at=dt.datetime.fromisoformat(r["created_at"]),
+        ),
+    )
+
+
+def _entry_uuid(entry_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(entry_id)
+    except ValueError:
+        raise bad_input("entryId is the id of a ledger entry.", "台账记录编号格式错误。") from None

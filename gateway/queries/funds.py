@@ -44,6 +44,8 @@ class DonationRecorded:
     amount: Decimal
     reference: str
     at: datetime
+    entry_id: strawberry.ID = strawberry.field(description="The ledger entry (for reverseLedgerEntry and the receipt)")
+    receipt_number: str | None = strawberry.field(description="收据编号: fund and Beijing year, e.g. 2026-000123")
 
 
 RecordDonationResult = Annotated[
@@ -110,6 +112,10 @@ async def record_donation(
     return await outcome(
         lambda: client.post(path, body, headers=idempotency_headers(idempotency_key)),
         lambda r: DonationRecorded(
-            amount=Decimal(r["amount"]), reference=r["reference"], at=datetime.fromisoformat(r["created_at"])
+            amount=Decimal(r["amount"]),
+            reference=r["reference"],
+            at=datetime.fromisoformat(r["created_at"]),
+            entry_id=strawberry.ID(str(r["id"])),
+            receipt_number=r.get("receipt_number"),
         ),
     )

@@ -3,13 +3,15 @@
 import uuid
 
 from fastapi import APIRouter, Response
+from fastapi.responses import HTMLResponse
 
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
+from services.resources.funds import corrections, receipts
 from services.resources.funds import service as fund_service
-from services.resources.funds.schemas import FundDisclosure, LedgerEntry, LedgerEntryCreate
+from services.resources.funds.schemas import FundDisclosure, LedgerEntry, LedgerEntryCreate, ReversalCreate
 from services.resources.models import IdempotencyRecord
 
 router = APIRouter(prefix="/v1/funds", tags=["funds"])
@@ -58,3 +60,34 @@ async def disclose_fund(
     Individual donors appear masked (王**); no contact data is ever shown.
     """
     return await fund_service.disclose(session, fund_id, cursor, limit)
+
+
+@router.post(
+    "/{fund_id}/entries/{entry_id}/reverse",
+    status_code=201,
+    response_model=LedgerEntry,
+    responses={409: {"description": "ALREADY_REVERSED (once only), NOT_REVERSIBLE, OVER_ALLOCATED"}},
+)
+async def reverse_ledger_entry(
+    fund_id: uuid.UUID,
+    entry_id: uuid.UUID,
+    body: ReversalCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    key: IdempotencyKey = None,
+) -> Response:
+    """Correct the books: book the opposite of one entry, naming it; an entry is reversed once."""
+
+    async def record() -> LedgerEntry:
+        return await corrections.reverse(session, principal, fund_id, entry_id, body)
+
+    payload = {"fund_id": fund_id, "entry_id": entry_id, "reversal": body}
+    return await run_idempotent(session, IdempotencyRecord, principal, key, "reverse_ledger_entry", payload, record)
+
+
+@router.get("/{fund_id}/entries/{entry_id}/receipt", response_class=HTMLResponse)
+async def donation_receipt(
+    fund_id: uuid.UUID, entry_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> HTMLResponse:
+    """A donation's printable receipt (收据): number, Beijing time, donor, amount in figures and 大写."""
+    return HTMLResponse(await receipts.render(session, principal, fund_id, entry_id))

@@ -10,7 +10,7 @@ from services.common.fields import FundPurpose, Payload, PersonName, ShortText
 from services.common.money import PositiveYuan, SignedYuan, YuanOut
 from services.common.regions import RegionCode
 
-EntryKind = Literal["donation", "disbursement", "adjustment"]
+EntryKind = Literal["donation", "disbursement", "adjustment", "reversal"]
 
 
 class DonationCreate(Payload):
@@ -56,7 +56,15 @@ class LedgerEntry(BaseModel):
     purpose: str | None
     donor_name: str | None
     reference: str
+    receipt_number: str | None = Field(
+        default=None, description="收据编号 of a donation: fund and Beijing year, 2026-000123"
+    )
+    reverses_id: uuid.UUID | None = Field(default=None, description="The entry a reversal corrects")
     created_at: datetime
+
+
+class ReversalCreate(Payload):
+    reason: ShortText = Field(description="Why the entry is reversed (shown on the ledger and the receipt)")
 
 
 class DisclosedEntry(BaseModel):

@@ -17,7 +17,8 @@ class LedgerEntry(Base):
     __table_args__ = (
         CheckConstraint(
             "(kind = 'donation' AND amount > 0) OR (kind = 'disbursement' AND amount < 0 "
-            "AND need_id IS NOT NULL) OR (kind = 'adjustment' AND amount <> 0)",
+            "AND need_id IS NOT NULL) OR (kind = 'adjustment' AND amount <> 0) "
+            "OR (kind = 'reversal' AND amount <> 0 AND reverses_id IS NOT NULL)",
             name="signed_by_kind",
         ),
         # A receipt or bank reference books one donation per fund: the same transfer twice is refused.
@@ -27,6 +28,16 @@ class LedgerEntry(Base):
             "reference",
             unique=True,
             postgresql_where="kind = 'donation'",
+        ),
+        # An entry is reversed at most once (a correction is a new opposite entry, never an edit).
+        Index("uq_ledger_entries_reverses_id", "reverses_id", unique=True, postgresql_where="reverses_id IS NOT NULL"),
+        # 收据编号: per fund and Beijing year, e.g. 2026-000123.
+        Index(
+            "uq_ledger_entries_receipt_number",
+            "fund_id",
+            "receipt_number",
+            unique=True,
+            postgresql_where="receipt_number IS NOT NULL",
         ),
     )
 
@@ -42,4 +53,6 @@ class LedgerEntry(Base):
     donor_is_individual: Mapped[bool] = mapped_column(Boolean, default=False)
     reference: Mapped[str] = mapped_column(String(200), default="")
     actor: Mapped[str] = mapped_column(String(200))
+    reverses_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    receipt_number: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())

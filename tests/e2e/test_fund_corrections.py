@@ -1,0 +1,47 @@
+"""Fund corrections and receipts through the gateway (issue 17)."""
+
+import httpx
+
+from gateway.ids import from_global_id
+from services.common.settings import Settings
+from tests.e2e.test_gateway_resources import CREATE, PUBLISH, REGISTER, VERIFY
+from tests.e2e.world import World
+from tests.resources.factories import credit_code
+from tests.support.auth import bearer
+from tests.support.graphql import gql
+
+DONATE = """mutation($f: ID!) { recordDonation(fundId: $f, amount: "1234.50", donorName: "赵大海", reference: "WX-77",
+  idempotencyKey: "wx-77") { __typename ... on DonationRecorded { entryId receiptNumber } } }"""
+REVERSE = """mutation($f: ID!, $e: ID!) { reverseLedgerEntry(fundId: $f, entryId: $e, reason: "重复登记") {
+  __typename ... on LedgerEntryReversed { reversesId amount } ... on Conflict { code messageZh } } }"""
+
+
+def test_a_donation_is_reversed_once_and_its_receipt_prints(world: World, settings: Settings) -> None:
+    registered = world.ok(REGISTER, {"input": {
+        "kind": "COMMUNITY_FOUNDATION", "name": "扎赉诺尔区社区发展基金会", "contactName": "钱", "contactPhone": "13900007777",
+        "serviceRegions": ["1507"], "creditCode": credit_code("150781")}}, world.admin)["registerOrganization"]  # fmt: skip
+    org_gid = registered["organization"]["id"]
+    world.ok(VERIFY, {"id": org_gid}, world.admin)
+    staff = bearer(settings, "org_staff", org_id=str(from_global_id(org_gid)[1]))
+    fund = world.ok(CREATE, {"input": {"kind": "FUND", "title": "助老暖冬基金", "amount": "1.00",
+                                       "regionPrefix": "1507"}}, staff)["createOffer"]  # fmt: skip
+    fund_id = fund["offer"]["id"]
+    world.ok(PUBLISH, {"id": fund_id}, staff)
+    donation = world.ok(DONATE, {"f": fund_id}, staff)["recordDonation"]
+    assert donation["__typename"] == "DonationRecorded"
+    assert donation["receiptNumber"].endswith("-000002")  # the opening balance is the fund's first donation
+
+    receipt = httpx.get(
+        f"{world.stack.url('resources')}/v1/funds/{from_global_id(fund_id)[1]}/entries/{donation['entryId']}/receipt",
+        headers=staff,
+        timeout=10,
+    )
+    assert receipt.status_code == 200
+    assert "人民币壹仟贰佰叁拾肆元伍角" in receipt.text and donation["receiptNumber"] in receipt.text
+
+    reversed_ = world.ok(REVERSE, {"f": fund_id, "e": donation["entryId"]}, staff)["reverseLedgerEntry"]
+    assert reversed_ == {"__typename": "LedgerEntryReversed", "reversesId": donation["entryId"], "amount": "-1234.50"}
+    again = world.ok(REVERSE, {"f": fund_id, "e": donation["entryId"]}, staff)["reverseLedgerEntry"]
+    assert again["__typename"] == "Conflict" and again["code"] == "ALREADY_REVERSED" and again["messageZh"]
+    disclosure = gql(world.stack, "query($f: ID!) { fundDisclosure(fundId: $f) { balance } }", {"f": fund_id})
+    assert disclosure["data"]["fundDisclosure"]["balance"] == "1.00"
