@@ -4,7 +4,10 @@ One check for the three services: each function in a `repository.py` that builds
 or an `update(...)` must call the service's scope function (`readable`, or `readable_platforms`
 for the case service's platform tree), unless it is listed below with the reason it may not (the three per-service copies of this check
 were merged here; their behavioural tests stay in tests/<service>/test_scoping.py); and
-no module outside the repositories and the scoping modules builds a query at all. What the scope
+no module outside the repositories and the scoping modules builds a query at all. The plain reads
+(get / get_many / search) come from the kit's `ScopedRepository` (services/common/repository.py):
+each of its methods that builds a query goes through its bound scope function, every subclass in
+a repository names its `model`, and every instance is bound to the service's scope function. What the scope
 functions answer is proven by the scope matrix (tests/scope/test_matrix.py) and each service's
 tests/<service>/test_scoping.py.
 """
@@ -42,7 +45,6 @@ UNSCOPED = {
     "resources/funds/repository.py:append": "selects literals from the UPDATE it guards, reads no rows",
     "resources/funds/repository.py:spent_or_reserved_for_need": "cap integrity check over all holds",
     "resources/funds/repository.py:lock_need_on_fund": "takes an advisory lock, reads no rows",
-    "resources/funds/repository.py:_next_receipt_number": "locks the fund being booked, reads one number",
     "resources/holds/repository.py:move": WRITES_READ_ROW,
     "resources/offers/repository.py:update_fields": WRITES_READ_ROW,
     "resources/offers/repository.py:reserve": WRITES_READ_ROW,
@@ -50,6 +52,7 @@ UNSCOPED = {
     "resources/offers/repository.py:deliver_held": WRITES_READ_ROW,
     "resources/offers/repository.py:expire_lapsed": "system job without a caller (offers past their end)",
     "resources/organizations/repository.py:update_fields": WRITES_READ_ROW,
+    "resources/organizations/repository.py:_serves_region": "a WHERE clause for search, not a read itself",
     # volunteers
     "volunteers/volunteers/repository.py:id_number_taken": "duplicate check answers yes/no, returns no row",
     "volunteers/volunteers/repository.py:_available": "a WHERE clause for list_readable, not a read itself",
@@ -63,6 +66,8 @@ UNSCOPED = {
     "volunteers/commitments/repository.py:activity_times_between": "weekly-hours check, times only, not returned",
 }
 SERVICE_NAMES = ("case", "resources", "volunteers")
+KIT_REPOSITORY = SERVICES / "common" / "repository.py"
+BASE = "ScopedRepository"
 
 
 def called_names(node: ast.AST) -> set[str]:
@@ -85,11 +90,58 @@ def repository_queries() -> list[tuple[str, ast.AST]]:
     return found
 
 
+def base_names(node: ast.ClassDef) -> set[str]:
+    names = set()
+    for base in node.bases:
+        base = base.value if isinstance(base, ast.Subscript) else base
+        names.add(base.id if isinstance(base, ast.Name) else getattr(base, "attr", ""))
+    return names
+
+
+def scoped_repositories() -> list[tuple[str, ast.ClassDef]]:
+    """(service/package/repository.py:Class, node) for every subclass of the kit's base."""
+    found = []
+    for service in SERVICE_NAMES:
+        for path in sorted((SERVICES / service).rglob("repository.py")):
+            for node in ast.parse(path.read_text()).body:
+                if isinstance(node, ast.ClassDef) and BASE in base_names(node):
+                    found.append((f"{path.relative_to(SERVICES)}:{node.name}", node))
+    return found
+
+
+def repository_bindings() -> list[tuple[str, ast.Call]]:
+    """(service/package/repository.py:name, call) for every module-level `name = SomeRepository(...)`."""
+    found = []
+    for service in SERVICE_NAMES:
+        for path in sorted((SERVICES / service).rglob("repository.py")):
+            classes = {
+                node.name
+                for node in ast.parse(path.read_text()).body
+                if isinstance(node, ast.ClassDef) and BASE in base_names(node)
+            }
+            for node in ast.parse(path.read_text()).body:
+                if (
+                    isinstance(node, ast.Assign)
+                    and isinstance(node.value, ast.Call)
+                    and isinstance(node.value.func, ast.Name)
+                    and (node.value.func.id in classes or node.value.func.id == BASE)
+                ):
+                    target = node.targets[0]
+                    name = target.id if isinstance(target, ast.Name) else "?"
+                    found.append((f"{path.relative_to(SERVICES)}:{name}", node.value))
+    return found
+
+
 QUERIES = repository_queries()
+REPOSITORIES = scoped_repositories()
+BINDINGS = repository_bindings()
 
 
 def test_every_service_has_queries_to_check() -> None:
-    per_service = {service: sum(name.startswith(f"{service}/") for name, _ in QUERIES) for service in SERVICE_NAMES}
+    per_service = {
+        service: sum(name.startswith(f"{service}/") for name, _ in [*QUERIES, *REPOSITORIES])
+        for service in SERVICE_NAMES
+    }
     assert all(count >= 15 for count in per_service.values()), per_service
 
 
@@ -112,3 +164,44 @@ def test_no_queries_outside_repositories() -> None:
         if path.name not in ("repository.py", "scoping.py") and "select" in called_names(ast.parse(path.read_text()))
     ]
     assert offenders == []
+
+
+def test_the_kits_reads_go_through_the_bound_scope() -> None:
+    """Every method of the base that builds a query calls `self.readable`, which calls the bound one."""
+    tree = ast.parse(KIT_REPOSITORY.read_text())
+    base = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == BASE)
+    methods = [node for node in base.body if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)]
+    builders = [method for method in methods if QUERY_BUILDERS & called_names(method)]
+    assert {method.name for method in builders} >= {"get", "get_many", "search"}
+    for method in builders:
+        assert "readable" in called_names(method), f"ScopedRepository.{method.name} queries without readable()"
+    readable = next(method for method in methods if method.name == "readable")
+    assert "_readable" in called_names(readable)
+
+
+@pytest.mark.parametrize(("name", "node"), REPOSITORIES, ids=[name for name, _ in REPOSITORIES])
+def test_repository_declares_its_model(name: str, node: ast.ClassDef) -> None:
+    assigned = {
+        target.id
+        for statement in node.body
+        if isinstance(statement, ast.Assign | ast.AnnAssign)
+        for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+        if isinstance(target, ast.Name)
+    }
+    assert "model" in assigned, f"{name} names no model"
+
+
+@pytest.mark.parametrize(("name", "call"), BINDINGS, ids=[name for name, _ in BINDINGS])
+def test_repository_is_bound_to_the_services_scope(name: str, call: ast.Call) -> None:
+    assert len(call.args) == 1 and not call.keywords, f"{name} is not bound to one scope function"
+    (scope,) = call.args
+    if isinstance(scope, ast.Call):  # first_entity_scope(readable)
+        assert [getattr(arg, "id", None) for arg in scope.args] in ([n] for n in SCOPE_FUNCTIONS), name
+    else:
+        assert isinstance(scope, ast.Name) and scope.id in SCOPE_FUNCTIONS, f"{name} is bound to {ast.unparse(scope)}"
+
+
+def test_every_repository_is_bound() -> None:
+    classes = {name.rsplit(":", 1)[1] for name, _ in REPOSITORIES}
+    bound = {call.func.id for _, call in BINDINGS if isinstance(call.func, ast.Name)}
+    assert classes <= bound

@@ -116,12 +116,12 @@ async def require_within_restrictions(
 
 async def disclose(session: AsyncSession, fund_id: uuid.UUID, cursor: str | None, limit: int) -> FundDisclosure:
     """The public view of a fund: totals and entries, individual donors' names masked."""
-    fund = await offer_repository.get_readable(session, None, fund_id)
+    fund = await offer_repository.get(session, None, fund_id)
     if fund is None or fund.kind != "fund":
         raise NotFound("No such fund.", "资金不存在。")
-    organization = await organization_repository.get_readable(session, None, fund.org_id)
+    organization = await organization_repository.get(session, None, fund.org_id)
     income, spending = await ledger_repository.sums(session, None, fund_id)
-    rows, next_cursor = await ledger_repository.list_readable(session, None, fund_id, cursor, limit)
+    rows, next_cursor = await ledger_repository.search(session, None, cursor=cursor, limit=limit, fund_id=fund_id)
     entries = [
         DisclosedEntry(
             kind=row.kind,  # type: ignore[arg-type]
@@ -149,10 +149,10 @@ async def list_entries(
     session: AsyncSession, principal: Principal, fund_id: uuid.UUID, cursor: str | None, limit: int
 ) -> tuple[list[LedgerEntry], str | None]:
     """The ledger for whoever may read the fund; individual donors unmasked for its own staff."""
-    fund = await offer_repository.get_readable(session, principal, fund_id)
+    fund = await offer_repository.get(session, principal, fund_id)
     if fund is None or fund.kind != "fund":
         raise NotFound("No such fund.", "资金不存在。")
-    rows, next_cursor = await ledger_repository.list_readable(session, principal, fund_id, cursor, limit)
+    rows, next_cursor = await ledger_repository.search(session, principal, cursor=cursor, limit=limit, fund_id=fund_id)
     own = principal.role is Role.ORG_STAFF and principal.org_id == fund.org_id
     shown = [row.id for row in rows if own and row.donor_is_individual]
     if shown:
@@ -164,7 +164,7 @@ async def list_entries(
 
 
 async def _managed_fund(session: AsyncSession, principal: Principal, fund_id: uuid.UUID) -> Offer:
-    fund = await offer_repository.get_readable(session, principal, fund_id)
+    fund = await offer_repository.get(session, principal, fund_id)
     if fund is None or fund.kind != "fund":
         raise NotFound("No such fund.", "资金不存在。")
     offer_auth.require_may_manage(principal, fund)
@@ -230,8 +230,3 @@ def _entry_out(row: LedgerEntryRow, *, unmasked: bool) -> LedgerEntry:
     if row.donor_is_individual and row.donor_name and not unmasked:
         return entry.model_copy(update={"donor_name": mask_name(row.donor_name)})
     return entry
-
-
-async def managed_fund(session: AsyncSession, principal: Principal, fund_id: uuid.UUID) -> Offer:
-    """A fund the caller's organisation manages (404 unseen, 403 seen but not theirs)."""
-    return await _managed_fund(session, principal, fund_id)

@@ -52,7 +52,7 @@ async def list_holds(
 ) -> Page[Hold]:
     """Holds you may see, newest first, by need, offer or state."""
     filters = {"need_id": need_id, "offer_id": offer_id, "state": state}
-    rows, next_cursor = await hold_repository.list_readable(session, principal, filters, cursor, limit)
+    rows, next_cursor = await hold_repository.search(session, principal, cursor=cursor, limit=limit, **filters)
     items = [await hold_service.present(session, principal, row) for row in rows]
     return Page(items=items, next_cursor=next_cursor)
 
@@ -60,7 +60,7 @@ async def list_holds(
 @router.get(":batch")
 async def batch_holds(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[Hold]:
     """The readable holds among `ids` (others are left out)."""
-    rows = await hold_repository.batch_readable(session, principal, parse_batch_ids(ids))
+    rows = await hold_repository.get_many(session, principal, parse_batch_ids(ids))
     return Page(items=[await hold_service.present(session, principal, row) for row in rows])
 
 

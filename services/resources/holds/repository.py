@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
 from services.common.clock import clock
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, equals, filter_set, first_entity_scope
 from services.resources.models import Hold, Offer
 from services.resources.scoping import readable
 
@@ -22,28 +22,15 @@ async def insert(session: AsyncSession, hold: Hold) -> Hold:
     return hold
 
 
-async def get_readable(session: AsyncSession, principal: Principal, hold_id: uuid.UUID) -> Hold | None:
-    statement = readable(select(Hold).where(Hold.id == hold_id), principal).execution_options(populate_existing=True)
-    return (await session.scalars(statement)).one_or_none()
+class HoldRepository(ScopedRepository[Hold]):
+    model = Hold
+    filters = filter_set(need_id=equals(Hold.need_id), offer_id=equals(Hold.offer_id), state=equals(Hold.state))
+    # A hold's state moves by conditional UPDATEs; a read shows the row as the database has it.
+    refresh = True
 
 
-async def list_readable(
-    session: AsyncSession,
-    principal: Principal,
-    filters: dict[str, Any],
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[Hold], str | None]:
-    statement = readable(select(Hold), principal)
-    for name in ("need_id", "offer_id", "state"):
-        if filters.get(name) is not None:
-            statement = statement.where(getattr(Hold, name) == filters[name])
-    return await fetch_page(session, statement, Hold.created_at, Hold.id, cursor, limit)
-
-
-async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Hold]:
-    statement = readable(select(Hold).where(Hold.id.in_(ids)), principal)
-    return (await session.scalars(statement)).all()
+holds = HoldRepository(first_entity_scope(readable))
+get, get_many, search = holds.get, holds.get_many, holds.search
 
 
 async def fund_kinds(session: AsyncSession, principal: Principal, offer_ids: set[uuid.UUID]) -> set[uuid.UUID]:

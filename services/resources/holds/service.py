@@ -50,7 +50,7 @@ async def create(session: AsyncSession, principal: Principal, body: HoldCreate, 
 
 async def create_unchecked(session: AsyncSession, principal: Principal, body: HoldCreate, need: NeedTicket) -> HoldOut:
     """Create the hold once the caller's right to do so is settled (also used by pledges)."""
-    offer = await offer_repository.get_readable(session, principal, body.offer_id, fresh=True)
+    offer = await offer_repository.get(session, principal, body.offer_id, fresh=True)
     if offer is None:
         raise NotFound("No such offer to hold.", "要预留的资源不存在。")
     size = _size_for(offer, body)
@@ -114,7 +114,7 @@ def _size_for(offer: Offer, body: HoldCreate) -> Decimal:
 
 
 async def _explain_refusal(session: AsyncSession, principal: Principal, offer_id: uuid.UUID, size: Decimal) -> None:
-    offer = await offer_repository.get_readable(session, principal, offer_id, fresh=True)
+    offer = await offer_repository.get(session, principal, offer_id, fresh=True)
     assert offer is not None
     now = clock.now()
     open_for_holds = (
@@ -133,7 +133,7 @@ async def _explain_refusal(session: AsyncSession, principal: Principal, offer_id
 
 
 async def get(session: AsyncSession, principal: Principal, hold_id: uuid.UUID) -> HoldOut:
-    hold = await hold_repository.get_readable(session, principal, hold_id)
+    hold = await hold_repository.get(session, principal, hold_id)
     if hold is None:
         raise auth.hold_not_found()
     return await present(session, principal, hold)
@@ -146,10 +146,10 @@ async def present(session: AsyncSession, principal: Principal, hold: Hold) -> Ho
 
 async def change_state(session: AsyncSession, principal: Principal, hold_id: uuid.UUID, to_state: str) -> HoldOut:
     """Commit, deliver or release a hold; an illegal move answers 409 INVALID_TRANSITION."""
-    hold = await hold_repository.get_readable(session, principal, hold_id)
+    hold = await hold_repository.get(session, principal, hold_id)
     if hold is None:
         raise auth.hold_not_found()
-    offer = await offer_repository.get_readable(session, principal, hold.offer_id)
+    offer = await offer_repository.get(session, principal, hold.offer_id)
     if offer is None:
         raise auth.hold_not_found()
     auth.require_may_settle(

@@ -46,14 +46,14 @@ async def list_offers(
         "region": region,
         "available": available,
     }
-    rows, next_cursor = await offer_repository.list_readable(session, principal, filters, cursor, limit)
+    rows, next_cursor = await offer_repository.search(session, principal, cursor=cursor, limit=limit, **filters)
     return Page(items=[Offer.of(row) for row in rows], next_cursor=next_cursor)
 
 
 @router.get(":batch")
 async def batch_offers(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[Offer]:
     """The readable offers among `ids` (others are left out)."""
-    rows = await offer_repository.batch_readable(session, principal, parse_batch_ids(ids))
+    rows = await offer_repository.get_many(session, principal, parse_batch_ids(ids))
     return Page(items=[Offer.of(row) for row in rows])
 
 

@@ -5,13 +5,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, case, literal, or_, select, update
+from sqlalchemy import Row, case, literal, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.auth import Principal
 from services.common.changes import RecordScope
 from services.common.clock import clock
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, equals, filter_set, first_entity_scope
 from services.resources.kit import record_event
 from services.resources.models import Offer
 from services.resources.scoping import readable
@@ -26,39 +25,18 @@ async def insert(session: AsyncSession, offer: Offer) -> Offer:
     return offer
 
 
-async def get_readable(
-    session: AsyncSession, principal: Principal | None, offer_id: uuid.UUID, *, fresh: bool = False
-) -> Offer | None:
-    statement = readable(select(Offer).where(Offer.id == offer_id), principal)
-    if fresh:
-        statement = statement.execution_options(populate_existing=True)
-    return (await session.scalars(statement)).one_or_none()
+class OfferRepository(ScopedRepository[Offer]):
+    model = Offer
+    # `region` is a need's code the offer must cover; `available`, whether anything is left.
+    filters = filter_set(
+        **{name: equals(getattr(Offer, name)) for name in ("kind", "category", "status", "org_id")},
+        region=lambda code: literal(code).startswith(Offer.region_prefix),
+        available=lambda available: AVAILABLE > 0 if available else AVAILABLE <= 0,
+    )
 
 
-async def list_readable(
-    session: AsyncSession,
-    principal: Principal,
-    filters: dict[str, Any],
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[Offer], str | None]:
-    """Offers the caller may read, filtered; `region` is a need's code the offer must cover."""
-    statement = readable(select(Offer), principal)
-    for name in ("kind", "category", "status", "org_id"):
-        if filters.get(name) is not None:
-            statement = statement.where(getattr(Offer, name) == filters[name])
-    if filters.get("region"):
-        statement = statement.where(literal(filters["region"]).startswith(Offer.region_prefix))
-    if filters.get("available") is True:
-        statement = statement.where(AVAILABLE > 0)
-    elif filters.get("available") is False:
-        statement = statement.where(AVAILABLE <= 0)
-    return await fetch_page(session, statement, Offer.created_at, Offer.id, cursor, limit)
-
-
-async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Offer]:
-    statement = readable(select(Offer).where(Offer.id.in_(ids)), principal)
-    return (await session.scalars(statement)).all()
+offers = OfferRepository(first_entity_scope(readable))
+get, get_many, search = offers.get, offers.get_many, offers.search
 
 
 async def update_fields(

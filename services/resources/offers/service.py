@@ -31,7 +31,7 @@ async def create(session: AsyncSession, principal: Principal, body: OfferCreate)
     """A draft offer of the caller's organisation, scoped inside its service regions."""
     auth.require_org_staff(principal)
     assert principal.org_id is not None
-    organization = await organization_repository.get_readable(session, principal, principal.org_id)
+    organization = await organization_repository.get(session, principal, principal.org_id)
     if organization is None:
         raise BadInput("Your organisation is not registered.", "您的组织尚未登记。")
     require_inside_service_regions(organization, body.region_prefix)
@@ -93,7 +93,7 @@ async def create_for(
 
 
 async def get(session: AsyncSession, principal: Principal, offer_id: uuid.UUID, *, fresh: bool = False) -> Offer:
-    offer = await offer_repository.get_readable(session, principal, offer_id, fresh=fresh)
+    offer = await offer_repository.get(session, principal, offer_id, fresh=fresh)
     if offer is None:
         raise auth.offer_not_found()
     return offer
@@ -139,7 +139,7 @@ async def change_status(session: AsyncSession, principal: Principal, offer_id: u
     offer = await get(session, principal, offer_id)
     auth.require_may_manage(principal, offer)
     if status == "published":
-        organization = await organization_repository.get_readable(session, principal, offer.org_id)
+        organization = await organization_repository.get(session, principal, offer.org_id)
         if organization is None or organization.verification_status != "verified":
             raise OrganizationNotVerified(
                 "Only verified organisations may publish offers.", "仅经认证的组织可发布资源。"

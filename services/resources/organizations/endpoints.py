@@ -37,7 +37,7 @@ async def list_organizations(
     cursor: Cursor = None,
 ) -> Page[Organization]:
     """Organisations you may see, newest first; filter by kind, verification or a served region."""
-    rows, next_cursor = await organization_repository.list_readable(
+    rows, next_cursor = await organization_repository.search(
         session,
         principal,
         kind=kind,
@@ -53,7 +53,7 @@ async def list_organizations(
 @router.get(":batch")
 async def batch_organizations(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[Organization]:
     """The readable organisations among `ids` (others are left out)."""
-    rows = await organization_repository.batch_readable(session, principal, parse_batch_ids(ids))
+    rows = await organization_repository.get_many(session, principal, parse_batch_ids(ids))
     return Page(items=await organization_service.present_all(session, principal, rows))
 
 

@@ -1,15 +1,13 @@
 """Every query on organisations."""
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import ColumnElement, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.auth import Principal
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, equals, filter_set, first_entity_scope
 from services.resources.models import Organization
 from services.resources.scoping import readable
 
@@ -25,43 +23,22 @@ async def insert_unless_code_taken(session: AsyncSession, values: dict[str, Any]
     return (await session.scalars(statement)).one_or_none()
 
 
-async def get_readable(
-    session: AsyncSession,
-    principal: Principal | None,
-    org_id: uuid.UUID,
-    *,
-    for_update: bool = False,
-) -> Organization | None:
-    statement = readable(select(Organization).where(Organization.id == org_id), principal)
-    if for_update:
-        statement = statement.with_for_update()
-    return (await session.scalars(statement)).one_or_none()
+def _serves_region(region: str) -> ColumnElement[bool]:
+    code = func.unnest(Organization.service_regions).table_valued("code").render_derived()
+    return select(1).select_from(code).where(literal(region).startswith(code.c.code)).exists()
 
 
-async def list_readable(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    kind: str | None,
-    verification_status: str | None,
-    region: str | None,
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[Organization], str | None]:
-    statement = readable(select(Organization), principal)
-    if kind:
-        statement = statement.where(Organization.kind == kind)
-    if verification_status:
-        statement = statement.where(Organization.verification_status == verification_status)
-    if region:
-        code = func.unnest(Organization.service_regions).table_valued("code").render_derived()
-        statement = statement.where(select(1).select_from(code).where(literal(region).startswith(code.c.code)).exists())
-    return await fetch_page(session, statement, Organization.created_at, Organization.id, cursor, limit)
+class OrganizationRepository(ScopedRepository[Organization]):
+    model = Organization
+    filters = filter_set(
+        kind=equals(Organization.kind),
+        verification_status=equals(Organization.verification_status),
+        region=_serves_region,
+    )
 
 
-async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Organization]:
-    statement = readable(select(Organization).where(Organization.id.in_(ids)), principal)
-    return (await session.scalars(statement)).all()
+organizations = OrganizationRepository(first_entity_scope(readable))
+get, get_many, search = organizations.get, organizations.get_many, organizations.search
 
 
 async def update_fields(

@@ -48,7 +48,7 @@ async def register(session: AsyncSession, principal: Principal, body: Organizati
 
 
 async def get(session: AsyncSession, principal: Principal, org_id: uuid.UUID) -> Organization:
-    organization = await organization_repository.get_readable(session, principal, org_id)
+    organization = await organization_repository.get(session, principal, org_id)
     if organization is None:
         raise auth.organization_not_found()
     return organization
@@ -92,7 +92,7 @@ async def update(
 async def set_verification(session: AsyncSession, principal: Principal, org_id: uuid.UUID, status: str) -> Organization:
     """Civil-affairs admins mark an organisation verified or rejected."""
     auth.require_may_verify(principal)
-    organization = await organization_repository.get_readable(session, principal, org_id, for_update=True)
+    organization = await organization_repository.get(session, principal, org_id, lock=True)
     if organization is None:
         raise auth.organization_not_found()
     if organization.verification_status not in VERIFICATION_MOVES[status]:

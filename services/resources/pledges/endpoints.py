@@ -51,7 +51,7 @@ async def list_pledges(
 ) -> Page[Pledge]:
     """Pledges you may see (staff of the wish's platform subtree, organisations their own, apps theirs)."""
     filters = {"need_id": need_id, "org_id": org_id}
-    rows, next_cursor = await pledge_repository.list_readable(session, principal, filters, cursor, limit)
+    rows, next_cursor = await pledge_repository.search(session, principal, cursor=cursor, limit=limit, **filters)
     items = await pledge_service.present(session, principal, rows, settings)
     return Page(items=items, next_cursor=next_cursor)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, equals, filter_set, first_entity_scope
 from services.resources.models import Hold, Offer, Pledge
 from services.resources.scoping import readable
 
@@ -20,23 +20,13 @@ async def insert(session: AsyncSession, pledge: Pledge) -> Pledge:
     return pledge
 
 
-async def get_readable(session: AsyncSession, principal: Principal, pledge_id: uuid.UUID) -> Pledge | None:
-    statement = readable(select(Pledge).where(Pledge.id == pledge_id), principal)
-    return (await session.scalars(statement)).one_or_none()
+class PledgeRepository(ScopedRepository[Pledge]):
+    model = Pledge
+    filters = filter_set(need_id=equals(Pledge.need_id), org_id=equals(Pledge.org_id))
 
 
-async def list_readable(
-    session: AsyncSession,
-    principal: Principal,
-    filters: dict[str, Any],
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[Pledge], str | None]:
-    statement = readable(select(Pledge), principal)
-    for name in ("need_id", "org_id"):
-        if filters.get(name) is not None:
-            statement = statement.where(getattr(Pledge, name) == filters[name])
-    return await fetch_page(session, statement, Pledge.created_at, Pledge.id, cursor, limit)
+pledges = PledgeRepository(first_entity_scope(readable))
+get, get_many, search = pledges.get, pledges.get_many, pledges.search
 
 
 async def details(session: AsyncSession, principal: Principal, pledges: Sequence[Pledge]) -> dict[uuid.UUID, Any]:

@@ -109,7 +109,7 @@ async def _donor_organization(
 ) -> Organization:
     if principal.role is Role.ORG_STAFF:
         assert principal.org_id is not None
-        organization = await organization_repository.get_readable(session, principal, principal.org_id)
+        organization = await organization_repository.get(session, principal, principal.org_id)
         if organization is None:
             raise Forbidden("Your organisation is not registered.", "您的组织尚未登记。")
         return organization
@@ -131,7 +131,7 @@ async def _donor_organization(
 
 
 async def get(session: AsyncSession, principal: Principal, pledge_id: uuid.UUID, settings: Settings) -> PledgeOut:
-    pledge = await pledge_repository.get_readable(session, principal, pledge_id)
+    pledge = await pledge_repository.get(session, principal, pledge_id)
     if pledge is None:
         raise NotFound("No such pledge.", "认领记录不存在。")
     return (await present(session, principal, [pledge], settings))[0]
