@@ -49,6 +49,20 @@ class Forbidden(DomainError):
     status, code, title = 403, "FORBIDDEN", "Forbidden"
 
 
+class RegionOutOfScope(Forbidden):
+    code = "REGION_OUT_OF_SCOPE"
+
+
+def region_out_of_scope(region: str, scope: str) -> RegionOutOfScope:
+    """Figures are for exactly the region asked, or refused: never clipped to the caller's scope."""
+    return RegionOutOfScope(
+        f"Region {region} is not within your scope ({scope or 'none'}); ask for a region inside it.",
+        f"行政区划 {region} 不在您的管辖范围（{scope or '无'}）之内，请查询范围内的区划。",
+        region=region,
+        scope=scope,
+    )
+
+
 class NotFound(DomainError):
     status, code, title = 404, "NOT_FOUND", "Not found"
 

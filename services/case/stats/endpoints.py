@@ -13,25 +13,11 @@ from services.case.scoping import PLATFORM_ROLES, READ_ROLES
 from services.case.stats import repository
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
-from services.common.errors import BadInput, Forbidden
+from services.common.errors import BadInput, Forbidden, region_out_of_scope
 from services.common.fields import Instant
 from services.common.regions import RegionPrefix, covers
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
-
-
-class RegionOutOfScope(Forbidden):
-    code = "REGION_OUT_OF_SCOPE"
-
-
-def region_out_of_scope(region: str, scope: str) -> RegionOutOfScope:
-    """Figures are for exactly the region asked, or refused: never clipped to the caller's scope."""
-    return RegionOutOfScope(
-        f"Region {region} is not within your scope ({scope or 'none'}); ask for a region inside it.",
-        f"行政区划 {region} 不在您的管辖范围（{scope or '无'}）之内，请查询范围内的区划。",
-        region=region,
-        scope=scope,
-    )
 
 
 class NeedFigures(BaseModel):

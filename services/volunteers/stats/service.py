@@ -5,26 +5,12 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.common.errors import BadInput, Forbidden
+from services.common.errors import BadInput, region_out_of_scope
 from services.common.regions import covers
 from services.common.vocabulary import Role
 from services.volunteers.scoping import PLATFORM_STAFF
 from services.volunteers.stats import repository as stats_repository
 from services.volunteers.stats.schemas import ParticipantTimes, PlatformVolunteerFigures, VolunteerStats
-
-
-class RegionOutOfScope(Forbidden):
-    code = "REGION_OUT_OF_SCOPE"
-
-
-def region_out_of_scope(region: str, scope: str) -> RegionOutOfScope:
-    """Figures are for exactly the region asked, or refused: never clipped to the caller's scope."""
-    return RegionOutOfScope(
-        f"Region {region} is not within your scope ({scope or 'none'}); ask for a region inside it.",
-        f"行政区划 {region} 不在您的管辖范围（{scope or '无'}）之内，请查询范围内的区划。",
-        region=region,
-        scope=scope,
-    )
 
 
 async def compute(
