@@ -169,7 +169,8 @@ STAT_LABELS = {
     "projects": "服务项目",
     "brand_projects": "品牌项目",
     "service_records": "服务记录（次）",
-    "beneficiaries": "受益人次",
+    "beneficiaries": "受益人次（本服务）",
+    "beneficiary_person_times": "受益人次（合计：服务记录 + 活动）",
     "cases_opened": "新接个案",
     "cases_closed": "结案个案",
     "activities_held": "开展活动（次）",
@@ -178,6 +179,8 @@ STAT_LABELS = {
     "participant_person_times.donor": "爱心人士参与人次",
     "care_visits_done": "关爱探访（次）",
     "care_minutes": "关爱服务时长（分钟）",
+    "care_needs_served": "关爱需求服务数（期内有完成探访）",
+    "foundations": "社区发展基金会",
     "funds_raised": "本级募集资金（元）",
     "funds_disbursed": "本级支出资金（元）",
     "drawable_funds_raised": "可申请上级资金募集（元，不计入本级）",
@@ -186,7 +189,64 @@ STAT_LABELS = {
     "offers_published": "发布资源",
     "pledges": "认领心愿",
 }
-SKIPPED = {"region", "start", "end", "period_from", "period_to", "needs"}
+SKIPPED = {"region", "start", "end", "period_from", "period_to", "needs", "by_platform"}
+PLATFORM_HEADERS = [
+    "平台",
+    "层级",
+    "行政区划",
+    "social_workers",
+    "certified_social_workers",
+    "projects",
+    "service_records",
+    "beneficiary_person_times",
+    "cases_opened",
+    "cases_closed",
+    "wishes_met",
+    "wishes_met_value",
+    "activities_held",
+    "volunteer_person_times",
+    "social_worker_person_times",
+    "donor_person_times",
+    "care_visits_done",
+    "care_minutes",
+    "care_needs_served",
+    "platform_id",
+]
+
+
+def platform_rows(case: dict[str, Any], volunteers: dict[str, Any]) -> list[list[Any]]:
+    """Each platform of the region once (the case service's list), the volunteers figures of the same
+    platform joined on: the rows of linkageStats.byPlatform, column for field."""
+    joined = {v["platform_id"]: v for v in volunteers.get("by_platform", [])}
+    rows = []
+    for c in case.get("by_platform", []):
+        v = joined.get(c["platform_id"], {})
+        times = v.get("participant_person_times", {})
+        figures = {
+            **{k: c[k] for k in ("social_workers", "certified_social_workers", "projects", "service_records")},
+            "beneficiary_person_times": c["beneficiaries"] + v.get("beneficiaries", 0),
+            **{k: c[k] for k in ("cases_opened", "cases_closed", "wishes_met")},
+            "wishes_met_value": float(c["wishes_met_value"]),
+            "activities_held": v.get("activities_held", 0),
+            "volunteer_person_times": times.get("volunteer", 0),
+            "social_worker_person_times": times.get("social_worker", 0),
+            "donor_person_times": times.get("donor", 0),
+            **{k: v.get(k, 0) for k in ("care_visits_done", "care_minutes", "care_needs_served")},
+        }
+        level = PlatformLevel(c["level"]).label
+        rows.append([c["name"], level, c["region_code"], *figures.values(), c["platform_id"]])
+    return rows
+
+
+def month_period(period: str) -> tuple[date, date]:
+    """``2026-11`` → its first and last day (a Beijing calendar month, as `_period` reads days)."""
+    try:
+        first = datetime.strptime(period, "%Y-%m").date()
+    except ValueError:
+        console.print(f"[red]--period takes a month as YYYY-MM, not {period!r}.")
+        raise typer.Exit(2) from None
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
 
 
 def stat_rows(figures: dict[str, Any], prefix: str = "") -> list[list[Any]]:
@@ -220,6 +280,9 @@ def export_stats(
     end: Annotated[
         datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (default today).")
     ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="A calendar month in Beijing time, e.g. 2026-11 (instead of --from/--to).")
+    ] = None,
     token: TokenOption = None,
     case_url: UrlOption = None,
     volunteers_url: UrlOption = None,
@@ -228,9 +291,12 @@ def export_stats(
     """Linkage statistics (case + volunteers services, and resources when it answers) to .xlsx."""
     settings = get_settings()
     bearer = _token(token, Role.CIVIL_AFFAIRS_ADMIN, region=region[:2] if len(region) >= 2 else region)
-    first, last = _period(start.date(), end.date() if end else clock.today())
+    first_day, last_day = month_period(period) if period else (start.date(), end.date() if end else clock.today())
+    first, last = _period(first_day, last_day)
     params = {"region": region, "from": first, "to": last}
     case = _get(f"{_case_url(case_url)}/v1/stats", bearer, params).json()
+    # Every level, none left out for being 0 (as linkageStats shows them).
+    case["platforms"] = {level.value: case["platforms"].get(level.value, 0) for level in PlatformLevel}
     volunteers = _get(f"{(volunteers_url or settings.volunteers_url).rstrip('/')}/v1/stats", bearer, params).json()
     sheets: list[tuple[str, list[str], list[list[Any]]]] = [
         ("社工服务", ["指标", "数值", "字段"], stat_rows(case)),
@@ -243,6 +309,18 @@ def export_stats(
             ],
         ),
         ("志愿服务", ["指标", "数值", "字段"], stat_rows(volunteers)),
+        (
+            "合计",
+            ["指标", "数值", "字段"],
+            [
+                [
+                    STAT_LABELS["beneficiary_person_times"],
+                    case["beneficiaries"] + volunteers["beneficiaries"],
+                    "beneficiary_person_times",
+                ]
+            ],
+        ),
+        ("各平台", PLATFORM_HEADERS, platform_rows(case, volunteers)),
     ]
     try:
         resources = httpx.get(
@@ -257,7 +335,7 @@ def export_stats(
         pass  # the resources figures are a bonus; case and volunteers are the report
     about = [
         ["行政区划", region],
-        ["统计期间", f"{start.date()} 至 {(end.date() if end else clock.today())}（北京时间，含首尾两日）"],
+        ["统计期间", f"{first_day} 至 {last_day}（北京时间，含首尾两日）"],
         ["导出时间", f"{beijing_text(clock.now(), seconds=True)}（北京时间）"],
         ["来源", "case /v1/stats、volunteers /v1/stats"],
     ]

@@ -103,7 +103,7 @@ def test_export_stats_writes_the_linkage_sheets(world: World, tmp_path: Path) ->
     )
     assert result.exit_code == 0, result.output
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["社工服务", "需求与心愿", "志愿服务", "慈善资源", "说明"]
+    assert workbook.sheetnames == ["社工服务", "需求与心愿", "志愿服务", "合计", "各平台", "慈善资源", "说明"]
     case = {row[2]: row[1] for row in workbook["社工服务"].iter_rows(min_row=2, values_only=True)}
     assert case["platforms.station"] == 12 and case["brand_projects"] == 6 and case["cases_opened"] > 0
     volunteers = {row[2]: row[1] for row in workbook["志愿服务"].iter_rows(min_row=2, values_only=True)}
