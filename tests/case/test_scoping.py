@@ -32,8 +32,8 @@ async def test_outsiders_read_nothing_through_any_repository_read(session: Async
     staff = await make_staff(session, platform=tree["station"])
     outsider = Principal(subject="x", role=role, org_id=uuid.uuid4(), volunteer_id=uuid.uuid4())
     reads = [
-        platforms.get_platform(session, outsider, tree["station"].id),
-        platforms.get_platforms(session, outsider, [tree["station"].id]),
+        platforms.get(session, outsider, tree["station"].id),
+        platforms.get_many(session, outsider, [tree["station"].id]),
         platforms.get_staff(session, outsider, [staff.id]),
         platforms.list_staff(session, outsider, tree["station"].id),
         recipients.get(session, outsider, recipient.id),

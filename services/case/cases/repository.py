@@ -10,31 +10,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.case.models import Case, CaseTransition, Referral, ServiceRecord
 from services.case.scoping import readable
 from services.common.auth import Principal
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, equals, filter_set, prefix
+
+FILTERS = ("platform_id", "recipient_id", "project_id", "domain", "state", "risk_level", "assigned_worker_id")
 
 
-async def get(session: AsyncSession, principal: Principal, case_id: uuid.UUID, *, lock: bool = False) -> Case | None:
-    statement = readable(select(Case).where(Case.id == case_id), principal, Case)
-    if lock:
-        statement = statement.with_for_update()
-    return await session.scalar(statement)
+class CaseRepository(ScopedRepository[Case]):
+    model = Case
+    filters = filter_set(
+        **{name: equals(getattr(Case, name)) for name in FILTERS},
+        region=prefix(Case.region_code),
+    )
 
 
-async def get_many(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Case]:
-    statement = readable(select(Case).where(Case.id.in_(ids)), principal, Case)
-    return (await session.scalars(statement)).all()
-
-
-async def search(
-    session: AsyncSession, principal: Principal, *, cursor: str | None, limit: int, **filters: Any
-) -> tuple[Sequence[Case], str | None]:
-    statement = readable(select(Case), principal, Case)
-    for field in ("platform_id", "recipient_id", "project_id", "domain", "state", "risk_level", "assigned_worker_id"):
-        if filters.get(field) is not None:
-            statement = statement.where(getattr(Case, field) == filters[field])
-    if filters.get("region"):
-        statement = statement.where(Case.region_code.startswith(filters["region"]))
-    return await fetch_page(session, statement, Case.created_at, Case.id, cursor, limit)
+cases = CaseRepository(readable)
+get, get_many, search = cases.get, cases.get_many, cases.search
 
 
 async def add(session: AsyncSession, row: Any) -> None:

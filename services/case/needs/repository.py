@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.case.models import Case, Need, Project, ProofPhoto, Recipient
 from services.case.scoping import readable
 from services.common.auth import Principal
-from services.common.pagination import fetch_page, fetch_row_page
+from services.common.pagination import fetch_row_page
+from services.common.repository import ScopedRepository, equals, filter_set, prefix
 from services.common.vocabulary import NeedState
 
 FILTERS = ("kind", "state", "platform_id", "project_id", "case_id", "recipient_id", "item_category")
@@ -19,27 +20,13 @@ FILTERS = ("kind", "state", "platform_id", "project_id", "case_id", "recipient_i
 PUBLIC_STATES = (NeedState.OPEN, NeedState.PENDING, NeedState.MATCHED, NeedState.FULFILLED, NeedState.CLOSED)
 
 
-async def get(session: AsyncSession, principal: Principal, need_id: uuid.UUID, *, lock: bool = False) -> Need | None:
-    statement = readable(select(Need).where(Need.id == need_id), principal, Need)
-    if lock:
-        statement = statement.with_for_update()
-    return await session.scalar(statement)
+class NeedRepository(ScopedRepository[Need]):
+    model = Need
+    filters = filter_set(**{name: equals(getattr(Need, name)) for name in FILTERS}, region=prefix(Need.region_code))
 
 
-async def get_many(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Need]:
-    return (await session.scalars(readable(select(Need).where(Need.id.in_(ids)), principal, Need))).all()
-
-
-async def search(
-    session: AsyncSession, principal: Principal, *, cursor: str | None, limit: int, **filters: Any
-) -> tuple[Sequence[Need], str | None]:
-    statement = readable(select(Need), principal, Need)
-    for field in FILTERS:
-        if filters.get(field) is not None:
-            statement = statement.where(getattr(Need, field) == filters[field])
-    if filters.get("region"):
-        statement = statement.where(Need.region_code.startswith(filters["region"]))
-    return await fetch_page(session, statement, Need.created_at, Need.id, cursor, limit)
+needs = NeedRepository(readable)
+get, get_many, search = needs.get, needs.get_many, needs.search
 
 
 async def add(session: AsyncSession, need: Need) -> Need:

@@ -42,7 +42,7 @@ async def list_platforms(
     limit: PageSize = 20,
 ) -> Page[Platform]:
     """Platforms the caller can see, newest first."""
-    rows, next_cursor = await repository.list_platforms(
+    rows, next_cursor = await repository.search(
         session, principal, level=level, region=region, parent_id=parent_id, cursor=cursor, limit=limit
     )
     return Page(items=[Platform.model_validate(row) for row in rows], next_cursor=next_cursor)
@@ -51,7 +51,7 @@ async def list_platforms(
 @router.get("/platforms:batch", response_model=Page[Platform])
 async def batch_platforms(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[Platform]:
     """Several platforms by id (the gateway's DataLoader); unknown or unreadable ids are left out."""
-    rows = await repository.get_platforms(session, principal, parse_batch_ids(ids))
+    rows = await repository.get_many(session, principal, parse_batch_ids(ids))
     return Page(items=[Platform.model_validate(row) for row in rows])
 
 

@@ -9,42 +9,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.case.models import Platform, Staff
 from services.case.scoping import readable_platforms
 from services.common.auth import Principal
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, equals, filter_set, first_entity_scope, prefix
 
 
-async def get_platform(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Platform | None:
-    statement = readable_platforms(select(Platform).where(Platform.id == platform_id), principal)
-    return await session.scalar(statement)
+class PlatformRepository(ScopedRepository[Platform]):
+    model = Platform
+    filters = filter_set(
+        level=equals(Platform.level), region=prefix(Platform.region_code), parent_id=equals(Platform.parent_id)
+    )
 
 
-async def get_platforms(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Platform]:
-    statement = readable_platforms(select(Platform).where(Platform.id.in_(ids)), principal)
-    return (await session.scalars(statement)).all()
-
-
-async def list_platforms(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    level: str | None,
-    region: str | None,
-    parent_id: uuid.UUID | None,
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[Platform], str | None]:
-    statement = readable_platforms(select(Platform), principal)
-    if level:
-        statement = statement.where(Platform.level == level)
-    if region:
-        statement = statement.where(Platform.region_code.startswith(region))
-    if parent_id:
-        statement = statement.where(Platform.parent_id == parent_id)
-    return await fetch_page(session, statement, Platform.created_at, Platform.id, cursor, limit)
-
-
-async def lock_platform(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Platform | None:
-    statement = readable_platforms(select(Platform).where(Platform.id == platform_id), principal)
-    return await session.scalar(statement.with_for_update())
+platforms = PlatformRepository(first_entity_scope(readable_platforms))
+get, get_many, search = platforms.get, platforms.get_many, platforms.search
 
 
 async def add_platform(session: AsyncSession, platform: Platform) -> Platform:

@@ -30,7 +30,7 @@ def _not_found() -> NotFound:
 
 
 async def get(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Platform:
-    platform = await repository.get_platform(session, principal, platform_id)
+    platform = await repository.get(session, principal, platform_id)
     if platform is None:
         raise _not_found()
     return platform
@@ -38,12 +38,12 @@ async def get(session: AsyncSession, principal: Principal, platform_id: uuid.UUI
 
 async def writable(session: AsyncSession, principal: Principal, platform_id: uuid.UUID) -> Platform:
     """A platform the caller may change: in their own subtree (staff) or region (admins)."""
-    platform = await repository.lock_platform(session, principal, platform_id)
+    platform = await repository.get(session, principal, platform_id, lock=True)
     if platform is None:
         raise _not_found()
     if principal.role in PLATFORM_ROLES:
         own = (
-            await repository.get_platform(session, principal, principal.platform_id)
+            await repository.get(session, principal, principal.platform_id)
             if principal.platform_id is not None
             else None
         )
@@ -212,7 +212,7 @@ async def ticket_for(session: AsyncSession, principal: Principal, platform_id: u
     for it: staff of a platform at or above it, inside their region (a station may read its centre
     but not write for it: 403)."""
     platform = await get(session, principal, platform_id)
-    own = await repository.get_platform(session, principal, principal.platform_id) if principal.platform_id else None
+    own = await repository.get(session, principal, principal.platform_id) if principal.platform_id else None
     in_subtree = own is not None and platform.path.startswith(own.path)
     in_region = not principal.region or covers(principal.region, platform.region_code)
     if principal.role not in PLATFORM_ROLES or not (in_subtree and in_region):

@@ -1,52 +1,25 @@
 """Every query for recipients."""
 
-import uuid
-from collections.abc import Sequence
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import Recipient
 from services.case.scoping import readable
-from services.common.auth import Principal
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, equals, filter_set, prefix
 
 
-async def get(
-    session: AsyncSession, principal: Principal, recipient_id: uuid.UUID, *, lock: bool = False
-) -> Recipient | None:
-    statement = readable(select(Recipient).where(Recipient.id == recipient_id), principal, Recipient)
-    if lock:
-        statement = statement.with_for_update()
-    return await session.scalar(statement)
+class RecipientRepository(ScopedRepository[Recipient]):
+    model = Recipient
+    filters = filter_set(
+        platform_id=equals(Recipient.platform_id),
+        region=prefix(Recipient.region_code),
+        category=lambda value: Recipient.categories.contains([value]),
+        name=lambda value: Recipient.name.contains(value, autoescape=True),
+    )
 
 
-async def get_many(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Recipient]:
-    statement = readable(select(Recipient).where(Recipient.id.in_(ids)), principal, Recipient)
-    return (await session.scalars(statement)).all()
-
-
-async def search(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    platform_id: uuid.UUID | None,
-    region: str | None,
-    category: str | None,
-    name: str | None,
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[Recipient], str | None]:
-    statement = readable(select(Recipient), principal, Recipient)
-    if platform_id:
-        statement = statement.where(Recipient.platform_id == platform_id)
-    if region:
-        statement = statement.where(Recipient.region_code.startswith(region))
-    if category:
-        statement = statement.where(Recipient.categories.contains([category]))
-    if name:
-        statement = statement.where(Recipient.name.contains(name, autoescape=True))
-    return await fetch_page(session, statement, Recipient.created_at, Recipient.id, cursor, limit)
+recipients = RecipientRepository(readable)
+get, get_many, search = recipients.get, recipients.get_many, recipients.search
 
 
 async def find_by_id_hash(session: AsyncSession, id_hash: str) -> Recipient | None:

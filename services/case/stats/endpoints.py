@@ -103,9 +103,7 @@ async def case_stats(
         raise region_out_of_scope(region, principal.region)
     if principal.role in PLATFORM_ROLES:  # platform staff: their own platform's region and below
         own = (
-            await platform_repository.get_platform(session, principal, principal.platform_id)
-            if principal.platform_id
-            else None
+            await platform_repository.get(session, principal, principal.platform_id) if principal.platform_id else None
         )
         if own is None or not covers(own.region_code, region):
             raise region_out_of_scope(region, own.region_code if own else "")
