@@ -45,7 +45,6 @@ UNSCOPED = {
     "resources/funds/repository.py:append": "selects literals from the UPDATE it guards, reads no rows",
     "resources/funds/repository.py:spent_or_reserved_for_need": "cap integrity check over all holds",
     "resources/funds/repository.py:lock_need_on_fund": "takes an advisory lock, reads no rows",
-    "resources/funds/repository.py:_next_receipt_number": "locks the fund being booked, reads one number",
     "resources/holds/repository.py:move": WRITES_READ_ROW,
     "resources/offers/repository.py:update_fields": WRITES_READ_ROW,
     "resources/offers/repository.py:reserve": WRITES_READ_ROW,
@@ -56,7 +55,7 @@ UNSCOPED = {
     "resources/organizations/repository.py:_serves_region": "a WHERE clause for search, not a read itself",
     # volunteers
     "volunteers/volunteers/repository.py:id_number_taken": "duplicate check answers yes/no, returns no row",
-    "volunteers/volunteers/repository.py:_available": "a WHERE clause for list_readable, not a read itself",
+    "volunteers/volunteers/repository.py:_available": "a WHERE clause for search, not a read itself",
     "volunteers/signups/repository.py:relock": "re-reads under lock a row already read through readable",
     "volunteers/signups/repository.py:live_signup_exists": "rule check under the activity lock, yes/no",
     "volunteers/signups/repository.py:first_waiting": "promotion under the activity lock, not returned to callers",

@@ -32,7 +32,7 @@ def not_found(activity_id: uuid.UUID) -> NotFound:
 
 async def load_for_change(session: AsyncSession, principal: Principal, activity_id: uuid.UUID) -> Activity:
     """The activity, row-locked, that the caller manages (404 when unreadable, 403 otherwise)."""
-    activity = await activity_repository.get_readable(session, principal, activity_id, lock=True)
+    activity = await activity_repository.get(session, principal, activity_id, lock=True)
     if activity is None:
         raise not_found(activity_id)
     auth.require_manage(principal, activity)
@@ -45,7 +45,7 @@ async def create(session: AsyncSession, principal: Principal, body: ActivityCrea
     platform_path = owning_path(principal, settings, platform_id, body.region, body.platform_ticket)
     if body.organiser_kind == "team":
         assert body.team_id is not None
-        team = await team_repository.get_readable(session, principal, body.team_id)
+        team = await team_repository.get(session, principal, body.team_id)
         if team is None:
             raise NotFound(f"No team {body.team_id}.", f"未找到志愿服务队伍 {body.team_id}。")
         platform_id, org_id, platform_path = team.platform_id, team.org_id, team.platform_path
@@ -78,7 +78,7 @@ async def create(session: AsyncSession, principal: Principal, body: ActivityCrea
 
 
 async def get(session: AsyncSession, principal: Principal, activity_id: uuid.UUID) -> ActivityOut:
-    activity = await activity_repository.get_readable(session, principal, activity_id)
+    activity = await activity_repository.get(session, principal, activity_id)
     if activity is None:
         raise not_found(activity_id)
     return ActivityOut.model_validate(activity)
@@ -91,12 +91,14 @@ async def search(
     cursor: str | None,
     limit: int,
 ) -> Page[ActivityOut]:
-    rows, next_cursor = await activity_repository.list_readable(session, principal, filters, cursor, limit)
+    rows, next_cursor = await activity_repository.search(
+        session, principal, cursor=cursor, limit=limit, **filters.model_dump()
+    )
     return Page[ActivityOut](items=[ActivityOut.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
 async def batch(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> list[ActivityOut]:
-    rows = {row.id: row for row in await activity_repository.batch_readable(session, principal, ids)}
+    rows = {row.id: row for row in await activity_repository.get_many(session, principal, ids)}
     return [ActivityOut.model_validate(rows[i]) for i in ids if i in rows]
 
 

@@ -1,70 +1,33 @@
 """Every query on care assignments and visit logs."""
 
-import uuid
-from collections.abc import Sequence
-
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.auth import Principal
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, equals, filter_set
 from services.volunteers.models import CareAssignment, VisitLog
 from services.volunteers.scoping import readable
 
 
-async def get_readable(
-    session: AsyncSession, principal: Principal, assignment_id: uuid.UUID, lock: bool = False
-) -> CareAssignment | None:
-    statement = readable(select(CareAssignment).where(CareAssignment.id == assignment_id), principal)
-    if lock:
-        statement = statement.with_for_update(of=CareAssignment)
-    return await session.scalar(statement)
+class AssignmentRepository(ScopedRepository[CareAssignment]):
+    model = CareAssignment
+    filters = filter_set(volunteer_id=equals(CareAssignment.volunteer_id), state=equals(CareAssignment.state))
 
 
-async def list_readable(
-    session: AsyncSession,
-    principal: Principal,
-    volunteer_id: uuid.UUID | None,
-    state: str | None,
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[CareAssignment], str | None]:
-    statement = readable(select(CareAssignment), principal)
-    if volunteer_id is not None:
-        statement = statement.where(CareAssignment.volunteer_id == volunteer_id)
-    if state:
-        statement = statement.where(CareAssignment.state == state)
-    return await fetch_page(session, statement, CareAssignment.created_at, CareAssignment.id, cursor, limit)
+def _flagged(only: bool) -> ColumnElement[bool]:
+    """What a station must see: wellbeing flags, or a visit that did not happen."""
+    if not only:
+        return true()
+    return (func.cardinality(VisitLog.wellbeing_flags) > 0) | (VisitLog.outcome == "missed")
 
 
-async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[CareAssignment]:
-    statement = readable(select(CareAssignment).where(CareAssignment.id.in_(ids)), principal)
-    return (await session.scalars(statement)).all()
+class VisitRepository(ScopedRepository[VisitLog]):
+    model = VisitLog
+    filters = filter_set(assignment_id=equals(VisitLog.assignment_id), flagged_only=_flagged)
 
 
-async def get_visit_readable(
-    session: AsyncSession, principal: Principal, visit_id: uuid.UUID, lock: bool = False
-) -> VisitLog | None:
-    statement = readable(select(VisitLog).where(VisitLog.id == visit_id), principal)
-    if lock:
-        statement = statement.with_for_update(of=VisitLog)
-    return await session.scalar(statement)
-
-
-async def visits_readable(
-    session: AsyncSession,
-    principal: Principal,
-    assignment_id: uuid.UUID | None,
-    flagged_only: bool,
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[VisitLog], str | None]:
-    statement = readable(select(VisitLog), principal)
-    if assignment_id is not None:
-        statement = statement.where(VisitLog.assignment_id == assignment_id)
-    if flagged_only:  # what a station must see: wellbeing flags, or a visit that did not happen
-        statement = statement.where((func.cardinality(VisitLog.wellbeing_flags) > 0) | (VisitLog.outcome == "missed"))
-    return await fetch_page(session, statement, VisitLog.created_at, VisitLog.id, cursor, limit)
+assignments = AssignmentRepository(readable)
+get, get_many, search = assignments.get, assignments.get_many, assignments.search
+visits = VisitRepository(readable)
 
 
 async def add(session: AsyncSession, row: CareAssignment | VisitLog) -> None:

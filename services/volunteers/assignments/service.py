@@ -89,7 +89,7 @@ async def create(
     auth.require_manage(principal, platform_path, body.region)
     if body.ends_on is not None and body.ends_on < body.starts_on:
         raise BadInput("ends_on must not precede starts_on.", "结束日期不能早于开始日期。")
-    volunteer = await volunteer_repository.get_readable(session, principal, body.volunteer_id, lock=True)
+    volunteer = await volunteer_repository.get(session, principal, body.volunteer_id, lock=True)
     if volunteer is None:
         raise volunteer_service.not_found(body.volunteer_id)
     schedule = body.schedule.model_dump(mode="json")
@@ -123,7 +123,7 @@ async def create(
 async def get(
     session: AsyncSession, principal: Principal, vault: PersonalDataVault, assignment_id: uuid.UUID
 ) -> AssignmentOut:
-    row = await assignment_repository.get_readable(session, principal, assignment_id)
+    row = await assignment_repository.get(session, principal, assignment_id)
     if row is None:
         raise not_found(assignment_id)
     return (await present_all(session, principal, vault, [row]))[0]
@@ -138,8 +138,8 @@ async def search(
     cursor: str | None,
     limit: int,
 ) -> Page[AssignmentOut]:
-    rows, next_cursor = await assignment_repository.list_readable(
-        session, principal, volunteer_id, state, cursor, limit
+    rows, next_cursor = await assignment_repository.search(
+        session, principal, cursor=cursor, limit=limit, volunteer_id=volunteer_id, state=state
     )
     items = await present_all(session, principal, vault, list(rows))
     return Page[AssignmentOut](items=items, next_cursor=next_cursor)
@@ -148,7 +148,7 @@ async def search(
 async def batch(
     session: AsyncSession, principal: Principal, vault: PersonalDataVault, ids: list[uuid.UUID]
 ) -> list[AssignmentOut]:
-    rows = {r.id: r for r in await assignment_repository.batch_readable(session, principal, ids)}
+    rows = {r.id: r for r in await assignment_repository.get_many(session, principal, ids)}
     return await present_all(session, principal, vault, [rows[i] for i in ids if i in rows])
 
 
@@ -156,7 +156,7 @@ async def end(
     session: AsyncSession, principal: Principal, vault: PersonalDataVault, assignment_id: uuid.UUID
 ) -> AssignmentOut:
     """End an active assignment; the volunteer no longer sees the address."""
-    row = await assignment_repository.get_readable(session, principal, assignment_id, lock=True)
+    row = await assignment_repository.get(session, principal, assignment_id, lock=True)
     if row is None:
         raise not_found(assignment_id)
     auth.require_manage(principal, row.platform_path, row.region)
@@ -184,7 +184,7 @@ async def log_visit(
     """Log a visit; a done visit adds its minutes to the ledger, a missed one adds none.
 
     Wellbeing flags raise a `visit.flagged` event so the station sees them."""
-    row = await assignment_repository.get_readable(session, principal, assignment_id, lock=True)
+    row = await assignment_repository.get(session, principal, assignment_id, lock=True)
     if row is None:
         raise not_found(assignment_id)
     auth.require_log_visit(principal, row)
@@ -250,10 +250,10 @@ def _require_within_assignment(row: CareAssignment, body: VisitCreate) -> None:
 async def approve_visit_hours(session: AsyncSession, principal: Principal, visit_id: uuid.UUID) -> VisitOut:
     """The organiser (staff managing the assignment) approves a done visit's minutes into the
     volunteer's hours ledger — the same approval an activity's minutes go through."""
-    visit = await assignment_repository.get_visit_readable(session, principal, visit_id, lock=True)
+    visit = await assignment_repository.visits.get(session, principal, visit_id, lock=True)
     if visit is None:
         raise NotFound(f"No visit {visit_id}.", f"未找到探访记录 {visit_id}。")
-    row = await assignment_repository.get_readable(session, principal, visit.assignment_id)
+    row = await assignment_repository.get(session, principal, visit.assignment_id)
     if row is None:
         raise NotFound(f"No visit {visit_id}.", f"未找到探访记录 {visit_id}。")
     auth.require_manage(principal, row.platform_path, row.region)
@@ -298,7 +298,7 @@ async def visits(
     cursor: str | None,
     limit: int,
 ) -> Page[VisitOut]:
-    rows, next_cursor = await assignment_repository.visits_readable(
-        session, principal, assignment_id, flagged_only, cursor, limit
+    rows, next_cursor = await assignment_repository.visits.search(
+        session, principal, cursor=cursor, limit=limit, assignment_id=assignment_id, flagged_only=flagged_only
     )
     return Page[VisitOut](items=[VisitOut.model_validate(r) for r in rows], next_cursor=next_cursor)

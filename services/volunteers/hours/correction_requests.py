@@ -30,7 +30,7 @@ def not_found(request_id: uuid.UUID) -> NotFound:
 
 
 async def _volunteer(session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID) -> Volunteer:
-    volunteer = await volunteer_repository.get_readable(session, principal, volunteer_id, lock=True)
+    volunteer = await volunteer_repository.get(session, principal, volunteer_id, lock=True)
     if volunteer is None:
         raise volunteer_service.not_found(volunteer_id)
     return volunteer
@@ -45,7 +45,7 @@ async def request(
     if not own and not volunteer_auth.may_manage(principal, volunteer):
         raise Forbidden("Only the volunteer may ask for a correction.", "只有志愿者本人可以申请更正时长。")
     if body.activity_id is not None:
-        activity = await activity_repository.get_readable(session, principal, body.activity_id)
+        activity = await activity_repository.get(session, principal, body.activity_id)
         if activity is None:
             raise NotFound(f"No activity {body.activity_id}.", f"未找到活动 {body.activity_id}。")
     row = CorrectionRequest(
@@ -78,10 +78,10 @@ async def search(
     cursor: str | None,
     limit: int,
 ) -> Page[CorrectionRequestOut]:
-    if await volunteer_repository.get_readable(session, principal, volunteer_id) is None:
+    if await volunteer_repository.get(session, principal, volunteer_id) is None:
         raise volunteer_service.not_found(volunteer_id)
-    rows, next_cursor = await hours_repository.list_requests_readable(
-        session, principal, volunteer_id, state, cursor, limit
+    rows, next_cursor = await hours_repository.correction_requests.search(
+        session, principal, cursor=cursor, limit=limit, volunteer_id=volunteer_id, state=state
     )
     return Page[CorrectionRequestOut](
         items=[CorrectionRequestOut.model_validate(r) for r in rows], next_cursor=next_cursor
@@ -92,13 +92,13 @@ async def _require_decider(session: AsyncSession, principal: Principal, row: Cor
     """The activity's organiser decides a request about it; the volunteer's platform staff the rest.
     Returns the record whose scope the decision carries."""
     if row.activity_id is not None:
-        activity = await activity_repository.get_readable(session, principal, row.activity_id)
+        activity = await activity_repository.get(session, principal, row.activity_id)
         if activity is not None and activity_auth.may_manage(principal, activity):
             return activity
         raise Forbidden(
             "Only the activity's organiser may decide this correction.", "只有活动组织方可以审核该时长更正申请。"
         )
-    volunteer = await volunteer_repository.get_readable(session, principal, row.volunteer_id)
+    volunteer = await volunteer_repository.get(session, principal, row.volunteer_id)
     if volunteer is None or not volunteer_auth.may_manage(principal, volunteer):
         raise Forbidden(
             "Only the staff of the volunteer's platform may decide this correction.",
@@ -111,7 +111,7 @@ async def decide(
     session: AsyncSession, principal: Principal, request_id: uuid.UUID, approve: bool, body: CorrectionDecision
 ) -> CorrectionRequestOut:
     """Approve (one correction entry enters the ledger) or refuse (with a note) a request."""
-    row = await hours_repository.get_request_readable(session, principal, request_id, lock=True)
+    row = await hours_repository.correction_requests.get(session, principal, request_id, lock=True)
     if row is None:
         raise not_found(request_id)
     owner = await _require_decider(session, principal, row)

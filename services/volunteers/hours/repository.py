@@ -7,20 +7,24 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, equals, filter_set
 from services.volunteers.models import CorrectionRequest, HoursEntry
 from services.volunteers.scoping import readable
 
 
-async def list_readable(
-    session: AsyncSession,
-    principal: Principal,
-    volunteer_id: uuid.UUID,
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[HoursEntry], str | None]:
-    statement = readable(select(HoursEntry).where(HoursEntry.volunteer_id == volunteer_id), principal)
-    return await fetch_page(session, statement, HoursEntry.created_at, HoursEntry.id, cursor, limit)
+class HoursRepository(ScopedRepository[HoursEntry]):
+    model = HoursEntry
+    filters = filter_set(volunteer_id=equals(HoursEntry.volunteer_id))
+
+
+class CorrectionRequestRepository(ScopedRepository[CorrectionRequest]):
+    model = CorrectionRequest
+    filters = filter_set(volunteer_id=equals(CorrectionRequest.volunteer_id), state=equals(CorrectionRequest.state))
+
+
+hours = HoursRepository(readable)
+search = hours.search
+correction_requests = CorrectionRequestRepository(readable)
 
 
 async def all_readable(session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID) -> Sequence[HoursEntry]:
@@ -41,29 +45,6 @@ async def totals_readable(session: AsyncSession, principal: Principal, volunteer
         HoursEntry,
     )
     return {kind: int(total) for kind, total in await session.execute(statement)}
-
-
-async def get_request_readable(
-    session: AsyncSession, principal: Principal, request_id: uuid.UUID, lock: bool = False
-) -> CorrectionRequest | None:
-    statement = readable(select(CorrectionRequest).where(CorrectionRequest.id == request_id), principal)
-    if lock:
-        statement = statement.with_for_update(of=CorrectionRequest)
-    return await session.scalar(statement)
-
-
-async def list_requests_readable(
-    session: AsyncSession,
-    principal: Principal,
-    volunteer_id: uuid.UUID,
-    state: str | None,
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[CorrectionRequest], str | None]:
-    statement = readable(select(CorrectionRequest).where(CorrectionRequest.volunteer_id == volunteer_id), principal)
-    if state:
-        statement = statement.where(CorrectionRequest.state == state)
-    return await fetch_page(session, statement, CorrectionRequest.created_at, CorrectionRequest.id, cursor, limit)
 
 
 async def add_request(session: AsyncSession, request: CorrectionRequest) -> CorrectionRequest:

@@ -28,7 +28,7 @@ from services.volunteers.volunteers import service as volunteer_service
 async def _readable_volunteer(
     session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID, lock: bool = False
 ) -> Volunteer:
-    volunteer = await volunteer_repository.get_readable(session, principal, volunteer_id, lock)
+    volunteer = await volunteer_repository.get(session, principal, volunteer_id, lock=lock)
     if volunteer is None:
         raise volunteer_service.not_found(volunteer_id)
     return volunteer
@@ -57,7 +57,9 @@ async def ledger(
     limit: int,
 ) -> Page[HoursEntryOut]:
     await _readable_volunteer(session, principal, volunteer_id)
-    rows, next_cursor = await hours_repository.list_readable(session, principal, volunteer_id, cursor, limit)
+    rows, next_cursor = await hours_repository.search(
+        session, principal, cursor=cursor, limit=limit, volunteer_id=volunteer_id
+    )
     return Page[HoursEntryOut](items=[HoursEntryOut.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 

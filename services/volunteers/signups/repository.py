@@ -6,30 +6,18 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.auth import Principal
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, equals, filter_set
 from services.volunteers.models import SignUp
 from services.volunteers.scoping import readable
 
 
-async def get_readable(session: AsyncSession, principal: Principal, signup_id: uuid.UUID) -> SignUp | None:
-    return await session.scalar(readable(select(SignUp).where(SignUp.id == signup_id), principal))
+class SignUpRepository(ScopedRepository[SignUp]):
+    model = SignUp
+    filters = filter_set(activity_id=equals(SignUp.activity_id), volunteer_id=equals(SignUp.volunteer_id))
 
 
-async def list_readable(
-    session: AsyncSession,
-    principal: Principal,
-    activity_id: uuid.UUID | None,
-    volunteer_id: uuid.UUID | None,
-    cursor: str | None,
-    limit: int,
-) -> tuple[Sequence[SignUp], str | None]:
-    statement = readable(select(SignUp), principal)
-    if activity_id is not None:
-        statement = statement.where(SignUp.activity_id == activity_id)
-    if volunteer_id is not None:
-        statement = statement.where(SignUp.volunteer_id == volunteer_id)
-    return await fetch_page(session, statement, SignUp.created_at, SignUp.id, cursor, limit)
+signups = SignUpRepository(readable)
+get, get_many, search = signups.get, signups.get_many, signups.search
 
 
 async def relock(session: AsyncSession, signup: SignUp) -> SignUp:

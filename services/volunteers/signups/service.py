@@ -42,11 +42,11 @@ async def sign_up(
     is handed out under that lock, so concurrent sign-ups never overfill the activity.
     """
     volunteer_id = auth.volunteer_to_sign_up(principal, body.volunteer_id)
-    activity = await activity_repository.get_readable(session, principal, activity_id, lock=True)
+    activity = await activity_repository.get(session, principal, activity_id, lock=True)
     if activity is None:
         raise _not_found("activity", activity_id)
     auth.require_sign_up(principal, activity)
-    volunteer = await volunteer_repository.get_readable(session, principal, volunteer_id, lock=True)
+    volunteer = await volunteer_repository.get(session, principal, volunteer_id, lock=True)
     if volunteer is None:
         raise _not_found("volunteer", volunteer_id)
     _require_open(activity, recording=activity_auth.may_manage(principal, activity))
@@ -102,7 +102,7 @@ def _require_open(activity: Activity, recording: bool) -> None:
 
 
 async def get(session: AsyncSession, principal: Principal, signup_id: uuid.UUID) -> SignUpOut:
-    signup = await signup_repository.get_readable(session, principal, signup_id)
+    signup = await signup_repository.get(session, principal, signup_id)
     if signup is None:
         raise _not_found("signup", signup_id)
     return SignUpOut.model_validate(signup)
@@ -116,18 +116,18 @@ async def search(
     cursor: str | None,
     limit: int,
 ) -> Page[SignUpOut]:
-    rows, next_cursor = await signup_repository.list_readable(
-        session, principal, activity_id, volunteer_id, cursor, limit
+    rows, next_cursor = await signup_repository.search(
+        session, principal, cursor=cursor, limit=limit, activity_id=activity_id, volunteer_id=volunteer_id
     )
     return Page[SignUpOut](items=[SignUpOut.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 async def _load_locked(session: AsyncSession, principal: Principal, signup_id: uuid.UUID) -> tuple[SignUp, Activity]:
     """The sign-up and its activity, locking the activity first (the order sign-up uses)."""
-    signup = await signup_repository.get_readable(session, principal, signup_id)
+    signup = await signup_repository.get(session, principal, signup_id)
     if signup is None:
         raise _not_found("signup", signup_id)
-    activity = await activity_repository.get_readable(session, principal, signup.activity_id, lock=True)
+    activity = await activity_repository.get(session, principal, signup.activity_id, lock=True)
     if activity is None:
         raise _not_found("signup", signup_id)
     return await signup_repository.relock(session, signup), activity

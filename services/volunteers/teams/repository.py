@@ -7,31 +7,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.common.pagination import fetch_page
+from services.common.repository import ScopedRepository, filter_set, prefix
 from services.volunteers.models import Team, TeamMember, Volunteer
 from services.volunteers.scoping import readable
 
 
-async def get_readable(
-    session: AsyncSession, principal: Principal, team_id: uuid.UUID, lock: bool = False
-) -> Team | None:
-    statement = readable(select(Team).where(Team.id == team_id), principal)
-    if lock:
-        statement = statement.with_for_update(of=Team)
-    return await session.scalar(statement)
+class TeamRepository(ScopedRepository[Team]):
+    model = Team
+    filters = filter_set(region=prefix(Team.region))
 
 
-async def list_readable(
-    session: AsyncSession, principal: Principal, region: str | None, cursor: str | None, limit: int
-) -> tuple[Sequence[Team], str | None]:
-    statement = readable(select(Team), principal)
-    if region:
-        statement = statement.where(Team.region.startswith(region, autoescape=True))
-    return await fetch_page(session, statement, Team.created_at, Team.id, cursor, limit)
-
-
-async def batch_readable(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Team]:
-    return (await session.scalars(readable(select(Team).where(Team.id.in_(ids)), principal))).all()
+teams = TeamRepository(readable)
+get, get_many, search = teams.get, teams.get_many, teams.search
 
 
 async def members_readable(session: AsyncSession, principal: Principal, team_id: uuid.UUID) -> Sequence[TeamMember]:

@@ -22,7 +22,7 @@ def not_found(team_id: uuid.UUID) -> NotFound:
 
 
 async def _managed(session: AsyncSession, principal: Principal, team_id: uuid.UUID) -> Team:
-    team = await team_repository.get_readable(session, principal, team_id, lock=True)
+    team = await team_repository.get(session, principal, team_id, lock=True)
     if team is None:
         raise not_found(team_id)
     auth.require_manage(principal, team.platform_path, team.org_id, team.region)
@@ -49,7 +49,7 @@ async def create(session: AsyncSession, principal: Principal, body: TeamCreate, 
 
 
 async def get(session: AsyncSession, principal: Principal, team_id: uuid.UUID) -> TeamOut:
-    team = await team_repository.get_readable(session, principal, team_id)
+    team = await team_repository.get(session, principal, team_id)
     if team is None:
         raise not_found(team_id)
     return TeamOut.model_validate(team)
@@ -58,12 +58,12 @@ async def get(session: AsyncSession, principal: Principal, team_id: uuid.UUID) -
 async def search(
     session: AsyncSession, principal: Principal, region: str | None, cursor: str | None, limit: int
 ) -> Page[TeamOut]:
-    rows, next_cursor = await team_repository.list_readable(session, principal, region, cursor, limit)
+    rows, next_cursor = await team_repository.search(session, principal, cursor=cursor, limit=limit, region=region)
     return Page[TeamOut](items=[TeamOut.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 async def batch(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> list[TeamOut]:
-    rows = {r.id: r for r in await team_repository.batch_readable(session, principal, ids)}
+    rows = {r.id: r for r in await team_repository.get_many(session, principal, ids)}
     return [TeamOut.model_validate(rows[i]) for i in ids if i in rows]
 
 

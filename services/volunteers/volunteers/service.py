@@ -118,10 +118,17 @@ def _duplicate() -> Conflict:
 async def get(
     session: AsyncSession, principal: Principal, vault: PersonalDataVault, volunteer_id: uuid.UUID
 ) -> VolunteerOut:
-    volunteer = await volunteer_repository.get_readable(session, principal, volunteer_id)
+    volunteer = await volunteer_repository.get(session, principal, volunteer_id)
     if volunteer is None:
         raise not_found(volunteer_id)
     return (await present_all(session, principal, vault, [volunteer]))[0]
+
+
+def _window(filters: VolunteerFilters) -> tuple[int, str, str] | None:
+    """The weekly window asked for, when all three of its parts are."""
+    if filters.weekday is None or not filters.start or not filters.end:
+        return None
+    return filters.weekday, filters.start, filters.end
 
 
 async def search(
@@ -132,7 +139,14 @@ async def search(
     cursor: str | None,
     limit: int,
 ) -> Page[VolunteerOut]:
-    rows, next_cursor = await volunteer_repository.list_readable(session, principal, filters, cursor, limit)
+    rows, next_cursor = await volunteer_repository.search(
+        session,
+        principal,
+        cursor=cursor,
+        limit=limit,
+        **filters.model_dump(exclude={"weekday", "start", "end"}),
+        available=_window(filters),
+    )
     items = await present_all(session, principal, vault, list(rows))
     return Page[VolunteerOut](items=items, next_cursor=next_cursor)
 
@@ -140,7 +154,7 @@ async def search(
 async def batch(
     session: AsyncSession, principal: Principal, vault: PersonalDataVault, ids: list[uuid.UUID]
 ) -> list[VolunteerOut]:
-    rows = await volunteer_repository.batch_readable(session, principal, ids)
+    rows = await volunteer_repository.get_many(session, principal, ids)
     by_id = {row.id: row for row in rows}
     ordered = [by_id[volunteer_id] for volunteer_id in ids if volunteer_id in by_id]
     return await present_all(session, principal, vault, ordered)
@@ -158,7 +172,7 @@ async def update(
     body: VolunteerUpdate,
 ) -> VolunteerOut:
     """Change profile fields of the version named by If-Match; the region only by managing staff."""
-    volunteer = await volunteer_repository.get_readable(session, principal, volunteer_id, lock=True)
+    volunteer = await volunteer_repository.get(session, principal, volunteer_id, lock=True)
     if volunteer is None:
         raise not_found(volunteer_id)
     auth.require_edit(principal, volunteer)
@@ -194,7 +208,7 @@ async def verify(
     body: VerificationDecision,
 ) -> VolunteerOut:
     """Record the platform's verification decision (pending → verified / rejected)."""
-    volunteer = await volunteer_repository.get_readable(session, principal, volunteer_id, lock=True)
+    volunteer = await volunteer_repository.get(session, principal, volunteer_id, lock=True)
     if volunteer is None:
         raise not_found(volunteer_id)
     auth.require_manage(principal, volunteer)
