@@ -45,6 +45,7 @@ UNSCOPED = {
     "resources/funds/repository.py:append": "selects literals from the UPDATE it guards, reads no rows",
     "resources/funds/repository.py:spent_or_reserved_for_need": "cap integrity check over all holds",
     "resources/funds/repository.py:lock_need_on_fund": "takes an advisory lock, reads no rows",
+    "resources/funds/repository.py:_next_receipt_number": "locks the fund being booked, reads one number",
     "resources/holds/repository.py:move": WRITES_READ_ROW,
     "resources/offers/repository.py:update_fields": WRITES_READ_ROW,
     "resources/offers/repository.py:reserve": WRITES_READ_ROW,

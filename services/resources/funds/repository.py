@@ -9,7 +9,7 @@ from sqlalchemy import insert as core_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
-from services.common.clock import clock
+from services.common.clock import beijing, clock
 from services.common.repository import ScopedRepository, equals, filter_set, first_entity_scope
 from services.resources.models import Hold, LedgerEntry, Offer
 from services.resources.models.offers import MONEY
@@ -21,6 +21,18 @@ ENTRIES = cast(Table, LedgerEntry.__table__)
 ZERO = Decimal("0.00")
 
 
+async def _next_receipt_number(session: AsyncSession, fund_id: uuid.UUID) -> str:
+    """收据编号: the fund's next number of this Beijing year. The fund's row is locked first, so the
+    read (a statement of its own) sees every donation committed before and two never share one."""
+    await session.execute(select(Offer.id).where(Offer.id == fund_id).with_for_update())
+    year = f"{beijing(clock.now()).year}-"
+    taken = select(func.max(LedgerEntry.receipt_number)).where(
+        LedgerEntry.fund_id == fund_id, LedgerEntry.receipt_number.startswith(year)
+    )
+    last = await session.scalar(taken)
+    return f"{year}{int(last[len(year) :]) + 1 if last else 1:06d}"
+
+
 async def append(
     session: AsyncSession,
     fund_id: uuid.UUID,
@@ -29,15 +41,20 @@ async def append(
     *,
     from_held: Decimal = ZERO,
     entry: dict[str, Any],
+    counts_as: str | None = None,
 ) -> Row[Any] | None:
     """Append one signed entry and move the fund's counters in the same statement.
 
     Donations and adjustments change `total`, disbursements `delivered` (taking `from_held`
     out of `held` when a hold is paid). The UPDATE only matches while available stays ≥ 0, so
-    a payment larger than what is free inserts nothing and returns None.
+    a payment larger than what is free inserts nothing and returns None. A reversal moves the
+    counters the way its original does (`counts_as`, the original's kind). A donation gets the
+    next receipt number of its fund and Beijing year (the fund's row locked first).
     """
-    total_delta = ZERO if kind == "disbursement" else amount
-    delivered_delta = -amount if kind == "disbursement" else ZERO
+    number = await _next_receipt_number(session, fund_id) if kind == "donation" else None
+    basis = counts_as or kind
+    total_delta = ZERO if basis == "disbursement" else amount
+    delivered_delta = -amount if basis == "disbursement" else ZERO
     moved = (
         update(Offer)
         .where(
@@ -66,6 +83,8 @@ async def append(
         literal(entry.get("reference", ""), String()),
         literal(entry["actor"], String()),
         literal(clock.now(), DateTime(timezone=True)),
+        literal(entry.get("reverses_id"), Uuid()),
+        literal(number, String()),
     )
     columns = [
         "id",
@@ -80,6 +99,8 @@ async def append(
         "reference",
         "actor",
         "created_at",
+        "reverses_id",
+        "receipt_number",
     ]
     statement = core_insert(ENTRIES).from_select(columns, row).returning(*ENTRIES.c)
     # The counters change behind the ORM's back: callers re-read the fund with `fresh=True`.
@@ -132,3 +153,20 @@ class LedgerRepository(ScopedRepository[LedgerEntry]):
 
 ledger = LedgerRepository(first_entity_scope(readable))
 search = ledger.search
+
+
+async def get_entry(
+    session: AsyncSession, principal: Principal, fund_id: uuid.UUID, entry_id: uuid.UUID, *, lock: bool = False
+) -> LedgerEntry | None:
+    """One entry of a fund, if the caller may read the fund's ledger."""
+    statement = readable(
+        select(LedgerEntry).where(LedgerEntry.fund_id == fund_id, LedgerEntry.id == entry_id), principal
+    )
+    if lock:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def reversal_of(session: AsyncSession, principal: Principal, entry_id: uuid.UUID) -> LedgerEntry | None:
+    """The entry that reversed this one, if any."""
+    return await session.scalar(readable(select(LedgerEntry).where(LedgerEntry.reverses_id == entry_id), principal))

@@ -230,3 +230,8 @@ def _entry_out(row: LedgerEntryRow, *, unmasked: bool) -> LedgerEntry:
     if row.donor_is_individual and row.donor_name and not unmasked:
         return entry.model_copy(update={"donor_name": mask_name(row.donor_name)})
     return entry
+
+
+async def managed_fund(session: AsyncSession, principal: Principal, fund_id: uuid.UUID) -> Offer:
+    """A fund the caller's organisation manages (404 unseen, 403 seen but not theirs)."""
+    return await _managed_fund(session, principal, fund_id)
