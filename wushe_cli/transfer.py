@@ -210,14 +210,18 @@ PLATFORM_HEADERS = [
     "care_visits_done",
     "care_minutes",
     "care_needs_served",
+    "pledges",
     "platform_id",
 ]
 
 
-def platform_rows(case: dict[str, Any], volunteers: dict[str, Any]) -> list[list[Any]]:
+def platform_rows(
+    case: dict[str, Any], volunteers: dict[str, Any], resources: dict[str, Any] | None
+) -> list[list[Any]]:
     """Each platform of the region once (the case service's list), the volunteers figures of the same
     platform joined on: the rows of linkageStats.byPlatform, column for field."""
     joined = {v["platform_id"]: v for v in volunteers.get("by_platform", [])}
+    pledges = {r["platform_id"]: r["pledges"] for r in resources["by_platform"]} if resources else None
     rows = []
     for c in case.get("by_platform", []):
         v = joined.get(c["platform_id"], {})
@@ -232,6 +236,7 @@ def platform_rows(case: dict[str, Any], volunteers: dict[str, Any]) -> list[list
             "social_worker_person_times": times.get("social_worker", 0),
             "donor_person_times": times.get("donor", 0),
             **{k: v.get(k, 0) for k in ("care_visits_done", "care_minutes", "care_needs_served")},
+            "pledges": None if pledges is None else pledges.get(c["platform_id"], 0),
         }
         level = PlatformLevel(c["level"]).label
         rows.append([c["name"], level, c["region_code"], *figures.values(), c["platform_id"]])
@@ -272,6 +277,15 @@ def _period(start: date, end: date) -> tuple[str, str]:
     )
 
 
+def _resource_stats(url: str, token: str, params: dict[str, str]) -> dict[str, Any] | None:
+    """The resources figures, or None: they are a bonus, case and volunteers are the report."""
+    try:
+        response = httpx.get(url, params=params, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    except httpx.HTTPError:
+        return None
+    return response.json() if response.status_code == 200 else None
+
+
 @export_app.command("stats")
 def export_stats(
     out: Annotated[Path, typer.Argument(dir_okay=False, help="The .xlsx file to write.")],
@@ -298,6 +312,7 @@ def export_stats(
     # Every level, none left out for being 0 (as linkageStats shows them).
     case["platforms"] = {level.value: case["platforms"].get(level.value, 0) for level in PlatformLevel}
     volunteers = _get(f"{(volunteers_url or settings.volunteers_url).rstrip('/')}/v1/stats", bearer, params).json()
+    resources = _resource_stats(f"{(resources_url or settings.resources_url).rstrip('/')}/v1/stats", bearer, params)
     sheets: list[tuple[str, list[str], list[list[Any]]]] = [
         ("社工服务", ["指标", "数值", "字段"], stat_rows(case)),
         (
@@ -320,19 +335,10 @@ def export_stats(
                 ]
             ],
         ),
-        ("各平台", PLATFORM_HEADERS, platform_rows(case, volunteers)),
+        ("各平台", PLATFORM_HEADERS, platform_rows(case, volunteers, resources)),
     ]
-    try:
-        resources = httpx.get(
-            f"{(resources_url or settings.resources_url).rstrip('/')}/v1/stats",
-            params=params,
-            headers={"Authorization": f"Bearer {bearer}"},
-            timeout=60,
-        )
-        if resources.status_code == 200:
-            sheets.append(("慈善资源", ["指标", "数值", "字段"], stat_rows(resources.json())))
-    except httpx.HTTPError:
-        pass  # the resources figures are a bonus; case and volunteers are the report
+    if resources is not None:
+        sheets.append(("慈善资源", ["指标", "数值", "字段"], stat_rows(resources)))
     about = [
         ["行政区划", region],
         ["统计期间", f"{first_day} 至 {last_day}（北京时间，含首尾两日）"],

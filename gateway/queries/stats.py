@@ -144,13 +144,21 @@ class PlatformStats:
     care_visits_done: int = strawberry.field(description="Done visits of its care assignments in the period")
     care_minutes: int = strawberry.field(description="Minutes of those visits")
     care_needs_served: int = strawberry.field(description="Distinct care needs with a done visit in the period")
+    pledges: int | None = strawberry.field(
+        description="Pledges made in the period for its needs (null while the resources service is unavailable)"
+    )
 
 
-def platform_stats(case_raw: Any, volunteer_raw: Any) -> list[PlatformStats]:
+def platform_stats(case_raw: Any, volunteer_raw: Any, resource_raw: Any) -> list[PlatformStats]:
     """Each platform once: the case service's platforms of the region, with the volunteers service's
     figures for the same platform id joined on (a volunteers platform the case side does not list
     would have no name and is left out: the case service owns the platforms)."""
     volunteer = {v["platform_id"]: v for v in volunteer_raw.get("by_platform", [])}
+    pledges = (
+        None
+        if isinstance(resource_raw, Exception)
+        else {r["platform_id"]: r["pledges"] for r in resource_raw["by_platform"]}
+    )
     rows = []
     for c in case_raw.get("by_platform", []):
         v = volunteer.get(c["platform_id"], {})
@@ -177,6 +185,7 @@ def platform_stats(case_raw: Any, volunteer_raw: Any) -> list[PlatformStats]:
                 care_visits_done=v.get("care_visits_done", 0),
                 care_minutes=v.get("care_minutes", 0),
                 care_needs_served=v.get("care_needs_served", 0),
+                pledges=None if pledges is None else pledges.get(c["platform_id"], 0),
             )
         )
     return rows
@@ -258,7 +267,7 @@ class LinkageStats:
 
     @strawberry.field(description="Each platform of the region once, with its own figures")
     def by_platform(self) -> list[PlatformStats] | None:
-        return platform_stats(_or_raise(self.case_raw), _or_raise(self.volunteer_raw))
+        return platform_stats(_or_raise(self.case_raw), _or_raise(self.volunteer_raw), self.resource_raw)
 
 
 def _or_raise(value: Any) -> Any:

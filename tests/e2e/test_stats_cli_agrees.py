@@ -28,7 +28,7 @@ runner = CliRunner()
 NOVEMBER = beijing_month(datetime(2026, 11, 15, tzinfo=UTC))
 PLATFORM_FIGURES = """socialWorkers certifiedSocialWorkers projects serviceRecords beneficiaryPersonTimes casesOpened
   casesClosed wishesMet wishesMetValue activitiesHeld volunteerPersonTimes socialWorkerPersonTimes donorPersonTimes
-  careVisitsDone careMinutes careNeedsServed"""
+  careVisitsDone careMinutes careNeedsServed pledges"""
 STATS = f"""query($s: DateTime!, $e: DateTime!) {{ linkageStats(regionCode: "15", start: $s, end: $e) {{
   beneficiaryPersonTimes
   caseSide {{ platforms {{ countyCentres stations communityRooms }} socialWorkers certifiedSocialWorkers projects

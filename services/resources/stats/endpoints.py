@@ -18,6 +18,11 @@ from services.resources.stats import repository
 router = APIRouter(prefix="/v1", tags=["statistics"])
 
 
+class PlatformPledges(BaseModel):
+    platform_id: str
+    pledges: int
+
+
 class ResourceStats(BaseModel):
     region: str
     funds_raised: Decimal = Field(
@@ -35,6 +40,9 @@ class ResourceStats(BaseModel):
     pledges: int = Field(description="Pledges made in the period for needs of the region")
     foundations: int = Field(
         description="Verified community foundations with a service region within or containing the region"
+    )
+    by_platform: list[PlatformPledges] = Field(
+        default_factory=list, description="Pledges by the platform of the need (funds are a region's, not a platform's)"
     )
 
 
@@ -65,4 +73,10 @@ async def resource_stats(
         offers_published=await repository.offers_published(session, principal, region, start, end),
         pledges=await repository.pledges_made(session, principal, region, start, end),
         foundations=await repository.foundations_serving(session, principal, region),
+        by_platform=[
+            PlatformPledges(platform_id=platform_id, pledges=n)
+            for platform_id, n in sorted(
+                (await repository.pledges_by_platform(session, principal, region, start, end)).items()
+            )
+        ],
     )

@@ -81,3 +81,23 @@ async def foundations_serving(session: AsyncSession, principal: Principal, regio
         )
     )
     return int(await session.scalar(readable(statement, principal)) or 0)
+
+
+async def pledges_by_platform(
+    session: AsyncSession, principal: Principal, region: str, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Pledges made in [start, end) for needs of the region, by the need's platform (the last id of its path)."""
+    platform = func.regexp_replace(Pledge.platform_path, r"^.*/([^/]+)/$", r"\1")
+    statement = (
+        select(platform, func.count())
+        .where(
+            Pledge.need_region.startswith(region),
+            Pledge.platform_path != "",
+            Pledge.created_at >= start,
+            Pledge.created_at < end,
+        )
+        .group_by(platform)
+    )
+    return {
+        str(platform_id): int(n) for platform_id, n in (await session.execute(readable(statement, principal))).all()
+    }

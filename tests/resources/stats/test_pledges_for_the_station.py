@@ -1,5 +1,5 @@
 """Pledges for the station (issue 17: "pledges are 0 for the station"): a wish of the station claimed
-through the app counts in the station staff's statistics and its county's, not in another township's."""
+through the app counts in the station staff's statistics and its county's, not in another township's, and by the need's platform."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ import httpx
 
 from services.common.clock import clock
 from services.common.settings import Settings
-from tests.resources.factories import staff
+from tests.resources.factories import STATION, staff
 from tests.resources.pledges.test_endpoints import claimer, item_pledge
 
 
@@ -21,5 +21,6 @@ async def test_the_station_counts_the_pledges_for_its_wishes(client: httpx.Async
         response = await client.get("/v1/stats", params={**period, "region": region}, headers=headers)
         assert response.status_code == 200, response.text
         assert response.json()["pledges"] == 1, region
+        assert response.json()["by_platform"] == [{"platform_id": str(STATION), "pledges": 1}]
     elsewhere = await client.get("/v1/stats", params={**period, "region": "150781002"}, headers=county_admin)
     assert elsewhere.json()["pledges"] == 0
