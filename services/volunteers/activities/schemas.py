@@ -1,11 +1,12 @@
 """Activity payloads."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.common.clock import clock
 from services.common.fields import Payload, PlannedInstant, ShortText
 from services.common.regions import RegionCode
 from services.common.tickets import SealedTicket
@@ -14,6 +15,11 @@ from services.common.vocabulary import Skill
 Capacity = Annotated[int, Field(ge=1, le=100_000)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 Skills = Annotated[list[Skill], Field(max_length=20)]
+# An activity already held is entered only to record its paper sign-in sheet late (补录), which the
+# organiser may do up to 30 days after the end (signups.service.RECORDING_WINDOW): no earlier end.
+LATE_ENTRY_WINDOW = timedelta(days=30)
+# An activity is one event (a project spans months); a longer one is a typo in the dates.
+LONGEST_ACTIVITY = timedelta(days=31)
 
 
 class ActivityCreate(Payload):
@@ -42,6 +48,12 @@ class ActivityCreate(Payload):
     def _consistent(self) -> "ActivityCreate":
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at / 结束时间须晚于开始时间")
+        if self.ends_at < clock.now() - LATE_ENTRY_WINDOW:
+            raise ValueError(
+                "an activity that ended more than 30 days ago cannot be entered / 结束超过30天的活动不能补录"
+            )
+        if self.ends_at - self.starts_at > LONGEST_ACTIVITY:
+            raise ValueError("an activity lasts at most 31 days / 单次活动不能超过31天")
         organiser = {
             "platform": self.platform_id,
             "team": self.team_id,
