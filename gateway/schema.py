@@ -174,6 +174,7 @@ class Query:
     volunteers = strawberry.field(resolver=volunteer_queries.volunteers)
     activities = strawberry.field(resolver=volunteer_queries.activities)
     care_visits = strawberry.field(resolver=volunteer_queries.care_visits)
+    hours_correction_requests = strawberry.field(resolver=volunteer_mutations.hours_correction_requests)
     organizations = strawberry.field(resolver=resource_queries.organizations)
     offers = strawberry.field(resolver=resource_queries.offers)
     linkage_stats = strawberry.field(resolver=stats_queries.linkage_stats)
@@ -219,6 +220,10 @@ class Mutation:
     cancel_activity = strawberry.mutation(resolver=volunteer_mutations.cancel_activity)
     verify_volunteer = strawberry.mutation(resolver=volunteer_mutations.verify_volunteer)
     end_care_assignment = strawberry.mutation(resolver=volunteer_mutations.end_care_assignment)
+    approve_visit_hours = strawberry.mutation(resolver=volunteer_mutations.approve_visit_hours)
+    request_hours_correction = strawberry.mutation(resolver=volunteer_mutations.request_hours_correction)
+    approve_hours_correction = strawberry.mutation(resolver=volunteer_mutations.approve_hours_correction)
+    refuse_hours_correction = strawberry.mutation(resolver=volunteer_mutations.refuse_hours_correction)
 
 
 error_log = logging.getLogger("wushe.graphql")

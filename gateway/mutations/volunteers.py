@@ -12,7 +12,7 @@ from gateway.ids import local_id
 from gateway.mutations.inputs import body_of, idempotency_headers
 from gateway.outcomes import outcome
 from gateway.types.common import Conflict, InvalidInput, Language, NotFound, Skill
-from gateway.types.volunteers import Activity, CareVisit, SignUp, Volunteer
+from gateway.types.volunteers import Activity, CareVisit, HoursCorrectionRequest, SignUp, Volunteer
 from services.common.auth import Principal
 from services.common.vocabulary import Role
 
@@ -280,3 +280,90 @@ async def end_care_assignment(info: GInfo, assignment_id: strawberry.ID) -> EndA
         lambda: client.post(f"/v1/assignments/{assignment_id}/end"),
         lambda r: AssignmentEnded(assignment_id=strawberry.ID(str(r["id"])), state=r["state"]),
     )
+
+
+@strawberry.type(description="A done visit's minutes approved into the volunteer's hours ledger.")
+class VisitHoursApproved:
+    visit: CareVisit
+
+
+ApproveVisitHoursResult = Annotated[
+    VisitHoursApproved | NotFound | Conflict, strawberry.union("ApproveVisitHoursResult")
+]
+
+
+async def approve_visit_hours(info: GInfo, visit_id: strawberry.ID) -> ApproveVisitHoursResult:
+    """The staff of the assignment's platform approve a done care visit's minutes (as approveHours does
+    for an activity's); a missed visit or one already approved is a Conflict."""
+    caller(info, roles=WRITERS)
+    client = info.context.upstreams.volunteers
+    path = f"/v1/visits/{local_id(visit_id, 'CareVisit')}/approve-hours"
+    return await outcome(lambda: client.post(path), lambda r: VisitHoursApproved(visit=CareVisit.from_record(r)))
+
+
+@strawberry.type(description="The correction request, filed or decided.")
+class HoursCorrectionChanged:
+    request: HoursCorrectionRequest
+
+
+HoursCorrectionResult = Annotated[
+    HoursCorrectionChanged | InvalidInput | NotFound | Conflict, strawberry.union("HoursCorrectionResult")
+]
+
+
+async def request_hours_correction(
+    info: GInfo,
+    volunteer_id: strawberry.ID,
+    minutes: int,
+    reason: str,
+    activity_id: strawberry.ID | None = None,
+    idempotency_key: str | None = None,
+) -> HoursCorrectionResult:
+    """The volunteer asks for a correction of their hours (minutes ±, why, and the activity it is about);
+    nothing enters the ledger until it is approved."""
+    caller(info, roles=WRITERS)
+    body: dict[str, Any] = {"minutes": minutes, "reason": reason}
+    if activity_id is not None:
+        body["activity_id"] = str(local_id(activity_id, "Activity"))
+    client = info.context.upstreams.volunteers
+    path = f"/v1/volunteers/{local_id(volunteer_id, 'Volunteer')}/hours/correction-requests"
+    return await outcome(
+        lambda: client.post(path, body, headers=idempotency_headers(idempotency_key)),
+        lambda r: HoursCorrectionChanged(request=HoursCorrectionRequest.from_record(r)),
+    )
+
+
+def _decide(verb: str, doc: str) -> object:
+    async def decide(info: GInfo, request_id: strawberry.ID, note: str | None = None) -> HoursCorrectionResult:
+        caller(info, roles=WRITERS)
+        client = info.context.upstreams.volunteers
+        path = f"/v1/hours/correction-requests/{local_id(request_id, 'HoursCorrectionRequest')}/{verb}"
+        return await outcome(
+            lambda: client.post(path, {"note": note}),
+            lambda r: HoursCorrectionChanged(request=HoursCorrectionRequest.from_record(r)),
+        )
+
+    decide.__doc__ = doc
+    decide.__name__ = f"{verb}_hours_correction"
+    return decide
+
+
+approve_hours_correction = _decide(
+    "approve", "The activity's organiser (or the volunteer's platform staff) approves: one correction entry."
+)
+refuse_hours_correction = _decide("refuse", "The organiser refuses, saying why (`note`); the request stays on record.")
+
+
+async def hours_correction_requests(
+    info: GInfo, volunteer_id: strawberry.ID, state: str | None = None, first: int = 20, after: str | None = None
+) -> list[HoursCorrectionRequest]:
+    """A volunteer's correction requests and their decisions, newest first (one page)."""
+    caller(info, roles=WRITERS)
+    client = info.context.upstreams.volunteers
+    params: dict[str, Any] = {"limit": max(1, min(first, 100))}
+    if state:
+        params["state"] = state.strip().lower()
+    if after:
+        params["cursor"] = after
+    page = await client.get(f"/v1/volunteers/{local_id(volunteer_id, 'Volunteer')}/hours/correction-requests", **params)
+    return [HoursCorrectionRequest.from_record(r) for r in page["items"]]

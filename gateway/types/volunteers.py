@@ -118,6 +118,9 @@ class CareVisit(Node):
     minutes: int
     notes: str
     wellbeing_flags: list[str]
+    hours_state: str = strawberry.field(
+        description="none (missed), pending (awaiting approveVisitHours) or approved (in the hours ledger)"
+    )
     volunteer_id: strawberry.Private[str]
 
     @classmethod
@@ -129,5 +132,36 @@ class CareVisit(Node):
             minutes=r["minutes"],
             notes=r["notes"],
             wellbeing_flags=[str(f) for f in r["wellbeing_flags"]],
+            hours_state=str(r.get("hours_state", "")),
             volunteer_id=r["volunteer_id"],
+        )
+
+
+@strawberry.type(
+    description="A volunteer's request to correct their hours (minutes ± and why); the activity's organiser, "
+    "or else the staff of the volunteer's platform, approves it into one correction entry or refuses it."
+)
+class HoursCorrectionRequest:
+    id: strawberry.ID
+    volunteer_id: strawberry.ID
+    activity_id: strawberry.ID | None
+    minutes: int
+    reason: str
+    state: str = strawberry.field(description="requested, approved or refused")
+    decided_at: datetime | None
+    decision_note: str | None
+    requested_at: datetime
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls(
+            id=global_id("HoursCorrectionRequest", r),
+            volunteer_id=global_id("Volunteer", {"id": r["volunteer_id"]}),
+            activity_id=global_id("Activity", {"id": r["activity_id"]}) if r.get("activity_id") else None,
+            minutes=r["minutes"],
+            reason=r["reason"],
+            state=r["state"],
+            decided_at=parse_time(r.get("decided_at")),
+            decision_note=r.get("decision_note"),
+            requested_at=datetime.fromisoformat(r["created_at"]),
         )
