@@ -101,12 +101,14 @@ async def make_project(
 async def make_case(
     session: AsyncSession, *, recipient: Recipient, domain: str = "elderly", state: str = "intake", **fields: Any
 ) -> Case:
+    summary = fields.pop("summary", "")
     case = Case(
         recipient_id=recipient.id,
         platform_id=recipient.platform_id,
         region_code=recipient.region_code,
         domain=domain,
         state=state,
+        summary_encrypted=_vault.encrypt(summary) if summary else None,
         **fields,
     )
     session.add(case)

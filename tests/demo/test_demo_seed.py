@@ -363,10 +363,10 @@ class TestNothingPersonalInTheDatabase:
         secrets |= {("volunteer id_number", v.body["id_number"]) for v in seeded.plan.volunteers}
         found = sorted({(kind, table) for kind, value in secrets for table, rows in dumped.items() if value in rows})
         assert found == []
-        # Names: in clear in case.recipients (the design keeps them for search) and in case.cases, whose
-        # `summary` is a staff note the demo starts with the person's name (stored in clear, shown only
-        # unmasked). Staff and volunteers whose names contain a recipient's are not counted.
+        # Names: in clear in case.recipients only (the design keeps them for search); a case's `summary`,
+        # which the demo starts with the person's name, is encrypted. Staff and volunteers whose names
+        # contain a recipient's are not counted.
         others = {s.name for s in seeded.plan.staff} | {v.body["name"] for v in seeded.plan.volunteers}
         names = {p["name"] for p in people if len(p["name"]) >= 3 and not any(p["name"] in o for o in others)}
         holding = {table for table, rows in dumped.items() if any(name in rows for name in names)}
-        assert holding == {"case.recipients", "case.cases"}
+        assert holding == {"case.recipients"}

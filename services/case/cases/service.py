@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.case.cases import repository, state_machine
+from services.case.cases import repository, state_machine, summaries
 from services.case.cases.schemas import (
     Case,
     CaseOpen,
@@ -20,7 +20,7 @@ from services.case.models import CaseTransition, Referral, ServiceRecord
 from services.case.platforms import repository as platforms
 from services.case.projects import service as projects
 from services.case.recipients import service as recipients
-from services.case.scoping import can_write, sees_personal_data
+from services.case.scoping import can_write
 from services.common.auth import Principal
 from services.common.clock import clock
 from services.common.concurrency import check_version
@@ -50,7 +50,7 @@ def case_view(row: CaseRow, principal: Principal) -> Case:
         risk_level=RiskLevel(row.risk_level),
         state=state,
         allowed_transitions=state_machine.allowed_from(state),
-        summary=row.summary if sees_personal_data(principal) else None,
+        summary=None,  # decrypted, shown and audited by views.present
         version=row.version,
         opened_at=row.opened_at,
         closed_at=row.closed_at,
@@ -86,7 +86,7 @@ async def open_case(session: AsyncSession, principal: Principal, data: CaseOpen)
         assigned_worker_id=data.assigned_worker_id,
         risk_level=data.risk_level.value,
         state=CaseState.INTAKE.value,
-        summary=data.summary,
+        summary_encrypted=summaries.seal(session, data.summary),
     )
     await repository.add(session, row)
     await record_change(
@@ -114,7 +114,10 @@ async def update(
     if changes.get("project_id") is not None:
         await projects.get(session, principal, changes["project_id"])
     for field, value in changes.items():
-        setattr(row, field, value.value if hasattr(value, "value") else value)
+        if field == "summary":
+            row.summary_encrypted = summaries.seal(session, value)
+        else:
+            setattr(row, field, value.value if hasattr(value, "value") else value)
     row.version += 1
     await session.flush()
     await record_change(

@@ -22,7 +22,8 @@ class Case(Base):
     assigned_worker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     risk_level: Mapped[str] = mapped_column(String(10), default="low")
     state: Mapped[str] = mapped_column(String(20), default="intake", index=True)
-    summary: Mapped[str] = mapped_column(Text, default="")
+    # The staff note, encrypted (services/case/cases/summaries.py); NULL when there is none.
+    summary_encrypted: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

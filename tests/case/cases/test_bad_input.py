@@ -119,8 +119,8 @@ class TestUpdate:
         self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession, change: dict[str, object]
     ) -> None:
         case, headers = await setup(session, settings)
-        before = (case.summary, case.state, case.region_code, case.version, await written(session))
+        before = (case.summary_encrypted, case.state, case.region_code, case.version, await written(session))
         response = await client.patch(f"/v1/cases/{case.id}", json=change, headers={**headers, "If-Match": '"1"'})
         assert_refused(response, "body", next(iter(change)))
         await session.refresh(case)
-        assert (case.summary, case.state, case.region_code, case.version, await written(session)) == before
+        assert (case.summary_encrypted, case.state, case.region_code, case.version, await written(session)) == before
