@@ -228,17 +228,20 @@ class DemoSeeder:
                         await self._fulfil(script, need)
             await self._case_step(actor, script, case_id, number, step)
 
+    async def _kept_on_close(self, actor: Actor, case_id: str) -> list[dict[str, str]]:
+        """Closing decides every open need (since 169887b); the demo keeps them, as it always showed them."""
+        page = await self.client.get("case", "/v1/needs", actor, {"case_id": case_id, "limit": 100})
+        live = [n for n in page["items"] if n["state"] in ("open", "pending", "matched")]
+        reason = "演示数据：结案后保留，捐赠方已联系"
+        return [{"need_id": n["id"], "decision": "keep", "reason": reason} for n in live]
+
     async def _case_step(self, actor: Actor, script: CaseScript, case_id: str, number: int, step: Step) -> None:
         key = f"{script.key}/{number}"
         if step.op == "to":
-            await self.client.change(
-                "case",
-                f"/v1/cases/{case_id}/transitions",
-                actor,
-                {"to_state": step.state, "note": step.note},
-                "case_transitions",
-                key,
-            )
+            body: dict[str, object] = {"to_state": step.state, "note": step.note}
+            if step.state == "closed":
+                body["needs"] = await self._kept_on_close(actor, case_id)
+            await self.client.change("case", f"/v1/cases/{case_id}/transitions", actor, body, "case_transitions", key)
         elif step.op == "record":
             served_on = self.plan.served_on(step.days_ago).isoformat()
             body = {**step.data, "served_on": served_on, "note": step.note, "worker_id": self.ids[script.worker_key]}

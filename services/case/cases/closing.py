@@ -36,7 +36,10 @@ def _undecided(needs: list[Need]) -> UndecidedNeeds:
     )
 
 
-async def _settle(session: AsyncSession, principal: Principal, row: CaseRow, decisions: list[NeedDecision]) -> None:
+async def _settle(
+    session: AsyncSession, principal: Principal, row: CaseRow, decisions: list[NeedDecision]
+) -> list[str]:
+    """Carry out the decisions; returns a line per kept need (need and reason) for the transition's note."""
     open_needs = list(await needs_repository.open_of_case(session, principal, row.id))
     by_id = {d.need_id: d for d in decisions}
     if len(by_id) != len(decisions):
@@ -52,11 +55,13 @@ async def _settle(session: AsyncSession, principal: Principal, row: CaseRow, dec
     undecided = [n for n in open_needs if n.id not in by_id]
     if undecided:
         raise _undecided(undecided)
+    kept: list[str] = []
     for need in open_needs:
         decision = by_id[need.id]
         if decision.decision == "cancel":
             await needs_service.cancel(session, principal, need.id, decision.reason or "结案取消")
             continue
+        # Audited only: an event would read as a state change of the need, which stays as it is.
         await record_change(
             session,
             principal,
@@ -64,9 +69,9 @@ async def _settle(session: AsyncSession, principal: Principal, row: CaseRow, dec
             entity="need",
             entity_id=need.id,
             scope=await scope_of(session, need),
-            event="need.kept_on_close",
-            payload={"case_id": row.id, "reason": decision.reason, "platform_id": need.platform_id},
         )
+        kept.append(f"保留「{need.title}」：{decision.reason}")
+    return kept
 
 
 async def advance(
@@ -80,6 +85,7 @@ async def advance(
     if if_match is not None:
         check_version(if_match, row.version)
     state_machine.ensure_direct(CaseState(row.state), data.to_state)
-    await _settle(session, principal, row, data.needs)
-    await service.move(session, principal, row, data.to_state, data.note)
+    kept = await _settle(session, principal, row, data.needs)
+    note = "\n".join([data.note, *kept]).strip()[:2000]
+    await service.move(session, principal, row, data.to_state, note)
     return row

@@ -67,6 +67,8 @@ class TestClose:
             (await session.execute(select(Need.title, Need.state).where(Need.case_id == needs[0].case_id))).all()
         )
         assert states == {"一床棉被": "open", "每周理发": "cancelled", "已实现": "fulfilled"}
+        history = (await client.get(f"/v1/cases/{case_id}/transitions", headers=headers)).json()
+        assert "保留「一床棉被」：捐赠方已发货" in history[-1]["note"]
 
     async def test_a_need_of_another_case_is_refused(
         self, client: httpx.AsyncClient, session: AsyncSession, settings: Settings
