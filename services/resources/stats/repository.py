@@ -3,8 +3,9 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, func, not_, select
+from sqlalchemy import and_, case, exists, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from services.common.auth import Principal
 from services.common.vocabulary import OrganizationKind
@@ -30,12 +31,20 @@ async def fund_flows(
         )
     )
     funds = readable(select(Offer.id).where(where, Offer.id.not_in(promised)), principal)
+    # A correction is a reversing entry (books the opposite amount of its original, in the period it
+    # is booked): a reversed donation is raised and counted no more, a reversed payment not disbursed.
+    original = aliased(LedgerEntry)
+    reverses = select(original.kind).where(original.id == LedgerEntry.reverses_id).scalar_subquery()
+    reversal = LedgerEntry.kind == "reversal"
+    is_donation = (LedgerEntry.kind == "donation") | (reversal & (reverses == "donation"))
+    is_payment = (LedgerEntry.kind == "disbursement") | (reversal & (reverses == "disbursement"))
+    signed_count = case((reversal, -1), else_=1)
     raised, disbursed, donations = (
         await session.execute(
             select(
-                func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == "donation"), 0),
-                func.coalesce(-func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == "disbursement"), 0),
-                func.count().filter(LedgerEntry.kind == "donation"),
+                func.coalesce(func.sum(LedgerEntry.amount).filter(is_donation), 0),
+                func.coalesce(-func.sum(LedgerEntry.amount).filter(is_payment), 0),
+                func.coalesce(func.sum(signed_count).filter(is_donation), 0),
             ).where(LedgerEntry.created_at >= start, LedgerEntry.created_at < end, LedgerEntry.fund_id.in_(funds))
         )
     ).one()

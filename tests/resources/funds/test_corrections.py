@@ -168,3 +168,24 @@ class TestUnderConcurrency:
         assert sorted(r.status_code for r in reversals) == [201, 409, 409, 409, 409, 409]
         async with committed_db.engine.connect() as connection:
             assert await balances(connection, uuid.UUID(fund_id)) == (Decimal("22.00"), Decimal("22.00"))
+
+
+class TestReversalsInTheStatistics:
+    async def test_a_reversed_donation_is_raised_and_counted_no_more(
+        self, client: httpx.AsyncClient, settings: Settings, rolled_back_db: Database
+    ) -> None:
+        from tests.support.auth import bearer
+
+        foundation, fund_id = await _fund(rolled_back_db)
+        headers = staff(settings, foundation)
+        window = {"from": "2020-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z", "region": "15"}
+        admin = bearer(settings, "civil_affairs_admin", region="15")
+        before = (await client.get("/v1/stats", params=window, headers=admin)).json()
+        kept = await client.post(f"/v1/funds/{fund_id}/entries", json=donation("300.00", "WX-K"), headers=headers)
+        wrong = await client.post(f"/v1/funds/{fund_id}/entries", json=donation("500.00", "WX-W"), headers=headers)
+        assert kept.status_code == wrong.status_code == 201
+        path = f"/v1/funds/{fund_id}/entries/{wrong.json()['id']}/reverse"
+        assert (await client.post(path, json={"reason": "重复登记"}, headers=headers)).status_code == 201
+        after = (await client.get("/v1/stats", params=window, headers=admin)).json()
+        assert Decimal(after["funds_raised"]) - Decimal(before["funds_raised"]) == Decimal("300.00")
+        assert after["donations"] - before["donations"] == 1
