@@ -56,6 +56,7 @@ INVARIANTS = [
            WHERE h.state = 'committed' AND h.created_at < :cutoff AND NOT EXISTS (
              SELECT 1 FROM "case".needs n WHERE (n.matched_reference = 'hold:' || h.id
                AND n.state IN ('matched', 'fulfilled', 'closed'))
+               OR (n.pending_reference = 'hold:' || h.id AND n.state = 'pending')
                OR (n.parts @> jsonb_build_array(jsonb_build_object('reference', 'hold:' || h.id))
                AND n.state IN ('open', 'pending', 'matched', 'fulfilled', 'closed')))""",
     ),

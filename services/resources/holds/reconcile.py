@@ -68,6 +68,10 @@ def _names(need: dict[str, Any], hold_id: uuid.UUID, hold_state: str) -> bool:
         return True
     if hold_state == "held":  # reserved for it (pending), or matched and about to be committed
         return reference in (need.get("pending_reference"), need.get("matched_reference"))
+    if need["state"] == "pending" and need.get("pending_reference") == reference:
+        # Committed before its need was confirmed (a REST client may take the steps in that order):
+        # still reserved for it; should the reservation lapse, the need opens and this hold goes back.
+        return True
     return need["state"] in AGREEING_NEED_STATES and need.get("matched_reference") == reference
 
 
