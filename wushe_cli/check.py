@@ -11,7 +11,7 @@ reconciler interval after a fault; 0 on a quiet stack).
 
 import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -124,13 +124,13 @@ async def find_violations(database_url: str, grace_s: float = 0.0) -> list[Findi
     try:
         async with engine.connect() as connection:
             await connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
-            return [await _run(connection, invariant, grace_s) for invariant in INVARIANTS]
+            cutoff = clock.now() - timedelta(seconds=grace_s)  # one moment for every invariant
+            return [await _run(connection, invariant, cutoff) for invariant in INVARIANTS]
     finally:
         await engine.dispose()
 
 
-async def _run(connection: AsyncConnection, invariant: Invariant, grace_s: float) -> Finding:
-    cutoff = clock.now() - timedelta(seconds=grace_s)
+async def _run(connection: AsyncConnection, invariant: Invariant, cutoff: datetime) -> Finding:
     result = await connection.execute(text(invariant.sql), {"cutoff": cutoff})
     return Finding(invariant, sorted(str(row[0]) for row in result))
 

@@ -12,6 +12,7 @@ import random
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ ENV = {
     **SUITE_RATE_LIMITS,
 }
 SETTLE_S = HOLD_TTL_S + 3 * RECONCILE_S + 5
-RUNS: dict[str, int] = {}  # scene → runs, printed at the end (the note quotes them)
+RUNS: Counter[str] = Counter()  # scene → runs, printed at the end (the note quotes them)
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +156,7 @@ def test_twenty_concurrent_copies_of_one_confirm_all_get_the_match_and_it_counts
         assert {a["__typename"] for a in answers} == {"MatchConfirmed"}, answers
         assert {a["holdId"] for a in answers} == {answers[0]["holdId"]}
         assert agreed(one) == MATCHED
-        RUNS["20 concurrent copies"] = RUNS.get("20 concurrent copies", 0) + 1
+        RUNS["20 concurrent copies"] += 1
     no_violations(saga_database)
 
 
@@ -169,7 +170,7 @@ def test_two_copies_a_moment_apart_agree(faults: ProxiedStack, settings: Setting
         answers = [_answer(first), _answer(second)]
         assert [a["__typename"] for a in answers] == ["MatchConfirmed"] * 2, answers
         assert agreed(one) == MATCHED
-        RUNS["2 copies 0-300 ms apart"] = RUNS.get("2 copies 0-300 ms apart", 0) + 1
+        RUNS["2 copies 0-300 ms apart"] += 1
     no_violations(saga_database)
 
 
@@ -195,7 +196,7 @@ def test_a_lost_answer_after_each_step_ends_in_agreement(
     outcome = settled(one)
     if answer.get("__typename") == "MatchConfirmed":
         assert outcome == MATCHED
-    RUNS[f"dropped answer: {path}"] = RUNS.get(f"dropped answer: {path}", 0) + 1
+    RUNS[f"dropped answer: {path}"] += 1
     no_violations(saga_database)
 
 
@@ -225,7 +226,7 @@ def test_a_gateway_killed_before_each_step_is_repaired_by_the_reconcilers(
         assert settled(one) == OPEN
     finally:
         faults.start_gateway()
-    RUNS[f"gateway killed before {path}"] = RUNS.get(f"gateway killed before {path}", 0) + 1
+    RUNS[f"gateway killed before {path}"] += 1
     no_violations(saga_database)
     again = one.confirm(f"killed-before-{path}:again")
     assert again["__typename"] == "MatchConfirmed" and agreed(one) == MATCHED
@@ -370,7 +371,7 @@ class LinkingMachine(RuleBasedStateMachine):
         self.proxied.resources.clear()
         time.sleep(SETTLE_S)
         no_violations(self.database_url)
-        RUNS["state machine runs"] = RUNS.get("state machine runs", 0) + 1
+        RUNS["state machine runs"] += 1
 
     def _offer(self) -> str:
         return to_global_id("Offer", self.scene.offer["id"])
