@@ -11,6 +11,7 @@ import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from gateway.auth import caller
@@ -96,19 +97,11 @@ class Viewer:
         return case_types.Platform.from_record(record) if record else None
 
 
-# Global id type name -> (loader name, GraphQL type).
+# Global id type name -> (loader name, GraphQL type): each types module lists its own.
 NODE_TYPES: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
-    "Platform": ("platforms", case_types.Platform.from_record),
-    "Staff": ("staff", case_types.Staff.from_record),
-    "Recipient": ("recipients", case_types.Recipient.from_record),
-    "Case": ("cases", case_types.Case.from_record),
-    "Need": ("needs", case_types.Need.from_record),
-    "Project": ("projects", case_types.Project.from_record),
-    "PublicWish": ("public_wishes", case_types.PublicWish.from_record),
-    "Volunteer": ("volunteers", volunteer_types.Volunteer.from_record),
-    "Activity": ("activities", volunteer_types.Activity.from_record),
-    "Organization": ("organizations", resource_types.Organization.from_record),
-    "Offer": ("offers", resource_types.Offer.from_record),
+    **case_types.NODES,
+    **volunteer_types.NODES,
+    **resource_types.NODES,
 }
 
 # The scope an app client needs to read a node of each type; other types are not for apps.
@@ -127,7 +120,9 @@ VOCABULARIES = [
 
 
 @strawberry.type
-class Query:
+class CoreQuery:
+    """The gateway's own fields: health, node, viewer, vocabularies."""
+
     @strawberry.field(description="Readiness of the gateway's upstream services. Open to everyone.")
     async def health(self, info: GInfo) -> Health:
         services = await asyncio.gather(*(_service_health(c) for c in info.context.upstreams.all()))
@@ -165,65 +160,33 @@ class Query:
             for cls in VOCABULARIES
         ]
 
-    needs = strawberry.field(resolver=case_queries.needs)
-    public_wishes = strawberry.field(resolver=case_queries.public_wishes)
-    recipients = strawberry.field(resolver=case_queries.recipients)
-    cases = strawberry.field(resolver=case_queries.cases)
-    platforms = strawberry.field(resolver=case_queries.platforms)
-    projects = strawberry.field(resolver=case_queries.projects)
-    volunteers = strawberry.field(resolver=volunteer_queries.volunteers)
-    activities = strawberry.field(resolver=volunteer_queries.activities)
-    care_visits = strawberry.field(resolver=volunteer_queries.care_visits)
-    hours_correction_requests = strawberry.field(resolver=volunteer_mutations.hours_correction_requests)
-    organizations = strawberry.field(resolver=resource_queries.organizations)
-    offers = strawberry.field(resolver=resource_queries.offers)
-    linkage_stats = strawberry.field(resolver=stats_queries.linkage_stats)
-    events = strawberry.field(resolver=event_queries.events)
-    fund_disclosure = strawberry.field(resolver=fund_queries.fund_disclosure)
-    propose_matches = strawberry.field(resolver=matching_queries.propose_matches)
 
-
-@strawberry.type
-class Mutation:
-    create_platform = strawberry.mutation(resolver=case_mutations.create_platform)
-    add_staff = strawberry.mutation(resolver=case_mutations.add_staff)
-    create_recipient = strawberry.mutation(resolver=case_mutations.create_recipient)
-    open_case = strawberry.mutation(resolver=case_mutations.open_case)
-    advance_case = strawberry.mutation(resolver=case_mutations.advance_case)
-    publish_need = strawberry.mutation(resolver=case_mutations.publish_need)
-    cancel_need = strawberry.mutation(resolver=case_mutations.cancel_need)
-    update_need = strawberry.mutation(resolver=case_work.update_need)
-    update_recipient = strawberry.mutation(resolver=case_work.update_recipient)
-    add_service_record = strawberry.mutation(resolver=case_work.add_service_record)
-    refer_case = strawberry.mutation(resolver=case_work.refer_case)
-    settle_referral = strawberry.mutation(resolver=case_work.settle_referral)
-    create_project = strawberry.mutation(resolver=case_work.create_project)
-    confirm_match = strawberry.mutation(resolver=linking_mutations.confirm_match)
-    claim_wish = strawberry.mutation(resolver=linking_mutations.claim_wish)
-    record_fulfilment = strawberry.mutation(resolver=linking_mutations.record_fulfilment)
-    register_organization = strawberry.mutation(resolver=resource_mutations.register_organization)
-    verify_organization = strawberry.mutation(resolver=resource_mutations.verify_organization)
-    create_offer = strawberry.mutation(resolver=resource_mutations.create_offer)
-    publish_offer = strawberry.mutation(resolver=resource_mutations.publish_offer)
-    record_donation = strawberry.mutation(resolver=fund_queries.record_donation)
-    reverse_ledger_entry = strawberry.mutation(resolver=resource_mutations.reverse_ledger_entry)
-    pause_offer = strawberry.mutation(resolver=resource_mutations.pause_offer)
-    reject_organization = strawberry.mutation(resolver=resource_mutations.reject_organization)
-    register_volunteer = strawberry.mutation(resolver=volunteer_mutations.register_volunteer)
-    create_activity = strawberry.mutation(resolver=volunteer_mutations.create_activity)
-    sign_up = strawberry.mutation(resolver=volunteer_mutations.sign_up)
-    cancel_sign_up = strawberry.mutation(resolver=volunteer_mutations.cancel_sign_up)
-    check_in = strawberry.mutation(resolver=volunteer_mutations.check_in)
-    check_out = strawberry.mutation(resolver=volunteer_mutations.check_out)
-    approve_hours = strawberry.mutation(resolver=volunteer_mutations.approve_hours)
-    log_care_visit = strawberry.mutation(resolver=volunteer_mutations.log_care_visit)
-    cancel_activity = strawberry.mutation(resolver=volunteer_mutations.cancel_activity)
-    verify_volunteer = strawberry.mutation(resolver=volunteer_mutations.verify_volunteer)
-    end_care_assignment = strawberry.mutation(resolver=volunteer_mutations.end_care_assignment)
-    approve_visit_hours = strawberry.mutation(resolver=volunteer_mutations.approve_visit_hours)
-    request_hours_correction = strawberry.mutation(resolver=volunteer_mutations.request_hours_correction)
-    approve_hours_correction = strawberry.mutation(resolver=volunteer_mutations.approve_hours_correction)
-    refuse_hours_correction = strawberry.mutation(resolver=volunteer_mutations.refuse_hours_correction)
+# The root types: the fields above, and those each module resolves (one place per service).
+Query = merge_types(
+    "Query",
+    (
+        CoreQuery,
+        case_queries.CaseQueryFields,
+        volunteer_queries.VolunteersQueryFields,
+        volunteer_mutations.VolunteersQueryFields,
+        resource_queries.ResourcesQueryFields,
+        stats_queries.StatsQueryFields,
+        event_queries.EventsQueryFields,
+        fund_queries.FundsQueryFields,
+        matching_queries.MatchingQueryFields,
+    ),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        volunteer_mutations.VolunteersMutationFields,
+        fund_queries.FundsMutationFields,
+        case_mutations.CaseMutationFields,
+        case_work.CaseWorkMutationFields,
+        linking_mutations.LinkingMutationFields,
+        resource_mutations.ResourcesMutationFields,
+    ),
+)
 
 
 error_log = logging.getLogger("wushe.graphql")

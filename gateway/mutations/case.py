@@ -329,3 +329,16 @@ async def cancel_need(info: GInfo, need_id: strawberry.ID, reason: str = "") -> 
     client = info.context.upstreams.case
     path = f"/v1/needs/{local_id(need_id, 'Need')}/cancel"
     return await outcome(lambda: client.post(path, {"reason": reason}), lambda r: NeedChanged(need=Need.from_record(r)))
+
+
+@strawberry.type
+class CaseMutationFields:
+    """The mutations this module resolves (merged into the schema's root type)."""
+
+    create_platform = strawberry.mutation(resolver=create_platform)
+    add_staff = strawberry.mutation(resolver=add_staff)
+    create_recipient = strawberry.mutation(resolver=create_recipient)
+    open_case = strawberry.mutation(resolver=open_case)
+    advance_case = strawberry.mutation(resolver=advance_case)
+    publish_need = strawberry.mutation(resolver=publish_need)
+    cancel_need = strawberry.mutation(resolver=cancel_need)

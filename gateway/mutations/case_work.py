@@ -206,3 +206,15 @@ async def update_need(
         lambda: client.patch(path, body_of(input), if_match=expected_version),
         lambda r: NeedUpdated(need=Need.from_record(r)),
     )
+
+
+@strawberry.type
+class CaseWorkMutationFields:
+    """The mutations this module resolves (merged into the schema's root type)."""
+
+    update_need = strawberry.mutation(resolver=update_need)
+    update_recipient = strawberry.mutation(resolver=update_recipient)
+    add_service_record = strawberry.mutation(resolver=add_service_record)
+    refer_case = strawberry.mutation(resolver=refer_case)
+    settle_referral = strawberry.mutation(resolver=settle_referral)
+    create_project = strawberry.mutation(resolver=create_project)

@@ -215,3 +215,12 @@ async def record_fulfilment(
         return FulfilmentRecorded(need=Need.from_record(result))  # type: ignore[arg-type]
 
     return await outcome(run, shape)
+
+
+@strawberry.type
+class LinkingMutationFields:
+    """The mutations this module resolves (merged into the schema's root type)."""
+
+    confirm_match = strawberry.mutation(resolver=confirm_match)
+    claim_wish = strawberry.mutation(resolver=claim_wish)
+    record_fulfilment = strawberry.mutation(resolver=record_fulfilment)

@@ -166,3 +166,16 @@ def _entry_uuid(entry_id: str) -> uuid.UUID:
         return uuid.UUID(entry_id)
     except ValueError:
         raise bad_input("entryId is the id of a ledger entry.", "台账记录编号格式错误。") from None
+
+
+@strawberry.type
+class ResourcesMutationFields:
+    """The mutations this module resolves (merged into the schema's root type)."""
+
+    register_organization = strawberry.mutation(resolver=register_organization)
+    verify_organization = strawberry.mutation(resolver=verify_organization)
+    create_offer = strawberry.mutation(resolver=create_offer)
+    publish_offer = strawberry.mutation(resolver=publish_offer)
+    reverse_ledger_entry = strawberry.mutation(resolver=reverse_ledger_entry)
+    pause_offer = strawberry.mutation(resolver=pause_offer)
+    reject_organization = strawberry.mutation(resolver=reject_organization)

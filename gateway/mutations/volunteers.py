@@ -367,3 +367,31 @@ async def hours_correction_requests(
         params["cursor"] = after
     page = await client.get(f"/v1/volunteers/{local_id(volunteer_id, 'Volunteer')}/hours/correction-requests", **params)
     return [HoursCorrectionRequest.from_record(r) for r in page["items"]]
+
+
+@strawberry.type
+class VolunteersQueryFields:
+    """The query fields this module resolves (merged into the schema's root type)."""
+
+    hours_correction_requests = strawberry.field(resolver=hours_correction_requests)
+
+
+@strawberry.type
+class VolunteersMutationFields:
+    """The mutations this module resolves (merged into the schema's root type)."""
+
+    register_volunteer = strawberry.mutation(resolver=register_volunteer)
+    create_activity = strawberry.mutation(resolver=create_activity)
+    sign_up = strawberry.mutation(resolver=sign_up)
+    cancel_sign_up = strawberry.mutation(resolver=cancel_sign_up)
+    check_in = strawberry.mutation(resolver=check_in)
+    check_out = strawberry.mutation(resolver=check_out)
+    approve_hours = strawberry.mutation(resolver=approve_hours)
+    log_care_visit = strawberry.mutation(resolver=log_care_visit)
+    cancel_activity = strawberry.mutation(resolver=cancel_activity)
+    verify_volunteer = strawberry.mutation(resolver=verify_volunteer)
+    end_care_assignment = strawberry.mutation(resolver=end_care_assignment)
+    approve_visit_hours = strawberry.mutation(resolver=approve_visit_hours)
+    request_hours_correction = strawberry.mutation(resolver=request_hours_correction)
+    approve_hours_correction = strawberry.mutation(resolver=approve_hours_correction)
+    refuse_hours_correction = strawberry.mutation(resolver=refuse_hours_correction)

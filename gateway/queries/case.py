@@ -248,3 +248,15 @@ async def projects(
     )
     records = page["items"]
     return connection([Project.from_record(r) for r in records], records, page["next_cursor"])
+
+
+@strawberry.type
+class CaseQueryFields:
+    """The query fields this module resolves (merged into the schema's root type)."""
+
+    needs = strawberry.field(resolver=needs)
+    public_wishes = strawberry.field(resolver=public_wishes)
+    recipients = strawberry.field(resolver=recipients)
+    cases = strawberry.field(resolver=cases)
+    platforms = strawberry.field(resolver=platforms)
+    projects = strawberry.field(resolver=projects)

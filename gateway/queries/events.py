@@ -186,3 +186,10 @@ async def events(
     shape = _for_apps if is_app else _for_staff
     shown = [e for e in (shape(name, event) for name, event in taken) if e is not None]
     return EventFeed(events=shown, cursor=encode_cursor(positions), has_more=has_more)
+
+
+@strawberry.type
+class EventsQueryFields:
+    """The query fields this module resolves (merged into the schema's root type)."""
+
+    events = strawberry.field(resolver=events)

@@ -119,3 +119,17 @@ async def record_donation(
             receipt_number=r.get("receipt_number"),
         ),
     )
+
+
+@strawberry.type
+class FundsQueryFields:
+    """The query fields this module resolves (merged into the schema's root type)."""
+
+    fund_disclosure = strawberry.field(resolver=fund_disclosure)
+
+
+@strawberry.type
+class FundsMutationFields:
+    """The mutations this module resolves (merged into the schema's root type)."""
+
+    record_donation = strawberry.mutation(resolver=record_donation)

@@ -154,3 +154,10 @@ async def propose_matches(
             notes=s.notes,
         ),
     )
+
+
+@strawberry.type
+class MatchingQueryFields:
+    """The query fields this module resolves (merged into the schema's root type)."""
+
+    propose_matches = strawberry.field(resolver=propose_matches)

@@ -48,3 +48,11 @@ async def offers(
     )
     records = page["items"]
     return connection([Offer.from_record(r) for r in records], records, page["next_cursor"])
+
+
+@strawberry.type
+class ResourcesQueryFields:
+    """The query fields this module resolves (merged into the schema's root type)."""
+
+    organizations = strawberry.field(resolver=organizations)
+    offers = strawberry.field(resolver=offers)

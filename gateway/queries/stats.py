@@ -314,3 +314,10 @@ async def linkage_stats(
         volunteer_raw=volunteer_raw,
         resource_raw=resource_raw,
     )
+
+
+@strawberry.type
+class StatsQueryFields:
+    """The query fields this module resolves (merged into the schema's root type)."""
+
+    linkage_stats = strawberry.field(resolver=linkage_stats)

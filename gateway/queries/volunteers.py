@@ -56,3 +56,12 @@ async def care_visits(
     )
     records = page["items"]
     return connection([CareVisit.from_record(r) for r in records], records, page["next_cursor"])
+
+
+@strawberry.type
+class VolunteersQueryFields:
+    """The query fields this module resolves (merged into the schema's root type)."""
+
+    volunteers = strawberry.field(resolver=volunteers)
+    activities = strawberry.field(resolver=activities)
+    care_visits = strawberry.field(resolver=care_visits)

@@ -406,3 +406,15 @@ class PublicWish(Node):
             fulfilled_at=parse_time(r["fulfilled_at"]),
             feedback=r["feedback"],
         )
+
+
+# Global id type name -> (loader name, how a record becomes the GraphQL type), for `node(id:)`.
+NODES: dict[str, tuple[str, Any]] = {
+    "Platform": ("platforms", Platform.from_record),
+    "Staff": ("staff", Staff.from_record),
+    "Recipient": ("recipients", Recipient.from_record),
+    "Case": ("cases", Case.from_record),
+    "Need": ("needs", Need.from_record),
+    "Project": ("projects", Project.from_record),
+    "PublicWish": ("public_wishes", PublicWish.from_record),
+}

@@ -96,11 +96,20 @@ class Vocabulary:
 
 
 # Expected outcomes of mutations (CONVENTIONS.md "Errors"): members of each result union.
-@strawberry.type(description="The input was refused; nothing was written.")
+@strawberry.type(description="Why one input field was refused, in English and zh-CN.")
+class FieldError:
+    field: str = strawberry.field(description="The input field, dotted (`consent.givenBy` as `consent.given_by`)")
+    message: str
+    message_zh: str
+    code: str = strawberry.field(default="", description="The validation rule that failed, e.g. string_too_long")
+
+
+@strawberry.type(description="The input was refused; nothing was written. `errors` says why, field by field.")
 class InvalidInput:
     message: str
     message_zh: str
     fields: list[str]
+    errors: list[FieldError] = strawberry.field(default_factory=list)
     code: str = strawberry.field(
         default="BAD_USER_INPUT",
         description="Why: BAD_USER_INPUT, VALIDATION_FAILED, or PERSONAL_DATA_IN_TEXT (a text shown to outsiders "

@@ -105,3 +105,10 @@ class Offer(Node):
     @strawberry.field
     def organization(self, info: Info) -> Organization | None:
         return _related(info, "organizations", self.org_id, MISSING, Organization.from_record)
+
+
+# Global id type name -> (loader name, how a record becomes the GraphQL type), for `node(id:)`.
+NODES: dict[str, tuple[str, Any]] = {
+    "Organization": ("organizations", Organization.from_record),
+    "Offer": ("offers", Offer.from_record),
+}

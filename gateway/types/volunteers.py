@@ -165,3 +165,10 @@ class HoursCorrectionRequest:
             decision_note=r.get("decision_note"),
             requested_at=datetime.fromisoformat(r["created_at"]),
         )
+
+
+# Global id type name -> (loader name, how a record becomes the GraphQL type), for `node(id:)`.
+NODES: dict[str, tuple[str, Any]] = {
+    "Volunteer": ("volunteers", Volunteer.from_record),
+    "Activity": ("activities", Activity.from_record),
+}
