@@ -226,3 +226,69 @@ class Role(Vocabulary):
 
 
 STAFF_ROLES = frozenset({Role.CIVIL_AFFAIRS_ADMIN, Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
+
+
+# Volunteers service codes (issue 18): each a GraphQL enum, listed in `vocabularies`.
+class OrganiserKind(Vocabulary):
+    PLATFORM = "platform", "平台"
+    TEAM = "team", "志愿服务队"
+    ORGANISATION = "organisation", "社会组织"
+
+
+class ActivityState(Vocabulary):
+    SCHEDULED = "scheduled", "未开始"
+    COMPLETED = "completed", "已完成"
+    CANCELLED = "cancelled", "已取消"
+
+
+class SignUpStatus(Vocabulary):
+    CONFIRMED = "confirmed", "已确认"
+    WAITING = "waiting", "候补中"
+    CANCELLED = "cancelled", "已取消"
+
+
+class VolunteerHoursState(Vocabulary):
+    """Where the minutes of a sign-up or a care visit stand."""
+
+    NONE = "none", "无时长"
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已计入"
+
+
+class VolunteerVerification(Vocabulary):
+    PENDING = "pending", "待审核"
+    VERIFIED = "verified", "已认证"
+    REJECTED = "rejected", "未通过"
+
+
+class CareAssignmentState(Vocabulary):
+    ACTIVE = "active", "服务中"
+    ENDED = "ended", "已结束"
+
+
+class CareVisitOutcome(Vocabulary):
+    DONE = "done", "已探访"
+    MISSED = "missed", "未探访"
+
+
+class WellbeingFlag(Vocabulary):
+    """What a visiting volunteer saw that the station must follow up."""
+
+    FALL_OR_INJURY = "fall_or_injury", "跌倒或受伤"
+    ILLNESS = "illness", "患病"
+    LOW_MOOD = "low_mood", "情绪低落"
+    FOOD_INSECURITY = "food_insecurity", "缺少食物"
+    UNSAFE_HOME = "unsafe_home", "居住不安全"
+    NEEDS_FOLLOW_UP = "needs_follow_up", "需要跟进"
+
+
+class HoursEntryKind(Vocabulary):
+    ACTIVITY = "activity", "活动"
+    CARE_VISIT = "care_visit", "关爱探访"
+    CORRECTION = "correction", "更正"
+
+
+class HoursCorrectionState(Vocabulary):
+    REQUESTED = "requested", "待审核"
+    APPROVED = "approved", "已通过"
+    REFUSED = "refused", "未通过"
