@@ -7,6 +7,7 @@ from services.common.audit_api import audit_router
 from services.common.database import Database
 from services.common.events import events_router
 from services.common.settings import Settings, get_settings
+from services.resources.funds.endpoints import entries_router as ledger_entries_router
 from services.resources.funds.endpoints import router as funds_router
 from services.resources.holds.endpoints import router as holds_router
 from services.resources.holds.expiry import run_expiry
@@ -22,6 +23,7 @@ ROUTERS = [
     offers_router,
     holds_router,
     funds_router,
+    ledger_entries_router,
     pledges_router,
     stats_router,
     events_router(OutboxEvent),

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 
 from services.common.auth import CurrentPrincipal
+from services.common.batch import BatchIds, parse_batch_ids
 from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
@@ -15,6 +16,13 @@ from services.resources.funds.schemas import FundDisclosure, LedgerEntry, Ledger
 from services.resources.models import IdempotencyRecord
 
 router = APIRouter(prefix="/v1/funds", tags=["funds"])
+entries_router = APIRouter(prefix="/v1/ledger-entries", tags=["funds"])
+
+
+@entries_router.get(":batch")
+async def batch_ledger_entries(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[LedgerEntry]:
+    """The readable ledger entries among `ids`, of any fund (others are left out)."""
+    return Page(items=await fund_service.entries_by_id(session, principal, parse_batch_ids(ids)))
 
 
 @router.post("/{fund_id}/entries", status_code=201, response_model=LedgerEntry)

@@ -152,7 +152,19 @@ class LedgerRepository(ScopedRepository[LedgerEntry]):
 
 
 ledger = LedgerRepository(first_entity_scope(readable))
-search = ledger.search
+search, get_many = ledger.search, ledger.get_many
+
+
+async def reversals_of(
+    session: AsyncSession, principal: Principal, entry_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """The reversing entry of each of these entries that has one (original id -> reversal id)."""
+    if not entry_ids:
+        return {}
+    statement = readable(
+        select(LedgerEntry.reverses_id, LedgerEntry.id).where(LedgerEntry.reverses_id.in_(entry_ids)), principal
+    )
+    return {original: reversal for original, reversal in (await session.execute(statement)).all() if original}
 
 
 async def get_entry(

@@ -60,6 +60,7 @@ class LedgerEntry(BaseModel):
         default=None, description="收据编号 of a donation: fund and Beijing year, 2026-000123"
     )
     reverses_id: uuid.UUID | None = Field(default=None, description="The entry a reversal corrects")
+    reversed_by_id: uuid.UUID | None = Field(default=None, description="The reversal that corrected this entry")
     created_at: datetime
 
 

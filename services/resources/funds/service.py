@@ -1,6 +1,7 @@
 """Fund rules: donations in, disbursements out within restrictions, public disclosure."""
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -153,14 +154,33 @@ async def list_entries(
     if fund is None or fund.kind != "fund":
         raise NotFound("No such fund.", "资金不存在。")
     rows, next_cursor = await ledger_repository.search(session, principal, cursor=cursor, limit=limit, fund_id=fund_id)
-    own = principal.role is Role.ORG_STAFF and principal.org_id == fund.org_id
-    shown = [row.id for row in rows if own and row.donor_is_individual]
+    return await _entries_out(session, principal, rows, {fund.id: fund}), next_cursor
+
+
+async def entries_by_id(session: AsyncSession, principal: Principal, entry_ids: list[uuid.UUID]) -> list[LedgerEntry]:
+    """The readable entries among these ids, of any fund (the gateway's batch loads)."""
+    rows = await ledger_repository.get_many(session, principal, entry_ids)
+    funds = await offer_repository.get_many(session, principal, list({row.fund_id for row in rows}))
+    return await _entries_out(session, principal, rows, {fund.id: fund for fund in funds})
+
+
+async def _entries_out(
+    session: AsyncSession, principal: Principal, rows: Sequence[LedgerEntryRow], funds: dict[uuid.UUID, Offer]
+) -> list[LedgerEntry]:
+    """Entries as the caller may see them: individual donors unmasked for the fund's own staff
+    (that read audited), each with the reversal that corrected it."""
+
+    def own(row: LedgerEntryRow) -> bool:
+        fund = funds.get(row.fund_id)
+        return fund is not None and principal.role is Role.ORG_STAFF and principal.org_id == fund.org_id
+
+    shown = [(str(row.id), offer_scope(funds[row.fund_id])) for row in rows if own(row) and row.donor_is_individual]
     if shown:
-        scope = offer_scope(fund)
-        await record_personal_read(
-            session, principal, "ledger_entry", [(str(entry_id), scope) for entry_id in shown], ["donor_name"]
-        )
-    return [_entry_out(row, unmasked=own) for row in rows], next_cursor
+        await record_personal_read(session, principal, "ledger_entry", shown, ["donor_name"])
+    reversals = await ledger_repository.reversals_of(session, principal, [row.id for row in rows])
+    return [
+        _entry_out(row, unmasked=own(row)).model_copy(update={"reversed_by_id": reversals.get(row.id)}) for row in rows
+    ]
 
 
 async def _managed_fund(session: AsyncSession, principal: Principal, fund_id: uuid.UUID) -> Offer:

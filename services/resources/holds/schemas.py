@@ -53,6 +53,7 @@ class Hold(BaseModel):
     id: uuid.UUID
     need_id: uuid.UUID
     need_region: str
+    need_title: str = Field(default="", description="The need's public title, as the case service sealed it.")
     offer_id: uuid.UUID
     quantity: int | None
     amount: YuanOut | None
@@ -72,6 +73,7 @@ class Hold(BaseModel):
             id=row.id,
             need_id=row.need_id,
             need_region=row.need_region,
+            need_title=row.need_title,
             offer_id=row.offer_id,
             quantity=None if fund else int(size),
             amount=size if fund else None,

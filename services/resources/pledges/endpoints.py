@@ -5,6 +5,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from services.common.auth import CurrentPrincipal
+from services.common.batch import BatchIds, parse_batch_ids
 from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import Cursor, Page, PageSize
@@ -56,9 +57,32 @@ async def list_pledges(
     return Page(items=items, next_cursor=next_cursor)
 
 
+@router.get(":batch")
+async def batch_pledges(
+    principal: CurrentPrincipal, session: DbSession, settings: AppSettings, ids: BatchIds
+) -> Page[Pledge]:
+    """The readable pledges among `ids` (others are left out)."""
+    rows = await pledge_repository.get_many(session, principal, parse_batch_ids(ids))
+    return Page(items=await pledge_service.present(session, principal, rows, settings))
+
+
 @router.get("/{pledge_id}")
 async def get_pledge(
     pledge_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
 ) -> Pledge:
     """One pledge; 404 when absent or outside your scope. The pledging caller gets a fresh `receipt`."""
     return await pledge_service.get(session, principal, pledge_id, settings)
+
+
+@router.post(
+    "/{pledge_id}/withdraw",
+    responses={409: {"description": "PLEDGE_CONFIRMED: the station has confirmed it"}},
+)
+async def withdraw_pledge(
+    pledge_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, settings: AppSettings
+) -> Pledge:
+    """The donor withdraws an unconfirmed claim: its hold is released and the promise voided.
+
+    The wish opens again in the case service when its claim is released there (or, at the
+    latest, when the case reconciler sees the released hold)."""
+    return await pledge_service.withdraw(session, principal, pledge_id, settings)

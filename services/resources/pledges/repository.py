@@ -30,9 +30,9 @@ get, get_many, search = pledges.get, pledges.get_many, pledges.search
 
 
 async def details(session: AsyncSession, principal: Principal, pledges: Sequence[Pledge]) -> dict[uuid.UUID, Any]:
-    """Hold state and offer figures of each pledge, by pledge id (one query)."""
+    """Hold state, expiry and offer figures of each pledge, by pledge id (one query)."""
     statement = readable(
-        select(Pledge.id, Hold.state, Hold.quantity, Offer.kind, Offer.category)
+        select(Pledge.id, Hold.state, Hold.quantity, Hold.expires_at, Offer.kind, Offer.category)
         .join(Hold, Hold.id == Pledge.hold_id)
         .join(Offer, Offer.id == Pledge.offer_id)
         .where(Pledge.id.in_([pledge.id for pledge in pledges])),

@@ -70,6 +70,9 @@ class Pledge(BaseModel):
     offer_id: uuid.UUID
     hold_id: uuid.UUID
     hold_state: HoldStateCode
+    expires_at: datetime | None = Field(
+        default=None, description="When the claim lapses unless the station confirms it (its hold's expiry)."
+    )
     category: ItemCategory | None
     quantity: int | None
     amount: YuanOut | None

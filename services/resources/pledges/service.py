@@ -31,6 +31,10 @@ class NotClaimable(Conflict):
     code = "NOT_CLAIMABLE"
 
 
+class PledgeConfirmed(Conflict):
+    code = "PLEDGE_CONFIRMED"
+
+
 def require_may_pledge(principal: Principal) -> None:
     """App clients with `wishes:claim`, or organisation staff for their own organisation."""
     if principal.role is Role.APP_CLIENT and principal.has_scope(CLAIM_SCOPE):
@@ -137,6 +141,30 @@ async def get(session: AsyncSession, principal: Principal, pledge_id: uuid.UUID,
     return (await present(session, principal, [pledge], settings))[0]
 
 
+async def withdraw(session: AsyncSession, principal: Principal, pledge_id: uuid.UUID, settings: Settings) -> PledgeOut:
+    """The donor takes back a claim the station has not confirmed: its hold is released (and with it
+    the pledge's offer and promised money, pledges/lapse.py). Withdrawing a lapsed or withdrawn
+    pledge answers it as it is; a confirmed one is the station's to undo (409 PLEDGE_CONFIRMED)."""
+    pledge = await pledge_repository.get(session, principal, pledge_id)
+    if pledge is None:
+        raise NotFound("No such pledge.", "认领记录不存在。")
+    donor_side = principal.subject == pledge.pledged_by or (
+        principal.role is Role.ORG_STAFF and principal.org_id == pledge.org_id
+    )
+    if not donor_side:
+        raise Forbidden("Only the donor may withdraw a pledge.", "只有认领方可以撤回认领。")
+    current = (await present(session, principal, [pledge], settings))[0]
+    if current.hold_state in ("committed", "delivered"):
+        raise PledgeConfirmed(
+            "The station has confirmed this pledge; ask the station to undo the match.",
+            "社工站已确认该认领，如需撤回请联系社工站。",
+            current_state=current.hold_state,
+        )
+    if current.hold_state == "held":
+        await hold_service.change_state(session, principal, pledge.hold_id, "released")
+    return (await present(session, principal, [pledge], settings))[0]
+
+
 def may_see_donor(principal: Principal, pledge: Pledge) -> bool:
     """The pledging client, the donor's organisation and the stations that arrange delivery."""
     if principal.role in (Role.STATION_STAFF, Role.CENTRE_STAFF):
@@ -176,6 +204,7 @@ def _out(principal: Principal, pledge: Pledge, detail: object, settings: Setting
         offer_id=pledge.offer_id,
         hold_id=pledge.hold_id,
         hold_state=state,
+        expires_at=getattr(detail, "expires_at", None),
         category=ItemCategory(category) if category else None,
         quantity=int(size) if size is not None and not fund else None,
         amount=size if fund else None,
