@@ -1,24 +1,173 @@
-"""Mutations over the volunteers service."""
+"""Mutations over the volunteers service. Each returns only members of its declared union: the
+success (a sign-up that must wait is `Waitlisted`, not an error), one member per refusal a client
+acts on differently (`CommitmentClash`, `NotCheckedIn`, `AttendanceWindowClosed` …, registered by
+the service's code), and the generic InvalidInput / NotFound / Conflict."""
 
+import dataclasses
 import datetime as dt
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, Self, TypeVar
 
 import strawberry
+from pydantic import BaseModel, ValidationError
 from strawberry.types import Info
 
 from gateway.auth import caller
+from gateway.clients.base import UpstreamError
 from gateway.context import GatewayContext
 from gateway.ids import local_id
-from gateway.mutations.inputs import body_of, idempotency_headers
-from gateway.outcomes import outcome
-from gateway.types.common import Conflict, InvalidInput, Language, NotFound, Skill
-from gateway.types.volunteers import Activity, CareVisit, HoursCorrectionRequest, SignUp, Volunteer
+from gateway.mutations.inputs import body_of
+from gateway.outcomes import field_errors, messages, outcome, refusal_for
+from gateway.types.common import Conflict, InvalidInput, NotFound
+from gateway.types.volunteers import (
+    Activity,
+    CareAssignment,
+    CareVisit,
+    HoursCorrectionRequest,
+    SignUp,
+    Volunteer,
+)
 from services.common.auth import Principal
-from services.common.vocabulary import Role
+from services.common.errors import _bilingual
+from services.common.vocabulary import (
+    CareAssignmentState,
+    HoursCorrectionState,
+    Language,
+    OrganiserKind,
+    Role,
+    SignUpStatus,
+    Skill,
+    WellbeingFlag,
+)
+from services.volunteers import contract as c
 
 GInfo = Info[GatewayContext, None]
+M = TypeVar("M", bound=BaseModel)
+
+WRITERS = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER, Role.ORG_STAFF, Role.VOLUNTEER})
+PLATFORM_STAFF = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
 
 
+def parsed(model: type[M], body: dict[str, Any]) -> M | InvalidInput:
+    """The request as the service's contract model, or why not, field by field (as the service's
+    422 would say it: the same models validate on both sides)."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        problem = {
+            "errors": [
+                {"loc": list(err["loc"]), "msg": _bilingual(dict(err)), "type": err["type"]} for err in exc.errors()
+            ]
+        }
+        errors = field_errors(problem)
+        return InvalidInput(
+            message="The input did not pass validation; see `errors`.",
+            message_zh="输入未通过校验，详见 errors。",
+            fields=[e.field for e in errors],
+            errors=errors,
+            code="VALIDATION_FAILED",
+        )
+
+
+# Refusals of the volunteers service that a client acts on differently: one member each.
+@strawberry.interface(description="An expected refusal of a volunteers mutation: nothing was changed.")
+class VolunteeringRefusal:
+    code: str
+    message: str
+    message_zh: str
+
+    @classmethod
+    def from_refusal(cls, exc: UpstreamError) -> Self:
+        """The member with the problem's message and any of its keys named like the member's fields."""
+        message, message_zh = messages(exc)
+        names = {f.name for f in dataclasses.fields(cls)} - {"code", "message", "message_zh"}  # type: ignore[arg-type]
+        extra = {name: exc.problem[name] for name in names if name in exc.problem}
+        return cls(code=exc.code, message=message, message_zh=message_zh, **extra)
+
+
+@refusal_for(c.OVERLAPPING_COMMITMENT)
+@strawberry.type(description="The volunteer is committed elsewhere then (an activity or a care visit): pick another.")
+class CommitmentClash(VolunteeringRefusal):
+    pass
+
+
+@refusal_for(c.WEEKLY_HOURS_EXCEEDED)
+@strawberry.type(description="This would take the volunteer past their weekly maximum of hours.")
+class WeeklyHoursExceeded(VolunteeringRefusal):
+    booked_minutes: int | None = None
+    max_hours_per_week: int | None = None
+
+
+@refusal_for(c.VolunteerRejected.code)
+@strawberry.type(description="The platform rejected the volunteer's registration: they take on no commitment.")
+class VolunteerRejected(VolunteeringRefusal):
+    pass
+
+
+@refusal_for(c.MissingSkills.code)
+@strawberry.type(description="The activity needs skills the volunteer lacks (`missingSkills`).")
+class MissingSkills(VolunteeringRefusal):
+    missing_skills: list[Skill] | None = None
+
+    @classmethod
+    def from_refusal(cls, exc: UpstreamError) -> Self:
+        message, message_zh = messages(exc)
+        skills = [Skill(s) for s in exc.problem.get("missing_skills", [])]
+        return cls(code=exc.code, message=message, message_zh=message_zh, missing_skills=skills)
+
+
+@refusal_for(c.AlreadySignedUp.code)
+@strawberry.type(description="The volunteer is already signed up (confirmed or waiting) for this activity.")
+class AlreadySignedUp(VolunteeringRefusal):
+    pass
+
+
+@refusal_for(c.ActivityClosed.code)
+@strawberry.type(description="The activity takes no more sign-ups: cancelled, completed or over.")
+class ActivityClosed(VolunteeringRefusal):
+    pass
+
+
+@refusal_for(c.AttendanceWindowClosed.code)
+@strawberry.type(
+    description="Outside the attendance window: check-in opens an hour before the start and closes at the end, "
+    "check-out closes an hour after the end (the organiser may record the time from the sheet)."
+)
+class AttendanceWindowClosed(VolunteeringRefusal):
+    pass
+
+
+@refusal_for(c.NotCheckedIn.code)
+@strawberry.type(description="The sign-up has not checked in: check in first.")
+class NotCheckedIn(VolunteeringRefusal):
+    pass
+
+
+@refusal_for(c.CheckOutBeforeCheckIn.code)
+@strawberry.type(description="The check-out time given is before the check-in time: correct the time.")
+class CheckOutBeforeCheckIn(VolunteeringRefusal):
+    pass
+
+
+@refusal_for(c.NoPendingHours.code)
+@strawberry.type(description="No minutes await approval: not checked out, a missed visit, or approved already.")
+class NoPendingHours(VolunteeringRefusal):
+    pass
+
+
+@refusal_for(c.AssignmentEnded.code)
+@strawberry.type(description="The care assignment has ended: no visit is logged on it and it ends only once.")
+class AssignmentNotActive(VolunteeringRefusal):
+    pass
+
+
+@refusal_for(c.VisitOutsideAssignment.code)
+@strawberry.type(description="The visit's day lies outside the days the assignment covers.")
+class VisitOutsideAssignment(VolunteeringRefusal):
+    pass
+
+
+# Successes.
 @strawberry.type
 class VolunteerRegistered:
     volunteer: Volunteer
@@ -29,9 +178,54 @@ class ActivityCreated:
     activity: Activity
 
 
-@strawberry.type
+@strawberry.type(description="Signed up with a confirmed place.")
 class SignedUp:
     sign_up: SignUp
+
+
+@strawberry.type(description="Signed up, on the waiting list: the activity is full; promoted in arrival order.")
+class Waitlisted:
+    sign_up: SignUp
+
+
+@strawberry.type
+class SignUpChanged:
+    sign_up: SignUp
+
+
+@strawberry.type(
+    description="A care visit logged: done (its minutes await the organiser's approval) or missed (adds none, "
+    "and the station sees it)."
+)
+class VisitLogged:
+    visit: CareVisit
+
+
+@strawberry.type
+class ActivityChanged:
+    activity: Activity
+
+
+@strawberry.type
+class VolunteerChanged:
+    volunteer: Volunteer
+
+
+@strawberry.type(description="The assignment ended; the volunteer no longer sees the elder's address.")
+class AssignmentEnded:
+    assignment: CareAssignment
+    assignment_id: strawberry.ID = strawberry.field(description="Global id of the assignment (CareAssignment)")
+    state: CareAssignmentState
+
+
+@strawberry.type(description="A done visit's minutes approved into the volunteer's hours ledger.")
+class VisitHoursApproved:
+    visit: CareVisit
+
+
+@strawberry.type(description="The correction request, filed or decided.")
+class HoursCorrectionChanged:
+    request: HoursCorrectionRequest
 
 
 RegisterVolunteerResult = Annotated[
@@ -40,7 +234,43 @@ RegisterVolunteerResult = Annotated[
 CreateActivityResult = Annotated[
     ActivityCreated | InvalidInput | NotFound | Conflict, strawberry.union("CreateActivityResult")
 ]
-SignUpResult = Annotated[SignedUp | InvalidInput | NotFound | Conflict, strawberry.union("SignUpResult")]
+SignUpResult = Annotated[
+    SignedUp
+    | Waitlisted
+    | CommitmentClash
+    | WeeklyHoursExceeded
+    | MissingSkills
+    | AlreadySignedUp
+    | ActivityClosed
+    | VolunteerRejected
+    | InvalidInput
+    | NotFound,
+    strawberry.union("SignUpResult"),
+]
+CancelSignUpResult = Annotated[SignUpChanged | NotFound | Conflict, strawberry.union("CancelSignUpResult")]
+CheckInResult = Annotated[
+    SignUpChanged | AttendanceWindowClosed | InvalidInput | NotFound | Conflict, strawberry.union("CheckInResult")
+]
+CheckOutResult = Annotated[
+    SignUpChanged | NotCheckedIn | CheckOutBeforeCheckIn | AttendanceWindowClosed | InvalidInput | NotFound | Conflict,
+    strawberry.union("CheckOutResult"),
+]
+ApproveHoursResult = Annotated[SignUpChanged | NoPendingHours | NotFound, strawberry.union("ApproveHoursResult")]
+LogCareVisitResult = Annotated[
+    VisitLogged | AssignmentNotActive | VisitOutsideAssignment | InvalidInput | NotFound,
+    strawberry.union("LogCareVisitResult"),
+]
+ChangeActivityResult = Annotated[ActivityChanged | NotFound | Conflict, strawberry.union("ChangeActivityResult")]
+ChangeVolunteerResult = Annotated[VolunteerChanged | NotFound | Conflict, strawberry.union("ChangeVolunteerResult")]
+EndAssignmentResult = Annotated[
+    AssignmentEnded | AssignmentNotActive | NotFound, strawberry.union("EndAssignmentResult")
+]
+ApproveVisitHoursResult = Annotated[
+    VisitHoursApproved | NoPendingHours | NotFound, strawberry.union("ApproveVisitHoursResult")
+]
+HoursCorrectionResult = Annotated[
+    HoursCorrectionChanged | InvalidInput | NotFound | Conflict, strawberry.union("HoursCorrectionResult")
+]
 
 
 @strawberry.input
@@ -61,25 +291,27 @@ class RegisterVolunteerInput:
     languages: list[Language] = strawberry.field(default_factory=list)
     availability: list[AvailabilityInput] = strawberry.field(default_factory=list)
     max_hours_per_week: int | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
 
 
 @strawberry.input
 class CreateActivityInput:
     title: str
-    organiser_kind: str
+    organiser_kind: OrganiserKind = strawberry.field(
+        description="Which organiser id is set: PLATFORM (platformId), TEAM (teamId), ORGANISATION (orgId)"
+    )
     place: str
     region: str
     starts_at: dt.datetime
     ends_at: dt.datetime
     capacity: int
     platform_id: strawberry.ID | None = None
+    team_id: strawberry.ID | None = None
+    org_id: strawberry.ID | None = None
     project_id: strawberry.ID | None = None
     required_skills: list[Skill] = strawberry.field(default_factory=list)
     is_public: bool = True
-
-
-WRITERS = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER, Role.ORG_STAFF, Role.VOLUNTEER})
-PLATFORM_STAFF = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
 
 
 async def with_platform_ticket(info: GInfo, principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
@@ -89,8 +321,8 @@ async def with_platform_ticket(info: GInfo, principal: Principal, body: dict[str
     reach answers 404/403 here, before anything is written."""
     if principal.role not in PLATFORM_STAFF or not body.get("platform_id"):
         return body
-    ticket = await info.context.upstreams.case.post(f"/v1/platforms/{body['platform_id']}/ticket")
-    return {**body, "platform_ticket": ticket["ticket"]}
+    ticket = await info.context.upstreams.case.platforms.ticket(body["platform_id"])
+    return {**body, "platform_ticket": ticket.ticket}
 
 
 async def register_volunteer(
@@ -100,14 +332,21 @@ async def register_volunteer(
     principal = caller(info, roles=WRITERS)
     client = info.context.upstreams.volunteers
 
-    async def register() -> Any:
-        body = await with_platform_ticket(info, principal, body_of(input))
-        return await client.post("/v1/volunteers", body, headers=idempotency_headers(idempotency_key))
+    async def register() -> c.Volunteer | InvalidInput:
+        body = parsed(c.VolunteerCreate, await with_platform_ticket(info, principal, body_of(input)))
+        if isinstance(body, InvalidInput):
+            return body
+        return await client.volunteers.register(body, idempotency_key=idempotency_key)
 
-    return await outcome(
-        register,
-        lambda r: VolunteerRegistered(volunteer=Volunteer.from_record(r)),
+    result: RegisterVolunteerResult = await outcome(
+        register, _or(lambda m: VolunteerRegistered(volunteer=Volunteer.from_model(m))), RegisterVolunteerResult
     )
+    return result
+
+
+def _or(success: Any) -> Any:
+    """`success(model)`, passing an InvalidInput found before the call through as it is."""
+    return lambda m: m if isinstance(m, InvalidInput) else success(m)
 
 
 async def create_activity(
@@ -117,97 +356,88 @@ async def create_activity(
     principal = caller(info, roles=WRITERS)
     client = info.context.upstreams.volunteers
 
-    async def organise() -> Any:
-        body = await with_platform_ticket(info, principal, body_of(input))
-        return await client.post("/v1/activities", body, headers=idempotency_headers(idempotency_key))
+    async def organise() -> c.Activity | InvalidInput:
+        body = parsed(c.ActivityCreate, await with_platform_ticket(info, principal, body_of(input)))
+        if isinstance(body, InvalidInput):
+            return body
+        return await client.activities.create(body, idempotency_key=idempotency_key)
 
-    return await outcome(
-        organise,
-        lambda r: ActivityCreated(activity=Activity.from_record(r)),
+    result: CreateActivityResult = await outcome(
+        organise, _or(lambda m: ActivityCreated(activity=Activity.from_model(m))), CreateActivityResult
     )
+    return result
+
+
+def _signed_up(m: c.SignUp) -> SignedUp | Waitlisted:
+    sign_up = SignUp.from_model(m)
+    return Waitlisted(sign_up=sign_up) if m.status is SignUpStatus.WAITING else SignedUp(sign_up=sign_up)
 
 
 async def sign_up(info: GInfo, activity_id: strawberry.ID, volunteer_id: strawberry.ID | None = None) -> SignUpResult:
-    """Sign a volunteer (yourself by default) up for an activity: confirmed while places last, then waiting."""
+    """Sign a volunteer (yourself by default) up for an activity: SignedUp while places last, then
+    Waitlisted in arrival order."""
     caller(info, roles=WRITERS)
-    body = {"volunteer_id": str(local_id(volunteer_id, "Volunteer")) if volunteer_id else None}
-    path = f"/v1/activities/{local_id(activity_id, 'Activity')}/signups"
-    client = info.context.upstreams.volunteers
-    return await outcome(lambda: client.post(path, body), lambda r: SignedUp(sign_up=SignUp.from_record(r)))
+    activity = local_id(activity_id, "Activity")
+    body = c.SignUpRequest(volunteer_id=local_id(volunteer_id, "Volunteer") if volunteer_id else None)
+    signups = info.context.upstreams.volunteers.signups
+    result: SignUpResult = await outcome(lambda: signups.sign_up(activity, body), _signed_up, SignUpResult)
+    return result
 
 
-@strawberry.type
-class SignUpChanged:
-    sign_up: SignUp
+async def cancel_sign_up(info: GInfo, sign_up_id: strawberry.ID) -> CancelSignUpResult:
+    """Cancel a sign-up; the first on the waiting list is promoted."""
+    caller(info, roles=WRITERS)
+    signup = local_id(sign_up_id, "SignUp")
+    signups = info.context.upstreams.volunteers.signups
+    result: CancelSignUpResult = await outcome(
+        lambda: signups.cancel(signup), lambda m: SignUpChanged(sign_up=SignUp.from_model(m)), CancelSignUpResult
+    )
+    return result
 
 
-ChangeSignUpResult = Annotated[
-    SignUpChanged | InvalidInput | NotFound | Conflict, strawberry.union("ChangeSignUpResult")
+AttendanceAt = Annotated[
+    dt.datetime | None,
+    strawberry.argument(
+        description="When it happened, with its offset (the organiser's time from the sign-in sheet); "
+        "never in the future. Left out: the server's now (volunteers always get that)."
+    ),
 ]
-SIGN_UP_ACTIONS = {
-    "cancel": "cancel",
-    "check_in": "check-in",
-    "check_out": "check-out",
-    "approve_hours": "approve-hours",
-}
 
 
-def _sign_up_action(action: str, doc: str) -> object:
-    async def change(info: GInfo, sign_up_id: strawberry.ID) -> ChangeSignUpResult:
-        caller(info, roles=WRITERS)
-        client = info.context.upstreams.volunteers
-        path = f"/v1/signups/{local_id(sign_up_id, 'SignUp')}/{SIGN_UP_ACTIONS[action]}"
-        return await outcome(lambda: client.post(path), lambda r: SignUpChanged(sign_up=SignUp.from_record(r)))
-
-    change.__doc__ = doc
-    change.__name__ = action
-    return change
-
-
-def _attendance_action(action: str, doc: str) -> object:
-    async def record(
-        info: GInfo,
-        sign_up_id: strawberry.ID,
-        at: Annotated[
-            dt.datetime | None,
-            strawberry.argument(
-                description="When it happened, with its offset (the organiser's time from the sign-in sheet); "
-                "never in the future. Left out: the server's now (volunteers always get that)."
-            ),
-        ] = None,
-    ) -> ChangeSignUpResult:
-        caller(info, roles=WRITERS)
-        client = info.context.upstreams.volunteers
-        path = f"/v1/signups/{local_id(sign_up_id, 'SignUp')}/{SIGN_UP_ACTIONS[action]}"
-        body = {"at": at.isoformat()} if at is not None else {}
-        return await outcome(lambda: client.post(path, body), lambda r: SignUpChanged(sign_up=SignUp.from_record(r)))
-
-    record.__doc__ = doc
-    record.__name__ = action
-    return record
+async def check_in(info: GInfo, sign_up_id: strawberry.ID, at: AttendanceAt = None) -> CheckInResult:
+    """Check in at the activity (from an hour before the start until the end)."""
+    caller(info, roles=WRITERS)
+    signup = local_id(sign_up_id, "SignUp")
+    signups = info.context.upstreams.volunteers.signups
+    body = c.AttendanceTime.model_construct(at=at) if at is not None else c.AttendanceTime()
+    result: CheckInResult = await outcome(
+        lambda: signups.check_in(signup, body), lambda m: SignUpChanged(sign_up=SignUp.from_model(m)), CheckInResult
+    )
+    return result
 
 
-cancel_sign_up = _sign_up_action("cancel", "Cancel a sign-up; the first on the waiting list is promoted.")
-check_in = _attendance_action("check_in", "Check in at the activity (from an hour before the start until the end).")
-check_out = _attendance_action(
-    "check_out",
-    "Check out (until an hour after the end); the minutes between, capped at the activity's length, "
-    "await the organiser's approval.",
-)
-approve_hours = _sign_up_action(
-    "approve_hours", "The organiser approves the minutes into the volunteer's hours ledger."
-)
+async def check_out(info: GInfo, sign_up_id: strawberry.ID, at: AttendanceAt = None) -> CheckOutResult:
+    """Check out (until an hour after the end); the minutes between, capped at the activity's length,
+    await the organiser's approval."""
+    caller(info, roles=WRITERS)
+    signup = local_id(sign_up_id, "SignUp")
+    signups = info.context.upstreams.volunteers.signups
+    body = c.AttendanceTime.model_construct(at=at) if at is not None else c.AttendanceTime()
+    result: CheckOutResult = await outcome(
+        lambda: signups.check_out(signup, body), lambda m: SignUpChanged(sign_up=SignUp.from_model(m)), CheckOutResult
+    )
+    return result
 
 
-@strawberry.type(
-    description="A care visit logged: done (its minutes await the organiser's approval) or missed (adds none, "
-    "and the station sees it)."
-)
-class VisitLogged:
-    visit: CareVisit
-
-
-LogCareVisitResult = Annotated[VisitLogged | InvalidInput | NotFound | Conflict, strawberry.union("LogCareVisitResult")]
+async def approve_hours(info: GInfo, sign_up_id: strawberry.ID) -> ApproveHoursResult:
+    """The organiser approves the minutes into the volunteer's hours ledger."""
+    caller(info, roles=WRITERS)
+    signup = local_id(sign_up_id, "SignUp")
+    signups = info.context.upstreams.volunteers.signups
+    result: ApproveHoursResult = await outcome(
+        lambda: signups.approve_hours(signup), lambda m: SignUpChanged(sign_up=SignUp.from_model(m)), ApproveHoursResult
+    )
+    return result
 
 
 async def log_care_visit(
@@ -216,99 +446,91 @@ async def log_care_visit(
     visited_at: dt.datetime,
     done: bool,
     notes: str = "",
-    wellbeing_flags: list[str] | None = None,
+    wellbeing_flags: list[WellbeingFlag] | None = None,
+    minutes: Annotated[
+        int | None, strawberry.argument(description="A done visit's minutes; left out: the scheduled duration")
+    ] = None,
+    idempotency_key: str | None = None,
 ) -> LogCareVisitResult:
     """The volunteer (or the station) logs a care visit; wellbeing flags reach the station.
-    `assignmentId` is the one confirmMatch returned for the care need."""
+    `assignmentId` is the global id (CareAssignment) assignVolunteer returned for the care need."""
     caller(info, roles=WRITERS)
-    body = {
-        "visited_at": visited_at.isoformat(),
+    assignment = local_id(assignment_id, "CareAssignment")
+    assignments = info.context.upstreams.volunteers.assignments
+    body: dict[str, Any] = {
+        "visited_at": visited_at,
         "outcome": "done" if done else "missed",
         "notes": notes,
-        "wellbeing_flags": wellbeing_flags or [],
+        "wellbeing_flags": [flag.value for flag in wellbeing_flags or []],
     }
-    client = info.context.upstreams.volunteers
-    path = f"/v1/assignments/{assignment_id}/visits"
-    return await outcome(lambda: client.post(path, body), lambda r: VisitLogged(visit=CareVisit.from_record(r)))
+    if minutes is not None:
+        body["minutes"] = minutes
 
+    async def log() -> c.CareVisit | InvalidInput:
+        visit = parsed(c.VisitCreate, body)
+        if isinstance(visit, InvalidInput):
+            return visit
+        return await assignments.log_visit(assignment, visit, idempotency_key=idempotency_key)
 
-@strawberry.type
-class ActivityChanged:
-    activity: Activity
-
-
-@strawberry.type
-class VolunteerChanged:
-    volunteer: Volunteer
-
-
-@strawberry.type
-class AssignmentEnded:
-    assignment_id: strawberry.ID
-    state: str
-
-
-ChangeActivityResult = Annotated[ActivityChanged | NotFound | Conflict, strawberry.union("ChangeActivityResult")]
-ChangeVolunteerResult = Annotated[VolunteerChanged | NotFound | Conflict, strawberry.union("ChangeVolunteerResult")]
-EndAssignmentResult = Annotated[AssignmentEnded | NotFound | Conflict, strawberry.union("EndAssignmentResult")]
+    result: LogCareVisitResult = await outcome(
+        log, _or(lambda m: VisitLogged(visit=CareVisit.from_model(m))), LogCareVisitResult
+    )
+    return result
 
 
 async def cancel_activity(info: GInfo, activity_id: strawberry.ID) -> ChangeActivityResult:
     """Cancel an activity; its sign-ups no longer count as commitments."""
     caller(info, roles=WRITERS)
-    client = info.context.upstreams.volunteers
-    path = f"/v1/activities/{local_id(activity_id, 'Activity')}/cancel"
-    return await outcome(lambda: client.post(path), lambda r: ActivityChanged(activity=Activity.from_record(r)))
+    activity = local_id(activity_id, "Activity")
+    activities = info.context.upstreams.volunteers.activities
+    result: ChangeActivityResult = await outcome(
+        lambda: activities.cancel(activity),
+        lambda m: ActivityChanged(activity=Activity.from_model(m)),
+        ChangeActivityResult,
+    )
+    return result
 
 
 async def verify_volunteer(info: GInfo, volunteer_id: strawberry.ID, verified: bool = True) -> ChangeVolunteerResult:
     """The station verifies (or rejects) a volunteer's registration."""
     caller(info, roles=WRITERS)
-    client = info.context.upstreams.volunteers
-    path = f"/v1/volunteers/{local_id(volunteer_id, 'Volunteer')}/verify"
-    body = {"decision": "verified" if verified else "rejected"}
-    return await outcome(
-        lambda: client.post(path, body), lambda r: VolunteerChanged(volunteer=Volunteer.from_record(r))
+    volunteer = local_id(volunteer_id, "Volunteer")
+    body = c.VerificationDecision(decision="verified" if verified else "rejected")
+    volunteers = info.context.upstreams.volunteers.volunteers
+    result: ChangeVolunteerResult = await outcome(
+        lambda: volunteers.verify(volunteer, body),
+        lambda m: VolunteerChanged(volunteer=Volunteer.from_model(m)),
+        ChangeVolunteerResult,
     )
+    return result
+
+
+def _ended(m: c.CareAssignment) -> AssignmentEnded:
+    assignment = CareAssignment.from_model(m)
+    return AssignmentEnded(assignment=assignment, assignment_id=assignment.id, state=assignment.state)
 
 
 async def end_care_assignment(info: GInfo, assignment_id: strawberry.ID) -> EndAssignmentResult:
     """End a care assignment; from now on the volunteer no longer sees the elder's address."""
     caller(info, roles=WRITERS)
-    client = info.context.upstreams.volunteers
-    return await outcome(
-        lambda: client.post(f"/v1/assignments/{assignment_id}/end"),
-        lambda r: AssignmentEnded(assignment_id=strawberry.ID(str(r["id"])), state=r["state"]),
-    )
-
-
-@strawberry.type(description="A done visit's minutes approved into the volunteer's hours ledger.")
-class VisitHoursApproved:
-    visit: CareVisit
-
-
-ApproveVisitHoursResult = Annotated[
-    VisitHoursApproved | NotFound | Conflict, strawberry.union("ApproveVisitHoursResult")
-]
+    assignment = local_id(assignment_id, "CareAssignment")
+    assignments = info.context.upstreams.volunteers.assignments
+    result: EndAssignmentResult = await outcome(lambda: assignments.end(assignment), _ended, EndAssignmentResult)
+    return result
 
 
 async def approve_visit_hours(info: GInfo, visit_id: strawberry.ID) -> ApproveVisitHoursResult:
     """The staff of the assignment's platform approve a done care visit's minutes (as approveHours does
-    for an activity's); a missed visit or one already approved is a Conflict."""
+    for an activity's); a missed visit or one already approved is NoPendingHours."""
     caller(info, roles=WRITERS)
-    client = info.context.upstreams.volunteers
-    path = f"/v1/visits/{local_id(visit_id, 'CareVisit')}/approve-hours"
-    return await outcome(lambda: client.post(path), lambda r: VisitHoursApproved(visit=CareVisit.from_record(r)))
-
-
-@strawberry.type(description="The correction request, filed or decided.")
-class HoursCorrectionChanged:
-    request: HoursCorrectionRequest
-
-
-HoursCorrectionResult = Annotated[
-    HoursCorrectionChanged | InvalidInput | NotFound | Conflict, strawberry.union("HoursCorrectionResult")
-]
+    visit = local_id(visit_id, "CareVisit")
+    visits = info.context.upstreams.volunteers.visits
+    result: ApproveVisitHoursResult = await outcome(
+        lambda: visits.approve_hours(visit),
+        lambda m: VisitHoursApproved(visit=CareVisit.from_model(m)),
+        ApproveVisitHoursResult,
+    )
+    return result
 
 
 async def request_hours_correction(
@@ -322,51 +544,75 @@ async def request_hours_correction(
     """The volunteer asks for a correction of their hours (minutes ±, why, and the activity it is about);
     nothing enters the ledger until it is approved."""
     caller(info, roles=WRITERS)
+    volunteer = local_id(volunteer_id, "Volunteer")
     body: dict[str, Any] = {"minutes": minutes, "reason": reason}
     if activity_id is not None:
-        body["activity_id"] = str(local_id(activity_id, "Activity"))
-    client = info.context.upstreams.volunteers
-    path = f"/v1/volunteers/{local_id(volunteer_id, 'Volunteer')}/hours/correction-requests"
-    return await outcome(
-        lambda: client.post(path, body, headers=idempotency_headers(idempotency_key)),
-        lambda r: HoursCorrectionChanged(request=HoursCorrectionRequest.from_record(r)),
+        body["activity_id"] = local_id(activity_id, "Activity")
+    hours = info.context.upstreams.volunteers.hours
+
+    async def file() -> c.HoursCorrectionRequest | InvalidInput:
+        request = parsed(c.CorrectionRequestCreate, body)
+        if isinstance(request, InvalidInput):
+            return request
+        return await hours.request_correction(volunteer, request, idempotency_key=idempotency_key)
+
+    result: HoursCorrectionResult = await outcome(
+        file,
+        _or(lambda m: HoursCorrectionChanged(request=HoursCorrectionRequest.from_model(m))),
+        HoursCorrectionResult,
     )
+    return result
 
 
-def _decide(verb: str, doc: str) -> object:
-    async def decide(info: GInfo, request_id: strawberry.ID, note: str | None = None) -> HoursCorrectionResult:
-        caller(info, roles=WRITERS)
-        client = info.context.upstreams.volunteers
-        path = f"/v1/hours/correction-requests/{local_id(request_id, 'HoursCorrectionRequest')}/{verb}"
-        return await outcome(
-            lambda: client.post(path, {"note": note}),
-            lambda r: HoursCorrectionChanged(request=HoursCorrectionRequest.from_record(r)),
-        )
+async def _decide_correction(
+    info: GInfo, request_id: strawberry.ID, note: str | None, approve: bool
+) -> HoursCorrectionResult:
+    caller(info, roles=WRITERS)
+    request = local_id(request_id, "HoursCorrectionRequest")
+    hours = info.context.upstreams.volunteers.hours
 
-    decide.__doc__ = doc
-    decide.__name__ = f"{verb}_hours_correction"
-    return decide
+    async def call() -> c.HoursCorrectionRequest | InvalidInput:
+        decision = parsed(c.CorrectionDecision, {"note": note})
+        if isinstance(decision, InvalidInput):
+            return decision
+        return await hours.decide_correction(request, approve, decision)
+
+    result: HoursCorrectionResult = await outcome(
+        call,
+        _or(lambda m: HoursCorrectionChanged(request=HoursCorrectionRequest.from_model(m))),
+        HoursCorrectionResult,
+    )
+    return result
 
 
-approve_hours_correction = _decide(
-    "approve", "The activity's organiser (or the volunteer's platform staff) approves: one correction entry."
-)
-refuse_hours_correction = _decide("refuse", "The organiser refuses, saying why (`note`); the request stays on record.")
+async def approve_hours_correction(
+    info: GInfo, request_id: strawberry.ID, note: str | None = None
+) -> HoursCorrectionResult:
+    """The activity's organiser (or the volunteer's platform staff) approves: one correction entry."""
+    return await _decide_correction(info, request_id, note, approve=True)
+
+
+async def refuse_hours_correction(
+    info: GInfo, request_id: strawberry.ID, note: str | None = None
+) -> HoursCorrectionResult:
+    """The organiser refuses, saying why (`note`); the request stays on record."""
+    return await _decide_correction(info, request_id, note, approve=False)
 
 
 async def hours_correction_requests(
-    info: GInfo, volunteer_id: strawberry.ID, state: str | None = None, first: int = 20, after: str | None = None
+    info: GInfo,
+    volunteer_id: strawberry.ID,
+    state: HoursCorrectionState | None = None,
+    first: int = 20,
+    after: str | None = None,
 ) -> list[HoursCorrectionRequest]:
     """A volunteer's correction requests and their decisions, newest first (one page)."""
     caller(info, roles=WRITERS)
-    client = info.context.upstreams.volunteers
-    params: dict[str, Any] = {"limit": max(1, min(first, 100))}
-    if state:
-        params["state"] = state.strip().lower()
-    if after:
-        params["cursor"] = after
-    page = await client.get(f"/v1/volunteers/{local_id(volunteer_id, 'Volunteer')}/hours/correction-requests", **params)
-    return [HoursCorrectionRequest.from_record(r) for r in page["items"]]
+    volunteer = local_id(volunteer_id, "Volunteer")
+    page = await info.context.upstreams.volunteers.hours.correction_requests(
+        volunteer, limit=max(1, min(first, 100)), state=state.value if state else None, cursor=after
+    )
+    return [HoursCorrectionRequest.from_model(m) for m in page.items]
 
 
 @strawberry.type

@@ -1,11 +1,94 @@
-"""GraphQL types of the volunteers service: volunteers, activities, sign-ups."""
+"""GraphQL types of the volunteers service: volunteers, activities, sign-ups, care assignments and
+visits, hours, teams. Each is built from a model of services/volunteers/contract.py (`from_model`);
+`from_record` stays only for the DataLoaders behind `node()` and relations, which hand a dict."""
 
-from datetime import datetime
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Self
 
 import strawberry
+from strawberry.types import Info
 
-from gateway.types.common import Language, Node, Skill, global_id, parse_time
+from gateway.ids import to_global_id
+from gateway.loaders import BATCHED, personal_fields
+from gateway.lookahead import fields_on
+from gateway.types import case as case_types
+from gateway.types.common import Connection, Edge, Node, PageInfo
+from services.common.pagination import encode_cursor
+from services.common.vocabulary import (
+    ActivityState,
+    CareAssignmentState,
+    CareVisitOutcome,
+    HoursCorrectionState,
+    HoursEntryKind,
+    Language,
+    OrganiserKind,
+    SignUpStatus,
+    Skill,
+    VolunteerHoursState,
+    VolunteerVerification,
+    WellbeingFlag,
+)
+from services.volunteers import contract as c
+
+# GraphQL enums straight from the one vocabulary (strawberry.enum marks the class itself, so the
+# annotations below name the vocabulary's classes and mypy sees real types).
+for _codes in (
+    OrganiserKind,
+    ActivityState,
+    SignUpStatus,
+    VolunteerHoursState,
+    VolunteerVerification,
+    CareAssignmentState,
+    CareVisitOutcome,
+    WellbeingFlag,
+    HoursEntryKind,
+    HoursCorrectionState,
+):
+    strawberry.enum(_codes)
+
+# Until gateway/loaders.py lists them itself: the batch endpoints behind `node()` for these types.
+BATCHED.setdefault("signups", ("volunteers", "signups"))
+BATCHED.setdefault("assignments", ("volunteers", "assignments"))
+BATCHED.setdefault("visits", ("volunteers", "visits"))
+BATCHED.setdefault("teams", ("volunteers", "teams"))
+
+
+def gid(type_name: str, local: uuid.UUID | str) -> strawberry.ID:
+    return strawberry.ID(to_global_id(type_name, local))
+
+
+def _opt(value: uuid.UUID | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def related(info: Info, loader: str, key: str | None, build: Any, type_name: str = "") -> Any:
+    """The record `key` of `loader` (None when absent or unreadable), through the request's
+    DataLoader, with the personal fields of `type_name` the query selects."""
+    if key is None:
+        return None
+    fields = personal_fields(loader, fields_on(info, type_name))
+
+    async def load() -> Any:
+        record = await info.context.loaders.selecting(loader, fields).load(key)
+        return build(record) if record is not None else None
+
+    return load()
+
+
+def connection_of(nodes: Sequence[Any], next_cursor: str | None) -> Connection[Any]:
+    """A page of nodes with the services' cursors (creation time, id)."""
+    edges = [Edge(cursor=encode_cursor(n.created_at, n.local_id), node=n) for n in nodes]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=next_cursor is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=next_cursor or (edges[-1].cursor if edges else None),
+        ),
+    )
 
 
 @strawberry.type
@@ -28,33 +111,50 @@ class Volunteer(Node):
     region_code: str
     availability: list[AvailabilityWindow]
     max_hours_per_week: int | None
-    verification: str
+    verification: VolunteerVerification
     version: int
     created_at: datetime
+    local_id: strawberry.Private[str]
+    platform_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, m: c.Volunteer) -> Self:
+        return cls(
+            id=gid("Volunteer", m.id),
+            name=m.name,
+            phone=m.phone,
+            id_number=m.id_number,
+            personal_data_masked=m.personal_data_masked,
+            skills=list(m.skills),
+            languages=list(m.languages),
+            region_code=m.region,
+            availability=[AvailabilityWindow(weekday=w.weekday, start=w.start, end=w.end) for w in m.availability],
+            max_hours_per_week=m.max_hours_per_week,
+            verification=m.verification,
+            version=m.version,
+            created_at=m.created_at,
+            local_id=str(m.id),
+            platform_id=str(m.platform_id),
+        )
 
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls(
-            id=global_id("Volunteer", r),
-            name=r["name"],
-            phone=r["phone"],
-            id_number=r["id_number"],
-            personal_data_masked=r["personal_data_masked"],
-            skills=[Skill(s) for s in r["skills"]],
-            languages=[Language(x) for x in r["languages"]],
-            region_code=r["region"],
-            availability=[AvailabilityWindow(**w) for w in r["availability"]],
-            max_hours_per_week=r["max_hours_per_week"],
-            verification=r["verification"],
-            version=r["version"],
-            created_at=datetime.fromisoformat(r["created_at"]),
-        )
+        return cls.from_model(c.Volunteer.model_validate(r))
+
+    @strawberry.field(description="The station the volunteer registered with.")
+    def platform(self, info: Info) -> case_types.Platform | None:
+        return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+
+    @strawberry.field(description="Recorded hours (approved), minutes awaiting approval, and the star level.")
+    async def hours(self, info: Info) -> "HoursSummary":
+        summary = await info.context.upstreams.volunteers.hours.summary(self.local_id)
+        return HoursSummary.from_model(summary)
 
 
 @strawberry.type(description="A volunteer activity (活动) with capacity and a waiting list.")
 class Activity(Node):
     title: str
-    organiser_kind: str
+    organiser_kind: OrganiserKind
     place: str
     region_code: str
     starts_at: datetime
@@ -63,78 +163,389 @@ class Activity(Node):
     confirmed_count: int
     required_skills: list[Skill]
     is_public: bool
-    state: str
+    state: ActivityState
     beneficiaries: int
     version: int
     created_at: datetime
+    local_id: strawberry.Private[str]
+    platform_id: strawberry.Private[str | None]
+    team_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_model(cls, m: c.Activity) -> Self:
+        return cls(
+            id=gid("Activity", m.id),
+            title=m.title,
+            organiser_kind=m.organiser_kind,
+            place=m.place,
+            region_code=m.region,
+            starts_at=m.starts_at,
+            ends_at=m.ends_at,
+            capacity=m.capacity,
+            confirmed_count=m.confirmed_count,
+            required_skills=list(m.required_skills),
+            is_public=m.is_public,
+            state=m.state,
+            beneficiaries=m.beneficiaries,
+            version=m.version,
+            created_at=m.created_at,
+            local_id=str(m.id),
+            platform_id=_opt(m.platform_id),
+            team_id=_opt(m.team_id),
+        )
 
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls(
-            id=global_id("Activity", r),
-            title=r["title"],
-            organiser_kind=r["organiser_kind"],
-            place=r["place"],
-            region_code=r["region"],
-            starts_at=datetime.fromisoformat(r["starts_at"]),
-            ends_at=datetime.fromisoformat(r["ends_at"]),
-            capacity=r["capacity"],
-            confirmed_count=r["confirmed_count"],
-            required_skills=[Skill(s) for s in r["required_skills"]],
-            is_public=r["is_public"],
-            state=r["state"],
-            beneficiaries=r["beneficiaries"],
-            version=r["version"],
-            created_at=datetime.fromisoformat(r["created_at"]),
+        return cls.from_model(c.Activity.model_validate(r))
+
+    @strawberry.field(description="The organising platform (organiser kind PLATFORM).")
+    def platform(self, info: Info) -> case_types.Platform | None:
+        return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+
+    @strawberry.field(description="The organising team (organiser kind TEAM).")
+    def team(self, info: Info) -> "Team | None":
+        return related(info, "teams", self.team_id, Team.from_record)
+
+    @strawberry.field(
+        description="Sign-ups, newest first (the organiser sees all, a volunteer their own); "
+        "`status: WAITING` lists the waiting list."
+    )
+    async def sign_ups(
+        self, info: Info, first: int = 50, after: str | None = None, status: SignUpStatus | None = None
+    ) -> "Connection[SignUp]":
+        page = await info.context.upstreams.volunteers.signups.of_activity(
+            self.local_id, limit=max(1, min(first, 100)), cursor=after, status=status.value if status else None
         )
+        return connection_of([SignUp.from_model(s) for s in page.items], page.next_cursor)
+
+    @strawberry.field(description="The waiting list in arrival order: the first is promoted when a place frees.")
+    async def waiting_list(self, info: Info) -> list["SignUp"]:
+        page = await info.context.upstreams.volunteers.signups.of_activity(self.local_id, limit=100, status="waiting")
+        return [SignUp.from_model(s) for s in sorted(page.items, key=lambda s: s.sequence)]
 
 
 @strawberry.type(description="A sign-up for an activity: confirmed, or waiting in arrival order.")
 class SignUp(Node):
     sequence: int
-    status: str
+    status: SignUpStatus
     checked_in_at: datetime | None
     checked_out_at: datetime | None
     minutes: int | None
-    hours_state: str
+    hours_state: VolunteerHoursState
+    version: int
+    created_at: datetime
+    local_id: strawberry.Private[str]
+    activity_id: strawberry.Private[str]
+    volunteer_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, m: c.SignUp) -> Self:
+        return cls(
+            id=gid("SignUp", m.id),
+            sequence=m.sequence,
+            status=m.status,
+            checked_in_at=m.checked_in_at,
+            checked_out_at=m.checked_out_at,
+            minutes=m.minutes,
+            hours_state=m.hours_state,
+            version=m.version,
+            created_at=m.created_at,
+            local_id=str(m.id),
+            activity_id=str(m.activity_id),
+            volunteer_id=str(m.volunteer_id),
+        )
 
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.SignUp.model_validate(r))
+
+    @strawberry.field
+    def activity(self, info: Info) -> Activity | None:
+        return related(info, "activities", self.activity_id, Activity.from_record)
+
+    @strawberry.field
+    def volunteer(self, info: Info) -> Volunteer | None:
+        return related(info, "volunteers", self.volunteer_id, Volunteer.from_record)
+
+
+@strawberry.type(description="Weekly visits in Beijing time, e.g. Tuesday 15:00 for 60 minutes.")
+class CareSchedule:
+    weekday: int = strawberry.field(description="1 = Monday … 7 = Sunday")
+    start: str
+    duration_minutes: int
+
+
+@strawberry.type(
+    description="A volunteer assigned to an elder's care need (关爱服务安排). The visit address is shown to the "
+    "assigned volunteer only while the assignment is active (and to the staff who manage it); otherwise masked."
+)
+class CareAssignment(Node):
+    state: CareAssignmentState
+    schedule: CareSchedule
+    starts_on: date
+    ends_on: date | None
+    region_code: str
+    visit_address: str
+    address_masked: bool
+    version: int
+    created_at: datetime
+    local_id: strawberry.Private[str]
+    volunteer_id: strawberry.Private[str]
+    need_id: strawberry.Private[str]
+    platform_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, m: c.CareAssignment) -> Self:
         return cls(
-            id=global_id("SignUp", r),
-            sequence=r["sequence"],
-            status=r["status"],
-            checked_in_at=parse_time(r["checked_in_at"]),
-            checked_out_at=parse_time(r["checked_out_at"]),
-            minutes=r["minutes"],
-            hours_state=r["hours_state"],
+            id=gid("CareAssignment", m.id),
+            state=m.state,
+            schedule=CareSchedule(
+                weekday=m.schedule.weekday, start=m.schedule.start, duration_minutes=m.schedule.duration_minutes
+            ),
+            starts_on=m.starts_on,
+            ends_on=m.ends_on,
+            region_code=m.region,
+            visit_address=m.visit_address,
+            address_masked=m.address_masked,
+            version=m.version,
+            created_at=m.created_at,
+            local_id=str(m.id),
+            volunteer_id=str(m.volunteer_id),
+            need_id=str(m.need_id),
+            platform_id=str(m.platform_id),
         )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.CareAssignment.model_validate(r))
+
+    @strawberry.field
+    def volunteer(self, info: Info) -> Volunteer | None:
+        return related(info, "volunteers", self.volunteer_id, Volunteer.from_record)
+
+    @strawberry.field(description="The care need served (case service; null when outside your scope).")
+    def need(self, info: Info) -> case_types.Need | None:
+        return related(info, "needs", self.need_id, case_types.Need.from_record)
+
+    @strawberry.field(description="The elder visited: the need's recipient (null when outside your scope).")
+    async def elder(self, info: Info) -> case_types.Recipient | None:
+        need = await info.context.loaders.needs.load(self.need_id)
+        if not need or isinstance(need, Exception):
+            return None
+        recipient_id = str(case_types.Need.from_record(need).recipient_id)
+        loaded: case_types.Recipient | None = await related(
+            info, "recipients", recipient_id, case_types.Recipient.from_record, "Recipient"
+        )
+        return loaded
+
+    @strawberry.field
+    def platform(self, info: Info) -> case_types.Platform | None:
+        return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+
+    @strawberry.field(description="Visits logged on this assignment, newest first.")
+    async def visits(self, info: Info, first: int = 50, after: str | None = None) -> "Connection[CareVisit]":
+        page = await info.context.upstreams.volunteers.assignments.visits(
+            self.local_id, limit=max(1, min(first, 100)), cursor=after
+        )
+        return connection_of([CareVisit.from_model(m) for m in page.items], page.next_cursor)
 
 
 @strawberry.type(description="A care visit as logged by the volunteer: done or missed, with wellbeing flags.")
 class CareVisit(Node):
     visited_at: datetime
-    outcome: str
+    outcome: CareVisitOutcome
     minutes: int
     notes: str
-    wellbeing_flags: list[str]
-    hours_state: str = strawberry.field(
-        description="none (missed), pending (awaiting approveVisitHours) or approved (in the hours ledger)"
+    wellbeing_flags: list[WellbeingFlag]
+    hours_state: VolunteerHoursState = strawberry.field(
+        description="NONE (missed), PENDING (awaiting approveVisitHours) or APPROVED (in the hours ledger)"
     )
+    recorded_by: str = strawberry.field(description="Who logged it (the token subject)")
+    created_at: datetime
+    local_id: strawberry.Private[str]
     volunteer_id: strawberry.Private[str]
+    assignment_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, m: c.CareVisit) -> Self:
+        return cls(
+            id=gid("CareVisit", m.id),
+            visited_at=m.visited_at,
+            outcome=m.outcome,
+            minutes=m.minutes,
+            notes=m.notes,
+            wellbeing_flags=list(m.wellbeing_flags),
+            hours_state=m.hours_state,
+            recorded_by=m.recorded_by,
+            created_at=m.created_at,
+            local_id=str(m.id),
+            volunteer_id=str(m.volunteer_id),
+            assignment_id=str(m.assignment_id),
+        )
 
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.CareVisit.model_validate(r))
+
+    @strawberry.field
+    def volunteer(self, info: Info) -> Volunteer | None:
+        return related(info, "volunteers", self.volunteer_id, Volunteer.from_record)
+
+    @strawberry.field
+    def assignment(self, info: Info) -> CareAssignment | None:
+        return related(info, "assignments", self.assignment_id, CareAssignment.from_record)
+
+
+@strawberry.type(description="Minutes of one kind of service in the hours ledger.")
+class MinutesOfKind:
+    kind: HoursEntryKind
+    minutes: int
+
+
+@strawberry.type(
+    description="A line of the hours ledger: an activity's or a visit's approved minutes, or a correction."
+)
+class HoursEntry:
+    id: strawberry.ID
+    kind: HoursEntryKind
+    minutes: int
+    hours: Decimal
+    reason: str | None
+    recorded_by: str
+    created_at: datetime
+    activity_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_model(cls, m: c.HoursEntry) -> Self:
         return cls(
-            id=global_id("CareVisit", r),
-            visited_at=datetime.fromisoformat(r["visited_at"]),
-            outcome=r["outcome"],
-            minutes=r["minutes"],
-            notes=r["notes"],
-            wellbeing_flags=[str(f) for f in r["wellbeing_flags"]],
-            hours_state=str(r.get("hours_state", "")),
-            volunteer_id=r["volunteer_id"],
+            id=gid("HoursEntry", m.id),
+            kind=m.kind,
+            minutes=m.minutes,
+            hours=m.hours,
+            reason=m.reason,
+            recorded_by=m.recorded_by,
+            created_at=m.created_at,
+            activity_id=_opt(m.activity_id),
         )
+
+    @strawberry.field
+    def activity(self, info: Info) -> Activity | None:
+        return related(info, "activities", self.activity_id, Activity.from_record)
+
+
+@strawberry.type(description="A volunteer's recorded service time (志愿服务时长) and the star level (星级) it earns.")
+class HoursSummary:
+    total_minutes: int = strawberry.field(description="Approved minutes (the ledger's total)")
+    total_hours: Decimal = strawberry.field(description="The same in hours, to 2 places, rounded down")
+    pending_minutes: int = strawberry.field(description="Checked-out and visit minutes awaiting approval")
+    minutes_by_kind: list[MinutesOfKind]
+    star_level: int = strawberry.field(description="0–5: one star at 100 hours, two at 300, … five at 1,500")
+    minutes_to_next_level: int | None
+    volunteer_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, m: c.HoursSummary) -> Self:
+        return cls(
+            total_minutes=m.total_minutes,
+            total_hours=m.total_hours,
+            pending_minutes=m.pending_minutes,
+            minutes_by_kind=[MinutesOfKind(kind=HoursEntryKind(k), minutes=n) for k, n in m.minutes_by_kind.items()],
+            star_level=m.star_level,
+            minutes_to_next_level=m.minutes_to_next_level,
+            volunteer_id=str(m.volunteer_id),
+        )
+
+    @strawberry.field(description="The ledger, newest first.")
+    async def entries(self, info: Info, first: int = 50, after: str | None = None) -> list[HoursEntry]:
+        page = await info.context.upstreams.volunteers.hours.entries(
+            self.volunteer_id, limit=max(1, min(first, 100)), cursor=after
+        )
+        return [HoursEntry.from_model(e) for e in page.items]
+
+
+@strawberry.type(
+    description="What a service certificate (志愿服务记录证明) states: the volunteer (name masked as on every read), "
+    "their platform and region, the whole ledger oldest first, the totals and star level, when it was issued."
+)
+class ServiceCertificate:
+    volunteer_name: str
+    region_code: str
+    summary: HoursSummary
+    entries: list[HoursEntry]
+    issued_at: datetime
+    volunteer_id: strawberry.Private[str]
+    platform_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, m: c.ServiceRecord) -> Self:
+        return cls(
+            volunteer_name=m.name,
+            region_code=m.region,
+            summary=HoursSummary.from_model(m.summary),
+            entries=[HoursEntry.from_model(e) for e in m.entries],
+            issued_at=m.issued_at,
+            volunteer_id=str(m.volunteer_id),
+            platform_id=str(m.platform_id),
+        )
+
+    @strawberry.field
+    def volunteer(self, info: Info) -> Volunteer | None:
+        return related(info, "volunteers", self.volunteer_id, Volunteer.from_record)
+
+    @strawberry.field
+    def platform(self, info: Info) -> case_types.Platform | None:
+        return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+
+
+@strawberry.type(description="A member (or leader) of a team.")
+class TeamMember:
+    is_leader: bool
+    joined_at: datetime
+    volunteer_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, m: c.TeamMember) -> Self:
+        return cls(is_leader=m.is_leader, joined_at=m.created_at, volunteer_id=str(m.volunteer_id))
+
+    @strawberry.field
+    def volunteer(self, info: Info) -> Volunteer | None:
+        return related(info, "volunteers", self.volunteer_id, Volunteer.from_record)
+
+
+@strawberry.type(description="A volunteer team (志愿服务队伍) of a platform or an organisation.")
+class Team(Node):
+    name: str
+    region_code: str
+    version: int
+    created_at: datetime
+    local_id: strawberry.Private[str]
+    platform_id: strawberry.Private[str | None]
+    org_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_model(cls, m: c.Team) -> Self:
+        return cls(
+            id=gid("Team", m.id),
+            name=m.name,
+            region_code=m.region,
+            version=m.version,
+            created_at=m.created_at,
+            local_id=str(m.id),
+            platform_id=_opt(m.platform_id),
+            org_id=_opt(m.org_id),
+        )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.Team.model_validate(r))
+
+    @strawberry.field
+    def platform(self, info: Info) -> case_types.Platform | None:
+        return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+
+    @strawberry.field(description="Members, leaders first.")
+    async def members(self, info: Info) -> list[TeamMember]:
+        return [TeamMember.from_model(m) for m in await info.context.upstreams.volunteers.teams.members(self.local_id)]
 
 
 @strawberry.type(
@@ -147,23 +558,23 @@ class HoursCorrectionRequest:
     activity_id: strawberry.ID | None
     minutes: int
     reason: str
-    state: str = strawberry.field(description="requested, approved or refused")
+    state: HoursCorrectionState
     decided_at: datetime | None
     decision_note: str | None
     requested_at: datetime
 
     @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
+    def from_model(cls, m: c.HoursCorrectionRequest) -> Self:
         return cls(
-            id=global_id("HoursCorrectionRequest", r),
-            volunteer_id=global_id("Volunteer", {"id": r["volunteer_id"]}),
-            activity_id=global_id("Activity", {"id": r["activity_id"]}) if r.get("activity_id") else None,
-            minutes=r["minutes"],
-            reason=r["reason"],
-            state=r["state"],
-            decided_at=parse_time(r.get("decided_at")),
-            decision_note=r.get("decision_note"),
-            requested_at=datetime.fromisoformat(r["created_at"]),
+            id=gid("HoursCorrectionRequest", m.id),
+            volunteer_id=gid("Volunteer", m.volunteer_id),
+            activity_id=gid("Activity", m.activity_id) if m.activity_id else None,
+            minutes=m.minutes,
+            reason=m.reason,
+            state=m.state,
+            decided_at=m.decided_at,
+            decision_note=m.decision_note,
+            requested_at=m.created_at,
         )
 
 
@@ -171,4 +582,8 @@ class HoursCorrectionRequest:
 NODES: dict[str, tuple[str, Any]] = {
     "Volunteer": ("volunteers", Volunteer.from_record),
     "Activity": ("activities", Activity.from_record),
+    "SignUp": ("signups", SignUp.from_record),
+    "CareAssignment": ("assignments", CareAssignment.from_record),
+    "CareVisit": ("visits", CareVisit.from_record),
+    "Team": ("teams", Team.from_record),
 }

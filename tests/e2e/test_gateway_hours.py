@@ -10,13 +10,13 @@ from tests.support.auth import bearer
 
 PUBLISH_CARE = """mutation($input: PublishNeedInput!) {
   publishNeed(input: $input) { ... on NeedPublished { need { id } } } }"""
-CONFIRM = """mutation($need: ID!, $volunteer: ID!, $weekday: Int!) { confirmMatch(needId: $need, volunteerId: $volunteer,
-  idempotencyKey: "care-hours-1", schedule: {weekday: $weekday, start: "00:00", durationMinutes: 60}) {
-  __typename ... on MatchConfirmed { assignmentId } } }"""
+CONFIRM = """mutation($need: ID!, $volunteer: ID!, $weekday: Int!) { assignVolunteer(input: {needId: $need, volunteerId: $volunteer,
+  idempotencyKey: "care-hours-1", schedule: {weekday: $weekday, start: "00:00", durationMinutes: 60}}) {
+  __typename ... on VolunteerAssigned { assignmentId } } }"""
 LOG = """mutation($a: ID!, $at: DateTime!) { logCareVisit(assignmentId: $a, visitedAt: $at, done: true) {
   __typename ... on VisitLogged { visit { id minutes hoursState } } } }"""
 APPROVE_VISIT = """mutation($v: ID!) { approveVisitHours(visitId: $v) {
-  __typename ... on VisitHoursApproved { visit { hoursState } } ... on Conflict { code } } }"""
+  __typename ... on VisitHoursApproved { visit { hoursState } } ... on NoPendingHours { code } } }"""
 REQUEST = """mutation($v: ID!, $m: Int!, $r: String!) { requestHoursCorrection(volunteerId: $v, minutes: $m, reason: $r) {
   __typename ... on HoursCorrectionChanged { request { id state minutes } } ... on InvalidInput { fields } } }"""
 APPROVE = """mutation($id: ID!) { approveHoursCorrection(requestId: $id) {
@@ -36,27 +36,27 @@ def test_visit_hours_and_corrections_through_the_gateway(world: World, settings:
     volunteer = _register(world, 18)
     weekday = clock.today().isoweekday()  # the assignment covers today, whatever day the suite runs
     confirmed = world.ok(CONFIRM, {"need": need["id"], "volunteer": volunteer, "weekday": weekday}, world.station())
-    assignment_id = confirmed["confirmMatch"]["assignmentId"]
+    assignment_id = confirmed["assignVolunteer"]["assignmentId"]
     volunteer_token = bearer(settings, "volunteer", volunteer_id=str(from_global_id(volunteer)[1]))
 
     logged = world.ok(LOG, {"a": assignment_id, "at": iso_utc(clock.now())}, volunteer_token)["logCareVisit"]
     assert logged["__typename"] == "VisitLogged", logged
-    assert logged["visit"]["hoursState"] == "pending"
+    assert logged["visit"]["hoursState"] == "PENDING"
     approved = world.ok(APPROVE_VISIT, {"v": logged["visit"]["id"]}, world.station())["approveVisitHours"]
-    assert approved == {"__typename": "VisitHoursApproved", "visit": {"hoursState": "approved"}}
+    assert approved == {"__typename": "VisitHoursApproved", "visit": {"hoursState": "APPROVED"}}
     again = world.ok(APPROVE_VISIT, {"v": logged["visit"]["id"]}, world.station())["approveVisitHours"]
-    assert again["__typename"] == "Conflict"
+    assert again == {"__typename": "NoPendingHours", "code": "NO_PENDING_HOURS"}
 
     filed = world.ok(REQUEST, {"v": volunteer, "m": 30, "r": "签到表漏记半小时"}, volunteer_token)
     request = filed["requestHoursCorrection"]["request"]
-    assert (request["state"], request["minutes"]) == ("requested", 30)
+    assert (request["state"], request["minutes"]) == ("REQUESTED", 30)
     other = world.ok(REQUEST, {"v": volunteer, "m": -15, "r": "多记了一刻钟"}, volunteer_token)
     other_id = other["requestHoursCorrection"]["request"]["id"]
     assert from_global_id(request["id"])[0] == "HoursCorrectionRequest"
     decided = world.ok(APPROVE, {"id": request["id"]}, world.station())["approveHoursCorrection"]
-    assert decided == {"__typename": "HoursCorrectionChanged", "request": {"state": "approved"}}
+    assert decided == {"__typename": "HoursCorrectionChanged", "request": {"state": "APPROVED"}}
     refused = world.ok(REFUSE, {"id": other_id, "note": "核对签到表无误"}, world.station())["refuseHoursCorrection"]
-    assert refused["request"] == {"state": "refused", "decisionNote": "核对签到表无误"}
+    assert refused["request"] == {"state": "REFUSED", "decisionNote": "核对签到表无误"}
     listed = world.ok(LIST, {"v": volunteer}, volunteer_token)["hoursCorrectionRequests"]
-    assert sorted((r["minutes"], r["state"]) for r in listed) == [(-15, "refused"), (30, "approved")]
+    assert sorted((r["minutes"], r["state"]) for r in listed) == [(-15, "REFUSED"), (30, "APPROVED")]
     assert to_global_id("Volunteer", from_global_id(volunteer)[1]) == volunteer

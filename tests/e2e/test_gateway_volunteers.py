@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from services.common.settings import Settings
@@ -19,7 +18,8 @@ REGISTER = """mutation($input: RegisterVolunteerInput!) { registerVolunteer(inpu
 CREATE_ACTIVITY = """mutation($input: CreateActivityInput!) { createActivity(input: $input) {
   __typename ... on ActivityCreated { activity { id capacity } } ... on InvalidInput { message fields } } }"""
 SIGN_UP = """mutation($a: ID!, $v: ID) { signUp(activityId: $a, volunteerId: $v) {
-  __typename ... on SignedUp { signUp { id status sequence } } ... on Conflict { code message } } }"""
+  __typename ... on SignedUp { signUp { id status sequence } } ... on Waitlisted { signUp { id status sequence } }
+  ... on VolunteeringRefusal { code message } } }"""
 STATS = """query($start: DateTime!, $end: DateTime!) { linkageStats(regionCode: "1507", start: $start, end: $end) {
   caseSide { platforms { countyCentres stations } socialWorkers needs { kind published } }
   volunteerSide { activitiesHeld volunteerPersonTimes } } }"""
@@ -65,7 +65,7 @@ def test_register_sign_up_and_count(world: World) -> None:
         {
             "input": {
                 "title": "重阳节敬老探访",
-                "organiserKind": "platform",
+                "organiserKind": "PLATFORM",
                 "platformId": world.station_gid(),
                 "place": "东山社区",
                 "region": "150781001",
@@ -80,19 +80,21 @@ def test_register_sign_up_and_count(world: World) -> None:
     statuses = [
         world.ok(SIGN_UP, {"a": activity["activity"]["id"], "v": v}, world.station())["signUp"] for v in volunteers
     ]
-    assert [s["signUp"]["status"] for s in statuses] == ["confirmed", "waiting"]
+    assert [(s["__typename"], s["signUp"]["status"]) for s in statuses] == [
+        ("SignedUp", "CONFIRMED"),
+        ("Waitlisted", "WAITING"),
+    ]
     cancel = """mutation($id: ID!) { cancelSignUp(signUpId: $id) { ... on SignUpChanged { signUp { status } } } }"""
     assert (
         world.ok(cancel, {"id": statuses[0]["signUp"]["id"]}, world.station())["cancelSignUp"]["signUp"]["status"]
-        == "cancelled"
+        == "CANCELLED"
     )
-    from gateway.ids import from_global_id
-
-    waiting_id = from_global_id(statuses[1]["signUp"]["id"])[1]
-    promoted = httpx.get(
-        f"{world.stack.url('volunteers')}/v1/signups/{waiting_id}", headers=world.station(), timeout=10
-    )
-    assert promoted.json()["status"] == "confirmed"  # the first on the waiting list moved up
+    promoted = world.ok(
+        "query($id: ID!) { node(id: $id) { ... on SignUp { status } } }",
+        {"id": statuses[1]["signUp"]["id"]},
+        world.station(),
+    )["node"]
+    assert promoted == {"status": "CONFIRMED"}  # the first on the waiting list moved up
     listed = world.ok(
         "{ volunteers(filter: {language: MN}) { edges { node { name languages } } } }", {}, world.station()
     )

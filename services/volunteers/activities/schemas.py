@@ -10,7 +10,7 @@ from services.common.clock import clock
 from services.common.fields import Payload, PlannedInstant, ShortText
 from services.common.regions import RegionCode
 from services.common.tickets import SealedTicket
-from services.common.vocabulary import Skill
+from services.common.vocabulary import ActivityState, OrganiserKind, Skill
 
 Capacity = Annotated[int, Field(ge=1, le=100_000)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -85,7 +85,7 @@ class ActivityCompletion(Payload):
 class ActivityOut(BaseModel):
     id: uuid.UUID
     title: str
-    organiser_kind: str
+    organiser_kind: OrganiserKind
     platform_id: uuid.UUID | None
     team_id: uuid.UUID | None
     org_id: uuid.UUID | None
@@ -97,7 +97,7 @@ class ActivityOut(BaseModel):
     capacity: int
     required_skills: list[Skill]
     is_public: bool
-    state: str
+    state: ActivityState
     confirmed_count: int
     beneficiaries: int
     social_worker_participants: int

@@ -131,6 +131,12 @@ async def list_assignment_visits(
     return await assignment_service.visits(session, principal, assignment_id, False, cursor, limit)
 
 
+@router.get("/v1/visits:batch")
+async def batch_get_visits(ids: BatchIds, principal: CurrentPrincipal, session: DbSession) -> dict[str, list[VisitOut]]:
+    """The readable visit logs among `ids` (≤ 100), in the order asked."""
+    return {"items": await assignment_service.batch_visits(session, principal, parse_batch_ids(ids))}
+
+
 @router.get("/v1/visits")
 async def list_visits(
     principal: CurrentPrincipal,

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,17 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.common.fields import ClockTime, LongText, PastInstant, Payload, PlannedDate, ShortText, Weekday
 from services.common.regions import RegionCode
 from services.common.tickets import SealedTicket
-
-
-class WellbeingFlag(StrEnum):
-    """What a visiting volunteer saw that the station must follow up."""
-
-    FALL_OR_INJURY = "fall_or_injury"
-    ILLNESS = "illness"
-    LOW_MOOD = "low_mood"
-    FOOD_INSECURITY = "food_insecurity"
-    UNSAFE_HOME = "unsafe_home"
-    NEEDS_FOLLOW_UP = "needs_follow_up"
+from services.common.vocabulary import CareAssignmentState, CareVisitOutcome, VolunteerHoursState, WellbeingFlag
 
 
 class CareSchedule(Payload):
@@ -57,7 +46,7 @@ class AssignmentOut(BaseModel):
     schedule: CareSchedule
     starts_on: date
     ends_on: date | None
-    state: str
+    state: CareAssignmentState
     visit_address: str
     address_masked: bool
     version: int
@@ -81,12 +70,14 @@ class VisitOut(BaseModel):
     assignment_id: uuid.UUID
     volunteer_id: uuid.UUID
     visited_at: datetime
-    outcome: str
+    outcome: CareVisitOutcome
     minutes: int
     notes: str
-    wellbeing_flags: list[str]
+    wellbeing_flags: list[WellbeingFlag]
     recorded_by: str
-    hours_state: str = Field(description="none (missed), pending (awaiting the organiser) or approved (in the ledger)")
+    hours_state: VolunteerHoursState = Field(
+        description="none (missed), pending (awaiting the organiser) or approved (in the ledger)"
+    )
     created_at: datetime
 
     model_config = ConfigDict(from_attributes=True)

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
 from services.common.clock import beijing, clock
-from services.common.errors import BadInput, InvalidTransition, NotFound
+from services.common.errors import BadInput, NotFound
 from services.common.fields import CLOCK_SKEW
 from services.common.pagination import Page
 from services.common.personal_data import PersonalDataVault, mask_address
@@ -25,6 +25,7 @@ from services.volunteers.commitments.service import ensure_free_for_schedule
 from services.volunteers.hours import repository as hours_repository
 from services.volunteers.kit import record_change, record_personal_read, scope_of
 from services.volunteers.models import CareAssignment, HoursEntry, VisitLog
+from services.volunteers.refusals import AssignmentEnded, NoPendingHours, VisitOutsideAssignment, VolunteerRejected
 from services.volunteers.scoping import owning_path
 from services.volunteers.volunteers import repository as volunteer_repository
 from services.volunteers.volunteers import service as volunteer_service
@@ -92,6 +93,10 @@ async def create(
     volunteer = await volunteer_repository.get(session, principal, body.volunteer_id, lock=True)
     if volunteer is None:
         raise volunteer_service.not_found(body.volunteer_id)
+    if volunteer.verification == "rejected":
+        raise VolunteerRejected(
+            "The platform rejected this volunteer's registration.", "该志愿者的注册未通过审核，不能承担关爱服务。"
+        )
     schedule = body.schedule.model_dump(mode="json")
     await ensure_free_for_schedule(session, volunteer.id, schedule, body.starts_on, body.ends_on, clock.now())
     assignment = CareAssignment(
@@ -161,7 +166,7 @@ async def end(
         raise not_found(assignment_id)
     auth.require_manage(principal, row.platform_path, row.region)
     if row.state != "active":
-        raise InvalidTransition("The assignment has already ended.", "该关爱服务安排已结束。")
+        raise AssignmentEnded("The assignment has already ended.", "该关爱服务安排已结束。")
     row.state = "ended"
     row.version += 1
     await session.flush()
@@ -189,7 +194,7 @@ async def log_visit(
         raise not_found(assignment_id)
     auth.require_log_visit(principal, row)
     if row.state != "active":
-        raise InvalidTransition("The assignment has ended.", "该关爱服务安排已结束。")
+        raise AssignmentEnded("The assignment has ended.", "该关爱服务安排已结束。")
     _require_within_assignment(row, body)
     done = body.outcome == "done"
     minutes = (body.minutes or row.schedule["duration_minutes"]) if done else 0
@@ -241,7 +246,7 @@ def _require_within_assignment(row: CareAssignment, body: VisitCreate) -> None:
         raise BadInput("A visit cannot be in the future.", "探访时间不能晚于现在。")
     day = beijing(body.visited_at).date()
     if day < row.starts_on or (row.ends_on is not None and day > row.ends_on):
-        raise BadInput(
+        raise VisitOutsideAssignment(
             f"The visit ({day}) lies outside the assignment ({row.starts_on} to {row.ends_on or '…'}).",
             f"探访日期 {day} 不在关爱服务安排期间（{row.starts_on} 起）。",
         )
@@ -258,7 +263,7 @@ async def approve_visit_hours(session: AsyncSession, principal: Principal, visit
         raise NotFound(f"No visit {visit_id}.", f"未找到探访记录 {visit_id}。")
     auth.require_manage(principal, row.platform_path, row.region)
     if visit.hours_state != "pending":
-        raise InvalidTransition(
+        raise NoPendingHours(
             "Only a done visit's minutes awaiting approval can be approved.", "只有待审核的探访时长可以审核通过。"
         )
     visit.hours_state = "approved"
@@ -302,3 +307,8 @@ async def visits(
         session, principal, cursor=cursor, limit=limit, assignment_id=assignment_id, flagged_only=flagged_only
     )
     return Page[VisitOut](items=[VisitOut.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+async def batch_visits(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> list[VisitOut]:
+    rows = {r.id: r for r in await assignment_repository.visits.get_many(session, principal, ids)}
+    return [VisitOut.model_validate(rows[i]) for i in ids if i in rows]

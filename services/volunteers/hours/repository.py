@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
 from services.common.repository import ScopedRepository, equals, filter_set
-from services.volunteers.models import CorrectionRequest, HoursEntry
+from services.volunteers.models import CorrectionRequest, HoursEntry, SignUp, VisitLog
 from services.volunteers.scoping import readable
 
 
@@ -45,6 +45,25 @@ async def totals_readable(session: AsyncSession, principal: Principal, volunteer
         HoursEntry,
     )
     return {kind: int(total) for kind, total in await session.execute(statement)}
+
+
+async def pending_minutes_readable(session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID) -> int:
+    """Minutes of checked-out sign-ups and done visits still awaiting the organiser's approval."""
+    signups = readable(
+        select(func.coalesce(func.sum(SignUp.minutes), 0)).where(
+            SignUp.volunteer_id == volunteer_id, SignUp.hours_state == "pending"
+        ),
+        principal,
+        SignUp,
+    )
+    visits = readable(
+        select(func.coalesce(func.sum(VisitLog.minutes), 0)).where(
+            VisitLog.volunteer_id == volunteer_id, VisitLog.hours_state == "pending"
+        ),
+        principal,
+        VisitLog,
+    )
+    return int(await session.scalar(signups) or 0) + int(await session.scalar(visits) or 0)
 
 
 async def add_request(session: AsyncSession, request: CorrectionRequest) -> CorrectionRequest:

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 from services.common.fields import Payload, ShortText
+from services.common.vocabulary import HoursCorrectionState, HoursEntryKind
 
 
 def minutes_as_hours(minutes: int) -> Decimal:
@@ -32,7 +33,7 @@ class HoursCorrection(Payload):
 class HoursEntryOut(BaseModel):
     id: uuid.UUID
     volunteer_id: uuid.UUID
-    kind: str = Field(description="activity, care_visit or correction")
+    kind: HoursEntryKind = Field(description="activity, care_visit or correction")
     minutes: int
     activity_id: uuid.UUID | None
     signup_id: uuid.UUID | None
@@ -54,6 +55,9 @@ class HoursSummary(BaseModel):
     total_minutes: int
     total_hours: Decimal
     minutes_by_kind: dict[str, int]
+    pending_minutes: int = Field(
+        default=0, description="Checked-out and visit minutes awaiting the organiser's approval (not in the total)"
+    )
     star_level: int = Field(description="0–5 (星级), from STAR_LEVEL_THRESHOLD_HOURS")
     minutes_to_next_level: int | None
 
@@ -89,7 +93,9 @@ class CorrectionRequestOut(BaseModel):
     activity_id: uuid.UUID | None
     minutes: int
     reason: str
-    state: str = Field(description="requested, approved (one correction entry in the ledger) or refused")
+    state: HoursCorrectionState = Field(
+        description="requested, approved (one correction entry in the ledger) or refused"
+    )
     requested_by: str
     decided_by: str | None
     decided_at: datetime | None

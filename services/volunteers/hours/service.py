@@ -44,6 +44,7 @@ async def summary(session: AsyncSession, principal: Principal, volunteer_id: uui
         total_minutes=total,
         total_hours=minutes_as_hours(total),
         minutes_by_kind=by_kind,
+        pending_minutes=await hours_repository.pending_minutes_readable(session, principal, volunteer_id),
         star_level=star_level(total),
         minutes_to_next_level=minutes_to_next_level(total),
     )
@@ -113,7 +114,7 @@ KIND_LABELS = {"activity": "志愿活动", "care_visit": "关爱探访", "correc
 def render_certificate(record: ServiceRecord) -> str:
     """A printable page (志愿服务记录证明); all text is escaped."""
     rows = "\n".join(
-        f"<tr><td>{beijing(e.created_at):%Y-%m-%d}</td><td>{KIND_LABELS.get(e.kind, e.kind)}</td>"
+        f"<tr><td>{beijing(e.created_at):%Y-%m-%d}</td><td>{KIND_LABELS.get(e.kind.value, e.kind.value)}</td>"
         f"<td>{e.hours}</td><td>{escape(e.reason or '')}</td></tr>"
         for e in record.entries
     )

@@ -1,10 +1,12 @@
 """HTTP routes for sign-ups: /v1/activities/{id}/signups and /v1/signups/{id}/…"""
 
 import uuid
+from typing import Literal
 
 from fastapi import APIRouter, Response
 
 from services.common.auth import CurrentPrincipal
+from services.common.batch import BatchIds, parse_batch_ids
 from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
@@ -41,11 +43,21 @@ async def list_activity_signups(
     activity_id: uuid.UUID,
     principal: CurrentPrincipal,
     session: DbSession,
+    status: Literal["confirmed", "waiting", "cancelled"] | None = None,
     limit: PageSize = DEFAULT_PAGE_SIZE,
     cursor: Cursor = None,
 ) -> Page[SignUpOut]:
-    """Sign-ups of an activity you organise (or your own), newest first."""
-    return await signup_service.search(session, principal, activity_id, None, cursor, limit)
+    """Sign-ups of an activity you organise (or your own), newest first; `status=waiting` is its
+    waiting list."""
+    return await signup_service.search(session, principal, activity_id, None, cursor, limit, status)
+
+
+@router.get("/v1/signups:batch")
+async def batch_get_signups(
+    ids: BatchIds, principal: CurrentPrincipal, session: DbSession
+) -> dict[str, list[SignUpOut]]:
+    """The readable sign-ups among `ids` (≤ 100), in the order asked."""
+    return {"items": await signup_service.batch(session, principal, parse_batch_ids(ids))}
 
 
 @router.get("/v1/signups")

@@ -13,7 +13,9 @@ from services.volunteers.scoping import readable
 
 class SignUpRepository(ScopedRepository[SignUp]):
     model = SignUp
-    filters = filter_set(activity_id=equals(SignUp.activity_id), volunteer_id=equals(SignUp.volunteer_id))
+    filters = filter_set(
+        activity_id=equals(SignUp.activity_id), volunteer_id=equals(SignUp.volunteer_id), status=equals(SignUp.status)
+    )
 
 
 signups = SignUpRepository(readable)

@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.fields import PastInstant, Payload
+from services.common.vocabulary import SignUpStatus, VolunteerHoursState
 
 
 class SignUpRequest(Payload):
@@ -25,11 +26,11 @@ class SignUpOut(BaseModel):
     activity_id: uuid.UUID
     volunteer_id: uuid.UUID
     sequence: int = Field(description="Arrival order within the activity (1 = first)")
-    status: str = Field(description="confirmed, waiting or cancelled")
+    status: SignUpStatus = Field(description="confirmed, waiting or cancelled")
     checked_in_at: datetime | None
     checked_out_at: datetime | None
     minutes: int | None = Field(description="Service minutes from check-in/out, capped")
-    hours_state: str
+    hours_state: VolunteerHoursState
     version: int
     created_at: datetime
 

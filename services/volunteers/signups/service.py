@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.auth import Principal
 from services.common.clock import clock
-from services.common.errors import BadInput, Conflict, InvalidTransition, NotFound
+from services.common.errors import BadInput, InvalidTransition, NotFound
 from services.common.fields import CLOCK_SKEW
 from services.common.pagination import Page
 from services.volunteers.activities import auth as activity_auth
@@ -16,6 +16,16 @@ from services.volunteers.commitments.service import ensure_free_for_activity, en
 from services.volunteers.hours import repository as hours_repository
 from services.volunteers.kit import record_change, scope_of
 from services.volunteers.models import Activity, HoursEntry, SignUp
+from services.volunteers.refusals import (
+    ActivityClosed,
+    AlreadySignedUp,
+    AttendanceWindowClosed,
+    CheckOutBeforeCheckIn,
+    MissingSkills,
+    NoPendingHours,
+    NotCheckedIn,
+    VolunteerRejected,
+)
 from services.volunteers.signups import auth
 from services.volunteers.signups import repository as signup_repository
 from services.volunteers.signups.schemas import SignUpOut, SignUpRequest
@@ -49,15 +59,20 @@ async def sign_up(
     volunteer = await volunteer_repository.get(session, principal, volunteer_id, lock=True)
     if volunteer is None:
         raise _not_found("volunteer", volunteer_id)
+    if volunteer.verification == "rejected":
+        raise VolunteerRejected(
+            "The platform rejected this volunteer's registration.", "该志愿者的注册未通过审核，不能报名。"
+        )
     _require_open(activity, recording=activity_auth.may_manage(principal, activity))
     missing = set(activity.required_skills) - set(volunteer.skills)
     if missing:
-        raise Conflict(
+        raise MissingSkills(
             f"The activity needs skills the volunteer lacks: {', '.join(sorted(missing))}.",
             "该志愿者不具备活动所需的技能。",
+            missing_skills=sorted(missing),
         )
     if await signup_repository.live_signup_exists(session, activity.id, volunteer_id):
-        raise Conflict("The volunteer is already signed up.", "该志愿者已报名此活动。")
+        raise AlreadySignedUp("The volunteer is already signed up.", "该志愿者已报名此活动。")
     await ensure_free_for_activity(session, volunteer_id, activity.starts_at, activity.ends_at)
     await ensure_within_weekly_hours(
         session, volunteer_id, volunteer.max_hours_per_week, activity.starts_at, activity.ends_at
@@ -95,10 +110,10 @@ def _require_open(activity: Activity, recording: bool) -> None:
     """Volunteers sign up until the end; the organiser may also enter the sign-in sheet afterwards
     (补录), within RECORDING_WINDOW."""
     if activity.state != "scheduled":
-        raise InvalidTransition(f"The activity is {activity.state}.", "该活动已不接受报名。")
+        raise ActivityClosed(f"The activity is {activity.state}.", "该活动已不接受报名。")
     closes = activity.ends_at + (RECORDING_WINDOW if recording else timedelta(0))
     if closes <= clock.now():
-        raise InvalidTransition("The activity has ended.", "该活动已结束。")
+        raise ActivityClosed("The activity has ended.", "该活动已结束。")
 
 
 async def get(session: AsyncSession, principal: Principal, signup_id: uuid.UUID) -> SignUpOut:
@@ -115,11 +130,23 @@ async def search(
     volunteer_id: uuid.UUID | None,
     cursor: str | None,
     limit: int,
+    status: str | None = None,
 ) -> Page[SignUpOut]:
     rows, next_cursor = await signup_repository.search(
-        session, principal, cursor=cursor, limit=limit, activity_id=activity_id, volunteer_id=volunteer_id
+        session,
+        principal,
+        cursor=cursor,
+        limit=limit,
+        activity_id=activity_id,
+        volunteer_id=volunteer_id,
+        status=status,
     )
     return Page[SignUpOut](items=[SignUpOut.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+async def batch(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> list[SignUpOut]:
+    rows = {r.id: r for r in await signup_repository.get_many(session, principal, ids)}
+    return [SignUpOut.model_validate(rows[i]) for i in ids if i in rows]
 
 
 async def _load_locked(session: AsyncSession, principal: Principal, signup_id: uuid.UUID) -> tuple[SignUp, Activity]:
@@ -183,7 +210,7 @@ async def check_in(session: AsyncSession, principal: Principal, signup_id: uuid.
             "只有已确认且未签到的报名可以签到。",
         )
     if activity.state == "cancelled" or not (activity.starts_at - CHECK_IN_OPENS_BEFORE <= moment <= activity.ends_at):
-        raise InvalidTransition(
+        raise AttendanceWindowClosed(
             "Check-in is open from an hour before the start until the end of the activity.",
             "签到时间为活动开始前一小时至活动结束。",
         )
@@ -217,12 +244,14 @@ async def check_out(
     signup, activity = await _load_locked(session, principal, signup_id)
     auth.require_attendance(principal, activity, signup.volunteer_id)
     moment = _attendance_time(principal, activity, at)
-    if signup.checked_in_at is None or signup.checked_out_at is not None:
-        raise InvalidTransition("Check in before checking out.", "请先签到再签退。")
+    if signup.checked_in_at is None:
+        raise NotCheckedIn("Check in before checking out.", "请先签到再签退。")
+    if signup.checked_out_at is not None:
+        raise InvalidTransition("The sign-up is checked out already.", "该报名已签退。")
     if moment < signup.checked_in_at:
-        raise InvalidTransition("Check-out cannot precede check-in.", "签退时间不能早于签到时间。")
+        raise CheckOutBeforeCheckIn("Check-out cannot precede check-in.", "签退时间不能早于签到时间。")
     if moment > activity.ends_at + CHECK_OUT_CLOSES_AFTER:
-        raise InvalidTransition(
+        raise AttendanceWindowClosed(
             "Check-out closes an hour after the activity ends; the organiser records the time left.",
             "签退须在活动结束后一小时内；逾时请由组织方补录签退时间。",
         )
@@ -253,7 +282,7 @@ async def approve_hours(session: AsyncSession, principal: Principal, signup_id: 
     signup, activity = await _load_locked(session, principal, signup_id)
     activity_auth.require_manage(principal, activity)
     if signup.hours_state != "pending" or signup.minutes is None:
-        raise InvalidTransition(
+        raise NoPendingHours(
             "Only checked-out hours awaiting approval can be approved.",
             "只有待审核的时长可以审核通过。",
         )

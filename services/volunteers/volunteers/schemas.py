@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 from services.common.fields import ClockTime, IdNumber, Payload, PersonName, PhoneNumber, Weekday, WindowEnd
 from services.common.regions import RegionCode
 from services.common.tickets import SealedTicket
-from services.common.vocabulary import Language, Skill
+from services.common.vocabulary import Language, Skill, VolunteerVerification
 
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6, allow_inf_nan=False)]
 Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6, allow_inf_nan=False)]
@@ -86,7 +86,7 @@ class VolunteerOut(BaseModel):
     longitude: Decimal | None
     availability: list[AvailabilityWindow]
     max_hours_per_week: int | None
-    verification: str
+    verification: VolunteerVerification
     version: int
     created_at: datetime
 
