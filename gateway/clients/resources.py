@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from gateway.clients.base import ServiceClient
+from services.common.vocabulary import HoldState, ItemCategory, OfferKind, OrganizationKind
 from services.resources.contract import (
     FundDisclosure,
     Hold,
     HoldCreate,
-    HoldStateCode,
     LedgerEntry,
     Offer,
     OfferCreate,
@@ -57,7 +57,7 @@ class Organizations(_Group):
         *,
         limit: int,
         cursor: str | None = None,
-        kind: str | None = None,
+        kind: OrganizationKind | None = None,
         verification_status: VerificationStatusCode | None = None,
         region: str | None = None,
     ) -> Page[Organization]:
@@ -93,8 +93,8 @@ class Offers(_Group):
         *,
         limit: int,
         cursor: str | None = None,
-        kind: str | None = None,
-        category: str | None = None,
+        kind: OfferKind | None = None,
+        category: ItemCategory | None = None,
         region: str | None = None,
         available: bool | None = None,
         status: OfferStatusCode | None = None,
@@ -134,7 +134,7 @@ class Holds(_Group):
         cursor: str | None = None,
         need_id: Id | None = None,
         offer_id: Id | None = None,
-        state: HoldStateCode | None = None,
+        state: HoldState | None = None,
     ) -> Page[Hold]:
         body = await self._client.get(
             "/v1/holds", limit=limit, cursor=cursor, need_id=need_id, offer_id=offer_id, state=state

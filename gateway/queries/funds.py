@@ -1,28 +1,32 @@
-"""Funds in the graph: the public disclosure of a fund (慈善信息公开) and donations into it."""
+"""Funds in the graph: the public disclosure of a fund (慈善信息公开), its ledger for the
+organisation that runs it, and donations into it."""
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 import strawberry
 from strawberry.types import Info
 
 from gateway.auth import caller, public_reader
+from gateway.clients.base import UpstreamError
 from gateway.context import GatewayContext
 from gateway.ids import local_id
-from gateway.mutations.inputs import idempotency_headers
-from gateway.outcomes import outcome
-from gateway.types.common import Conflict, InvalidInput, NotFound
+from gateway.outcomes import messages, outcome, refusal_for
+from gateway.types.common import Conflict, Connection, InvalidInput, NotFound
+from gateway.types.resources import FundPurpose, LedgerEntry, model_connection, purpose_of
 from services.common.vocabulary import Role
+from services.resources import contract as c
+from services.resources.contract import LedgerEntryKind
 
 GInfo = Info[GatewayContext, None]
 
 
 @strawberry.type(description="One line of a fund's public ledger; individual donors' names arrive masked.")
 class DisclosedEntry:
-    kind: str
+    kind: LedgerEntryKind
     amount: Decimal
-    purpose: str | None
+    purpose: FundPurpose | None
     donor: str | None
     reference: str
     at: datetime
@@ -38,41 +42,69 @@ class FundDisclosure:
     entries: list[DisclosedEntry]
     next_cursor: str | None
 
+    @classmethod
+    def from_model(cls, m: c.FundDisclosure) -> Self:
+        return cls(
+            title=m.title,
+            organization=m.organization,
+            income=m.income,
+            spending=m.spending,
+            balance=m.balance,
+            entries=[
+                DisclosedEntry(
+                    kind=LedgerEntryKind(e.kind),
+                    amount=e.amount,
+                    purpose=purpose_of(e.purpose),
+                    donor=e.donor,
+                    reference=e.reference,
+                    at=e.at,
+                )
+                for e in m.entries
+            ],
+            next_cursor=m.next_cursor,
+        )
+
 
 @strawberry.type
 class DonationRecorded:
     amount: Decimal
     reference: str
     at: datetime
-    entry_id: strawberry.ID = strawberry.field(description="The ledger entry (for reverseLedgerEntry and the receipt)")
+    entry_id: strawberry.ID = strawberry.field(description="The ledger entry (a LedgerEntry global id)")
     receipt_number: str | None = strawberry.field(description="收据编号: fund and Beijing year, e.g. 2026-000123")
+    entry: LedgerEntry
+
+    @classmethod
+    def from_model(cls, m: c.LedgerEntry) -> Self:
+        entry = LedgerEntry.from_model(m)
+        return cls(
+            amount=m.amount,
+            reference=m.reference,
+            at=m.created_at,
+            entry_id=entry.id,
+            receipt_number=m.receipt_number,
+            entry=entry,
+        )
+
+
+@refusal_for("DUPLICATE_REFERENCE")
+@strawberry.type(description="This receipt or bank reference is already booked in the fund: the same money twice.")
+class DuplicateReference:
+    message: str
+    message_zh: str
+    reference: str = strawberry.field(description="The reference already booked")
+    code: str = "DUPLICATE_REFERENCE"
+
+    @classmethod
+    def from_refusal(cls, exc: UpstreamError) -> Self:
+        message, message_zh = messages(exc)
+        return cls(message=message, message_zh=message_zh, reference=str(exc.problem.get("reference") or ""))
 
 
 RecordDonationResult = Annotated[
-    DonationRecorded | InvalidInput | NotFound | Conflict, strawberry.union("RecordDonationResult")
+    DonationRecorded | DuplicateReference | InvalidInput | NotFound | Conflict,
+    strawberry.union("RecordDonationResult"),
 ]
-
-
-def _disclosure(r: dict[str, Any]) -> FundDisclosure:
-    return FundDisclosure(
-        title=r["title"],
-        organization=r["organization"],
-        income=Decimal(r["income"]),
-        spending=Decimal(r["spending"]),
-        balance=Decimal(r["balance"]),
-        entries=[
-            DisclosedEntry(
-                kind=e["kind"],
-                amount=Decimal(e["amount"]),
-                purpose=e["purpose"],
-                donor=e["donor"],
-                reference=e["reference"],
-                at=datetime.fromisoformat(e["at"]),
-            )
-            for e in r["entries"]
-        ],
-        next_cursor=r["next_cursor"],
-    )
 
 
 async def fund_disclosure(
@@ -80,10 +112,22 @@ async def fund_disclosure(
 ) -> FundDisclosure | None:
     """Where a fund's money came from and went, for anyone (apps with `offers:read`)."""
     public_reader(info, "offers:read")
-    body = await info.context.upstreams.resources.get(
-        f"/v1/funds/{local_id(fund_id, 'Offer')}/disclosure", limit=max(1, min(first, 100)), cursor=after
+    disclosure = await info.context.upstreams.resources.funds.disclosure(
+        local_id(fund_id, "Offer"), limit=max(1, min(first, 100)), cursor=after
     )
-    return _disclosure(body)
+    return FundDisclosure.from_model(disclosure)
+
+
+async def fund_ledger(
+    info: GInfo, fund_id: strawberry.ID, first: int = 20, after: str | None = None
+) -> Connection[LedgerEntry] | None:
+    """A fund's ledger, newest first, for the organisation that runs it (donors unmasked, their
+    reading audited) and civil affairs in its region; anyone else gets NOT_FOUND."""
+    caller(info, scope="offers:write", roles=frozenset({Role.ORG_STAFF, Role.CIVIL_AFFAIRS_ADMIN}))
+    page = await info.context.upstreams.resources.funds.entries(
+        local_id(fund_id, "Offer"), limit=max(1, min(first, 100)), cursor=after
+    )
+    return model_connection([LedgerEntry.from_model(m) for m in page.items], page.items, page.next_cursor)
 
 
 async def record_donation(
@@ -98,26 +142,21 @@ async def record_donation(
     """A foundation or charity books a donation into one of its funds (the balance follows the ledger).
 
     The same `idempotencyKey` books once and answers the same; a reference already booked in the fund
-    is a Conflict `DUPLICATE_REFERENCE`."""
+    is `DuplicateReference`."""
     caller(info, roles=frozenset({Role.ORG_STAFF}))
-    body = {
+    body: dict[str, Any] = {
         "kind": "donation",
         "amount": str(amount),
         "donor_name": donor_name,
         "donor_is_individual": donor_is_individual,
         "reference": reference,
     }
-    client = info.context.upstreams.resources
-    path = f"/v1/funds/{local_id(fund_id, 'Offer')}/entries"
+    funds = info.context.upstreams.resources.funds
+    fund = local_id(fund_id, "Offer")
     return await outcome(
-        lambda: client.post(path, body, headers=idempotency_headers(idempotency_key)),
-        lambda r: DonationRecorded(
-            amount=Decimal(r["amount"]),
-            reference=r["reference"],
-            at=datetime.fromisoformat(r["created_at"]),
-            entry_id=strawberry.ID(str(r["id"])),
-            receipt_number=r.get("receipt_number"),
-        ),
+        lambda: funds.record(fund, body, idempotency_key=idempotency_key),
+        DonationRecorded.from_model,
+        RecordDonationResult,
     )
 
 
@@ -126,6 +165,7 @@ class FundsQueryFields:
     """The query fields this module resolves (merged into the schema's root type)."""
 
     fund_disclosure = strawberry.field(resolver=fund_disclosure)
+    fund_ledger = strawberry.field(resolver=fund_ledger)
 
 
 @strawberry.type

@@ -1,5 +1,7 @@
 """Fund corrections and receipts through the gateway (issue 17)."""
 
+import uuid
+
 import httpx
 
 from gateway.ids import from_global_id
@@ -8,12 +10,16 @@ from tests.e2e.test_gateway_resources import CREATE, PUBLISH, REGISTER, VERIFY
 from tests.e2e.world import World
 from tests.resources.factories import credit_code
 from tests.support.auth import bearer
-from tests.support.graphql import gql
+from tests.support.graphql import error_codes, gql
 
 DONATE = """mutation($f: ID!) { recordDonation(fundId: $f, amount: "1234.50", donorName: "赵大海", reference: "WX-77",
   idempotencyKey: "wx-77") { __typename ... on DonationRecorded { entryId receiptNumber } } }"""
 REVERSE = """mutation($f: ID!, $e: ID!) { reverseLedgerEntry(fundId: $f, entryId: $e, reason: "重复登记") {
-  __typename ... on LedgerEntryReversed { reversesId amount } ... on Conflict { code messageZh } } }"""
+  __typename ... on LedgerEntryReversed { entryId reversesId amount } ... on AlreadyReversed { reversalId messageZh }
+  ... on NotReversible { messageZh } } }"""
+LEDGER = """query($f: ID!) { fundLedger(fundId: $f) { edges { node { id kind amount donorName receiptNumber
+  reversesId reversedById fund { title } } } } }"""
+ENTRY = """query($id: ID!) { node(id: $id) { ... on LedgerEntry { kind amount reversedById } } }"""
 
 
 def test_a_donation_is_reversed_once_and_its_receipt_prints(world: World, settings: Settings) -> None:
@@ -32,7 +38,8 @@ def test_a_donation_is_reversed_once_and_its_receipt_prints(world: World, settin
     assert donation["receiptNumber"].endswith("-000002")  # the opening balance is the fund's first donation
 
     receipt = httpx.get(
-        f"{world.stack.url('resources')}/v1/funds/{from_global_id(fund_id)[1]}/entries/{donation['entryId']}/receipt",
+        f"{world.stack.url('resources')}/v1/funds/{from_global_id(fund_id)[1]}/entries/"
+        f"{from_global_id(donation['entryId'])[1]}/receipt",
         headers=staff,
         timeout=10,
     )
@@ -40,8 +47,38 @@ def test_a_donation_is_reversed_once_and_its_receipt_prints(world: World, settin
     assert "人民币壹仟贰佰叁拾肆元伍角" in receipt.text and donation["receiptNumber"] in receipt.text
 
     reversed_ = world.ok(REVERSE, {"f": fund_id, "e": donation["entryId"]}, staff)["reverseLedgerEntry"]
-    assert reversed_ == {"__typename": "LedgerEntryReversed", "reversesId": donation["entryId"], "amount": "-1234.50"}
+    assert reversed_ == {
+        "__typename": "LedgerEntryReversed",
+        "entryId": reversed_["entryId"],
+        "reversesId": donation["entryId"],
+        "amount": "-1234.50",
+    }
     again = world.ok(REVERSE, {"f": fund_id, "e": donation["entryId"]}, staff)["reverseLedgerEntry"]
-    assert again["__typename"] == "Conflict" and again["code"] == "ALREADY_REVERSED" and again["messageZh"]
+    assert again["__typename"] == "AlreadyReversed" and again["messageZh"]
     disclosure = gql(world.stack, "query($f: ID!) { fundDisclosure(fundId: $f) { balance } }", {"f": fund_id})
     assert disclosure["data"]["fundDisclosure"]["balance"] == "1.00"
+
+    assert again["reversalId"] == reversed_["entryId"]
+
+    ledger = [e["node"] for e in world.ok(LEDGER, {"f": fund_id}, staff)["fundLedger"]["edges"]]
+    assert [(e["kind"], e["amount"]) for e in ledger] == [
+        ("REVERSAL", "-1234.50"),
+        ("DONATION", "1234.50"),
+        ("DONATION", "1.00"),
+    ]
+    reversal, donated, opening = ledger
+    assert reversal["id"] == reversed_["entryId"] and reversal["reversesId"] == donation["entryId"]
+    assert donated["reversedById"] == reversal["id"] and donated["donorName"] == "赵大海"
+    assert donated["receiptNumber"] == donation["receiptNumber"] and opening["receiptNumber"].endswith("-000001")
+    assert opening["reversedById"] is None and reversal["fund"] == {"title": "助老暖冬基金"}
+    assert world.ok(ENTRY, {"id": donation["entryId"]}, staff)["node"] == {
+        "kind": "DONATION",
+        "amount": "1234.50",
+        "reversedById": reversal["id"],
+    }
+
+    stranger = bearer(settings, "org_staff", org_id=str(uuid.uuid4()))
+    assert world.ok(ENTRY, {"id": donation["entryId"]}, stranger)["node"] is None
+    assert error_codes(gql(world.stack, LEDGER, {"f": fund_id}, stranger)) == ["NOT_FOUND"]
+    raw_id = str(from_global_id(donation["entryId"])[1])
+    assert error_codes(gql(world.stack, REVERSE, {"f": fund_id, "e": raw_id}, staff)) == ["BAD_USER_INPUT"]

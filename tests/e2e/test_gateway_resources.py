@@ -1,10 +1,11 @@
 """Organisations and offers through the gateway, and the fund side of the linkage statistics."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gateway.ids import from_global_id
+from gateway.ids import from_global_id, to_global_id
 from services.common.settings import Settings
 from tests.e2e.world import World
 from tests.resources.factories import credit_code
@@ -16,10 +17,11 @@ pytestmark = pytest.mark.e2e
 REGISTER = """mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) {
   __typename ... on OrganizationRegistered { organization { id verificationStatus } } ... on InvalidInput { message fields } } }"""
 VERIFY = """mutation($id: ID!) { verifyOrganization(organizationId: $id) {
-  __typename ... on OrganizationRegistered { organization { verificationStatus } } } }"""
+  __typename ... on OrganizationVerified { organization { verificationStatus } } } }"""
 CREATE = """mutation($input: CreateOfferInput!) { createOffer(input: $input) {
   __typename ... on OfferSaved { offer { id status } } ... on InvalidInput { message fields } ... on Conflict { code message } } }"""
-PUBLISH = """mutation($id: ID!) { publishOffer(offerId: $id) { __typename ... on OfferSaved { offer { status } } ... on Conflict { code } } }"""
+PUBLISH = """mutation($id: ID!) { publishOffer(offerId: $id) { __typename ... on OfferSaved { offer { status } }
+  ... on OrganizationNotVerified { messageZh } ... on Conflict { code } } }"""
 OFFERS = """{ offers(filter: {servesRegion: "150781001", availableOnly: true}) { edges { node {
   title kind category availability { total available balance } organization { name } } } } }"""
 
@@ -41,7 +43,7 @@ def test_charity_offers_reach_stations_and_apps(world: World, settings: Settings
     )["registerOrganization"]
     assert (
         registered["__typename"] == "OrganizationRegistered"
-        and registered["organization"]["verificationStatus"] == "pending"
+        and registered["organization"]["verificationStatus"] == "PENDING"
     )
     org_gid = registered["organization"]["id"]
     org_staff = bearer(settings, "org_staff", org_id=str(from_global_id(org_gid)[1]), subject="foundation-staff")
@@ -58,14 +60,14 @@ def test_charity_offers_reach_stations_and_apps(world: World, settings: Settings
         },
         org_staff,
     )["createOffer"]
-    assert draft["__typename"] == "OfferSaved" and draft["offer"]["status"] == "draft"
+    assert draft["__typename"] == "OfferSaved" and draft["offer"]["status"] == "DRAFT"
     refused = world.ok(PUBLISH, {"id": draft["offer"]["id"]}, org_staff)["publishOffer"]
-    assert refused["__typename"] == "Conflict"  # an unverified organisation may not publish
+    assert refused["__typename"] == "OrganizationNotVerified" and refused["messageZh"]  # not before verification
     assert (
         world.ok(VERIFY, {"id": org_gid}, world.admin)["verifyOrganization"]["organization"]["verificationStatus"]
-        == "verified"
+        == "VERIFIED"
     )
-    assert world.ok(PUBLISH, {"id": draft["offer"]["id"]}, org_staff)["publishOffer"]["offer"]["status"] == "published"
+    assert world.ok(PUBLISH, {"id": draft["offer"]["id"]}, org_staff)["publishOffer"]["offer"]["status"] == "PUBLISHED"
 
     app = bearer(settings, "app_client", subject="charity-platform", scopes=["offers:read"])
     for headers in (world.station(), app):
@@ -134,10 +136,10 @@ def test_an_app_with_offers_write_publishes_for_its_organisation(world: World, s
     draft = world.ok(CREATE, {"input": {"kind": "MATERIAL", "title": "儿童绘本", "category": "BOOKS", "quantity": 40,
                                         "regionPrefix": "150781"}}, app)["createOffer"]  # fmt: skip
     assert draft["__typename"] == "OfferSaved", draft
-    assert world.ok(PUBLISH, {"id": draft["offer"]["id"]}, app)["publishOffer"]["offer"]["status"] == "published"
+    assert world.ok(PUBLISH, {"id": draft["offer"]["id"]}, app)["publishOffer"]["offer"]["status"] == "PUBLISHED"
     paused = world.ok("mutation($id: ID!) { pauseOffer(offerId: $id) { ... on OfferSaved { offer { status } } } }",
                       {"id": draft["offer"]["id"]}, app)  # fmt: skip
-    assert paused["pauseOffer"]["offer"]["status"] == "paused"
+    assert paused["pauseOffer"]["offer"]["status"] == "PAUSED"
     other = bearer(settings, "app_client", subject="charity-platform", scopes=["offers:write"])  # no organisation named
     body = gql(world.stack, CREATE, {"input": {"kind": "MATERIAL", "title": "x", "category": "FOOD", "quantity": 1,
                                                "regionPrefix": "150781"}}, other)  # fmt: skip
@@ -146,7 +148,7 @@ def test_an_app_with_offers_write_publishes_for_its_organisation(world: World, s
 
 DONATE = """mutation($f: ID!, $key: String, $ref: String!) { recordDonation(fundId: $f, amount: "200.00",
   donorName: "满洲里市某商贸公司", reference: $ref, donorIsIndividual: false, idempotencyKey: $key) {
-  __typename ... on DonationRecorded { amount reference at } ... on Conflict { code messageZh } } }"""
+  __typename ... on DonationRecorded { amount reference at } ... on DuplicateReference { code reference messageZh } } }"""
 
 
 def test_a_donation_is_booked_once_per_key_and_per_receipt_reference(world: World, settings: Settings) -> None:
@@ -164,9 +166,34 @@ def test_a_donation_is_booked_once_per_key_and_per_receipt_reference(world: Worl
     assert first["__typename"] == "DonationRecorded"
     assert world.ok(DONATE, {"f": fund_id, "key": "wx-1", "ref": "WX-20261201-0001"}, staff)["recordDonation"] == first
     again = world.ok(DONATE, {"f": fund_id, "key": "wx-2", "ref": "WX-20261201-0001"}, staff)["recordDonation"]
-    assert again["__typename"] == "Conflict" and again["code"] == "DUPLICATE_REFERENCE" and again["messageZh"]
+    assert again["__typename"] == "DuplicateReference" and again["reference"] == "WX-20261201-0001"
+    assert again["code"] == "DUPLICATE_REFERENCE" and again["messageZh"]
     disclosure = gql(
         world.stack, "query($f: ID!) { fundDisclosure(fundId: $f) { income entries { reference } } }", {"f": fund_id}
     )["data"]["fundDisclosure"]
     assert disclosure["income"] == "201.00"
     assert [e["reference"] for e in disclosure["entries"]].count("WX-20261201-0001") == 1
+
+
+def test_verification_answers_each_outcome_with_its_own_member(world: World, settings: Settings) -> None:
+    decide = """mutation($id: ID!) { verifyOrganization(organizationId: $id) { __typename
+      ... on OrganizationVerified { organization { verificationStatus } } ... on Conflict { code } }
+      rejectOrganization(organizationId: $id) { __typename ... on OrganizationRejected { organization {
+      verificationStatus } } ... on Conflict { code } ... on NotFound { messageZh } } }"""
+    unknown = to_global_id("Organization", uuid.uuid4())
+    assert world.ok(decide, {"id": unknown}, world.admin) == {
+        "verifyOrganization": {"__typename": "NotFound"},
+        "rejectOrganization": {"__typename": "NotFound", "messageZh": "组织不存在。"},
+    }
+    registered = world.ok(REGISTER, {"input": {
+        "kind": "ENTERPRISE", "name": "满洲里市某口岸贸易公司", "contactName": "郑", "contactPhone": "13900009999",
+        "serviceRegions": ["150781"], "creditCode": credit_code("150781")}}, world.admin)["registerOrganization"]  # fmt: skip
+    reject = """mutation($id: ID!) { rejectOrganization(organizationId: $id) { __typename
+      ... on OrganizationRejected { organization { verificationStatus } } ... on Conflict { code } } }"""
+    org_gid = registered["organization"]["id"]
+    assert world.ok(reject, {"id": org_gid}, world.admin)["rejectOrganization"] == {
+        "__typename": "OrganizationRejected",
+        "organization": {"verificationStatus": "REJECTED"},
+    }
+    again = world.ok(reject, {"id": org_gid}, world.admin)["rejectOrganization"]
+    assert again == {"__typename": "Conflict", "code": "INVALID_TRANSITION"}  # already rejected
