@@ -398,8 +398,8 @@ async def confirm_care(
     if need["kind"] != "care":
         return Refused("NOT_A_CARE_NEED", "Only a care need is met by a volunteer.", "只有关爱服务需求可由志愿者对接。")
     reference = f"assignment:{key}"
-    if need["state"] == "matched" and need.get("matched_reference") == reference:
-        return Linked(need, {"id": None})
+    if need["state"] == "matched" and need.get("matched_reference") == reference:  # this very call, retried
+        return Linked(need, await _assignment_of(volunteers, volunteer_id, need_id))
     # Only the address is read unmasked (and audited as read): the volunteer needs nothing else.
     recipient = await case.get(f"/v1/recipients/{need['recipient_id']}", fields="address")
     ticket = await case.post(f"/v1/needs/{need_id}/ticket")  # the need's platform path, for the assignment
@@ -437,3 +437,16 @@ async def confirm_care(
         await _quietly("release need", case.post(f"/v1/needs/{need_id}/release", {"reference": reference}))
         raise
     return Linked(need, assignment)
+
+
+async def _assignment_of(volunteers: Any, volunteer_id: str, need_id: str) -> dict[str, Any]:
+    """The volunteer's active assignment for the need (what an earlier copy of the call made)."""
+    cursor: str | None = None
+    while True:
+        page = await volunteers.page("assignments", volunteer_id=volunteer_id, state="active", cursor=cursor, limit=100)
+        for assignment in page["items"]:
+            if str(assignment["need_id"]) == need_id:
+                return dict(assignment)
+        cursor = page.get("next_cursor")
+        if not cursor:
+            raise UpstreamUnavailable("volunteers", "the assignment of a matched care need was not found")

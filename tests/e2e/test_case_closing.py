@@ -31,14 +31,14 @@ def test_closing_a_case_ends_the_care_assignment_and_hides_the_address(world: Wo
     confirmed = world.ok(
         CARE_CONFIRM.replace("care-1", "care-close-1"), {"need": need["id"], "volunteer": volunteer}, world.station()
     )
-    assignment_id = confirmed["confirmMatch"]["assignmentId"]
+    assignment_id = confirmed["assignVolunteer"]["assignmentId"]
     volunteer_token = bearer(settings, "volunteer", volunteer_id=str(from_global_id(volunteer)[1]))
-    url = f"{world.stack.url('volunteers')}/v1/assignments/{assignment_id}"
+    url = f"{world.stack.url('volunteers')}/v1/assignments/{from_global_id(assignment_id)[1]}"
     assert httpx.get(url, headers=volunteer_token, timeout=10).json()["address_masked"] is False
 
     refused = world.ok(CLOSE, {"id": case_id, "needs": []}, world.station())["advanceCase"]
     assert refused["__typename"] == "NeedsUndecided"
-    assert refused["needs"] == [{"id": need["id"], "title": "每周买菜", "state": "matched"}]
+    assert refused["needs"] == [{"id": need["id"], "title": "每周买菜", "state": "MATCHED"}]
     assert "每周买菜" in refused["messageZh"]
 
     decided = [{"needId": need["id"], "decision": "CANCEL", "reason": "老人入住养老院"}]

@@ -7,6 +7,7 @@ import time
 import httpx
 import pytest
 
+from gateway.ids import from_global_id
 from services.common.clock import clock, iso_utc
 from services.common.settings import Settings
 from tests.e2e.test_gateway_case import _new_elder, _publish
@@ -18,8 +19,8 @@ pytestmark = pytest.mark.e2e
 
 CLAIM = """mutation($wish: ID!, $key: String!) { claimWish(wishId: $wish, donor: {name: "李明", contact: "13900002222"},
   idempotencyKey: $key) { __typename ... on WishClaimed { wish { state } pledgeId } ... on WishAlreadyClaimed { message } } }"""
-CONFIRM = """mutation($need: ID!, $key: String!) { confirmMatch(needId: $need, idempotencyKey: $key) {
-  __typename ... on MatchConfirmed { need { state matchedReference } holdId } ... on OfferExhausted { code } } }"""
+CONFIRM = """mutation($need: ID!, $key: String!) { confirmClaim(needId: $need, idempotencyKey: $key) {
+  __typename ... on MatchConfirmed { need { state matchedReference } holdId } ... on HoldLapsed { code } } }"""
 FULFIL = """mutation($need: ID!, $note: String!) { recordFulfilment(needId: $need, proofNote: $note,
   feedback: "谢谢好心人，每天都能听新闻了") { __typename ... on FulfilmentRecorded { need { state fulfilledAt } }
   ... on Conflict { code message } ... on InvalidInput { code fields messageZh } } }"""
@@ -52,7 +53,7 @@ def test_a_wish_from_intake_to_the_donors_view_of_the_proof(world: World, settin
     assert world.ok(CLAIM, {"wish": wish_id, "key": "donor-li-1"}, app)["claimWish"] == claimed  # a retry
     assert wish_id not in {e["node"]["id"] for e in world.ok(FEED, {}, app)["publicWishes"]["edges"]}
 
-    confirmed = world.ok(CONFIRM, {"need": need["id"], "key": "station-confirm-1"}, world.station())["confirmMatch"]
+    confirmed = world.ok(CONFIRM, {"need": need["id"], "key": "station-confirm-1"}, world.station())["confirmClaim"]
     assert confirmed["__typename"] == "MatchConfirmed" and confirmed["need"]["state"] == "MATCHED"
     leaking = world.ok(FULFIL, {"need": need["id"], "note": NOTE + "，电话 171 0000 1234"}, world.station())
     assert leaking["recordFulfilment"] == {
@@ -69,7 +70,9 @@ def test_a_wish_from_intake_to_the_donors_view_of_the_proof(world: World, settin
     assert donor_view["proofNote"].startswith("收音机已送到") and donor_view["proofPhotoUrl"] is None
     assert donor_view["display"].endswith("，心愿：一台收音机") and "王" not in donor_view["display"]
     hold = httpx.get(
-        f"{world.stack.url('resources')}/v1/holds/{confirmed['holdId']}", headers=world.station(), timeout=10
+        f"{world.stack.url('resources')}/v1/holds/{from_global_id(confirmed['holdId'])[1]}",
+        headers=world.station(),
+        timeout=10,
     ).json()
     assert hold["state"] == "delivered"
 
@@ -222,9 +225,9 @@ def test_ten_donors_on_one_funding_wish_leave_one_pledge_and_raise_nothing_until
     assert _funds_raised(world, settings) == raised_before
 
 
-CARE_CONFIRM = """mutation($need: ID!, $volunteer: ID!) { confirmMatch(needId: $need, volunteerId: $volunteer,
-  idempotencyKey: "care-1", schedule: {weekday: 2, start: "15:00", durationMinutes: 60}) {
-  __typename ... on MatchConfirmed { need { state } assignmentId } ... on OfferExhausted { code message } } }"""
+CARE_CONFIRM = """mutation($need: ID!, $volunteer: ID!) { assignVolunteer(input: {needId: $need, volunteerId: $volunteer,
+  idempotencyKey: "care-1", schedule: {weekday: 2, start: "15:00", durationMinutes: 60}}) {
+  __typename ... on VolunteerAssigned { need { state } assignmentId } ... on VolunteerUnavailable { code message } } }"""
 
 
 def test_a_care_need_met_by_a_mongolian_speaking_volunteer_and_a_missed_visit_reaches_the_station(
@@ -249,19 +252,21 @@ def test_a_care_need_met_by_a_mongolian_speaking_volunteer_and_a_missed_visit_re
         world.station(),
     )["publishNeed"]["need"]
     volunteer = _register(world, 15)
-    confirmed = world.ok(CARE_CONFIRM, {"need": need["id"], "volunteer": volunteer}, world.station())["confirmMatch"]
-    assert confirmed["__typename"] == "MatchConfirmed" and confirmed["need"]["state"] == "MATCHED", confirmed
+    confirmed = world.ok(CARE_CONFIRM, {"need": need["id"], "volunteer": volunteer}, world.station())["assignVolunteer"]
+    assert confirmed["__typename"] == "VolunteerAssigned" and confirmed["need"]["state"] == "MATCHED", confirmed
     assignment_id = confirmed["assignmentId"]
 
     from gateway.ids import from_global_id
 
     volunteer_token = bearer(settings, "volunteer", volunteer_id=str(from_global_id(volunteer)[1]))
     assignment = httpx.get(
-        f"{world.stack.url('volunteers')}/v1/assignments/{assignment_id}", headers=volunteer_token, timeout=10
+        f"{world.stack.url('volunteers')}/v1/assignments/{from_global_id(assignment_id)[1]}",
+        headers=volunteer_token,
+        timeout=10,
     ).json()
     assert assignment["address_masked"] is False  # the assigned volunteer sees where to go
     logged = httpx.post(
-        f"{world.stack.url('volunteers')}/v1/assignments/{assignment_id}/visits",
+        f"{world.stack.url('volunteers')}/v1/assignments/{from_global_id(assignment_id)[1]}/visits",
         headers=volunteer_token,
         # The assignment starts today; a visit is recorded when it happened: now.
         json={"visited_at": iso_utc(clock.now()), "outcome": "missed", "notes": "老人住院"},
@@ -295,7 +300,7 @@ def test_ending_a_care_assignment_hides_the_address_again(world: World, settings
     confirmed = world.ok(
         CARE_CONFIRM.replace("care-1", "care-2"), {"need": need["id"], "volunteer": volunteer}, world.station()
     )
-    assignment_id = confirmed["confirmMatch"]["assignmentId"]
+    assignment_id = confirmed["assignVolunteer"]["assignmentId"]
     ended = world.ok(
         "mutation($id: ID!) { endCareAssignment(assignmentId: $id) { __typename ... on AssignmentEnded { state } } }",
         {"id": assignment_id},
@@ -304,7 +309,9 @@ def test_ending_a_care_assignment_hides_the_address_again(world: World, settings
     assert ended == {"__typename": "AssignmentEnded", "state": "ended"}
     volunteer_token = bearer(settings, "volunteer", volunteer_id=str(from_global_id(volunteer)[1]))
     assignment = httpx.get(
-        f"{world.stack.url('volunteers')}/v1/assignments/{assignment_id}", headers=volunteer_token, timeout=10
+        f"{world.stack.url('volunteers')}/v1/assignments/{from_global_id(assignment_id)[1]}",
+        headers=volunteer_token,
+        timeout=10,
     ).json()
     assert assignment["address_masked"] is True
 
@@ -349,7 +356,7 @@ def test_a_township_station_confirms_its_own_claim_and_a_sibling_station_sees_no
         refused = gql(world.stack, CONFIRM, {"need": need["id"], "key": "sibling-1"}, other)
         assert "MatchConfirmed" not in str(refused), refused
 
-    confirmed = world.ok(CONFIRM, {"need": need["id"], "key": "township-confirm-1"}, township)["confirmMatch"]
+    confirmed = world.ok(CONFIRM, {"need": need["id"], "key": "township-confirm-1"}, township)["confirmClaim"]
     assert confirmed["__typename"] == "MatchConfirmed" and confirmed["need"]["state"] == "MATCHED"
     fulfilled = world.ok(FULFIL, {"need": need["id"], "note": NOTE}, township)["recordFulfilment"]
     assert fulfilled["__typename"] == "FulfilmentRecorded" and fulfilled["need"]["state"] == "FULFILLED"

@@ -102,7 +102,7 @@ def test_killed_between_try_and_confirm_leaves_nothing_stuck_or_counted_twice(
 
 
 FULFIL = """mutation($need: ID!) { recordFulfilment(needId: $need, proofNote: "已送达") {
-  __typename ... on Conflict { code } ... on FulfilmentRecorded { need { state } } } }"""
+  __typename ... on Conflict { code } ... on HoldLapsed { code } ... on FulfilmentRecorded { need { state } } } }"""
 
 
 def test_a_match_whose_hold_lapsed_is_refused_at_fulfilment_and_undone_by_a_retry(
@@ -125,8 +125,8 @@ def test_a_match_whose_hold_lapsed_is_refused_at_fulfilment_and_undone_by_a_retr
     need_gid = to_global_id("Need", scene.need["id"])
     fulfil = httpx.post(f"{fault_stack.url('gateway')}/graphql", headers=scene.station, timeout=30,
                         json={"query": FULFIL, "variables": {"need": need_gid}}).json()  # fmt: skip
-    assert fulfil["data"]["recordFulfilment"] == {"__typename": "Conflict", "code": "HOLD_LAPSED"}
+    assert fulfil["data"]["recordFulfilment"] == {"__typename": "HoldLapsed", "code": "HOLD_LAPSED"}
 
     retried = scene.confirm("lapse")  # the same key as the hold above: a retry of that match
-    assert retried == {"__typename": "OfferExhausted", "code": "HOLD_EXPIRED"}
+    assert retried == {"__typename": "HoldLapsed", "code": "HOLD_EXPIRED"}
     assert scene.need_state() == "open" and scene.offer_units()["available"] == 5

@@ -1,4 +1,4 @@
-"""confirmMatch under concurrent retries, lost answers and a killed gateway, judged by `wushe check`.
+"""matchOffer and confirmClaim under concurrent retries, lost answers and a killed gateway, judged by `wushe check`.
 
 Real processes: the three services and a gateway whose upstream URLs go through fault proxies
 (tests/support/fault_proxy.py) that forward a request and then drop its answer, or swallow a
@@ -24,7 +24,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from gateway.ids import to_global_id
+from gateway.ids import from_global_id, to_global_id
 from services.common.migrations import upgrade_all
 from services.common.settings import Settings
 from tests.e2e.conftest import SUITE_RATE_LIMITS
@@ -92,7 +92,7 @@ def proxied(saga_database: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
             yield proxied
         finally:
             proxied.stack.stop()
-            print("\nconfirmMatch fault runs:", ", ".join(f"{k}: {v}" for k, v in sorted(RUNS.items())))
+            print("\nmatchOffer fault runs:", ", ".join(f"{k}: {v}" for k, v in sorted(RUNS.items())))
 
 
 @pytest.fixture
@@ -238,14 +238,14 @@ def _answer(outcome: dict[str, Any]) -> dict[str, Any]:
     response = outcome.get("response")
     assert response is not None, outcome.get("error")
     body = response.json()
-    data = (body.get("data") or {}).get("confirmMatch")
+    data = (body.get("data") or {}).get("matchOffer")
     return dict(data) if data else {"errors": body.get("errors")}
 
 
 CLAIM = """mutation($wish: ID!, $key: String!) { claimWish(wishId: $wish, donor: {name: "李明", contact: "13900002222"},
   idempotencyKey: $key) { __typename ... on WishClaimed { pledgeId } } }"""
 CONFIRM_CLAIM = (
-    """mutation($need: ID!, $key: String!) { confirmMatch(needId: $need, idempotencyKey: $key) { __typename } }"""
+    """mutation($need: ID!, $key: String!) { confirmClaim(needId: $need, idempotencyKey: $key) { __typename } }"""
 )
 FULFIL = """mutation($need: ID!) { recordFulfilment(needId: $need, proofNote: "已送达") { __typename } }"""
 
@@ -306,7 +306,7 @@ class LinkingMachine(RuleBasedStateMachine):
         claimed = (body.get("data") or {}).get("claimWish") or {}
         if claimed.get("__typename") == "WishClaimed":
             pledge = httpx.get(
-                f"{self.proxied.stack.url('resources')}/v1/pledges/{claimed['pledgeId']}",
+                f"{self.proxied.stack.url('resources')}/v1/pledges/{from_global_id(claimed['pledgeId'])[1]}",
                 headers=app,
                 timeout=10,
             ).json()
@@ -378,7 +378,7 @@ class LinkingMachine(RuleBasedStateMachine):
 
 
 CONFIRM_OFFER = """mutation($need: ID!, $offer: ID!, $key: String!) {
-  confirmMatch(needId: $need, offerId: $offer, idempotencyKey: $key) { __typename } }"""
+  matchOffer(input: {needId: $need, offerId: $offer, idempotencyKey: $key}) { __typename } }"""
 
 
 def test_any_interleaving_of_links_claims_faults_and_kills_ends_with_no_violation(

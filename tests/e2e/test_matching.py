@@ -16,7 +16,7 @@ PROPOSE = """query($platform: ID!) { proposeMatches(scope: {platformId: $platfor
   proposals { resourceKind quantity score reasons scoreParts { name value } resourceIdGlobal
               need { id title } offer { title availability { available } } }
   summary { needs needsMet weightedValue greedyNeedsMet greedyWeightedValue method } } }"""
-CONFIRM = """mutation($need: ID!, $offer: ID!) { confirmMatch(needId: $need, offerId: $offer, idempotencyKey: "match-1") {
+CONFIRM = """mutation($need: ID!, $offer: ID!) { matchOffer(input: {needId: $need, offerId: $offer, idempotencyKey: "match-1"}) {
   __typename ... on MatchConfirmed { need { state } } } }"""
 
 
@@ -87,7 +87,7 @@ def test_proposals_explain_themselves_and_can_be_confirmed(world: World, setting
     confirmed = world.ok(
         CONFIRM, {"need": proposal["need"]["id"], "offer": proposal["resourceIdGlobal"]}, world.station()
     )
-    assert confirmed["confirmMatch"] == {"__typename": "MatchConfirmed", "need": {"state": "MATCHED"}}
+    assert confirmed["matchOffer"] == {"__typename": "MatchConfirmed", "need": {"state": "MATCHED"}}
 
 
 def test_only_station_staff_may_ask(world: World, settings: Settings) -> None:

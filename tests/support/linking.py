@@ -13,7 +13,7 @@ from tests.resources.factories import credit_code
 from tests.support.auth import bearer
 from wushe_cli.stack import Stack
 
-CONFIRM = """mutation($need: ID!, $offer: ID!, $key: String!) { confirmMatch(needId: $need, offerId: $offer, idempotencyKey: $key) {
+CONFIRM = """mutation($need: ID!, $offer: ID!, $key: String!) { matchOffer(input: {needId: $need, offerId: $offer, idempotencyKey: $key}) {
   __typename ... on MatchConfirmed { need { state } holdId } ... on OfferExhausted { code }
   ... on NeedAlreadyMatched { message } ... on InvalidInput { code message fields } } }"""
 
@@ -100,7 +100,7 @@ class Scene:
         )
 
     def confirm_in_background(self, key: str) -> dict[str, Any]:
-        """Start confirmMatch; returns a dict that fills with the response (or the error) when it ends."""
+        """Start matchOffer; returns a dict that fills with the response (or the error) when it ends."""
         outcome: dict[str, Any] = {}
 
         def run() -> None:
@@ -129,7 +129,7 @@ class Scene:
     def confirm(self, key: str) -> dict[str, Any]:
         outcome = self.confirm_in_background(key)
         outcome["thread"].join()
-        return dict(outcome["response"].json()["data"]["confirmMatch"])
+        return dict(outcome["response"].json()["data"]["matchOffer"])
 
     def another_need(self, title: str = "棉被") -> dict[str, Any]:
         """One more open micro-wish of one blanket on the scene's case."""
