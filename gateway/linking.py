@@ -175,7 +175,7 @@ class MatchSaga:
 
     async def _pause_after_try(self) -> None:
         if self.settings.environment == "test" and self.settings.test_pause_after_try_s > 0:
-            logger.warning("confirmMatch paused after try", extra={"need_id": self.need_id, "hold_id": self.hold["id"]})
+            logger.warning("matchOffer paused after try", extra={"need_id": self.need_id, "hold_id": self.hold["id"]})
             await asyncio.sleep(self.settings.test_pause_after_try_s)
 
 

@@ -64,7 +64,7 @@ class MatchProposal:
             return None
         return _related(info, "volunteers", self.resource_id, MISSING, Volunteer.from_record)
 
-    @strawberry.field(description="Relay id of the offer or volunteer, for confirmMatch.")
+    @strawberry.field(description="Relay id of the offer or volunteer, for matchOffer (offerId) or assignVolunteer (volunteerId).")
     def resource_id_global(self) -> strawberry.ID:
         return strawberry.ID(
             to_global_id("Volunteer" if self.resource_kind == "volunteer" else "Offer", self.resource_id)

@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     # died or timed out): the resources reconciler gives it back.
     reconcile_stray_after_s: float = Field(default=60.0, ge=1, le=24 * 3600)
     service_token_file: str = ""
-    # Tests only (ignored unless environment is "test"): confirmMatch pauses after its try phase
+    # Tests only (ignored unless environment is "test"): matchOffer pauses after its try phase
     # so fault tests can kill a process between try and confirm.
     test_pause_after_try_s: float = 0.0
 

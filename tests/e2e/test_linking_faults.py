@@ -1,6 +1,6 @@
 """Fault tests with real processes: kill a service (or the gateway) between try and confirm.
 
-The gateway here pauses for a few seconds after confirmMatch's try phase (a test-only setting),
+The gateway here pauses for a few seconds after matchOffer's try phase (a test-only setting),
 so the test can SIGKILL a process exactly there. After recovery and the services' own expiry,
 the offer's quantity, the need's state and the fund ledger must agree with what a person would
 expect, and nothing may be counted twice.
