@@ -1,11 +1,18 @@
-"""Typed client of the case service."""
+"""Typed client of the case service: one resource group per REST resource, every answer parsed into
+the service's contract models (services/case/contract.py), e.g. `await case.needs.get(need_id) -> Need`.
+
+Request bodies go as the caller built them (a dict of the contract's request model, or the model
+itself): the case service validates them and answers a 422 with per-field reasons, which the
+mutations turn into InvalidInput. The base client's get/post/patch/page/batch are the transport."""
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 import aiohttp
+from pydantic import BaseModel
 
 from gateway.clients.base import (
     NOT_SENT_ERRORS,
@@ -15,6 +22,27 @@ from gateway.clients.base import (
     UpstreamUnavailable,
     _checked,
 )
+from services.case.contract import (
+    AuditPage,
+    Case,
+    Need,
+    Page,
+    Platform,
+    PlatformTicketOut,
+    Project,
+    PublicWish,
+    Recipient,
+    Referral,
+    ServiceRecord,
+    Staff,
+    Ticket,
+    Transition,
+)
+from services.common.vocabulary import ReferralState
+
+M = TypeVar("M", bound=BaseModel)
+Id = uuid.UUID | str
+Body = BaseModel | Mapping[str, Any]
 
 PHOTO_CHUNK_BYTES = 64 * 1024
 
@@ -43,7 +71,316 @@ class PhotoStream:
 PASSED_PHOTO_HEADERS = ("etag", "cache-control", "x-content-type-options", "content-disposition", "content-length")
 
 
+def _json(body: Body | None) -> dict[str, Any]:
+    """A request model as JSON (only the fields set), or the caller's dict as it is."""
+    if body is None:
+        return {}
+    if isinstance(body, BaseModel):
+        return body.model_dump(mode="json", exclude_unset=True)
+    return dict(body)
+
+
+def _headers(idempotency_key: str | None = None, if_match: int | None = None) -> dict[str, str] | None:
+    headers: dict[str, str] = {}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
+    if if_match is not None:
+        headers["If-Match"] = f'"{if_match}"'
+    return headers or None
+
+
+def _page(model: type[M], body: Any) -> Page[M]:
+    return Page[model].model_validate(body)  # type: ignore[valid-type]
+
+
+def _fields(fields: str | None) -> dict[str, str]:
+    """The `fields=` selection of personal data (None: leave it out, every field)."""
+    return {} if fields is None else {"fields": fields}
+
+
+class Resource:
+    """One REST resource of a service (`/v1/<name>`), read into `model`."""
+
+    name = ""
+    model: type[BaseModel] = BaseModel
+
+    def __init__(self, client: ServiceClient) -> None:
+        self.client = client
+
+    def path(self, *parts: Id) -> str:
+        return "/".join((f"/v1/{self.name}", *(str(p) for p in parts)))
+
+    async def _get(self, model: type[M], *parts: Id, **params: Any) -> M:
+        return model.model_validate(await self.client.get(self.path(*parts), **params))
+
+    async def _post(
+        self, model: type[M], *parts: Id, body: Body | None = None, headers: dict[str, str] | None = None
+    ) -> M:
+        return model.model_validate(await self.client.post(self.path(*parts), _json(body), headers=headers))
+
+    async def _list(self, model: type[M], *parts: Id) -> list[M]:
+        return [model.model_validate(item) for item in await self.client.get(self.path(*parts))]
+
+    async def _batch(self, model: type[M], ids: list[str], **params: Any) -> dict[str, M]:
+        found = await self.client.batch(self.name, ids, **params)
+        return {key: model.model_validate(item) for key, item in found.items()}
+
+
+class Platforms(Resource):
+    name = "platforms"
+
+    async def get(self, platform_id: Id) -> Platform:
+        return await self._get(Platform, platform_id)
+
+    async def page(self, **filters: Any) -> Page[Platform]:
+        return _page(Platform, await self.client.page(self.name, **filters))
+
+    async def batch(self, ids: list[str]) -> dict[str, Platform]:
+        return await self._batch(Platform, ids)
+
+    async def create(self, body: Body, *, idempotency_key: str | None = None) -> Platform:
+        return await self._post(Platform, body=body, headers=_headers(idempotency_key))
+
+    async def ticket(self, platform_id: Id) -> PlatformTicketOut:
+        """A sealed ticket naming the platform's path, for the volunteers service."""
+        return await self._post(PlatformTicketOut, platform_id, "ticket")
+
+    async def staff(self, platform_id: Id) -> list[Staff]:
+        return await self._list(Staff, platform_id, "staff")
+
+    async def add_staff(self, platform_id: Id, body: Body, *, idempotency_key: str | None = None) -> Staff:
+        return await self._post(Staff, platform_id, "staff", body=body, headers=_headers(idempotency_key))
+
+
+class StaffMembers(Resource):
+    name = "staff"
+
+    async def batch(self, ids: list[str]) -> dict[str, Staff]:
+        return await self._batch(Staff, ids)
+
+
+class Recipients(Resource):
+    name = "recipients"
+
+    async def get(self, recipient_id: Id, *, fields: str | None = None) -> Recipient:
+        return await self._get(Recipient, recipient_id, **_fields(fields))
+
+    async def page(self, **filters: Any) -> Page[Recipient]:
+        return _page(Recipient, await self.client.page(self.name, **filters))
+
+    async def batch(self, ids: list[str], *, fields: str | None = None) -> dict[str, Recipient]:
+        return await self._batch(Recipient, ids, **_fields(fields))
+
+    async def create(self, body: Body, *, idempotency_key: str | None = None) -> Recipient:
+        return await self._post(Recipient, body=body, headers=_headers(idempotency_key))
+
+    async def update(self, recipient_id: Id, body: Body, *, version: int) -> Recipient:
+        return Recipient.model_validate(await self.client.patch(self.path(recipient_id), _json(body), if_match=version))
+
+
+class Cases(Resource):
+    name = "cases"
+
+    async def get(self, case_id: Id, *, fields: str | None = None) -> Case:
+        return await self._get(Case, case_id, **_fields(fields))
+
+    async def page(self, **filters: Any) -> Page[Case]:
+        return _page(Case, await self.client.page(self.name, **filters))
+
+    async def batch(self, ids: list[str], *, fields: str | None = None) -> dict[str, Case]:
+        return await self._batch(Case, ids, **_fields(fields))
+
+    async def open(self, body: Body, *, idempotency_key: str | None = None) -> Case:
+        return await self._post(Case, body=body, headers=_headers(idempotency_key))
+
+    async def advance(self, case_id: Id, body: Body, *, version: int | None = None) -> Case:
+        """A step of the service process (409 UNDECIDED_NEEDS when closing leaves needs undecided)."""
+        return await self._post(Case, case_id, "transitions", body=body, headers=_headers(if_match=version))
+
+    async def transitions(self, case_id: Id) -> list[Transition]:
+        return await self._list(Transition, case_id, "transitions")
+
+    async def records(self, case_id: Id) -> list[ServiceRecord]:
+        return await self._list(ServiceRecord, case_id, "records")
+
+    async def add_record(self, case_id: Id, body: Body, *, idempotency_key: str | None = None) -> ServiceRecord:
+        return await self._post(ServiceRecord, case_id, "records", body=body, headers=_headers(idempotency_key))
+
+    async def referrals(self, case_id: Id) -> list[Referral]:
+        return await self._list(Referral, case_id, "referrals")
+
+    async def refer(self, case_id: Id, body: Body, *, idempotency_key: str | None = None) -> Referral:
+        return await self._post(Referral, case_id, "referrals", body=body, headers=_headers(idempotency_key))
+
+
+SETTLE_VERBS = {
+    ReferralState.ACCEPTED: "accept",
+    ReferralState.DECLINED: "decline",
+    ReferralState.COMPLETED: "complete",
+    ReferralState.CANCELLED: "cancel",
+}
+
+
+class Referrals(Resource):
+    name = "referrals"
+
+    async def batch(self, ids: list[str]) -> dict[str, Referral]:
+        return await self._batch(Referral, ids)
+
+    async def settle(self, referral_id: Id, outcome: ReferralState, note: str = "") -> Referral:
+        """Close the loop: accepted, declined, completed or cancelled (`sent` is no outcome)."""
+        return await self._post(Referral, referral_id, SETTLE_VERBS[outcome], body={"outcome": note})
+
+
+class ServiceRecords(Resource):
+    name = "service-records"
+
+    async def batch(self, ids: list[str]) -> dict[str, ServiceRecord]:
+        return await self._batch(ServiceRecord, ids)
+
+
+class Needs(Resource):
+    name = "needs"
+
+    async def get(self, need_id: Id) -> Need:
+        return await self._get(Need, need_id)
+
+    async def page(self, **filters: Any) -> Page[Need]:
+        return _page(Need, await self.client.page(self.name, **filters))
+
+    async def batch(self, ids: list[str]) -> dict[str, Need]:
+        return await self._batch(Need, ids)
+
+    async def publish(self, body: Body, *, idempotency_key: str | None = None) -> Need:
+        return await self._post(Need, body=body, headers=_headers(idempotency_key))
+
+    async def update(self, need_id: Id, body: Body, *, version: int) -> Need:
+        return Need.model_validate(await self.client.patch(self.path(need_id), _json(body), if_match=version))
+
+    async def cancel(self, need_id: Id, reason: str = "") -> Need:
+        return await self._post(Need, need_id, "cancel", body={"reason": reason})
+
+    async def ticket(self, need_id: Id) -> Ticket:
+        """A sealed ticket naming the need's owner and region, for the resources service."""
+        return await self._post(Ticket, need_id, "ticket")
+
+    async def hold(self, need_id: Id, body: Body) -> Need:
+        """Reserve an open need (`NeedHold`: reference and until)."""
+        return await self._post(Need, need_id, "hold", body=body)
+
+    async def release(self, need_id: Id, reference: str) -> Need:
+        return await self._post(Need, need_id, "release", body={"reference": reference})
+
+    async def confirm(self, need_id: Id, body: Body) -> Need:
+        """Confirm a reservation (`NeedConfirm`: reference, and the amount of a funding part)."""
+        return await self._post(Need, need_id, "confirm", body=body)
+
+    async def fulfil(self, need_id: Id, body: Body) -> Need:
+        """Record fulfilment (`NeedFulfilment`: proof note, feedback)."""
+        return await self._post(Need, need_id, "fulfil", body=body)
+
+    async def close(self, need_id: Id) -> Need:
+        return await self._post(Need, need_id, "close")
+
+
+class PublicWishes(Resource):
+    name = "public-wishes"
+
+    async def get(self, wish_id: Id) -> PublicWish:
+        return await self._get(PublicWish, wish_id)
+
+    async def page(self, **filters: Any) -> Page[PublicWish]:
+        """The anonymised feed (`state`: open by default, or fulfilled for the thank-you wall)."""
+        return _page(PublicWish, await self.client.page(self.name, **filters))
+
+    async def batch(self, ids: list[str]) -> dict[str, PublicWish]:
+        return await self._batch(PublicWish, ids)
+
+    async def ticket(self, wish_id: Id) -> Ticket:
+        return await self._post(Ticket, wish_id, "ticket")
+
+    async def claim(self, wish_id: Id, receipt: str) -> PublicWish:
+        return await self._post(PublicWish, wish_id, "claim", body={"receipt": receipt})
+
+    async def release(self, wish_id: Id, reference: str) -> PublicWish:
+        return await self._post(PublicWish, wish_id, "release", body={"reference": reference})
+
+
+class Projects(Resource):
+    name = "projects"
+
+    async def page(self, **filters: Any) -> Page[Project]:
+        return _page(Project, await self.client.page(self.name, **filters))
+
+    async def batch(self, ids: list[str]) -> dict[str, Project]:
+        return await self._batch(Project, ids)
+
+    async def create(self, body: Body, *, idempotency_key: str | None = None) -> Project:
+        return await self._post(Project, body=body, headers=_headers(idempotency_key))
+
+
+class AuditTrail(Resource):
+    """`GET /v1/audit` of any service (each keeps its own trail, scoped to the caller's records):
+    `AuditTrail(upstreams.resources).page(...)` reads the resources service's."""
+
+    name = "audit"
+
+    async def page(
+        self,
+        *,
+        after: int = 0,
+        limit: int = 100,
+        entity_id: str | None = None,
+        actor: str | None = None,
+        action: str | None = None,
+    ) -> AuditPage:
+        body = await self.client.get(
+            self.path(), after=after, limit=limit, entity_id=entity_id, actor=actor, action=action
+        )
+        return AuditPage.model_validate(body)
+
+
 class CaseClient(ServiceClient):
+    @cached_property
+    def platforms(self) -> Platforms:
+        return Platforms(self)
+
+    @cached_property
+    def staff(self) -> StaffMembers:
+        return StaffMembers(self)
+
+    @cached_property
+    def recipients(self) -> Recipients:
+        return Recipients(self)
+
+    @cached_property
+    def cases(self) -> Cases:
+        return Cases(self)
+
+    @cached_property
+    def referrals(self) -> Referrals:
+        return Referrals(self)
+
+    @cached_property
+    def service_records(self) -> ServiceRecords:
+        return ServiceRecords(self)
+
+    @cached_property
+    def needs(self) -> Needs:
+        return Needs(self)
+
+    @cached_property
+    def public_wishes(self) -> PublicWishes:
+        return PublicWishes(self)
+
+    @cached_property
+    def projects(self) -> Projects:
+        return Projects(self)
+
+    @cached_property
+    def audit(self) -> AuditTrail:
+        return AuditTrail(self)
+
     async def proof_photo(self, need_id: uuid.UUID) -> PhotoStream:
         """`GET /v1/needs/{id}/proof-photo` under the caller's token, streamed; a 4xx is UpstreamError."""
         response = await self._raw("GET", f"/v1/needs/{need_id}/proof-photo", accept="image/*")

@@ -1,9 +1,9 @@
 """Mutations over the case service. Expected refusals come back as union members."""
 
 import datetime as dt
-import enum
+import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Self
 
 import strawberry
 from strawberry.types import Info
@@ -12,19 +12,20 @@ from gateway.auth import caller
 from gateway.clients.base import UpstreamError
 from gateway.context import GatewayContext
 from gateway.ids import local_id, to_global_id
-from gateway.mutations.inputs import body_of, idempotency_headers
-from gateway.outcomes import outcome, refusal
+from gateway.mutations.inputs import body_of
+from gateway.outcomes import messages, outcome, refusal_for
 from gateway.types.case import Case, Need, Platform, Recipient, Staff
-from gateway.types.common import (
+from gateway.types.common import Conflict, InvalidInput, NotFound, StaleVersion
+from services.case.contract import CloseDecision, UndecidedNeeds
+from services.common.vocabulary import (
+    STAFF_ROLES,
     CaseState,
     Certification,
-    Conflict,
     Gender,
-    InvalidInput,
     ItemCategory,
     Language,
     NeedKind,
-    NotFound,
+    NeedState,
     PlatformLevel,
     RecipientCategory,
     RiskLevel,
@@ -33,9 +34,7 @@ from gateway.types.common import (
     Skill,
     StaffRole,
     StaffSpecialty,
-    StaleVersion,
 )
-from services.common.vocabulary import STAFF_ROLES
 
 GInfo = Info[GatewayContext, None]
 
@@ -68,10 +67,7 @@ class CaseAdvanced:
     )
 
 
-@strawberry.enum(description="What becomes of an open need when its case closes.")
-class CloseDecision(enum.Enum):
-    CANCEL = "cancel"
-    KEEP = "keep"
+strawberry.enum(CloseDecision, description="What becomes of an open need when its case closes.")
 
 
 @strawberry.input(description="The decision for one open need of a case being closed; KEEP needs a reason.")
@@ -84,16 +80,30 @@ class NeedDecisionInput:
 @strawberry.type(description="An open need the close request did not decide.")
 class UndecidedNeed:
     id: strawberry.ID
-    kind: str
+    kind: NeedKind
     title: str
-    state: str
+    state: NeedState
 
 
+@refusal_for("UNDECIDED_NEEDS")
 @strawberry.type(description="The case was not closed: decide every open need first (cancel, or keep with a reason).")
 class NeedsUndecided:
     message: str
     message_zh: str
     needs: list[UndecidedNeed]
+
+    @classmethod
+    def from_refusal(cls, exc: UpstreamError) -> Self:
+        problem = UndecidedNeeds.model_validate(exc.problem)
+        message, message_zh = messages(exc)
+        return cls(
+            message=message,
+            message_zh=message_zh,
+            needs=[
+                UndecidedNeed(id=strawberry.ID(to_global_id("Need", n.id)), kind=n.kind, title=n.title, state=n.state)
+                for n in problem.undecided
+            ],
+        )
 
 
 @strawberry.type
@@ -203,10 +213,11 @@ async def create_platform(
 ) -> CreatePlatformResult:
     """Add a county centre, a station (under a centre) or a community room (under a station)."""
     _staff(info)
-    client = info.context.upstreams.case
+    platforms = info.context.upstreams.case.platforms
     return await outcome(
-        lambda: client.post("/v1/platforms", body_of(input), headers=idempotency_headers(idempotency_key)),
-        lambda r: PlatformCreated(platform=Platform.from_record(r)),
+        lambda: platforms.create(body_of(input), idempotency_key=idempotency_key),
+        lambda m: PlatformCreated(platform=Platform.from_model(m)),
+        CreatePlatformResult,
     )
 
 
@@ -215,34 +226,37 @@ async def add_staff(
 ) -> AddStaffResult:
     """Add a station head, deputy or resident social worker to a platform."""
     _staff(info)
-    client = info.context.upstreams.case
-    path = f"/v1/platforms/{local_id(platform_id, 'Platform')}/staff"
+    platforms = info.context.upstreams.case.platforms
+    platform = local_id(platform_id, "Platform")
     return await outcome(
-        lambda: client.post(path, body_of(input), headers=idempotency_headers(idempotency_key)),
-        lambda r: StaffAdded(staff=Staff.from_record(r)),
+        lambda: platforms.add_staff(platform, body_of(input), idempotency_key=idempotency_key),
+        lambda m: StaffAdded(staff=Staff.from_model(m)),
+        AddStaffResult,
     )
 
 
 async def create_recipient(
     info: GInfo, input: CreateRecipientInput, idempotency_key: str | None = None
 ) -> CreateRecipientResult:
-    """Record a recipient with their consent; a duplicate ID number is a Conflict naming the existing record."""
+    """Record a recipient with their consent; a duplicate ID number is a Conflict naming the existing
+    record, a refused field (a wrong ID check digit) InvalidInput with its reason in `errors`."""
     _staff(info)
-    body = body_of(input)
-    client = info.context.upstreams.case
+    recipients = info.context.upstreams.case.recipients
     return await outcome(
-        lambda: client.post("/v1/recipients", body, headers=idempotency_headers(idempotency_key)),
-        lambda r: RecipientCreated(recipient=Recipient.from_record(r)),
+        lambda: recipients.create(body_of(input), idempotency_key=idempotency_key),
+        lambda m: RecipientCreated(recipient=Recipient.from_model(m)),
+        CreateRecipientResult,
     )
 
 
 async def open_case(info: GInfo, input: OpenCaseInput, idempotency_key: str | None = None) -> OpenCaseResult:
     """Open a case (接案) for a recipient."""
     _staff(info)
-    client = info.context.upstreams.case
+    cases = info.context.upstreams.case.cases
     return await outcome(
-        lambda: client.post("/v1/cases", body_of(input), headers=idempotency_headers(idempotency_key)),
-        lambda r: CaseOpened(case=Case.from_record(r)),
+        lambda: cases.open(body_of(input), idempotency_key=idempotency_key),
+        lambda m: CaseOpened(case=Case.from_model(m)),
+        OpenCaseResult,
     )
 
 
@@ -258,56 +272,36 @@ async def advance_case(
     Closing takes a decision for every open need (else NeedsUndecided); the care assignments of the
     needs it cancels are ended in the same request, so their volunteers no longer see the address."""
     _staff(info)
-    client = info.context.upstreams.case
-    headers = {"If-Match": f'"{expected_version}"'} if expected_version is not None else None
-    path = f"/v1/cases/{local_id(case_id, 'Case')}/transitions"
+    cases = info.context.upstreams.case.cases
+    local = local_id(case_id, "Case")
     decisions = [
         {"need_id": str(local_id(d.need_id, "Need")), "decision": d.decision.value, "reason": d.reason}
         for d in needs or []
     ]
     body = {"to_state": to_state.value, "note": note, "needs": decisions}
-    try:
-        record = await client.post(path, body, headers=headers)
-    except UpstreamError as exc:
-        if exc.code == "UNDECIDED_NEEDS":
-            return _undecided(exc.problem)
-        refused = refusal(exc)
-        if refused is None:
-            raise
-        return refused
-    cancelled = {d["need_id"] for d in decisions if d["decision"] == "cancel"}
-    ended = await end_assignments_of(info, cancelled) if to_state is CaseState.CLOSED and cancelled else []
-    return CaseAdvanced(case=Case.from_record(record), ended_assignment_ids=ended)
-
-
-def _undecided(problem: dict[str, Any]) -> NeedsUndecided:
-    return NeedsUndecided(
-        message=str(problem.get("detail", "")),
-        message_zh=str(problem.get("detail_zh", "")),
-        needs=[
-            UndecidedNeed(
-                id=strawberry.ID(to_global_id("Need", n["id"])), kind=n["kind"], title=n["title"], state=n["state"]
-            )
-            for n in problem.get("undecided", [])
-        ],
+    result = await outcome(
+        lambda: cases.advance(local, body, version=expected_version),
+        lambda m: CaseAdvanced(case=Case.from_model(m)),
+        AdvanceCaseResult,
     )
+    cancelled = {uuid.UUID(d["need_id"]) for d in decisions if d["decision"] == CloseDecision.CANCEL.value}
+    if isinstance(result, CaseAdvanced) and to_state is CaseState.CLOSED and cancelled:
+        result.ended_assignment_ids = await end_assignments_of(info, cancelled)
+    return result
 
 
-async def end_assignments_of(info: GInfo, need_ids: set[str]) -> list[strawberry.ID]:
+async def end_assignments_of(info: GInfo, need_ids: set[uuid.UUID]) -> list[strawberry.ID]:
     """End the active care assignments of the given needs (the volunteers service masks the address)."""
-    volunteers = info.context.upstreams.volunteers
+    assignments = info.context.upstreams.volunteers.assignments
     ended: list[strawberry.ID] = []
     cursor: str | None = None
     while True:
-        params: dict[str, Any] = {"state": "active", "limit": 100}
-        if cursor:
-            params["cursor"] = cursor
-        page = await volunteers.get("/v1/assignments", **params)
-        for assignment in page["items"]:
-            if assignment["need_id"] in need_ids:
-                done = await volunteers.post(f"/v1/assignments/{assignment['id']}/end")
-                ended.append(strawberry.ID(str(done["id"])))
-        cursor = page.get("next_cursor")
+        page = await assignments.page(state="active", limit=100, cursor=cursor)
+        for assignment in page.items:
+            if assignment.need_id in need_ids:
+                done = await assignments.end(assignment.id)
+                ended.append(strawberry.ID(to_global_id("CareAssignment", done.id)))
+        cursor = page.next_cursor
         if not cursor:
             return ended
 
@@ -315,20 +309,22 @@ async def end_assignments_of(info: GInfo, need_ids: set[str]) -> list[strawberry
 async def publish_need(info: GInfo, input: PublishNeedInput, idempotency_key: str | None = None) -> PublishNeedResult:
     """Publish a micro-wish, care need or funding need from an active case."""
     _staff(info)
-    body = body_of(input)
-    client = info.context.upstreams.case
+    needs = info.context.upstreams.case.needs
     return await outcome(
-        lambda: client.post("/v1/needs", body, headers=idempotency_headers(idempotency_key)),
-        lambda r: NeedPublished(need=Need.from_record(r)),
+        lambda: needs.publish(body_of(input), idempotency_key=idempotency_key),
+        lambda m: NeedPublished(need=Need.from_model(m)),
+        PublishNeedResult,
     )
 
 
 async def cancel_need(info: GInfo, need_id: strawberry.ID, reason: str = "") -> ChangeNeedResult:
     """Withdraw an open, pending or matched need."""
     _staff(info)
-    client = info.context.upstreams.case
-    path = f"/v1/needs/{local_id(need_id, 'Need')}/cancel"
-    return await outcome(lambda: client.post(path, {"reason": reason}), lambda r: NeedChanged(need=Need.from_record(r)))
+    needs = info.context.upstreams.case.needs
+    local = local_id(need_id, "Need")
+    return await outcome(
+        lambda: needs.cancel(local, reason), lambda m: NeedChanged(need=Need.from_model(m)), ChangeNeedResult
+    )
 
 
 @strawberry.type

@@ -2,28 +2,19 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from gateway.auth import caller
 from gateway.context import GatewayContext
-from gateway.errors import bad_input
 from gateway.ids import local_id
-from gateway.mutations.inputs import body_of, idempotency_headers
+from gateway.mutations.inputs import body_of
 from gateway.outcomes import outcome
-from gateway.types.case import Need, Project, Recipient, ServiceRecord
-from gateway.types.common import (
-    Conflict,
-    InvalidInput,
-    NotFound,
-    RecipientCategory,
-    ServiceRecordKind,
-    StaleVersion,
-    global_id,
-)
-from services.common.vocabulary import STAFF_ROLES
+from gateway.types.case import Need, Project, Recipient, Referral, ServiceRecord
+from gateway.types.common import Conflict, FieldError, InvalidInput, NotFound, StaleVersion
+from services.common.vocabulary import STAFF_ROLES, RecipientCategory, ReferralState, ServiceRecordKind
 
 GInfo = Info[GatewayContext, None]
 
@@ -31,15 +22,6 @@ GInfo = Info[GatewayContext, None]
 @strawberry.type
 class ServiceRecorded:
     record: ServiceRecord
-
-
-@strawberry.type(description="A referral (转介) and where it stands in its closed loop.")
-class Referral:
-    id: strawberry.ID
-    to_agency: str
-    reason: str
-    state: str
-    outcome: str
 
 
 @strawberry.type
@@ -113,60 +95,54 @@ class UpdateNeedInput:
     deadline: dt.datetime | None = strawberry.UNSET
 
 
-def _record(r: dict[str, Any]) -> ServiceRecord:
-    return ServiceRecord(
-        id=global_id("ServiceRecord", r),
-        kind=ServiceRecordKind(r["kind"]),
-        served_on=dt.date.fromisoformat(r["served_on"]),
-        beneficiaries=r["beneficiaries"],
-        note=r["note"],
-    )
-
-
-def _referral(r: dict[str, Any]) -> Referral:
-    return Referral(
-        id=global_id("Referral", r),
-        to_agency=r["to_agency"],
-        reason=r["reason"],
-        state=r["state"],
-        outcome=r["outcome"],
-    )
-
-
 async def add_service_record(
     info: GInfo, case_id: strawberry.ID, input: ServiceRecordInput, idempotency_key: str | None = None
 ) -> AddServiceRecordResult:
     """Record a service on a case (入户走访, 政策宣传, 资源链接, 精神慰藉 …) with its beneficiaries."""
     caller(info, roles=STAFF_ROLES)
-    client = info.context.upstreams.case
-    path = f"/v1/cases/{local_id(case_id, 'Case')}/records"
-    headers = idempotency_headers(idempotency_key)
+    cases = info.context.upstreams.case.cases
+    local = local_id(case_id, "Case")
     return await outcome(
-        lambda: client.post(path, body_of(input), headers=headers), lambda r: ServiceRecorded(record=_record(r))
+        lambda: cases.add_record(local, body_of(input), idempotency_key=idempotency_key),
+        lambda m: ServiceRecorded(record=ServiceRecord.from_model(m)),
+        AddServiceRecordResult,
     )
 
 
-async def refer_case(info: GInfo, case_id: strawberry.ID, to_agency: str, reason: str) -> ReferralResult:
+async def refer_case(
+    info: GInfo, case_id: strawberry.ID, to_agency: str, reason: str, idempotency_key: str | None = None
+) -> ReferralResult:
     """Refer a case to another agency (转介); the case waits in `referred` for the outcome."""
     caller(info, roles=STAFF_ROLES)
-    client = info.context.upstreams.case
-    path = f"/v1/cases/{local_id(case_id, 'Case')}/referrals"
+    cases = info.context.upstreams.case.cases
+    local = local_id(case_id, "Case")
     body = {"to_agency": to_agency, "reason": reason}
-    return await outcome(lambda: client.post(path, body), lambda r: ReferralChanged(referral=_referral(r)))
+    return await outcome(
+        lambda: cases.refer(local, body, idempotency_key=idempotency_key),
+        lambda m: ReferralChanged(referral=Referral.from_model(m)),
+        ReferralResult,
+    )
 
 
 async def settle_referral(
-    info: GInfo, referral_id: strawberry.ID, outcome_state: str, note: str = ""
+    info: GInfo, referral_id: strawberry.ID, outcome_state: ReferralState, note: str = ""
 ) -> ReferralResult:
-    """Close the loop of a referral: accepted, declined, completed or cancelled (any letter case)."""
+    """Close the loop of a referral: ACCEPTED, DECLINED, COMPLETED or CANCELLED (SENT is no outcome)."""
     caller(info, roles=STAFF_ROLES)
-    verbs = {"accepted": "accept", "declined": "decline", "completed": "complete", "cancelled": "cancel"}
-    outcome_state = outcome_state.strip().lower()  # typed by people: ACCEPTED, Accepted and accepted alike
-    if outcome_state not in verbs:
-        raise bad_input("outcomeState is accepted, declined, completed or cancelled.", "转介结果取值错误。")
-    client = info.context.upstreams.case
-    path = f"/v1/referrals/{local_id(referral_id, 'Referral')}/{verbs[outcome_state]}"
-    return await outcome(lambda: client.post(path, {"outcome": note}), lambda r: ReferralChanged(referral=_referral(r)))
+    local = local_id(referral_id, "Referral")
+    if outcome_state is ReferralState.SENT:
+        message, message_zh = (
+            "A referral is settled accepted, declined, completed or cancelled.",
+            "转介结果不能为已转出。",
+        )
+        error = FieldError(field="outcome_state", message=message, message_zh=message_zh, code="enum")
+        return InvalidInput(message=message, message_zh=message_zh, fields=[error.field], errors=[error])
+    referrals = info.context.upstreams.case.referrals
+    return await outcome(
+        lambda: referrals.settle(local, outcome_state, note),
+        lambda m: ReferralChanged(referral=Referral.from_model(m)),
+        ReferralResult,
+    )
 
 
 async def create_project(
@@ -174,11 +150,11 @@ async def create_project(
 ) -> CreateProjectResult:
     """Start a pilot or brand project (e.g. 圆梦微心愿, 空巢不空) at a platform."""
     caller(info, roles=STAFF_ROLES)
-    client = info.context.upstreams.case
-    headers = idempotency_headers(idempotency_key)
+    projects = info.context.upstreams.case.projects
     return await outcome(
-        lambda: client.post("/v1/projects", body_of(input), headers=headers),
-        lambda r: ProjectCreated(project=Project.from_record(r)),
+        lambda: projects.create(body_of(input), idempotency_key=idempotency_key),
+        lambda m: ProjectCreated(project=Project.from_model(m)),
+        CreateProjectResult,
     )
 
 
@@ -187,11 +163,12 @@ async def update_recipient(
 ) -> UpdateRecipientResult:
     """Change a recipient's contact data, categories or health notes (If-Match: the version you read)."""
     caller(info, roles=STAFF_ROLES)
-    client = info.context.upstreams.case
-    path = f"/v1/recipients/{local_id(recipient_id, 'Recipient')}"
+    recipients = info.context.upstreams.case.recipients
+    local = local_id(recipient_id, "Recipient")
     return await outcome(
-        lambda: client.patch(path, body_of(input), if_match=expected_version),
-        lambda r: RecipientUpdated(recipient=Recipient.from_record(r)),
+        lambda: recipients.update(local, body_of(input), version=expected_version),
+        lambda m: RecipientUpdated(recipient=Recipient.from_model(m)),
+        UpdateRecipientResult,
     )
 
 
@@ -200,11 +177,12 @@ async def update_need(
 ) -> UpdateNeedResult:
     """Edit an open need; a stale version is StaleVersion, so two editors never overwrite each other."""
     caller(info, roles=STAFF_ROLES)
-    client = info.context.upstreams.case
-    path = f"/v1/needs/{local_id(need_id, 'Need')}"
+    needs = info.context.upstreams.case.needs
+    local = local_id(need_id, "Need")
     return await outcome(
-        lambda: client.patch(path, body_of(input), if_match=expected_version),
-        lambda r: NeedUpdated(need=Need.from_record(r)),
+        lambda: needs.update(local, body_of(input), version=expected_version),
+        lambda m: NeedUpdated(need=Need.from_model(m)),
+        UpdateNeedResult,
     )
 
 

@@ -1,11 +1,14 @@
 """Root query fields over the case service."""
 
 import asyncio
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import strawberry
+from pydantic import BaseModel
 from strawberry.types import Info
 
 from gateway.auth import caller, public_reader
@@ -13,20 +16,21 @@ from gateway.context import GatewayContext
 from gateway.ids import local_id
 from gateway.loaders import fields_param, personal_fields
 from gateway.lookahead import node_fields_on, node_wants, selected_paths
-from gateway.types.case import Case, Need, Platform, Project, PublicWish, Recipient
-from gateway.types.common import (
+from gateway.queries.case_file import audit_trail, case_file, platform_staff
+from gateway.types.case import Case, Need, Platform, Project, PublicWish, Recipient, model_connection
+from gateway.types.common import Connection
+from services.case import contract as c
+from services.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
+from services.common.vocabulary import (
+    STAFF_ROLES,
     CaseState,
-    Connection,
     ItemCategory,
     NeedKind,
     NeedState,
     PlatformLevel,
     RecipientCategory,
     ServiceDomain,
-    connection,
 )
-from services.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from services.common.vocabulary import STAFF_ROLES
 
 GInfo = Info[GatewayContext, None]
 
@@ -43,34 +47,38 @@ def _local(global_id: strawberry.ID | None, type_name: str) -> str | None:
 class Relation:
     """A relation a list resolver may fetch ahead: one batch call for the whole page."""
 
-    service: str
-    resource: str
+    group: str  # the typed client's resource group (case.recipients ...)
     key: str  # the record's field holding the related id
     attribute: str  # where the built value goes on the node
-    build: Callable[[dict[str, Any]], Any]
+    build: Callable[[Any], Any]  # the GraphQL type's from_model
     type_name: str  # the GraphQL type, whose selected fields say which personal fields to read
 
     @property
     def loader(self) -> str:
-        return self.resource.replace("-", "_")
+        return self.group
 
 
-async def _prefetch(info: GInfo, records: list[dict[str, Any]], relations: dict[str, Relation]) -> dict[str, Any]:
-    """For each selected relation: one batch call for the whole page (relation -> {id: record})."""
+def _key(record: BaseModel, relation: Relation) -> str | None:
+    value = getattr(record, relation.key)
+    return str(value) if value is not None else None
+
+
+async def _prefetch(info: GInfo, records: Sequence[BaseModel], relations: dict[str, Relation]) -> dict[str, Any]:
+    """For each selected relation: one batch call for the whole page (relation -> {id: model})."""
     paths = selected_paths(info)
     wanted = {name: relation for name, relation in relations.items() if node_wants(paths, name)}
-    upstreams = info.context.upstreams
+    case = info.context.upstreams.case
 
     async def fetch(name: str, relation: Relation) -> Any:
-        ids = sorted({r[relation.key] for r in records if r.get(relation.key)})
+        ids = sorted({key for r in records if (key := _key(r, relation))})
         fields = personal_fields(relation.loader, node_fields_on(info, relation.type_name, (name,)))
         params = {} if fields is None else {"fields": fields_param(fields)}
         try:
-            found = await getattr(upstreams, relation.service).batch(relation.resource, ids, **params)
+            found: dict[str, BaseModel] = await getattr(case, relation.group).batch(ids, **params)
         except Exception as exc:  # the affected fields carry the error; the page stands
             return exc
         # Deeper fields asking for the same records (a case's recipient) then need no call.
-        info.context.loaders.prime(relation.loader, list(found.values()), fields)
+        info.context.loaders.prime(relation.loader, [m.model_dump(mode="json") for m in found.values()], fields)
         return found
 
     results = await asyncio.gather(*(fetch(name, relation) for name, relation in wanted.items()))
@@ -79,21 +87,14 @@ async def _prefetch(info: GInfo, records: list[dict[str, Any]], relations: dict[
 
 async def page_with_relations(
     info: GInfo,
-    resource: str,
-    params: dict[str, Any],
-    build: Callable[[dict[str, Any]], Any],
+    page: Page[Any],
+    build: Callable[[Any], Any],
     relations: dict[str, Relation],
-    type_name: str,
 ) -> Connection[Any]:
     """A page from the case service plus every selected relation, in 1 + (relations selected) calls.
 
-    Nested resolvers then only read the attached values: no per-row call, no per-field await.
-    Records with personal fields show (and the service audits) only those the query selects."""
-    fields = personal_fields(resource, node_fields_on(info, type_name))
-    if fields is not None:
-        params = {**params, "fields": fields_param(fields)}
-    page = await info.context.upstreams.case.page(resource, **params)
-    records = page["items"]
+    Nested resolvers then only read the attached values: no per-row call, no per-field await."""
+    records = page.items
     related = await _prefetch(info, records, relations)
     nodes = []
     for record in records:
@@ -103,10 +104,15 @@ async def page_with_relations(
             if isinstance(fetched, Exception):
                 setattr(node, relation.attribute, fetched)
             else:
-                found = fetched.get(record[relation.key]) if record.get(relation.key) else None
+                found = fetched.get(key) if (key := _key(record, relation)) else None
                 setattr(node, relation.attribute, relation.build(found) if found is not None else None)
         nodes.append(node)
-    return connection(nodes, records, page["next_cursor"])
+    return model_connection(nodes, [(r.created_at, r.id) for r in records], page.next_cursor)
+
+
+def selected_fields(info: GInfo, loader: str, type_name: str) -> str | None:
+    """The `fields` parameter for the personal fields the query selects on a page's nodes."""
+    return fields_param(personal_fields(loader, node_fields_on(info, type_name)))
 
 
 @strawberry.input(description="Filters of the station dashboard's need list.")
@@ -121,9 +127,10 @@ class NeedFilter:
 
 @strawberry.input
 class PublicWishFilter:
-    region: str | None = None
+    region: str | None = strawberry.field(default=None, description="Region-code prefix")
     kind: NeedKind | None = None
     item_category: ItemCategory | None = None
+    project_id: strawberry.ID | None = None
 
 
 @strawberry.input
@@ -142,9 +149,9 @@ class CaseFilter:
     region: str | None = None
 
 
-RECIPIENT = Relation("case", "recipients", "recipient_id", "prefetched_recipient", Recipient.from_record, "Recipient")
-CASE = Relation("case", "cases", "case_id", "prefetched_case", Case.from_record, "Case")
-PLATFORM = Relation("case", "platforms", "platform_id", "prefetched_platform", Platform.from_record, "Platform")
+RECIPIENT = Relation("recipients", "recipient_id", "prefetched_recipient", Recipient.from_model, "Recipient")
+CASE = Relation("cases", "case_id", "prefetched_case", Case.from_model, "Case")
+PLATFORM = Relation("platforms", "platform_id", "prefetched_platform", Platform.from_model, "Platform")
 
 
 async def needs(
@@ -163,8 +170,9 @@ async def needs(
         "platform_id": _local(f.platform_id, "Platform"),
         "project_id": _local(f.project_id, "Project"),
     }
+    page = await info.context.upstreams.case.needs.page(**params)
     relations = {"recipient": RECIPIENT, "case": CASE, "platform": PLATFORM}
-    return await page_with_relations(info, "needs", params, Need.from_record, relations, "Need")
+    return await page_with_relations(info, page, Need.from_model, relations)
 
 
 async def public_wishes(
@@ -173,17 +181,39 @@ async def public_wishes(
     """The anonymised wish feed for donors and apps (scope `wishes:read`)."""
     public_reader(info, "wishes:read")
     f = filter or PublicWishFilter()
-    page = await info.context.upstreams.case.page(
-        "public-wishes",
+    page = await info.context.upstreams.case.public_wishes.page(
         limit=page_size(first),
         cursor=after,
         region=f.region,
         kind=f.kind,
         item_category=f.item_category,
+        project_id=_local(f.project_id, "Project"),
     )
-    records = page["items"]
-    records_with_time = [{**r, "created_at": r["published_at"]} for r in records]
-    return connection([PublicWish.from_record(r) for r in records], records_with_time, page["next_cursor"])
+    return _wish_connection(page)
+
+
+def _wish_connection(page: Page[c.PublicWish]) -> Connection[PublicWish]:
+    nodes = [PublicWish.from_model(w) for w in page.items]
+    return model_connection(nodes, [(w.published_at, w.id) for w in page.items], page.next_cursor)
+
+
+async def fulfilled_wishes(
+    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: PublicWishFilter | None = None
+) -> Connection[PublicWish] | None:
+    """The thank-you wall (已圆梦): fulfilled wishes with their proof (note, photo) and the recipient's
+    thanks, anonymised like the feed. Open to anonymous callers where the feed is."""
+    public_reader(info, "wishes:read")
+    f = filter or PublicWishFilter()
+    page = await info.context.upstreams.case.public_wishes.page(
+        state=NeedState.FULFILLED,
+        limit=page_size(first),
+        cursor=after,
+        region=f.region,
+        kind=f.kind,
+        item_category=f.item_category,
+        project_id=_local(f.project_id, "Project"),
+    )
+    return _wish_connection(page)
 
 
 async def recipients(
@@ -200,8 +230,9 @@ async def recipients(
         "name": f.name,
         "platform_id": _local(f.platform_id, "Platform"),
     }
-    relations = {"platform": PLATFORM}
-    return await page_with_relations(info, "recipients", params, Recipient.from_record, relations, "Recipient")
+    params["fields"] = selected_fields(info, "recipients", "Recipient")
+    page = await info.context.upstreams.case.recipients.page(**params)
+    return await page_with_relations(info, page, Recipient.from_model, {"platform": PLATFORM})
 
 
 async def cases(
@@ -218,8 +249,10 @@ async def cases(
         "region": f.region,
         "platform_id": _local(f.platform_id, "Platform"),
     }
+    params["fields"] = selected_fields(info, "cases", "Case")
+    page = await info.context.upstreams.case.cases.page(**params)
     relations = {"recipient": RECIPIENT, "platform": PLATFORM}
-    return await page_with_relations(info, "cases", params, Case.from_record, relations, "Case")
+    return await page_with_relations(info, page, Case.from_model, relations)
 
 
 async def platforms(
@@ -231,11 +264,10 @@ async def platforms(
 ) -> Connection[Platform] | None:
     """Service platforms you can see: your subtree and the platforms above it."""
     caller(info, roles=STAFF_ROLES)
-    page = await info.context.upstreams.case.page(
-        "platforms", limit=page_size(first), cursor=after, level=level, region=region
+    page = await info.context.upstreams.case.platforms.page(
+        limit=page_size(first), cursor=after, level=level, region=region
     )
-    records = page["items"]
-    return connection([Platform.from_record(r) for r in records], records, page["next_cursor"])
+    return model_connection([Platform.from_model(p) for p in page.items], _keys(page), page.next_cursor)
 
 
 async def projects(
@@ -243,11 +275,14 @@ async def projects(
 ) -> Connection[Project] | None:
     """Pilot and brand projects in your scope."""
     caller(info, roles=STAFF_ROLES)
-    page = await info.context.upstreams.case.page(
-        "projects", limit=page_size(first), cursor=after, is_brand=True if brand_only else None
+    page = await info.context.upstreams.case.projects.page(
+        limit=page_size(first), cursor=after, is_brand=True if brand_only else None
     )
-    records = page["items"]
-    return connection([Project.from_record(r) for r in records], records, page["next_cursor"])
+    return model_connection([Project.from_model(p) for p in page.items], _keys(page), page.next_cursor)
+
+
+def _keys(page: Page[Any]) -> list[tuple[datetime, uuid.UUID]]:
+    return [(r.created_at, r.id) for r in page.items]
 
 
 @strawberry.type
@@ -256,7 +291,11 @@ class CaseQueryFields:
 
     needs = strawberry.field(resolver=needs)
     public_wishes = strawberry.field(resolver=public_wishes)
+    fulfilled_wishes = strawberry.field(resolver=fulfilled_wishes)
     recipients = strawberry.field(resolver=recipients)
     cases = strawberry.field(resolver=cases)
     platforms = strawberry.field(resolver=platforms)
     projects = strawberry.field(resolver=projects)
+    case_file = strawberry.field(resolver=case_file)
+    platform_staff = strawberry.field(resolver=platform_staff)
+    audit_trail = strawberry.field(resolver=audit_trail)

@@ -1,16 +1,30 @@
-"""GraphQL types of the case service: platforms, staff, recipients, cases, needs, public wishes."""
+"""GraphQL types of the case service: platforms, staff, recipients, cases and their file (service
+records, transitions, referrals), needs, public wishes, audit rows.
 
+Each type is built from the case service's contract model (`from_model`); `from_record` parses a
+record dict into that model first, for the shared callers that still hold dicts (the DataLoaders
+of gateway/loaders.py, `node()`, the linking saga)."""
+
+import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
-from gateway.loaders import personal_fields
+from gateway.ids import to_global_id
+from gateway.loaders import BATCHED, personal_fields
 from gateway.lookahead import fields_on
 from gateway.photos import gateway_photo_url
-from gateway.types.common import (
+from gateway.types.common import Connection, Edge, Node, PageInfo
+from services.case import contract as c
+from services.common.pagination import encode_cursor
+
+# The vocabulary's enums are GraphQL enums (gateway/types/common.py makes them so); annotating with
+# the classes themselves keeps mypy able to read the annotations.
+from services.common.vocabulary import (
     CaseState,
     Certification,
     Gender,
@@ -18,9 +32,9 @@ from gateway.types.common import (
     Language,
     NeedKind,
     NeedState,
-    Node,
     PlatformLevel,
     RecipientCategory,
+    ReferralState,
     RiskLevel,
     ServiceDomain,
     ServiceModel,
@@ -28,15 +42,24 @@ from gateway.types.common import (
     Skill,
     StaffRole,
     StaffSpecialty,
-    global_id,
-    parse_time,
 )
 
 MISSING: Any = object()
+T = TypeVar("T")
+
+strawberry.enum(ReferralState)  # the one vocabulary enum gateway/types/common.py does not list yet
+
+# Until gateway/loaders.py lists them itself: the batch endpoints behind `node()` for these types.
+BATCHED.setdefault("service_records", ("case", "service-records"))
+BATCHED.setdefault("referrals", ("case", "referrals"))
 
 
-def _decimal(value: str | None) -> Decimal | None:
-    return Decimal(value) if value is not None else None
+def gid(type_name: str, local: uuid.UUID | str) -> strawberry.ID:
+    return strawberry.ID(to_global_id(type_name, local))
+
+
+def _opt(value: uuid.UUID | None) -> str | None:
+    return str(value) if value is not None else None
 
 
 def _related(info: Info, loader: str, key: str | None, prefetched: Any, build: Any, type_name: str = "") -> Any:
@@ -70,19 +93,23 @@ class Platform(Node):
     parent_id: strawberry.Private[str | None]
 
     @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
+    def from_model(cls, m: c.Platform) -> Self:
         return cls(
-            id=global_id("Platform", r),
-            name=r["name"],
-            level=PlatformLevel(r["level"]),
-            region_code=r["region_code"],
-            service_model=ServiceModel(r["service_model"]) if r["service_model"] else None,
-            address=r["address"],
-            phone=r["phone"],
-            version=r["version"],
-            created_at=datetime.fromisoformat(r["created_at"]),
-            parent_id=r["parent_id"],
+            id=gid("Platform", m.id),
+            name=m.name,
+            level=m.level,
+            region_code=m.region_code,
+            service_model=m.service_model,
+            address=m.address,
+            phone=m.phone,
+            version=m.version,
+            created_at=m.created_at,
+            parent_id=_opt(m.parent_id),
         )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.Platform.model_validate(r))
 
     @strawberry.field(description="The platform one level up (a station's county centre).")
     def parent(self, info: Info) -> "Platform | None":
@@ -96,17 +123,31 @@ class Staff(Node):
     specialty: StaffSpecialty | None
     certification: Certification
     active: bool
+    version: int
+    created_at: datetime
+    platform_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, m: c.Staff) -> Self:
+        return cls(
+            id=gid("Staff", m.id),
+            name=m.name,
+            role=m.role,
+            specialty=m.specialty,
+            certification=m.certification,
+            active=m.active,
+            version=m.version,
+            created_at=m.created_at,
+            platform_id=str(m.platform_id),
+        )
 
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls(
-            id=global_id("Staff", r),
-            name=r["name"],
-            role=StaffRole(r["role"]),
-            specialty=StaffSpecialty(r["specialty"]) if r["specialty"] else None,
-            certification=Certification(r["certification"]),
-            active=r["active"],
-        )
+        return cls.from_model(c.Staff.model_validate(r))
+
+    @strawberry.field
+    def platform(self, info: Info) -> Platform | None:
+        return _related(info, "platforms", self.platform_id, MISSING, Platform.from_record)
 
 
 @strawberry.type(description="Consent to process this person's data.")
@@ -136,28 +177,29 @@ class Recipient(Node):
     prefetched_platform: strawberry.Private[Any] = MISSING
 
     @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        c = r["consent"]
+    def from_model(cls, m: c.Recipient) -> Self:
         return cls(
-            id=global_id("Recipient", r),
-            masked=r["masked"],
-            name=r["name"],
-            gender=Gender(r["gender"]),
-            age=r["age"],
-            birth_date=date.fromisoformat(r["birth_date"]) if r["birth_date"] else None,
-            categories=[RecipientCategory(x) for x in r["categories"]],
-            disability_grade=r["disability_grade"],
-            id_number=r["id_number"],
-            phone=r["phone"],
-            address=r["address"],
-            region_code=r["region_code"],
-            consent=Consent(
-                given_by=c["given_by"], given_at=datetime.fromisoformat(c["given_at"]), purpose=c["purpose"]
-            ),
-            version=r["version"],
-            created_at=datetime.fromisoformat(r["created_at"]),
-            platform_id=r["platform_id"],
+            id=gid("Recipient", m.id),
+            masked=m.masked,
+            name=m.name,
+            gender=m.gender,
+            age=m.age,
+            birth_date=m.birth_date,
+            categories=list(m.categories),
+            disability_grade=m.disability_grade,
+            id_number=m.id_number,
+            phone=m.phone,
+            address=m.address,
+            region_code=m.region_code,
+            consent=Consent(given_by=m.consent.given_by, given_at=m.consent.given_at, purpose=m.consent.purpose),
+            version=m.version,
+            created_at=m.created_at,
+            platform_id=str(m.platform_id),
         )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.Recipient.model_validate(r))
 
     @strawberry.field
     def platform(self, info: Info) -> Platform | None:
@@ -184,24 +226,28 @@ class Case(Node):
     prefetched_platform: strawberry.Private[Any] = MISSING
 
     @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
+    def from_model(cls, m: c.Case) -> Self:
         return cls(
-            id=global_id("Case", r),
-            domain=ServiceDomain(r["domain"]),
-            state=CaseState(r["state"]),
-            allowed_transitions=[CaseState(s) for s in r["allowed_transitions"]],
-            risk_level=RiskLevel(r["risk_level"]),
-            summary=r["summary"],
-            region_code=r["region_code"],
-            version=r["version"],
-            opened_at=datetime.fromisoformat(r["opened_at"]),
-            closed_at=parse_time(r["closed_at"]),
-            created_at=datetime.fromisoformat(r["created_at"]),
-            recipient_id=r["recipient_id"],
-            platform_id=r["platform_id"],
-            worker_id=r["assigned_worker_id"],
-            project_id=r["project_id"],
+            id=gid("Case", m.id),
+            domain=m.domain,
+            state=m.state,
+            allowed_transitions=list(m.allowed_transitions),
+            risk_level=m.risk_level,
+            summary=m.summary,
+            region_code=m.region_code,
+            version=m.version,
+            opened_at=m.opened_at,
+            closed_at=m.closed_at,
+            created_at=m.created_at,
+            recipient_id=str(m.recipient_id),
+            platform_id=str(m.platform_id),
+            worker_id=_opt(m.assigned_worker_id),
+            project_id=_opt(m.project_id),
         )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.Case.model_validate(r))
 
     @strawberry.field
     def recipient(self, info: Info) -> Recipient | None:
@@ -230,18 +276,24 @@ class Project(Node):
     region_code: str
     starts_on: date | None
     ends_on: date | None
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, m: c.Project) -> Self:
+        return cls(
+            id=gid("Project", m.id),
+            name=m.name,
+            is_brand=m.is_brand,
+            description=m.description,
+            region_code=m.region_code,
+            starts_on=m.starts_on,
+            ends_on=m.ends_on,
+            created_at=m.created_at,
+        )
 
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls(
-            id=global_id("Project", r),
-            name=r["name"],
-            is_brand=r["is_brand"],
-            description=r["description"],
-            region_code=r["region_code"],
-            starts_on=date.fromisoformat(r["starts_on"]) if r["starts_on"] else None,
-            ends_on=date.fromisoformat(r["ends_on"]) if r["ends_on"] else None,
-        )
+        return cls.from_model(c.Project.model_validate(r))
 
 
 @strawberry.type(description="A service record: a visit, a policy briefing, a resource linked ….")
@@ -250,6 +302,95 @@ class ServiceRecord(Node):
     served_on: date
     beneficiaries: int
     note: str
+    recorded_by: str = strawberry.field(description="Who wrote it down (the token subject)")
+    created_at: datetime
+    case_id: strawberry.Private[str]
+    worker_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_model(cls, m: c.ServiceRecord) -> Self:
+        return cls(
+            id=gid("ServiceRecord", m.id),
+            kind=m.kind,
+            served_on=m.served_on,
+            beneficiaries=m.beneficiaries,
+            note=m.note,
+            recorded_by=m.recorded_by,
+            created_at=m.created_at,
+            case_id=str(m.case_id),
+            worker_id=_opt(m.worker_id),
+        )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.ServiceRecord.model_validate(r))
+
+    @strawberry.field(description="The social worker who gave the service")
+    def worker(self, info: Info) -> Staff | None:
+        return _related(info, "staff", self.worker_id, MISSING, Staff.from_record)
+
+    @strawberry.field
+    def case(self, info: Info) -> Case | None:
+        return _related(info, "cases", self.case_id, MISSING, Case.from_record, "Case")
+
+
+@strawberry.type(
+    description="A referral (转介) and where it stands in its closed loop: sent → accepted/declined → completed."
+)
+class Referral(Node):
+    to_agency: str
+    reason: str
+    state: ReferralState
+    from_state: CaseState = strawberry.field(description="Where the case was when it was referred (it returns there)")
+    outcome: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    case_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, m: c.Referral) -> Self:
+        return cls(
+            id=gid("Referral", m.id),
+            to_agency=m.to_agency,
+            reason=m.reason,
+            state=m.state,
+            from_state=m.from_state,
+            outcome=m.outcome,
+            version=m.version,
+            created_at=m.created_at,
+            updated_at=m.updated_at,
+            case_id=str(m.case_id),
+        )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.Referral.model_validate(r))
+
+    @strawberry.field
+    def case(self, info: Info) -> Case | None:
+        return _related(info, "cases", self.case_id, MISSING, Case.from_record, "Case")
+
+
+@strawberry.type(description="One step of a case through the service process: from, to, who and when.")
+class CaseTransition:
+    id: strawberry.ID
+    from_state: CaseState
+    to_state: CaseState
+    actor: str = strawberry.field(description="Who moved the case (the token subject)")
+    note: str
+    at: datetime
+
+    @classmethod
+    def from_model(cls, m: c.Transition) -> Self:
+        return cls(
+            id=gid("CaseTransition", m.id),
+            from_state=m.from_state,
+            to_state=m.to_state,
+            actor=m.actor,
+            note=m.note,
+            at=m.at,
+        )
 
 
 @strawberry.type(description="A need (需求) published from a case: micro-wish, care need or funding need.")
@@ -291,39 +432,43 @@ class Need(Node):
     prefetched_platform: strawberry.Private[Any] = MISSING
 
     @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
+    def from_model(cls, m: c.Need) -> Self:
         return cls(
-            id=global_id("Need", r),
-            proof_photo_url=gateway_photo_url("Need", r["id"], r["proof_photo_url"]),
-            kind=NeedKind(r["kind"]),
-            state=NeedState(r["state"]),
-            title=r["title"],
-            description=r["description"],
-            region_code=r["region_code"],
-            item_category=ItemCategory(r["item_category"]) if r["item_category"] else None,
-            quantity=r["quantity"],
-            estimated_value=_decimal(r["estimated_value"]),
-            visits_per_month=r["visits_per_month"],
-            visit_minutes=r["visit_minutes"],
-            skills=[Skill(s) for s in r["skills"]],
-            languages=[Language(x) for x in r["languages"]],
-            amount=_decimal(r["amount"]),
-            lacking_amount=_decimal(r.get("lacking_amount")),
-            lacking_quantity=r.get("lacking_quantity"),
-            deadline=parse_time(r["deadline"]),
-            pending_until=parse_time(r["pending_until"]),
-            pending_reference=r["pending_reference"],
-            matched_reference=r["matched_reference"],
-            proof_note=r["proof_note"],
-            feedback=r["feedback"],
-            fulfilled_at=parse_time(r["fulfilled_at"]),
-            version=r["version"],
-            created_at=datetime.fromisoformat(r["created_at"]),
-            recipient_id=r["recipient_id"],
-            case_id=r["case_id"],
-            platform_id=r["platform_id"],
-            project_id=r["project_id"],
+            id=gid("Need", m.id),
+            proof_photo_url=gateway_photo_url("Need", str(m.id), m.proof_photo_url),
+            kind=m.kind,
+            state=m.state,
+            title=m.title,
+            description=m.description,
+            region_code=m.region_code,
+            item_category=m.item_category,
+            quantity=m.quantity,
+            estimated_value=m.estimated_value,
+            visits_per_month=m.visits_per_month,
+            visit_minutes=m.visit_minutes,
+            skills=list(m.skills),
+            languages=list(m.languages),
+            amount=m.amount,
+            lacking_amount=m.lacking_amount,
+            lacking_quantity=m.lacking_quantity,
+            deadline=m.deadline,
+            pending_until=m.pending_until,
+            pending_reference=m.pending_reference,
+            matched_reference=m.matched_reference,
+            proof_note=m.proof_note,
+            feedback=m.feedback,
+            fulfilled_at=m.fulfilled_at,
+            version=m.version,
+            created_at=m.created_at,
+            recipient_id=str(m.recipient_id),
+            case_id=str(m.case_id),
+            platform_id=str(m.platform_id),
+            project_id=_opt(m.project_id),
         )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.Need.model_validate(r))
 
     @strawberry.field
     def recipient(self, info: Info) -> Recipient | None:
@@ -365,6 +510,7 @@ class PublicWish(Node):
     skills: list[Skill]
     languages: list[Language]
     amount: Decimal | None
+    lacking_amount: Decimal | None = strawberry.field(description="Yuan a funding wish still lacks")
     deadline: datetime | None
     state: NeedState
     project_name: str | None
@@ -377,35 +523,95 @@ class PublicWish(Node):
     )
 
     @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
+    def from_model(cls, m: c.PublicWish) -> Self:
         return cls(
-            id=global_id("PublicWish", r),
-            proof_note=r["proof_note"],
-            proof_photo_url=gateway_photo_url("PublicWish", r["id"], r["proof_photo_url"]),
-            kind=NeedKind(r["kind"]),
-            display=r["display"],
-            masked_name=r["masked_name"],
-            age=r["age"],
-            age_band=r["age_band"],
-            categories=[RecipientCategory(c) for c in r["categories"]],
-            county_code=r["county_code"],
-            county_name=r["county_name"],
-            title=r["title"],
-            item_category=ItemCategory(r["item_category"]) if r["item_category"] else None,
-            quantity=r["quantity"],
-            estimated_value=_decimal(r["estimated_value"]),
-            visits_per_month=r["visits_per_month"],
-            visit_minutes=r["visit_minutes"],
-            skills=[Skill(s) for s in r["skills"]],
-            languages=[Language(x) for x in r["languages"]],
-            amount=_decimal(r["amount"]),
-            deadline=parse_time(r["deadline"]),
-            state=NeedState(r["state"]),
-            project_name=r["project_name"],
-            published_at=datetime.fromisoformat(r["published_at"]),
-            fulfilled_at=parse_time(r["fulfilled_at"]),
-            feedback=r["feedback"],
+            id=gid("PublicWish", m.id),
+            proof_note=m.proof_note,
+            proof_photo_url=gateway_photo_url("PublicWish", str(m.id), m.proof_photo_url),
+            kind=m.kind,
+            display=m.display,
+            masked_name=m.masked_name,
+            age=m.age,
+            age_band=m.age_band,
+            categories=list(m.categories),
+            county_code=m.county_code,
+            county_name=m.county_name,
+            title=m.title,
+            item_category=m.item_category,
+            quantity=m.quantity,
+            estimated_value=m.estimated_value,
+            visits_per_month=m.visits_per_month,
+            visit_minutes=m.visit_minutes,
+            skills=list(m.skills),
+            languages=list(m.languages),
+            amount=m.amount,
+            lacking_amount=m.lacking_amount,
+            deadline=m.deadline,
+            state=NeedState(m.state),
+            project_name=m.project_name,
+            published_at=m.published_at,
+            fulfilled_at=m.fulfilled_at,
+            feedback=m.feedback,
         )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.PublicWish.model_validate(r))
+
+
+def model_connection(
+    nodes: Sequence[Any], keys: Sequence[tuple[datetime, uuid.UUID]], next_cursor: str | None
+) -> Connection[Any]:
+    """A page of the case service as a connection; `keys` are the rows' (time, id) the service's
+    cursor encodes (created_at, or published_at for the feed)."""
+    edges = [Edge(cursor=encode_cursor(at, id_), node=n) for n, (at, id_) in zip(nodes, keys, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=next_cursor is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=next_cursor or (edges[-1].cursor if edges else None),
+        ),
+    )
+
+
+@strawberry.type(
+    description="A whole list in pages: `totalCount` counts all of it; page on with `first`/`after`, "
+    "back with `last`/`before`. Cursors are the nodes' ids."
+)
+class ListConnection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int
+
+    @strawberry.field(description="The nodes of `edges`, for clients that need no cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def sliced(
+    nodes: Sequence[Any], *, first: int | None, after: str | None, last: int | None, before: str | None
+) -> ListConnection[Any]:
+    """Relay's slicing of a complete list: after/before by node id, then the first or last N."""
+    ids = [str(n.id) for n in nodes]
+    start = ids.index(after) + 1 if after in ids else 0
+    end = ids.index(before) if before in ids else len(ids)
+    window = list(range(start, max(start, end)))
+    if first is not None:
+        window = window[: max(first, 0)]
+    if last is not None:
+        window = window[-max(last, 0) :] if last > 0 else []
+    edges = [Edge(cursor=ids[i], node=nodes[i]) for i in window]
+    return ListConnection(
+        edges=edges,
+        total_count=len(nodes),
+        page_info=PageInfo(
+            has_next_page=bool(window) and window[-1] < len(ids) - 1,
+            has_previous_page=bool(window) and window[0] > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
 
 
 # Global id type name -> (loader name, how a record becomes the GraphQL type), for `node(id:)`.
@@ -417,4 +623,6 @@ NODES: dict[str, tuple[str, Any]] = {
     "Need": ("needs", Need.from_record),
     "Project": ("projects", Project.from_record),
     "PublicWish": ("public_wishes", PublicWish.from_record),
+    "ServiceRecord": ("service_records", ServiceRecord.from_record),
+    "Referral": ("referrals", Referral.from_record),
 }

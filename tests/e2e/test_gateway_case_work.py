@@ -26,14 +26,14 @@ def test_records_referrals_projects_and_versioned_edits(world: World) -> None:
         {"case": case_id},
         world.station(),
     )["referCase"]["referral"]
-    assert referral["state"] == "sent"
+    assert referral["state"] == "SENT"
     declined = world.ok(
-        """mutation($id: ID!) { settleReferral(referralId: $id, outcomeState: "Declined", note: "名额已满") {
+        """mutation($id: ID!) { settleReferral(referralId: $id, outcomeState: DECLINED, note: "名额已满") {
            __typename ... on ReferralChanged { referral { state outcome } } } }""",
         {"id": referral["id"]},
         world.station(),
     )["settleReferral"]
-    assert declined["referral"] == {"state": "declined", "outcome": "名额已满"}
+    assert declined["referral"] == {"state": "DECLINED", "outcome": "名额已满"}
 
     project = world.ok(
         """mutation($p: ID!) { createProject(input: {platformId: $p, name: "爱伴童行·圆梦边城", isBrand: true}) {

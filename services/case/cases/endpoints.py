@@ -189,6 +189,20 @@ async def list_referrals(case_id: uuid.UUID, principal: CurrentPrincipal, sessio
     return [Referral.model_validate(r) for r in await repository.referrals(session, principal, case_id)]
 
 
+@router.get("/service-records:batch", response_model=Page[ServiceRecord])
+async def batch_records(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[ServiceRecord]:
+    """Several service records by id; unknown or unreadable ids are left out."""
+    rows = await repository.records_by_id(session, principal, parse_batch_ids(ids))
+    return Page(items=[ServiceRecord.model_validate(r) for r in rows])
+
+
+@router.get("/referrals:batch", response_model=Page[Referral])
+async def batch_referrals(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[Referral]:
+    """Several referrals by id with their closed-loop state; unknown or unreadable ids are left out."""
+    rows = await repository.referrals_by_id(session, principal, parse_batch_ids(ids))
+    return Page(items=[Referral.model_validate(r) for r in rows])
+
+
 @router.post("/cases/{case_id}/referrals", status_code=201, response_model=Referral)
 async def refer_case(
     case_id: uuid.UUID,

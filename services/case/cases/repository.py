@@ -55,3 +55,15 @@ async def referrals(session: AsyncSession, principal: Principal, case_id: uuid.U
 async def get_referral(session: AsyncSession, principal: Principal, referral_id: uuid.UUID) -> Referral | None:
     statement = readable(select(Referral).where(Referral.id == referral_id), principal, Referral)
     return await session.scalar(statement.with_for_update())
+
+
+async def records_by_id(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[ServiceRecord]:
+    """Service records by id, those the caller may read."""
+    statement = readable(select(ServiceRecord).where(ServiceRecord.id.in_(ids)), principal, ServiceRecord)
+    return (await session.scalars(statement)).all()
+
+
+async def referrals_by_id(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> Sequence[Referral]:
+    """Referrals by id, those the caller may read."""
+    statement = readable(select(Referral).where(Referral.id.in_(ids)), principal, Referral)
+    return (await session.scalars(statement)).all()

@@ -1,6 +1,6 @@
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -11,7 +11,15 @@ from services.common.vocabulary import (
     RiskLevel,
     ServiceDomain,
     ServiceRecordKind,
+    Vocabulary,
 )
+
+
+class CloseDecision(Vocabulary):
+    """What becomes of an open need when its case closes."""
+
+    CANCEL = "cancel", "取消"
+    KEEP = "keep", "保留"
 
 
 class CaseOpen(Payload):
@@ -52,12 +60,12 @@ class Case(BaseModel):
 
 class NeedDecision(Payload):
     need_id: uuid.UUID
-    decision: Literal["cancel", "keep"]
+    decision: CloseDecision
     reason: Note = Field(default="", description="Why a need is kept on a closed case (required for keep)")
 
     @model_validator(mode="after")
     def _keep_has_reason(self) -> "NeedDecision":
-        if self.decision == "keep" and not self.reason.strip():
+        if self.decision is CloseDecision.KEEP and not self.reason.strip():
             raise ValueError("a need kept on a closed case needs a reason")
         return self
 

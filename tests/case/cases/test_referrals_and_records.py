@@ -120,3 +120,26 @@ class TestServiceRecords:
             f"/v1/cases/{uuid.uuid4()}", headers=bearer(settings, "station_staff", platform_id=other.id)
         )
         assert response.status_code == 404
+
+
+class TestBatchReads:
+    async def test_records_and_referrals_by_id_for_their_station_only(
+        self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    ) -> None:
+        tree, case = await _setup(session)
+        headers = bearer(settings, "station_staff", platform_id=tree["station"].id)
+        record = await client.post(
+            f"/v1/cases/{case.id}/records",
+            json={"kind": "home_visit", "served_on": date.today().isoformat()},
+            headers=headers,
+        )
+        referral = await client.post(
+            f"/v1/cases/{case.id}/referrals", json={"to_agency": "医院", "reason": "就医"}, headers=headers
+        )
+        ids = {"service-records": record.json()["id"], "referrals": referral.json()["id"]}
+        other = bearer(settings, "station_staff", platform_id=uuid.uuid4())
+        for resource, id_ in ids.items():
+            mine = await client.get(f"/v1/{resource}:batch", params={"ids": f"{id_},{uuid.uuid4()}"}, headers=headers)
+            assert [item["id"] for item in mine.json()["items"]] == [id_]
+            theirs = await client.get(f"/v1/{resource}:batch", params={"ids": id_}, headers=other)
+            assert theirs.json()["items"] == []
