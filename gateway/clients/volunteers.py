@@ -176,6 +176,15 @@ class Teams(_Group):
     async def members(self, team_id: Id) -> list[c.TeamMember]:
         return (await self._get(c.Items[c.TeamMember], f"/v1/teams/{team_id}/members")).items
 
+    async def create(self, body: c.TeamCreate, *, idempotency_key: str | None = None) -> c.Team:
+        return await self._post(c.Team, "/v1/teams", body, idempotency_key)
+
+    async def add_member(self, team_id: Id, body: c.MemberAdd) -> c.TeamMember:
+        return await self._post(c.TeamMember, f"/v1/teams/{team_id}/members", body)
+
+    async def remove_member(self, team_id: Id, volunteer_id: Id) -> None:
+        await self._client.request("DELETE", f"/v1/teams/{team_id}/members/{volunteer_id}")
+
 
 class Stats(_Group):
     async def get(self, **params: Any) -> c.VolunteerStats:

@@ -3,35 +3,50 @@ success (a sign-up that must wait is `Waitlisted`, not an error), one member per
 acts on differently (`CommitmentClash`, `NotCheckedIn`, `AttendanceWindowClosed` …, registered by
 the service's code), and the generic InvalidInput / NotFound / Conflict."""
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any
 
 import strawberry
-from pydantic import BaseModel, ValidationError
 from strawberry.types import Info
 
 from gateway.auth import caller
-from gateway.clients.base import UpstreamError
 from gateway.context import GatewayContext
 from gateway.ids import local_id
 from gateway.mutations.inputs import body_of
-from gateway.outcomes import field_errors, messages, outcome, refusal_for
+from gateway.mutations.volunteers_hours import (
+    approve_hours_correction,
+    hours_correction_requests,
+    refuse_hours_correction,
+    request_hours_correction,
+)
+from gateway.mutations.volunteers_refusals import (
+    ActivityClosed,
+    AlreadySignedUp,
+    AssignmentNotActive,
+    AttendanceWindowClosed,
+    CheckOutBeforeCheckIn,
+    CommitmentClash,
+    MissingSkills,
+    NoPendingHours,
+    NotCheckedIn,
+    VisitOutsideAssignment,
+    VolunteerRejected,
+    WeeklyHoursExceeded,
+)
+from gateway.mutations.volunteers_requests import parsed, passing_invalid, with_platform_ticket
+from gateway.mutations.volunteers_teams import add_team_member, create_team, remove_team_member
+from gateway.outcomes import outcome
 from gateway.types.common import Conflict, InvalidInput, NotFound
 from gateway.types.volunteers import (
     Activity,
     CareAssignment,
     CareVisit,
-    HoursCorrectionRequest,
     SignUp,
     Volunteer,
 )
-from services.common.auth import Principal
-from services.common.errors import _bilingual
 from services.common.vocabulary import (
     CareAssignmentState,
-    HoursCorrectionState,
     Language,
     OrganiserKind,
     Role,
@@ -42,129 +57,8 @@ from services.common.vocabulary import (
 from services.volunteers import contract as c
 
 GInfo = Info[GatewayContext, None]
-M = TypeVar("M", bound=BaseModel)
 
 WRITERS = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER, Role.ORG_STAFF, Role.VOLUNTEER})
-PLATFORM_STAFF = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
-
-
-def parsed(model: type[M], body: dict[str, Any]) -> M | InvalidInput:
-    """The request as the service's contract model, or why not, field by field (as the service's
-    422 would say it: the same models validate on both sides)."""
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        problem = {
-            "errors": [
-                {"loc": list(err["loc"]), "msg": _bilingual(dict(err)), "type": err["type"]} for err in exc.errors()
-            ]
-        }
-        errors = field_errors(problem)
-        return InvalidInput(
-            message="The input did not pass validation; see `errors`.",
-            message_zh="输入未通过校验，详见 errors。",
-            fields=[e.field for e in errors],
-            errors=errors,
-            code="VALIDATION_FAILED",
-        )
-
-
-# Refusals of the volunteers service that a client acts on differently: one member each.
-@strawberry.interface(description="An expected refusal of a volunteers mutation: nothing was changed.")
-class VolunteeringRefusal:
-    code: str
-    message: str
-    message_zh: str
-
-    @classmethod
-    def from_refusal(cls, exc: UpstreamError) -> Self:
-        """The member with the problem's message and any of its keys named like the member's fields."""
-        message, message_zh = messages(exc)
-        names = {f.name for f in dataclasses.fields(cls)} - {"code", "message", "message_zh"}  # type: ignore[arg-type]
-        extra = {name: exc.problem[name] for name in names if name in exc.problem}
-        return cls(code=exc.code, message=message, message_zh=message_zh, **extra)
-
-
-@refusal_for(c.OVERLAPPING_COMMITMENT)
-@strawberry.type(description="The volunteer is committed elsewhere then (an activity or a care visit): pick another.")
-class CommitmentClash(VolunteeringRefusal):
-    pass
-
-
-@refusal_for(c.WEEKLY_HOURS_EXCEEDED)
-@strawberry.type(description="This would take the volunteer past their weekly maximum of hours.")
-class WeeklyHoursExceeded(VolunteeringRefusal):
-    booked_minutes: int | None = None
-    max_hours_per_week: int | None = None
-
-
-@refusal_for(c.VolunteerRejected.code)
-@strawberry.type(description="The platform rejected the volunteer's registration: they take on no commitment.")
-class VolunteerRejected(VolunteeringRefusal):
-    pass
-
-
-@refusal_for(c.MissingSkills.code)
-@strawberry.type(description="The activity needs skills the volunteer lacks (`missingSkills`).")
-class MissingSkills(VolunteeringRefusal):
-    missing_skills: list[Skill] | None = None
-
-    @classmethod
-    def from_refusal(cls, exc: UpstreamError) -> Self:
-        message, message_zh = messages(exc)
-        skills = [Skill(s) for s in exc.problem.get("missing_skills", [])]
-        return cls(code=exc.code, message=message, message_zh=message_zh, missing_skills=skills)
-
-
-@refusal_for(c.AlreadySignedUp.code)
-@strawberry.type(description="The volunteer is already signed up (confirmed or waiting) for this activity.")
-class AlreadySignedUp(VolunteeringRefusal):
-    pass
-
-
-@refusal_for(c.ActivityClosed.code)
-@strawberry.type(description="The activity takes no more sign-ups: cancelled, completed or over.")
-class ActivityClosed(VolunteeringRefusal):
-    pass
-
-
-@refusal_for(c.AttendanceWindowClosed.code)
-@strawberry.type(
-    description="Outside the attendance window: check-in opens an hour before the start and closes at the end, "
-    "check-out closes an hour after the end (the organiser may record the time from the sheet)."
-)
-class AttendanceWindowClosed(VolunteeringRefusal):
-    pass
-
-
-@refusal_for(c.NotCheckedIn.code)
-@strawberry.type(description="The sign-up has not checked in: check in first.")
-class NotCheckedIn(VolunteeringRefusal):
-    pass
-
-
-@refusal_for(c.CheckOutBeforeCheckIn.code)
-@strawberry.type(description="The check-out time given is before the check-in time: correct the time.")
-class CheckOutBeforeCheckIn(VolunteeringRefusal):
-    pass
-
-
-@refusal_for(c.NoPendingHours.code)
-@strawberry.type(description="No minutes await approval: not checked out, a missed visit, or approved already.")
-class NoPendingHours(VolunteeringRefusal):
-    pass
-
-
-@refusal_for(c.AssignmentEnded.code)
-@strawberry.type(description="The care assignment has ended: no visit is logged on it and it ends only once.")
-class AssignmentNotActive(VolunteeringRefusal):
-    pass
-
-
-@refusal_for(c.VisitOutsideAssignment.code)
-@strawberry.type(description="The visit's day lies outside the days the assignment covers.")
-class VisitOutsideAssignment(VolunteeringRefusal):
-    pass
 
 
 # Successes.
@@ -223,11 +117,6 @@ class VisitHoursApproved:
     visit: CareVisit
 
 
-@strawberry.type(description="The correction request, filed or decided.")
-class HoursCorrectionChanged:
-    request: HoursCorrectionRequest
-
-
 RegisterVolunteerResult = Annotated[
     VolunteerRegistered | InvalidInput | NotFound | Conflict, strawberry.union("RegisterVolunteerResult")
 ]
@@ -267,9 +156,6 @@ EndAssignmentResult = Annotated[
 ]
 ApproveVisitHoursResult = Annotated[
     VisitHoursApproved | NoPendingHours | NotFound, strawberry.union("ApproveVisitHoursResult")
-]
-HoursCorrectionResult = Annotated[
-    HoursCorrectionChanged | InvalidInput | NotFound | Conflict, strawberry.union("HoursCorrectionResult")
 ]
 
 
@@ -314,17 +200,6 @@ class CreateActivityInput:
     is_public: bool = True
 
 
-async def with_platform_ticket(info: GInfo, principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
-    """The body with the case service's sealed word on its platform's place in the tree: the
-    volunteers service requires it for a platform below the caller's, and with it the platforms
-    above see the row too (the caller's own platform included). A platform out of the caller's
-    reach answers 404/403 here, before anything is written."""
-    if principal.role not in PLATFORM_STAFF or not body.get("platform_id"):
-        return body
-    ticket = await info.context.upstreams.case.platforms.ticket(body["platform_id"])
-    return {**body, "platform_ticket": ticket.ticket}
-
-
 async def register_volunteer(
     info: GInfo, input: RegisterVolunteerInput, idempotency_key: str | None = None
 ) -> RegisterVolunteerResult:
@@ -339,14 +214,11 @@ async def register_volunteer(
         return await client.volunteers.register(body, idempotency_key=idempotency_key)
 
     result: RegisterVolunteerResult = await outcome(
-        register, _or(lambda m: VolunteerRegistered(volunteer=Volunteer.from_model(m))), RegisterVolunteerResult
+        register,
+        passing_invalid(lambda m: VolunteerRegistered(volunteer=Volunteer.from_model(m))),
+        RegisterVolunteerResult,
     )
     return result
-
-
-def _or(success: Any) -> Any:
-    """`success(model)`, passing an InvalidInput found before the call through as it is."""
-    return lambda m: m if isinstance(m, InvalidInput) else success(m)
 
 
 async def create_activity(
@@ -363,7 +235,7 @@ async def create_activity(
         return await client.activities.create(body, idempotency_key=idempotency_key)
 
     result: CreateActivityResult = await outcome(
-        organise, _or(lambda m: ActivityCreated(activity=Activity.from_model(m))), CreateActivityResult
+        organise, passing_invalid(lambda m: ActivityCreated(activity=Activity.from_model(m))), CreateActivityResult
     )
     return result
 
@@ -473,7 +345,7 @@ async def log_care_visit(
         return await assignments.log_visit(assignment, visit, idempotency_key=idempotency_key)
 
     result: LogCareVisitResult = await outcome(
-        log, _or(lambda m: VisitLogged(visit=CareVisit.from_model(m))), LogCareVisitResult
+        log, passing_invalid(lambda m: VisitLogged(visit=CareVisit.from_model(m))), LogCareVisitResult
     )
     return result
 
@@ -533,88 +405,6 @@ async def approve_visit_hours(info: GInfo, visit_id: strawberry.ID) -> ApproveVi
     return result
 
 
-async def request_hours_correction(
-    info: GInfo,
-    volunteer_id: strawberry.ID,
-    minutes: int,
-    reason: str,
-    activity_id: strawberry.ID | None = None,
-    idempotency_key: str | None = None,
-) -> HoursCorrectionResult:
-    """The volunteer asks for a correction of their hours (minutes ±, why, and the activity it is about);
-    nothing enters the ledger until it is approved."""
-    caller(info, roles=WRITERS)
-    volunteer = local_id(volunteer_id, "Volunteer")
-    body: dict[str, Any] = {"minutes": minutes, "reason": reason}
-    if activity_id is not None:
-        body["activity_id"] = local_id(activity_id, "Activity")
-    hours = info.context.upstreams.volunteers.hours
-
-    async def file() -> c.HoursCorrectionRequest | InvalidInput:
-        request = parsed(c.CorrectionRequestCreate, body)
-        if isinstance(request, InvalidInput):
-            return request
-        return await hours.request_correction(volunteer, request, idempotency_key=idempotency_key)
-
-    result: HoursCorrectionResult = await outcome(
-        file,
-        _or(lambda m: HoursCorrectionChanged(request=HoursCorrectionRequest.from_model(m))),
-        HoursCorrectionResult,
-    )
-    return result
-
-
-async def _decide_correction(
-    info: GInfo, request_id: strawberry.ID, note: str | None, approve: bool
-) -> HoursCorrectionResult:
-    caller(info, roles=WRITERS)
-    request = local_id(request_id, "HoursCorrectionRequest")
-    hours = info.context.upstreams.volunteers.hours
-
-    async def call() -> c.HoursCorrectionRequest | InvalidInput:
-        decision = parsed(c.CorrectionDecision, {"note": note})
-        if isinstance(decision, InvalidInput):
-            return decision
-        return await hours.decide_correction(request, approve, decision)
-
-    result: HoursCorrectionResult = await outcome(
-        call,
-        _or(lambda m: HoursCorrectionChanged(request=HoursCorrectionRequest.from_model(m))),
-        HoursCorrectionResult,
-    )
-    return result
-
-
-async def approve_hours_correction(
-    info: GInfo, request_id: strawberry.ID, note: str | None = None
-) -> HoursCorrectionResult:
-    """The activity's organiser (or the volunteer's platform staff) approves: one correction entry."""
-    return await _decide_correction(info, request_id, note, approve=True)
-
-
-async def refuse_hours_correction(
-    info: GInfo, request_id: strawberry.ID, note: str | None = None
-) -> HoursCorrectionResult:
-    """The organiser refuses, saying why (`note`); the request stays on record."""
-    return await _decide_correction(info, request_id, note, approve=False)
-
-
-async def hours_correction_requests(
-    info: GInfo,
-    volunteer_id: strawberry.ID,
-    state: HoursCorrectionState | None = None,
-    first: int = 20,
-    after: str | None = None,
-) -> list[HoursCorrectionRequest]:
-    """A volunteer's correction requests and their decisions, newest first (one page)."""
-    caller(info, roles=WRITERS)
-    volunteer = local_id(volunteer_id, "Volunteer")
-    page = await info.context.upstreams.volunteers.hours.correction_requests(
-        volunteer, limit=max(1, min(first, 100)), state=state.value if state else None, cursor=after
-    )
-    return [HoursCorrectionRequest.from_model(m) for m in page.items]
-
-
 @strawberry.type
 class VolunteersQueryFields:
     """The query fields this module resolves (merged into the schema's root type)."""
@@ -641,3 +431,6 @@ class VolunteersMutationFields:
     request_hours_correction = strawberry.mutation(resolver=request_hours_correction)
     approve_hours_correction = strawberry.mutation(resolver=approve_hours_correction)
     refuse_hours_correction = strawberry.mutation(resolver=refuse_hours_correction)
+    create_team = strawberry.mutation(resolver=create_team)
+    add_team_member = strawberry.mutation(resolver=add_team_member)
+    remove_team_member = strawberry.mutation(resolver=remove_team_member)

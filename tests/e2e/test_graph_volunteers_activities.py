@@ -6,7 +6,6 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from gateway.ids import from_global_id
@@ -167,34 +166,43 @@ def _without_skills(world: World) -> dict[str, Any]:
     }
 
 
+CREATE_TEAM = """mutation($input: CreateTeamInput!) { createTeam(input: $input) {
+  __typename ... on TeamCreated { team { id name } } ... on InvalidInput { fields } } }"""
+ADD_MEMBER = """mutation($t: ID!, $v: ID!) { addTeamMember(teamId: $t, volunteerId: $v, isLeader: true) {
+  __typename ... on TeamMemberAdded { member { isLeader } team { name } } ... on Conflict { code } } }"""
+
+
 def test_teams_with_their_members_and_nothing_for_another_station(world: World, settings: Settings) -> None:
     leader = _volunteer(world, 17, "巴特尔")
-    url = world.stack.url("volunteers")
-    created = httpx.post(
-        f"{url}/v1/teams",
-        json={"name": "东山蒙古语志愿服务队", "platform_id": world.station_id, "region": "150781001"},
-        headers=world.station(),
-        timeout=10,
-    )
-    assert created.status_code == 201, created.text
-    team_id = created.json()["id"]
-    member = {"volunteer_id": str(from_global_id(leader)[1]), "is_leader": True}
-    added = httpx.post(f"{url}/v1/teams/{team_id}/members", json=member, headers=world.station(), timeout=10)
-    assert added.status_code == 201, added.text
+    created = world.ok(
+        CREATE_TEAM,
+        {"input": {"name": "东山蒙古语志愿服务队", "platformId": world.station_gid(), "region": "150781001"}},
+        world.station(),
+    )["createTeam"]
+    assert created["__typename"] == "TeamCreated", created
+    team_id = created["team"]["id"]
+    added = world.ok(ADD_MEMBER, {"t": team_id, "v": leader}, world.station())["addTeamMember"]
+    assert added == {
+        "__typename": "TeamMemberAdded",
+        "member": {"isLeader": True},
+        "team": {"name": "东山蒙古语志愿服务队"},
+    }
+    again = world.ok(ADD_MEMBER, {"t": team_id, "v": leader}, world.station())["addTeamMember"]
+    assert again["__typename"] == "Conflict"
+    neither = {"input": {"name": "无主队伍", "region": "150781001"}}
+    assert world.ok(CREATE_TEAM, neither, world.station())["createTeam"]["__typename"] == "InvalidInput"
 
     teams = world.ok(TEAMS, {}, world.station())["teams"]["nodes"]
-    team = next(t for t in teams if t["name"] == "东山蒙古语志愿服务队")
-    assert from_global_id(team["id"]) == ("Team", uuid.UUID(team_id))
+    team = next(t for t in teams if t["id"] == team_id)
+    assert from_global_id(team["id"])[0] == "Team"
     assert team["members"] == [{"isLeader": True, "volunteer": {"name": "巴特尔"}}]
     assert team["platform"] == {"name": "东山街道社工站"}
-    by_node = world.ok(
-        "query($id: ID!) { node(id: $id) { ... on Team { name } } }", {"id": team["id"]}, world.station()
-    )
+    by_node = world.ok("query($id: ID!) { node(id: $id) { ... on Team { name } } }", {"id": team_id}, world.station())
     assert by_node["node"] == {"name": "东山蒙古语志愿服务队"}
 
     other = bearer(settings, "station_staff", platform_id=uuid.uuid4(), region="150781")
     assert world.ok(TEAMS, {}, other)["teams"]["nodes"] == []
-    assert world.ok("query($id: ID!) { node(id: $id) { id } }", {"id": team["id"]}, other)["node"] is None
+    assert world.ok("query($id: ID!) { node(id: $id) { id } }", {"id": team_id}, other)["node"] is None
     assert error_codes(gql(world.stack, TEAMS, {}, bearer(settings, "app_client", scopes=["wishes:read"]))) == [
         "FORBIDDEN"
     ]
