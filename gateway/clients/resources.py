@@ -9,6 +9,7 @@ The generic get/post/patch/page/batch of the base client stay the transport unde
 
 import uuid
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel
@@ -28,6 +29,7 @@ from services.resources.contract import (
     Page,
     Pledge,
     PledgeCreate,
+    ResourceStats,
     ReversalCreate,
     VerificationStatusCode,
 )
@@ -206,25 +208,36 @@ class Funds(_Group):
         return FundDisclosure.model_validate(body)
 
 
+class Stats(_Group):
+    async def get(self, *, region: str, start: str, end: str) -> ResourceStats:
+        """The charity side of the linkage statistics for a region prefix in [start, end) (ISO times)."""
+        body = await self._client.get("/v1/stats", region=region, **{"from": start, "to": end})
+        return ResourceStats.model_validate(body)
+
+
 class ResourcesClient(ServiceClient):
     """The resources service: organisations, offers, holds, pledges and fund ledgers."""
 
-    @property
+    @cached_property
     def organizations(self) -> Organizations:
         return Organizations(self)
 
-    @property
+    @cached_property
     def offers(self) -> Offers:
         return Offers(self)
 
-    @property
+    @cached_property
     def holds(self) -> Holds:
         return Holds(self)
 
-    @property
+    @cached_property
     def pledges(self) -> Pledges:
         return Pledges(self)
 
-    @property
+    @cached_property
     def funds(self) -> Funds:
         return Funds(self)
+
+    @cached_property
+    def stats(self) -> Stats:
+        return Stats(self)

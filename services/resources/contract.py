@@ -36,6 +36,7 @@ from services.resources.organizations.schemas import (
 )
 from services.resources.organizations.schemas import VerificationStatus as VerificationStatusCode
 from services.resources.pledges.schemas import Pledge, PledgeCreate
+from services.resources.stats.schemas import PlatformPledges, ResourceStats
 
 
 class OfferStatus(Vocabulary):
@@ -83,8 +84,10 @@ __all__ = [
     "OrganizationCreate",
     "OrganizationUpdate",
     "Page",
+    "PlatformPledges",
     "Pledge",
     "PledgeCreate",
+    "ResourceStats",
     "ReversalCreate",
     "UnitFigures",
     "VerificationStatus",

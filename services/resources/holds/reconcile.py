@@ -29,6 +29,7 @@ from services.common.settings import Settings
 from services.resources.holds import repository as hold_repository
 from services.resources.kit import hold_scope, record_event
 from services.resources.offers import repository as offer_repository
+from services.resources.pledges.lapse import void_pledges_of
 
 logger = logging.getLogger("wushe.resources.reconcile")
 BATCH = 100
@@ -87,6 +88,8 @@ async def _release(database: Database, hold_id: uuid.UUID, state: str) -> int:
         if moved is None:
             return 0
         giver = await offer_repository.return_held(session, moved.offer_id, moved.quantity)
+        # A donor's pledge whose claim did not stand goes with its hold, as on any release.
+        await void_pledges_of(session, [moved.id])
         payload = {
             "offer_id": moved.offer_id,
             "need_id": moved.need_id,

@@ -1,11 +1,9 @@
 """`GET /v1/stats`: the charity side of the linkage statistics — funds raised and disbursed,
 offers published, pledges — for a region and period, aggregated in SQL within the caller's scope."""
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
 
 from services.common.auth import CurrentPrincipal
 from services.common.database import DbSession
@@ -14,36 +12,9 @@ from services.common.fields import Instant
 from services.common.regions import RegionPrefix, covers
 from services.common.vocabulary import STAFF_ROLES
 from services.resources.stats import repository
+from services.resources.stats.schemas import PlatformPledges, ResourceStats
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
-
-
-class PlatformPledges(BaseModel):
-    platform_id: str
-    pledges: int
-
-
-class ResourceStats(BaseModel):
-    region: str
-    funds_raised: Decimal = Field(
-        description="Donations received in the period by the region's own funds (a fund whose region lies "
-        "within the region asked); pledged money counts once its wish has received it"
-    )
-    funds_disbursed: Decimal = Field(description="Paid out in the period by the region's own funds")
-    donations: int = Field(description="Donation entries of the region's own funds in the period")
-    drawable_funds_raised: Decimal = Field(
-        description="Donations in the period to funds of a wider region (county, league, region-wide) that "
-        "the region may draw on: not its own, never added to its own, counted as their own region's"
-    )
-    drawable_funds_disbursed: Decimal = Field(description="Paid out in the period by those wider funds")
-    offers_published: int = Field(description="Offers (not drafts) published in the period serving the region")
-    pledges: int = Field(description="Pledges made in the period for needs of the region")
-    foundations: int = Field(
-        description="Verified community foundations with a service region within or containing the region"
-    )
-    by_platform: list[PlatformPledges] = Field(
-        default_factory=list, description="Pledges by the platform of the need (funds are a region's, not a platform's)"
-    )
 
 
 @router.get("/stats", response_model=ResourceStats)

@@ -175,3 +175,50 @@ class TestPersonalDataInTitle:
         assert response.status_code == 422
         assert (response.json()["code"], response.json()["field"]) == ("PERSONAL_DATA_IN_TEXT", "title")
         assert await count(connection, Pledge) == 0 and await count(connection, Offer) == 0
+
+
+class TestWithdraw:
+    async def test_the_donor_withdraws_and_the_gift_leaves_matching(
+        self, client: httpx.AsyncClient, settings: Settings, connection: AsyncConnection
+    ) -> None:
+        pledge = (await client.post("/v1/pledges", json=item_pledge(settings), headers=claimer(settings))).json()
+        response = await client.post(f"/v1/pledges/{pledge['id']}/withdraw", headers=claimer(settings))
+        assert response.status_code == 200 and response.json()["hold_state"] == "released"
+        offer_status = await connection.scalar(select(Offer.status).where(Offer.id == uuid.UUID(pledge["offer_id"])))
+        assert offer_status == "expired"
+        again = await client.post(f"/v1/pledges/{pledge['id']}/withdraw", headers=claimer(settings))
+        assert again.status_code == 200 and again.json()["hold_state"] == "released"  # a repeat: the same
+
+    async def test_another_app_finds_no_such_pledge(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        pledge = (await client.post("/v1/pledges", json=item_pledge(settings), headers=claimer(settings))).json()
+        response = await client.post(f"/v1/pledges/{pledge['id']}/withdraw", headers=claimer(settings, "other-app"))
+        assert response.status_code == 404
+
+    async def test_a_pledge_the_station_committed_stays(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        pledge = (await client.post("/v1/pledges", json=item_pledge(settings), headers=claimer(settings))).json()
+        committed = await client.post(f"/v1/holds/{pledge['hold_id']}/commit", headers=staff(settings))
+        assert committed.status_code == 200
+        response = await client.post(f"/v1/pledges/{pledge['id']}/withdraw", headers=claimer(settings))
+        assert response.status_code == 409 and response.json()["code"] == "PLEDGE_CONFIRMED"
+
+    async def test_a_batch_read_shows_the_pledge_with_its_lapse(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        pledge = (await client.post("/v1/pledges", json=item_pledge(settings), headers=claimer(settings))).json()
+        found = await client.get("/v1/pledges:batch", params={"ids": pledge["id"]}, headers=claimer(settings))
+        assert [p["id"] for p in found.json()["items"]] == [pledge["id"]]
+        assert found.json()["items"][0]["expires_at"] > pledge["created_at"]
+        hidden = await client.get("/v1/pledges:batch", params={"ids": pledge["id"]}, headers=claimer(settings, "x"))
+        assert hidden.json()["items"] == []
+
+
+class TestReconcilerRelease:
+    async def test_a_stray_pledge_hold_released_by_the_reconciler_takes_the_gift_along(
+        self, client: httpx.AsyncClient, settings: Settings, rolled_back_db: Database, connection: AsyncConnection
+    ) -> None:
+        from services.resources.holds.reconcile import _release
+
+        pledge = (await client.post("/v1/pledges", json=item_pledge(settings), headers=claimer(settings))).json()
+        assert await _release(rolled_back_db, uuid.UUID(pledge["hold_id"]), "held") == 1
+        offer_status = await connection.scalar(select(Offer.status).where(Offer.id == uuid.UUID(pledge["offer_id"])))
+        assert offer_status == "expired"  # as when the hold is released over HTTP: no gift left for matching
