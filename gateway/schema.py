@@ -4,7 +4,6 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -13,6 +12,7 @@ from strawberry.extensions import AddValidationRules
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import Info
+from strawberry.types.enum import StrawberryEnumDefinition
 
 from gateway.auth import caller
 from gateway.clients.base import ServiceClient, UpstreamError, UpstreamUnavailable
@@ -48,9 +48,9 @@ GInfo = Info[GatewayContext, None]
 
 
 @strawberry.enum(description="Readiness of one upstream service")
-class ReadinessStatus(Enum):
-    READY = "ready"
-    UNAVAILABLE = "unavailable"
+class ReadinessStatus(vocabulary.Vocabulary):
+    READY = "ready", "就绪"
+    UNAVAILABLE = "unavailable", "不可用"
 
 
 @strawberry.type(description="One upstream service's readiness (its `/readyz`).")
@@ -112,11 +112,17 @@ NODE_SCOPES = {
     "Organization": "offers:read",
 }
 
-VOCABULARIES = [
-    cls
-    for cls in vars(vocabulary).values()
-    if isinstance(cls, type) and issubclass(cls, vocabulary.Vocabulary) and cls is not vocabulary.Vocabulary
-]
+
+def schema_vocabularies(schema: strawberry.Schema) -> list[Vocabulary]:
+    """Every enum of the graph with its zh-CN labels (the code is the enum value's name in GraphQL
+    and its value in REST), so that no code-valued field has values a client cannot look up."""
+    out = []
+    for name in sorted(schema._schema.type_map):
+        definition = schema.get_type_by_name(name)
+        if isinstance(definition, StrawberryEnumDefinition) and not name.startswith("__"):
+            terms = [Term(code=m.value, label=getattr(m, "label", m.name), name=m.name) for m in definition.wrapped_cls]
+            out.append(Vocabulary(name=name, terms=terms))
+    return out
 
 
 @strawberry.type
@@ -154,11 +160,8 @@ class CoreQuery:
         )
 
     @strawberry.field(description="Every code list with its zh-CN labels. Open to everyone.")
-    def vocabularies(self) -> list[Vocabulary]:
-        return [
-            Vocabulary(name=cls.__name__, terms=[Term(code=m.value, label=m.label) for m in cls])
-            for cls in VOCABULARIES
-        ]
+    def vocabularies(self, info: GInfo) -> list[Vocabulary]:
+        return schema_vocabularies(info.schema)
 
 
 # The root types: the fields above, and those each module resolves (one place per service).

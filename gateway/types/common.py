@@ -85,8 +85,9 @@ def connection(nodes: list[Any], records: list[dict[str, Any]], next_cursor: str
 
 @strawberry.type(description="A code of the shared vocabulary with its zh-CN label.")
 class Term:
-    code: str
-    label: str
+    code: str = strawberry.field(description="The code as the REST APIs and exports carry it (micro_wish)")
+    label: str = strawberry.field(description="What people read (微心愿)")
+    name: str = strawberry.field(default="", description="The enum value in GraphQL (MICRO_WISH)")
 
 
 @strawberry.type
