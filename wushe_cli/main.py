@@ -21,6 +21,7 @@ from wushe_cli.check import check
 from wushe_cli.demo.client import SeedError
 from wushe_cli.demo.command import print_report, seed
 from wushe_cli.demo.seeder import demo_loaded_at, seed_demo
+from wushe_cli.ids import id_of
 from wushe_cli.match import match
 from wushe_cli.pii_rotation import rotate_pii_key
 from wushe_cli.postgres import DEFAULT_DATA_DIR
@@ -106,9 +107,15 @@ def migrate(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
 def token(
     role: Annotated[Role, typer.Option(help="Role claim.")],
     subject: Annotated[str | None, typer.Option(help="Subject (sub) claim.")] = None,
-    platform: Annotated[str | None, typer.Option(help="Platform id.")] = None,
-    org: Annotated[str | None, typer.Option(help="Organisation id.")] = None,
-    volunteer: Annotated[str | None, typer.Option(help="Volunteer id.")] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="Platform id (global id or UUID).", callback=id_of("Platform", "--platform"))
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option(help="Organisation id (global id or UUID).", callback=id_of("Organization", "--org"))
+    ] = None,
+    volunteer: Annotated[
+        str | None, typer.Option(help="Volunteer id (global id or UUID).", callback=id_of("Volunteer", "--volunteer"))
+    ] = None,
     region: Annotated[str, typer.Option(help="Region-code prefix of the caller's scope.")] = "",
     scope: Annotated[list[str] | None, typer.Option(help="App-client scope (repeatable).")] = None,
     ttl: Annotated[int, typer.Option(help="Lifetime in seconds.")] = 12 * 3600,

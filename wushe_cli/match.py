@@ -11,6 +11,7 @@ from rich.table import Table
 
 from services.common.auth import issue_dev_token
 from services.common.settings import get_settings
+from wushe_cli.ids import id_of
 
 QUERY = """query($region: String!, $kinds: [NeedKind!]) {
   proposeMatches(scope: {regionCode: $region}, kinds: $kinds, limit: 1000) {
@@ -26,7 +27,11 @@ def match(
     gateway_url: Annotated[str, typer.Option(help="The gateway.")] = "http://127.0.0.1:8000",
     token: Annotated[str | None, typer.Option(envvar="WUSHE_TOKEN", help="Bearer token of station staff.")] = None,
     platform: Annotated[
-        str | None, typer.Option(help="Without --token: mint a development token for this platform.")
+        str | None,
+        typer.Option(
+            help="Without --token: mint a development token for this platform (global id or UUID).",
+            callback=id_of("Platform", "--platform"),
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw result as JSON.")] = False,
 ) -> None:

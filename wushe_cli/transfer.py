@@ -22,6 +22,7 @@ from services.common.auth import issue_dev_token
 from services.common.clock import beijing_midnight, beijing_text, clock, iso_utc
 from services.common.settings import get_settings
 from services.common.vocabulary import NeedKind, PlatformLevel, Role
+from wushe_cli.ids import id_of
 
 import_app = typer.Typer(help="Import station sheets (CSV or .xlsx): all rows or none.", no_args_is_help=True)
 export_app = typer.Typer(help="Export linkage statistics and wish lists to .xlsx.", no_args_is_help=True)
@@ -122,7 +123,13 @@ def _case_url(case_url: str | None) -> str:
 @import_app.command("recipients")
 def import_recipients(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The sheet (.xlsx or .csv).")],
-    platform: Annotated[str, typer.Option(help="Id of the platform the recipients belong to.")],
+    platform: Annotated[
+        str,
+        typer.Option(
+            help="Id of the platform the recipients belong to (global id or UUID).",
+            callback=id_of("Platform", "--platform"),
+        ),
+    ],
     region: RegionOption = "",
     report: Annotated[Path | None, typer.Option(help="Where to write the error report (.csv or .xlsx).")] = None,
     token: TokenOption = None,
@@ -139,8 +146,17 @@ def import_recipients(
 @import_app.command("wishes")
 def import_wishes(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The sheet (.xlsx or .csv).")],
-    platform: Annotated[str, typer.Option(help="Id of the platform the recipients belong to.")],
-    project: Annotated[str | None, typer.Option(help="Project the wishes belong to.")] = None,
+    platform: Annotated[
+        str,
+        typer.Option(
+            help="Id of the platform the recipients belong to (global id or UUID).",
+            callback=id_of("Platform", "--platform"),
+        ),
+    ],
+    project: Annotated[
+        str | None,
+        typer.Option(help="Project the wishes belong to (global id or UUID).", callback=id_of("Project", "--project")),
+    ] = None,
     region: RegionOption = "",
     report: Annotated[Path | None, typer.Option(help="Where to write the error report (.csv or .xlsx).")] = None,
     token: TokenOption = None,
@@ -353,9 +369,16 @@ def export_stats(
 @export_app.command("wishes")
 def export_wishes(
     out: Annotated[Path, typer.Argument(dir_okay=False, help="The .xlsx file to write.")],
-    project: Annotated[str, typer.Option(help="Project id.")],
+    project: Annotated[
+        str, typer.Option(help="Project id (global id or UUID).", callback=id_of("Project", "--project"))
+    ],
     role: Annotated[Role, typer.Option(help="Role of the development token.")] = Role.CIVIL_AFFAIRS_ADMIN,
-    platform: Annotated[str | None, typer.Option(help="Platform id of the development token.")] = None,
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            help="Platform id of the development token (global id or UUID).", callback=id_of("Platform", "--platform")
+        ),
+    ] = None,
     region: RegionOption = "15",
     token: TokenOption = None,
     case_url: UrlOption = None,
