@@ -3,6 +3,7 @@
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
 
 import aiohttp
 from fastapi import FastAPI
@@ -49,7 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         # The gateway is the published endpoint: no API browser on it in production.
-        **({"docs_url": None, "redoc_url": None, "openapi_url": None} if production else {}),
+        docs_url=None if production else "/docs",
+        redoc_url=None if production else "/redoc",
+        openapi_url=None if production else "/openapi.json",
     )
     app.state.settings = settings
     app.state.verifier = TokenVerifier(settings)
@@ -77,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     schema = build_schema(settings)
     app.state.schema = schema
-    ide = "graphiql" if settings.introspection else None  # GraphiQL is useless without introspection
+    # GraphiQL is useless without introspection.
+    ide: Literal["graphiql"] | None = "graphiql" if settings.introspection else None
     app.include_router(GatewayRouter(schema, context_getter=context_getter, graphql_ide=ide), prefix="/graphql")
     app.include_router(photos.router)
 

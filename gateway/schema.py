@@ -4,6 +4,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -120,7 +121,8 @@ def schema_vocabularies(schema: strawberry.Schema) -> list[Vocabulary]:
     for name in sorted(schema._schema.type_map):
         definition = schema.get_type_by_name(name)
         if isinstance(definition, StrawberryEnumDefinition) and not name.startswith("__"):
-            terms = [Term(code=m.value, label=getattr(m, "label", m.name), name=m.name) for m in definition.wrapped_cls]
+            members: list[Enum] = list(definition.wrapped_cls)
+            terms = [Term(code=m.value, label=getattr(m, "label", m.name), name=m.name) for m in members]
             out.append(Vocabulary(name=name, terms=terms))
     return out
 

@@ -16,7 +16,7 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -133,7 +133,7 @@ def _for_apps(service: str, event: dict[str, Any]) -> DomainEvent | None:
         type=event["event_type"].replace("need.", "wish.", 1),
         aggregate_type="PublicWish",
         aggregate_id=strawberry.ID(to_global_id("PublicWish", event["aggregate_id"])),
-        payload={},
+        payload=cast(JSON, {}),
         at=datetime.fromisoformat(event["created_at"]),
     )
 
@@ -168,7 +168,7 @@ async def events(
     is_app = principal.role is Role.APP_CLIENT
     wanted = TypeFilter.for_apps(types) if is_app else TypeFilter.for_staff(types)
     # Apps read wish events, which only the case service writes; no filter left means nothing to read.
-    services = ("case",) if is_app else SERVICES
+    services: tuple[str, ...] = ("case",) if is_app else SERVICES
     if is_app and not wanted.types:
         services = ()
     upstreams = info.context.upstreams

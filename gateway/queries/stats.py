@@ -296,13 +296,14 @@ async def linkage_stats(
         )
     params = {"region": region_code, "from": iso_utc(start), "to": iso_utc(end)}
     upstreams = info.context.upstreams
-    case_raw, volunteer_raw, resource_raw = await asyncio.gather(
+    answers: tuple[Any, ...] = await asyncio.gather(
         upstreams.case.get("/v1/stats", **params),
         upstreams.volunteers.get("/v1/stats", **params),
         upstreams.resources.get("/v1/stats", **params),
         return_exceptions=True,
     )
-    for raw in (case_raw, volunteer_raw, resource_raw):
+    case_raw, volunteer_raw, resource_raw = answers
+    for raw in answers:
         if isinstance(raw, UpstreamError) and raw.code == "REGION_OUT_OF_SCOPE":
             # Exactly the region asked, or nothing: one side's figures clipped would mislead.
             raise graphql_error(raw.code, str(raw), str(raw.problem.get("detail_zh", "")), region=region_code)

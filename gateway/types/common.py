@@ -11,24 +11,45 @@ from services.common.pagination import encode_cursor
 
 T = TypeVar("T")
 
-# GraphQL enums straight from the one vocabulary (values are the stable codes).
-PlatformLevel = strawberry.enum(v.PlatformLevel)
-ServiceModel = strawberry.enum(v.ServiceModel)
-StaffRole = strawberry.enum(v.StaffRole)
-StaffSpecialty = strawberry.enum(v.StaffSpecialty)
-Certification = strawberry.enum(v.Certification)
-RecipientCategory = strawberry.enum(v.RecipientCategory)
-ServiceDomain = strawberry.enum(v.ServiceDomain)
-CaseState = strawberry.enum(v.CaseState)
-NeedKind = strawberry.enum(v.NeedKind)
-NeedState = strawberry.enum(v.NeedState)
-ItemCategory = strawberry.enum(v.ItemCategory)
-RiskLevel = strawberry.enum(v.RiskLevel)
-Gender = strawberry.enum(v.Gender)
-Skill = strawberry.enum(v.Skill)
-Language = strawberry.enum(v.Language)
-ServiceRecordKind = strawberry.enum(v.ServiceRecordKind)
-Role = strawberry.enum(v.Role)
+# GraphQL enums straight from the one vocabulary (values are the stable codes):
+# strawberry.enum marks the class itself, so the names below are the vocabulary's classes (real types).
+for _vocabulary in (
+    v.PlatformLevel,
+    v.ServiceModel,
+    v.StaffRole,
+    v.StaffSpecialty,
+    v.Certification,
+    v.RecipientCategory,
+    v.ServiceDomain,
+    v.CaseState,
+    v.NeedKind,
+    v.NeedState,
+    v.ItemCategory,
+    v.RiskLevel,
+    v.Gender,
+    v.Skill,
+    v.Language,
+    v.ServiceRecordKind,
+    v.Role,
+):
+    strawberry.enum(_vocabulary)
+PlatformLevel = v.PlatformLevel
+ServiceModel = v.ServiceModel
+StaffRole = v.StaffRole
+StaffSpecialty = v.StaffSpecialty
+Certification = v.Certification
+RecipientCategory = v.RecipientCategory
+ServiceDomain = v.ServiceDomain
+CaseState = v.CaseState
+NeedKind = v.NeedKind
+NeedState = v.NeedState
+ItemCategory = v.ItemCategory
+RiskLevel = v.RiskLevel
+Gender = v.Gender
+Skill = v.Skill
+Language = v.Language
+ServiceRecordKind = v.ServiceRecordKind
+Role = v.Role
 
 
 def parse_time(value: str | None) -> datetime | None:
