@@ -16,7 +16,9 @@ DONATE = """mutation($f: ID!) { recordDonation(fundId: $f, amount: "1234.50", do
   idempotencyKey: "wx-77") { __typename ... on DonationRecorded { entryId receiptNumber } } }"""
 REVERSE = """mutation($f: ID!, $e: ID!) { reverseLedgerEntry(fundId: $f, entryId: $e, reason: "重复登记") {
   __typename ... on LedgerEntryReversed { entryId reversesId amount } ... on AlreadyReversed { reversalId messageZh }
-  ... on NotReversible { messageZh } } }"""
+  ... on NotReversible { messageZh } ... on InsufficientFunds { available messageZh } } }"""
+TAKEN = """mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) {
+  __typename ... on CreditCodeTaken { messageZh } } }"""
 LEDGER = """query($f: ID!) { fundLedger(fundId: $f) { edges { node { id kind amount donorName receiptNumber
   reversesId reversedById fund { title } } } } }"""
 ENTRY = """query($id: ID!) { node(id: $id) { ... on LedgerEntry { kind amount reversedById } } }"""
@@ -82,3 +84,38 @@ def test_a_donation_is_reversed_once_and_its_receipt_prints(world: World, settin
     assert error_codes(gql(world.stack, LEDGER, {"f": fund_id}, stranger)) == ["NOT_FOUND"]
     raw_id = str(from_global_id(donation["entryId"])[1])
     assert error_codes(gql(world.stack, REVERSE, {"f": fund_id, "e": raw_id}, staff)) == ["BAD_USER_INPUT"]
+
+
+def test_a_correction_the_books_cannot_carry_is_refused_by_its_own_member(world: World, settings: Settings) -> None:
+    code = credit_code("150781")
+    org = {"kind": "COMMUNITY_FOUNDATION", "name": "新巴尔虎左旗社区发展基金会", "contactName": "孙",
+           "contactPhone": "13900003333", "serviceRegions": ["1507"], "creditCode": code}  # fmt: skip
+    registered = world.ok(REGISTER, {"input": org}, world.admin)["registerOrganization"]
+    taken = world.ok(TAKEN, {"input": {**org, "name": "另一家基金会"}}, world.admin)["registerOrganization"]
+    assert taken["__typename"] == "CreditCodeTaken" and taken["messageZh"]
+    org_gid = registered["organization"]["id"]
+    world.ok(VERIFY, {"id": org_gid}, world.admin)
+    staff = bearer(settings, "org_staff", org_id=str(from_global_id(org_gid)[1]))
+    fund_id = world.ok(CREATE, {"input": {"kind": "FUND", "title": "助学基金", "amount": "1.00",
+                                          "regionPrefix": "1507"}}, staff)["createOffer"]["offer"]["id"]  # fmt: skip
+    world.ok(PUBLISH, {"id": fund_id}, staff)
+    donation = world.ok(DONATE.replace('"wx-77"', '"wx-78"'), {"f": fund_id}, staff)["recordDonation"]
+    paid = httpx.post(
+        f"{world.stack.url('resources')}/v1/funds/{from_global_id(fund_id)[1]}/entries",
+        json={"kind": "disbursement", "amount": "1000.00", "need_id": str(uuid.uuid4()), "need_region": "150781001",
+              "purpose": "school_supplies", "reference": "助学金发放"},
+        headers=staff,
+        timeout=10,
+    )  # fmt: skip
+    assert paid.status_code == 201, paid.text
+
+    short = world.ok(REVERSE, {"f": fund_id, "e": donation["entryId"]}, staff)["reverseLedgerEntry"]
+    assert short == {"__typename": "InsufficientFunds", "available": "235.50", "messageZh": short["messageZh"]}
+    entries = world.ok(LEDGER, {"f": fund_id}, staff)["fundLedger"]["edges"]
+    payment = next(e["node"] for e in entries if e["node"]["kind"] == "DISBURSEMENT")
+    assert payment["amount"] == "-1000.00"
+    opening = next(e["node"] for e in entries if e["node"]["receiptNumber"] and e["node"]["amount"] == "1.00")
+    reversal = world.ok(REVERSE, {"f": fund_id, "e": opening["id"]}, staff)["reverseLedgerEntry"]
+    assert reversal["__typename"] == "LedgerEntryReversed"
+    again = world.ok(REVERSE, {"f": fund_id, "e": reversal["entryId"]}, staff)["reverseLedgerEntry"]
+    assert again["__typename"] == "NotReversible" and again["messageZh"]

@@ -90,6 +90,7 @@ async def reverse(
         raise OverAllocated(
             f"The fund does not have {abs(original.amount)} yuan available to reverse this entry.",
             f"该资金可用余额不足 {abs(original.amount)} 元，无法冲正。",
+            available=await fund_service.available_in(session, principal, fund.id),
         )
     entry = LedgerEntry.model_validate(row._mapping)
     await record_change(

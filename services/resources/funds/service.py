@@ -223,6 +223,7 @@ async def _append(
         raise OverAllocated(
             f"The fund does not have {abs(amount)} yuan available.",
             f"该资金可用余额不足 {abs(amount)} 元。",
+            available=await available_in(session, principal, fund_id),
         )
     entry = LedgerEntry.model_validate(row._mapping)
     fund = await session.get(Offer, fund_id)  # loaded by the caller already: no query
@@ -250,6 +251,12 @@ def _entry_out(row: LedgerEntryRow, *, unmasked: bool) -> LedgerEntry:
     if row.donor_is_individual and row.donor_name and not unmasked:
         return entry.model_copy(update={"donor_name": mask_name(row.donor_name)})
     return entry
+
+
+async def available_in(session: AsyncSession, principal: Principal, fund_id: uuid.UUID) -> str | None:
+    """What a fund has free right now (total − held − delivered), for a refusal to name."""
+    fund = await offer_repository.get(session, principal, fund_id, fresh=True)
+    return str(fund.total - fund.held - fund.delivered) if fund is not None else None
 
 
 async def managed_fund(session: AsyncSession, principal: Principal, fund_id: uuid.UUID) -> Offer:
