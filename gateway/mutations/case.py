@@ -16,7 +16,7 @@ from gateway.mutations.inputs import body_of
 from gateway.outcomes import messages, outcome, refusal_for
 from gateway.types.case import Case, Need, Platform, Recipient, Staff
 from gateway.types.common import Conflict, InvalidInput, NotFound, StaleVersion
-from services.case.contract import CloseDecision, UndecidedNeeds
+from services.case.contract import CloseDecision, RecipientDuplicate, UndecidedNeeds
 from services.common.vocabulary import (
     STAFF_ROLES,
     CaseState,
@@ -52,6 +52,48 @@ class StaffAdded:
 @strawberry.type
 class RecipientCreated:
     recipient: Recipient
+
+
+@refusal_for("RECIPIENT_ALREADY_RECORDED")
+@strawberry.type(
+    description="This ID number is recorded already; `existingRecipientId` is the record, when you may read it."
+)
+class RecipientAlreadyRecorded:
+    message: str
+    message_zh: str
+    existing_recipient_id: strawberry.ID | None
+    masked_name: str | None = strawberry.field(description="The existing record's name, masked (巴**)")
+
+    @classmethod
+    def from_refusal(cls, exc: UpstreamError) -> Self:
+        existing = RecipientDuplicate.model_validate(exc.problem).existing
+        message, message_zh = messages(exc)
+        return cls(
+            message=message,
+            message_zh=message_zh,
+            existing_recipient_id=strawberry.ID(to_global_id("Recipient", existing.id)) if existing else None,
+            masked_name=existing.name if existing else None,
+        )
+
+
+@refusal_for("RECIPIENT_RECORDED_ELSEWHERE")
+@strawberry.type(description="Another platform recorded this person: contact it to transfer the record.")
+class RecipientRecordedElsewhere:
+    message: str
+    message_zh: str
+    platform_name: str
+    phone: str | None
+
+    @classmethod
+    def from_refusal(cls, exc: UpstreamError) -> Self:
+        registered_by = RecipientDuplicate.model_validate(exc.problem).registered_by
+        message, message_zh = messages(exc)
+        return cls(
+            message=message,
+            message_zh=message_zh,
+            platform_name=registered_by.platform_name if registered_by else "",
+            phone=registered_by.phone if registered_by else None,
+        )
 
 
 @strawberry.type
@@ -121,7 +163,8 @@ CreatePlatformResult = Annotated[
 ]
 AddStaffResult = Annotated[StaffAdded | InvalidInput | NotFound | Conflict, strawberry.union("AddStaffResult")]
 CreateRecipientResult = Annotated[
-    RecipientCreated | InvalidInput | NotFound | Conflict, strawberry.union("CreateRecipientResult")
+    RecipientCreated | RecipientAlreadyRecorded | RecipientRecordedElsewhere | InvalidInput | NotFound | Conflict,
+    strawberry.union("CreateRecipientResult"),
 ]
 OpenCaseResult = Annotated[CaseOpened | InvalidInput | NotFound, strawberry.union("OpenCaseResult")]
 AdvanceCaseResult = Annotated[
@@ -238,8 +281,9 @@ async def add_staff(
 async def create_recipient(
     info: GInfo, input: CreateRecipientInput, idempotency_key: str | None = None
 ) -> CreateRecipientResult:
-    """Record a recipient with their consent; a duplicate ID number is a Conflict naming the existing
-    record, a refused field (a wrong ID check digit) InvalidInput with its reason in `errors`."""
+    """Record a recipient with their consent. A duplicate ID number is RecipientAlreadyRecorded (naming
+    the record you may read) or RecipientRecordedElsewhere (whom to contact); a refused field (a wrong
+    ID check digit) is InvalidInput with its reason in `errors`."""
     _staff(info)
     recipients = info.context.upstreams.case.recipients
     return await outcome(

@@ -66,6 +66,24 @@ class UndecidedNeeds(BaseModel):
     undecided: list[UndecidedNeed] = Field(default_factory=list)
 
 
+class ExistingRecipient(BaseModel):
+    id: str
+    name: str = Field(description="Masked (巴**)")
+
+
+class RegisteringPlatform(BaseModel):
+    platform_name: str
+    phone: str | None = None
+
+
+class RecipientDuplicate(BaseModel):
+    """The problem body of 409 RECIPIENT_ALREADY_RECORDED (`existing`, when the record is in the
+    caller's scope) and RECIPIENT_RECORDED_ELSEWHERE (`registered_by`: whom to contact)."""
+
+    existing: ExistingRecipient | None = None
+    registered_by: RegisteringPlatform | None = None
+
+
 __all__ = [
     "AuditPage",
     "AuditRow",
@@ -75,6 +93,7 @@ __all__ = [
     "CloseDecision",
     "Consent",
     "ConsentGiven",
+    "ExistingRecipient",
     "Need",
     "NeedCancel",
     "NeedClaim",
@@ -96,10 +115,12 @@ __all__ = [
     "PublicWish",
     "Recipient",
     "RecipientCreate",
+    "RecipientDuplicate",
     "RecipientUpdate",
     "Referral",
     "ReferralCreate",
     "ReferralOutcome",
+    "RegisteringPlatform",
     "ServiceRecord",
     "ServiceRecordCreate",
     "Staff",

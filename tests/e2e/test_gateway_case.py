@@ -17,7 +17,8 @@ pytestmark = pytest.mark.e2e
 
 CREATE_RECIPIENT = """
 mutation($input: CreateRecipientInput!, $key: String) { createRecipient(input: $input, idempotencyKey: $key) {
-  __typename ... on RecipientCreated { recipient { id name idNumber } } ... on Conflict { code message } } }"""
+  __typename ... on RecipientCreated { recipient { id name idNumber } } ... on Conflict { code message }
+  ... on RecipientAlreadyRecorded { existingRecipientId maskedName } } }"""
 OPEN_CASE = """mutation($input: OpenCaseInput!) { openCase(input: $input) { __typename ... on CaseOpened { case { id state } } } }"""
 ADVANCE = """mutation($id: ID!, $to: CaseState!) { advanceCase(caseId: $id, toState: $to) {
   __typename ... on CaseAdvanced { case { state } } ... on Conflict { code currentState allowed } } }"""
@@ -128,7 +129,11 @@ class TestStationDashboard:
         replay = world.ok(CREATE_RECIPIENT, {**variables, "key": "dup-1"}, world.station())["createRecipient"]
         assert replay == first
         again = world.ok(CREATE_RECIPIENT, variables, world.station())["createRecipient"]
-        assert again["__typename"] == "Conflict"
+        assert again == {
+            "__typename": "RecipientAlreadyRecorded",
+            "existingRecipientId": first["recipient"]["id"],
+            "maskedName": "张*",
+        }
         variables["input"]["idNumber"] = "150781195005059990"
         bad = gql(world.stack, CREATE_RECIPIENT, variables, world.station())["data"]["createRecipient"]
         assert bad["__typename"] == "InvalidInput"

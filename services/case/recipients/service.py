@@ -104,19 +104,33 @@ async def create(
     return row
 
 
+class RecipientAlreadyRecorded(Conflict):
+    """409: this ID number is recorded already (in the caller's scope: `existing` names the record)."""
+
+    code = "RECIPIENT_ALREADY_RECORDED"
+
+
+class RecipientRecordedElsewhere(Conflict):
+    """409: another platform recorded this person; `registered_by` says whom to contact."""
+
+    code = "RECIPIENT_RECORDED_ELSEWHERE"
+
+
 async def _duplicate(session: AsyncSession, principal: Principal, existing: RecipientRow | None) -> Conflict:
     """Within the caller's scope: which record it is. Outside it: only whom to contact, no ids and no
     name, so the check is no oracle of who is registered as a vulnerable person where."""
     if existing is None:
-        return Conflict("A recipient with this ID number is already recorded.", "该身份证号码的服务对象已登记。")
+        return RecipientAlreadyRecorded(
+            "A recipient with this ID number is already recorded.", "该身份证号码的服务对象已登记。"
+        )
     if await repository.get(session, principal, existing.id) is not None:
-        return Conflict(
+        return RecipientAlreadyRecorded(
             "A recipient with this ID number is already recorded.",
             "该身份证号码的服务对象已登记。",
             existing={"id": str(existing.id), "name": mask_name(existing.name)},
         )
     name, phone = await platform_repository.contact_of(session, existing.platform_id)
-    return Conflict(
+    return RecipientRecordedElsewhere(
         f"This person is already recorded by another platform ({name}); contact it to transfer the record.",
         f"该服务对象已由其他平台（{name}）登记，请与其联系办理转移。",
         registered_by={"platform_name": name, "phone": phone},

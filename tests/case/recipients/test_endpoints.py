@@ -96,7 +96,7 @@ class TestCreate:
             json=new_recipient(tree["station"].id, id_number=id_number),
             headers=bearer(settings, "station_staff", platform_id=tree["station"].id),
         )
-        assert response.status_code == 409
+        assert response.status_code == 409 and response.json()["code"] == "RECIPIENT_ALREADY_RECORDED"
         assert response.json()["existing"] == {"id": str(existing.id), "name": "巴**"}
 
     async def test_admin_cannot_record_recipients(

@@ -45,6 +45,7 @@ async def test_a_duplicate_id_outside_the_callers_scope_names_only_whom_to_conta
     )
     assert response.status_code == 409
     problem = response.json()
+    assert problem["code"] == "RECIPIENT_RECORDED_ELSEWHERE"
     assert "existing" not in problem and str(existing.id) not in response.text
     assert existing.name[:1] + "*" not in response.text
     assert problem["registered_by"] == {"platform_name": elsewhere["station"].name, "phone": "0470-6221234"}
