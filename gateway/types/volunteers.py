@@ -54,6 +54,8 @@ BATCHED.setdefault("signups", ("volunteers", "signups"))
 BATCHED.setdefault("assignments", ("volunteers", "assignments"))
 BATCHED.setdefault("visits", ("volunteers", "visits"))
 BATCHED.setdefault("teams", ("volunteers", "teams"))
+BATCHED.setdefault("hours_entries", ("volunteers", "hours/entries"))
+BATCHED.setdefault("correction_requests", ("volunteers", "hours/correction-requests"))
 
 
 def gid(type_name: str, local: uuid.UUID | str) -> strawberry.ID:
@@ -211,7 +213,7 @@ class Activity(Node):
         "`status: WAITING` lists the waiting list."
     )
     async def sign_ups(
-        self, info: Info, first: int = 50, after: str | None = None, status: SignUpStatus | None = None
+        self, info: Info, first: int = 10, after: str | None = None, status: SignUpStatus | None = None
     ) -> "Connection[SignUp]":
         page = await info.context.upstreams.volunteers.signups.of_activity(
             self.local_id, limit=max(1, min(first, 100)), cursor=after, status=status.value if status else None
@@ -343,7 +345,7 @@ class CareAssignment(Node):
         return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
 
     @strawberry.field(description="Visits logged on this assignment, newest first.")
-    async def visits(self, info: Info, first: int = 50, after: str | None = None) -> "Connection[CareVisit]":
+    async def visits(self, info: Info, first: int = 10, after: str | None = None) -> "Connection[CareVisit]":
         page = await info.context.upstreams.volunteers.assignments.visits(
             self.local_id, limit=max(1, min(first, 100)), cursor=after
         )
@@ -405,8 +407,7 @@ class MinutesOfKind:
 @strawberry.type(
     description="A line of the hours ledger: an activity's or a visit's approved minutes, or a correction."
 )
-class HoursEntry:
-    id: strawberry.ID
+class HoursEntry(Node):
     kind: HoursEntryKind
     minutes: int
     hours: Decimal
@@ -427,6 +428,10 @@ class HoursEntry:
             created_at=m.created_at,
             activity_id=_opt(m.activity_id),
         )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.HoursEntry.model_validate(r))
 
     @strawberry.field
     def activity(self, info: Info) -> Activity | None:
@@ -456,7 +461,7 @@ class HoursSummary:
         )
 
     @strawberry.field(description="The ledger, newest first.")
-    async def entries(self, info: Info, first: int = 50, after: str | None = None) -> list[HoursEntry]:
+    async def entries(self, info: Info, first: int = 20, after: str | None = None) -> list[HoursEntry]:
         page = await info.context.upstreams.volunteers.hours.entries(
             self.volunteer_id, limit=max(1, min(first, 100)), cursor=after
         )
@@ -552,8 +557,7 @@ class Team(Node):
     description="A volunteer's request to correct their hours (minutes ± and why); the activity's organiser, "
     "or else the staff of the volunteer's platform, approves it into one correction entry or refuses it."
 )
-class HoursCorrectionRequest:
-    id: strawberry.ID
+class HoursCorrectionRequest(Node):
     volunteer_id: strawberry.ID
     activity_id: strawberry.ID | None
     minutes: int
@@ -577,6 +581,10 @@ class HoursCorrectionRequest:
             requested_at=m.created_at,
         )
 
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.HoursCorrectionRequest.model_validate(r))
+
 
 # Global id type name -> (loader name, how a record becomes the GraphQL type), for `node(id:)`.
 NODES: dict[str, tuple[str, Any]] = {
@@ -586,4 +594,6 @@ NODES: dict[str, tuple[str, Any]] = {
     "CareAssignment": ("assignments", CareAssignment.from_record),
     "CareVisit": ("visits", CareVisit.from_record),
     "Team": ("teams", Team.from_record),
+    "HoursEntry": ("hours_entries", HoursEntry.from_record),
+    "HoursCorrectionRequest": ("correction_requests", HoursCorrectionRequest.from_record),
 }

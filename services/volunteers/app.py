@@ -9,6 +9,7 @@ from services.common.events import events_router
 from services.common.settings import Settings
 from services.volunteers.activities.endpoints import router as activities_router
 from services.volunteers.assignments.endpoints import router as assignments_router
+from services.volunteers.hours.endpoints import entries_router as hours_entries_router
 from services.volunteers.hours.endpoints import requests_router as correction_requests_router
 from services.volunteers.hours.endpoints import router as hours_router
 from services.volunteers.models import AuditEntry, IdempotencyRecord, OutboxEvent
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             volunteers_router,
             hours_router,
             correction_requests_router,
+            hours_entries_router,
             teams_router,
             activities_router,
             signups_router,

@@ -53,6 +53,8 @@ def test_visit_hours_and_corrections_through_the_gateway(world: World, settings:
     other = world.ok(REQUEST, {"v": volunteer, "m": -15, "r": "多记了一刻钟"}, volunteer_token)
     other_id = other["requestHoursCorrection"]["request"]["id"]
     assert from_global_id(request["id"])[0] == "HoursCorrectionRequest"
+    node = "query($id: ID!) { node(id: $id) { ... on HoursCorrectionRequest { minutes state } } }"
+    assert world.ok(node, {"id": request["id"]}, world.station())["node"] == {"minutes": 30, "state": "REQUESTED"}
     decided = world.ok(APPROVE, {"id": request["id"]}, world.station())["approveHoursCorrection"]
     assert decided == {"__typename": "HoursCorrectionChanged", "request": {"state": "APPROVED"}}
     refused = world.ok(REFUSE, {"id": other_id, "note": "核对签到表无误"}, world.station())["refuseHoursCorrection"]

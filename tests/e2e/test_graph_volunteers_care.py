@@ -44,7 +44,7 @@ APPROVE_VISIT = """mutation($v: ID!) { approveVisitHours(visitId: $v) {
 HOURS = """query($v: ID!) { volunteerHours(volunteerId: $v) {
   totalMinutes totalHours pendingMinutes starLevel minutesToNextLevel minutesByKind { kind minutes } } }"""
 CERTIFICATE = """query($v: ID!) { serviceCertificate(volunteerId: $v) {
-  volunteerName regionCode issuedAt summary { totalMinutes starLevel } entries { kind minutes hours }
+  volunteerName regionCode issuedAt summary { totalMinutes starLevel } entries { id kind minutes hours }
   volunteer { id } } }"""
 NODE = """query($id: ID!) { node(id: $id) { __typename id
   ... on CareAssignment { state volunteer { name } }
@@ -156,7 +156,10 @@ def test_care_assignment_visits_and_hours_read_back_through_graphql(world: World
     certificate = world.ok(CERTIFICATE, {"v": volunteer}, world.station())["serviceCertificate"]
     assert certificate["volunteerName"] == "乌兰托娅" and certificate["volunteer"] == {"id": volunteer}
     assert certificate["summary"] == {"totalMinutes": 60, "starLevel": 0}
-    assert certificate["entries"] == [{"kind": "CARE_VISIT", "minutes": 60, "hours": "1.00"}]
+    [entry] = certificate["entries"]
+    assert (entry["kind"], entry["minutes"], entry["hours"]) == ("CARE_VISIT", 60, "1.00")
+    by_node = world.ok("query($id: ID!) { node(id: $id) { ... on HoursEntry { minutes } } }", {"id": entry["id"]}, own)
+    assert by_node["node"] == {"minutes": 60}
 
     _nothing_for_others(world, settings, volunteer, assignment, done["visit"]["id"])
 

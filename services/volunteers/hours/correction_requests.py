@@ -88,6 +88,11 @@ async def search(
     )
 
 
+async def batch(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> list[CorrectionRequestOut]:
+    rows = {r.id: r for r in await hours_repository.correction_requests.get_many(session, principal, ids)}
+    return [CorrectionRequestOut.model_validate(rows[i]) for i in ids if i in rows]
+
+
 async def _require_decider(session: AsyncSession, principal: Principal, row: CorrectionRequest) -> Activity | Volunteer:
     """The activity's organiser decides a request about it; the volunteer's platform staff the rest.
     Returns the record whose scope the decision carries."""

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 
 from services.common.auth import CurrentPrincipal
+from services.common.batch import BatchIds, parse_batch_ids
 from services.common.database import DbSession
 from services.common.idempotency import IdempotencyKey, run_idempotent
 from services.common.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize
@@ -26,6 +27,23 @@ from services.volunteers.models import IdempotencyRecord
 
 router = APIRouter(prefix="/v1/volunteers/{volunteer_id}", tags=["hours"])
 requests_router = APIRouter(prefix="/v1/hours/correction-requests", tags=["hours"])
+entries_router = APIRouter(prefix="/v1/hours/entries", tags=["hours"])
+
+
+@entries_router.get(":batch")
+async def batch_get_hours_entries(
+    ids: BatchIds, principal: CurrentPrincipal, session: DbSession
+) -> dict[str, list[HoursEntryOut]]:
+    """The readable ledger entries among `ids` (≤ 100), in the order asked."""
+    return {"items": await hours_service.batch_entries(session, principal, parse_batch_ids(ids))}
+
+
+@requests_router.get(":batch")
+async def batch_get_correction_requests(
+    ids: BatchIds, principal: CurrentPrincipal, session: DbSession
+) -> dict[str, list[CorrectionRequestOut]]:
+    """The readable correction requests among `ids` (≤ 100), in the order asked."""
+    return {"items": await correction_requests.batch(session, principal, parse_batch_ids(ids))}
 
 
 @router.get("/hours")

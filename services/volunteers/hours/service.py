@@ -64,6 +64,11 @@ async def ledger(
     return Page[HoursEntryOut](items=[HoursEntryOut.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
+async def batch_entries(session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> list[HoursEntryOut]:
+    rows = {r.id: r for r in await hours_repository.hours.get_many(session, principal, ids)}
+    return [HoursEntryOut.model_validate(rows[i]) for i in ids if i in rows]
+
+
 async def correct(
     session: AsyncSession, principal: Principal, volunteer_id: uuid.UUID, body: HoursCorrection
 ) -> HoursEntryOut:
