@@ -328,7 +328,7 @@ async def advance_case(
         lambda m: CaseAdvanced(case=Case.from_model(m)),
         AdvanceCaseResult,
     )
-    cancelled = {uuid.UUID(d["need_id"]) for d in decisions if d["decision"] == CloseDecision.CANCEL.value}
+    cancelled = {local_id(d.need_id, "Need") for d in needs or [] if d.decision is CloseDecision.CANCEL}
     if isinstance(result, CaseAdvanced) and to_state is CaseState.CLOSED and cancelled:
         result.ended_assignment_ids = await end_assignments_of(info, cancelled)
     return result

@@ -52,6 +52,7 @@ strawberry.enum(ReferralState)  # the one vocabulary enum gateway/types/common.p
 # Until gateway/loaders.py lists them itself: the batch endpoints behind `node()` for these types.
 BATCHED.setdefault("service_records", ("case", "service-records"))
 BATCHED.setdefault("referrals", ("case", "referrals"))
+BATCHED.setdefault("case_transitions", ("case", "case-transitions"))
 
 
 def gid(type_name: str, local: uuid.UUID | str) -> strawberry.ID:
@@ -373,13 +374,13 @@ class Referral(Node):
 
 
 @strawberry.type(description="One step of a case through the service process: from, to, who and when.")
-class CaseTransition:
-    id: strawberry.ID
+class CaseTransition(Node):
     from_state: CaseState
     to_state: CaseState
     actor: str = strawberry.field(description="Who moved the case (the token subject)")
     note: str
     at: datetime
+    case_id: strawberry.Private[str]
 
     @classmethod
     def from_model(cls, m: c.Transition) -> Self:
@@ -390,7 +391,16 @@ class CaseTransition:
             actor=m.actor,
             note=m.note,
             at=m.at,
+            case_id=str(m.case_id),
         )
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Self:
+        return cls.from_model(c.Transition.model_validate(r))
+
+    @strawberry.field
+    def case(self, info: Info) -> Case | None:
+        return _related(info, "cases", self.case_id, MISSING, Case.from_record, "Case")
 
 
 @strawberry.type(description="A need (需求) published from a case: micro-wish, care need or funding need.")
@@ -625,4 +635,5 @@ NODES: dict[str, tuple[str, Any]] = {
     "PublicWish": ("public_wishes", PublicWish.from_record),
     "ServiceRecord": ("service_records", ServiceRecord.from_record),
     "Referral": ("referrals", Referral.from_record),
+    "CaseTransition": ("case_transitions", CaseTransition.from_record),
 }

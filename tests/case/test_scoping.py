@@ -45,6 +45,7 @@ async def test_outsiders_read_nothing_through_any_repository_read(session: Async
         cases.referrals(session, outsider, case.id),
         cases.records_by_id(session, outsider, [uuid.uuid4()]),
         cases.referrals_by_id(session, outsider, [uuid.uuid4()]),
+        cases.transitions_by_id(session, outsider, [uuid.uuid4()]),
         needs.get(session, outsider, need.id),
         needs.get_many(session, outsider, [need.id]),
         projects.get_many(session, outsider, [uuid.uuid4()]),

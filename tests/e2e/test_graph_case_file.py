@@ -31,12 +31,13 @@ SETTLE = """mutation($id: ID!, $to: ReferralState!) { settleReferral(referralId:
   __typename ... on ReferralChanged { referral { state outcome } } ... on InvalidInput { fields errors { field } } } }"""
 CASE_FILE = """query($id: ID!) { caseFile(caseId: $id) {
   case { id state summary }
-  transitions { fromState toState actor note at }
+  transitions { id fromState toState actor note at }
   serviceRecords { id kind servedOn beneficiaries note recordedBy worker { name } case { id } }
   referrals { id toAgency reason state fromState outcome case { id } } } }"""
 NODE = """query($id: ID!) { node(id: $id) { __typename id
   ... on ServiceRecord { kind beneficiaries worker { name } }
-  ... on Referral { state toAgency } } }"""
+  ... on Referral { state toAgency }
+  ... on CaseTransition { toState actor case { id } } } }"""
 STAFF = """query($p: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   platformStaff(platformId: $p, first: $first, after: $after, last: $last, before: $before) {
     totalCount nodes { name } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
@@ -108,7 +109,17 @@ class TestCaseFile:
             "state": "ACCEPTED",
             "toAgency": "满洲里市残联",
         }
+        step = file["transitions"][0]
+        as_step = world.ok(NODE, {"id": step["id"]}, world.station())["node"]
+        assert as_step == {
+            "__typename": "CaseTransition",
+            "id": step["id"],
+            "toState": "ASSESSMENT",
+            "actor": "worker",
+            "case": {"id": case_id},
+        }
         other = _other_station(settings)
+        assert world.ok(NODE, {"id": step["id"]}, other)["node"] is None
         assert world.ok(CASE_FILE, {"id": case_id}, other)["caseFile"] is None
         assert world.ok(NODE, {"id": record["id"]}, other)["node"] is None
         assert world.ok(NODE, {"id": referral["id"]}, other)["node"] is None

@@ -189,6 +189,13 @@ async def list_referrals(case_id: uuid.UUID, principal: CurrentPrincipal, sessio
     return [Referral.model_validate(r) for r in await repository.referrals(session, principal, case_id)]
 
 
+@router.get("/case-transitions:batch", response_model=Page[Transition])
+async def batch_transitions(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[Transition]:
+    """Several steps of cases by id (who moved the case, when, with what note); unreadable ids are left out."""
+    rows = await repository.transitions_by_id(session, principal, parse_batch_ids(ids))
+    return Page(items=[Transition.model_validate(t) for t in rows])
+
+
 @router.get("/service-records:batch", response_model=Page[ServiceRecord])
 async def batch_records(principal: CurrentPrincipal, session: DbSession, ids: BatchIds) -> Page[ServiceRecord]:
     """Several service records by id; unknown or unreadable ids are left out."""

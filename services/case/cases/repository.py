@@ -67,3 +67,12 @@ async def referrals_by_id(session: AsyncSession, principal: Principal, ids: list
     """Referrals by id, those the caller may read."""
     statement = readable(select(Referral).where(Referral.id.in_(ids)), principal, Referral)
     return (await session.scalars(statement)).all()
+
+
+async def transitions_by_id(
+    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
+) -> Sequence[CaseTransition]:
+    """Steps of cases the caller may read, by id."""
+    visible = readable(select(Case.id), principal, Case)
+    statement = select(CaseTransition).where(CaseTransition.id.in_(ids), CaseTransition.case_id.in_(visible))
+    return (await session.scalars(statement)).all()

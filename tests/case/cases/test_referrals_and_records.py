@@ -123,7 +123,7 @@ class TestServiceRecords:
 
 
 class TestBatchReads:
-    async def test_records_and_referrals_by_id_for_their_station_only(
+    async def test_records_referrals_and_transitions_by_id_for_their_station_only(
         self, client: httpx.AsyncClient, settings: Settings, session: AsyncSession
     ) -> None:
         tree, case = await _setup(session)
@@ -136,7 +136,12 @@ class TestBatchReads:
         referral = await client.post(
             f"/v1/cases/{case.id}/referrals", json={"to_agency": "医院", "reason": "就医"}, headers=headers
         )
-        ids = {"service-records": record.json()["id"], "referrals": referral.json()["id"]}
+        history = await client.get(f"/v1/cases/{case.id}/transitions", headers=headers)
+        ids = {
+            "service-records": record.json()["id"],
+            "referrals": referral.json()["id"],
+            "case-transitions": history.json()[-1]["id"],
+        }
         other = bearer(settings, "station_staff", platform_id=uuid.uuid4())
         for resource, id_ in ids.items():
             mine = await client.get(f"/v1/{resource}:batch", params={"ids": f"{id_},{uuid.uuid4()}"}, headers=headers)
