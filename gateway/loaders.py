@@ -35,6 +35,9 @@ BATCHED: dict[str, tuple[str, str]] = {
     "activities": ("volunteers", "activities"),
     "organizations": ("resources", "organizations"),
     "offers": ("resources", "offers"),
+    "holds": ("resources", "holds"),
+    "pledges": ("resources", "pledges"),
+    "ledger_entries": ("resources", "ledger-entries"),
 }
 
 # loader name -> {GraphQL field: the service's personal field it shows}

@@ -111,6 +111,9 @@ NODE_SCOPES = {
     "Activity": "activities:read",
     "Offer": "offers:read",
     "Organization": "offers:read",
+    # An app reads its own pledges and their holds (the services answer only the claimant's).
+    "Pledge": "wishes:claim",
+    "Hold": "wishes:claim",
 }
 
 

@@ -14,7 +14,6 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.ids import to_global_id
-from gateway.loaders import BATCHED
 from gateway.types.common import Connection, Edge, Node, PageInfo
 from services.common.pagination import encode_cursor
 from services.common.vocabulary import HoldState, ItemCategory, NeedKind, OfferKind, OrganizationKind, Vocabulary
@@ -51,12 +50,6 @@ class FundPurpose(Vocabulary):
 
 def purpose_of(code: str | None) -> FundPurpose | None:
     return FundPurpose(code) if code else None
-
-
-# Until gateway/loaders.py lists them itself: the batch endpoints behind `node()` for these types.
-BATCHED.setdefault("holds", ("resources", "holds"))
-BATCHED.setdefault("pledges", ("resources", "pledges"))
-BATCHED.setdefault("ledger_entries", ("resources", "ledger-entries"))
 
 
 def gid(type_name: str, local: uuid.UUID | str) -> strawberry.ID:
