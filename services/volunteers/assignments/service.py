@@ -12,6 +12,7 @@ from services.common.pagination import Page
 from services.common.personal_data import PersonalDataVault, mask_address
 from services.common.settings import Settings
 from services.common.tickets import NeedTicket, TicketInvalid, unseal
+from services.common.vocabulary import CareAssignmentState
 from services.volunteers.assignments import auth
 from services.volunteers.assignments import repository as assignment_repository
 from services.volunteers.assignments.schemas import (
@@ -56,7 +57,7 @@ async def present_all(
                 schedule=CareSchedule.model_validate(row.schedule),
                 starts_on=row.starts_on,
                 ends_on=row.ends_on,
-                state=row.state,
+                state=CareAssignmentState(row.state),
                 visit_address=address if shown else mask_address(address),
                 address_masked=not shown,
                 version=row.version,
