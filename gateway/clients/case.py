@@ -25,6 +25,7 @@ from gateway.clients.base import (
 from services.case.contract import (
     AuditPage,
     Case,
+    CaseStats,
     Need,
     Page,
     Platform,
@@ -319,6 +320,14 @@ class Projects(Resource):
         return await self._post(Project, body=body, headers=_headers(idempotency_key))
 
 
+class Statistics(Resource):
+    name = "stats"
+
+    async def get(self, *, region: str, start: str, end: str) -> CaseStats:
+        """The case side of the linkage statistics for a region and period (ISO-8601 UTC times)."""
+        return await self._get(CaseStats, **{"region": region, "from": start, "to": end})
+
+
 class AuditTrail(Resource):
     """`GET /v1/audit` of any service (each keeps its own trail, scoped to the caller's records):
     `AuditTrail(upstreams.resources).page(...)` reads the resources service's."""
@@ -376,6 +385,10 @@ class CaseClient(ServiceClient):
     @cached_property
     def projects(self) -> Projects:
         return Projects(self)
+
+    @cached_property
+    def stats(self) -> Statistics:
+        return Statistics(self)
 
     @cached_property
     def audit(self) -> AuditTrail:

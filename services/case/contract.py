@@ -30,6 +30,7 @@ from services.case.needs.schemas import (
     NeedPublish,
     NeedReference,
     NeedUpdate,
+    ProofPhotoStored,
     PublicWish,
     Ticket,
 )
@@ -44,6 +45,7 @@ from services.case.platforms.schemas import (
 )
 from services.case.projects.schemas import Project, ProjectCreate
 from services.case.recipients.schemas import Consent, ConsentGiven, Recipient, RecipientCreate, RecipientUpdate
+from services.case.stats.schemas import CaseStats, NeedFigures, PlatformFigures
 from services.common.audit_api import AuditPage, AuditRow
 from services.common.pagination import Page
 from services.common.vocabulary import NeedKind, NeedState
@@ -89,6 +91,7 @@ __all__ = [
     "AuditRow",
     "Case",
     "CaseOpen",
+    "CaseStats",
     "CaseUpdate",
     "CloseDecision",
     "Consent",
@@ -99,6 +102,7 @@ __all__ = [
     "NeedClaim",
     "NeedConfirm",
     "NeedDecision",
+    "NeedFigures",
     "NeedFulfilment",
     "NeedHold",
     "NeedPart",
@@ -108,10 +112,12 @@ __all__ = [
     "Page",
     "Platform",
     "PlatformCreate",
+    "PlatformFigures",
     "PlatformTicketOut",
     "PlatformUpdate",
     "Project",
     "ProjectCreate",
+    "ProofPhotoStored",
     "PublicWish",
     "Recipient",
     "RecipientCreate",

@@ -24,6 +24,7 @@ from services.case.needs.schemas import (
     NeedPublish,
     NeedReference,
     NeedUpdate,
+    ProofPhotoStored,
     PublicWish,
     Ticket,
 )
@@ -185,16 +186,6 @@ async def cancel_need(
 
 class PhotoTooLarge(DomainError):
     status, code, title = 413, "PAYLOAD_TOO_LARGE", "Payload too large"
-
-
-class ProofPhotoStored(BaseModel):
-    need_id: uuid.UUID
-    url: str
-    content_type: str
-    size: int
-    width: int
-    height: int
-    sha256: str
 
 
 PHOTO_BODY: dict[str, Any] = {

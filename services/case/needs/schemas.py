@@ -128,6 +128,18 @@ class NeedFulfilment(Payload):
     feedback: Note = Field(default="", description="The recipient's thanks or comments")
 
 
+class ProofPhotoStored(BaseModel):
+    """A proof photo as the case service stored it (re-encoded, without EXIF or GPS)."""
+
+    need_id: uuid.UUID
+    url: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+    sha256: str
+
+
 class NeedCancel(Payload):
     reason: Note = ""
 
