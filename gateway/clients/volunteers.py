@@ -71,6 +71,9 @@ class Activities(_Group):
     async def cancel(self, activity_id: Id) -> c.Activity:
         return await self._post(c.Activity, f"/v1/activities/{activity_id}/cancel")
 
+    async def complete(self, activity_id: Id, body: c.ActivityCompletion) -> c.Activity:
+        return await self._post(c.Activity, f"/v1/activities/{activity_id}/complete", body)
+
 
 class SignUps(_Group):
     async def get(self, signup_id: Id) -> c.SignUp:

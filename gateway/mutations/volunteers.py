@@ -22,6 +22,7 @@ from gateway.mutations.volunteers_hours import (
 )
 from gateway.mutations.volunteers_refusals import (
     ActivityClosed,
+    ActivityNotOver,
     AlreadySignedUp,
     AssignmentNotActive,
     AttendanceWindowClosed,
@@ -150,6 +151,9 @@ LogCareVisitResult = Annotated[
     strawberry.union("LogCareVisitResult"),
 ]
 ChangeActivityResult = Annotated[ActivityChanged | NotFound | Conflict, strawberry.union("ChangeActivityResult")]
+CompleteActivityResult = Annotated[
+    ActivityChanged | ActivityNotOver | InvalidInput | NotFound | Conflict, strawberry.union("CompleteActivityResult")
+]
 ChangeVolunteerResult = Annotated[VolunteerChanged | NotFound | Conflict, strawberry.union("ChangeVolunteerResult")]
 EndAssignmentResult = Annotated[
     AssignmentEnded | AssignmentNotActive | NotFound, strawberry.union("EndAssignmentResult")
@@ -363,6 +367,36 @@ async def cancel_activity(info: GInfo, activity_id: strawberry.ID) -> ChangeActi
     return result
 
 
+async def complete_activity(
+    info: GInfo,
+    activity_id: strawberry.ID,
+    beneficiaries: int = 0,
+    social_worker_participants: int = 0,
+    donor_participants: int = 0,
+) -> CompleteActivityResult:
+    """Record an activity that has ended as held, with its beneficiaries and the social workers and
+    donors who took part (the statistics count them)."""
+    caller(info, roles=WRITERS)
+    activity = local_id(activity_id, "Activity")
+    activities = info.context.upstreams.volunteers.activities
+    figures = {
+        "beneficiaries": beneficiaries,
+        "social_worker_participants": social_worker_participants,
+        "donor_participants": donor_participants,
+    }
+
+    async def complete() -> c.Activity | InvalidInput:
+        body = parsed(c.ActivityCompletion, figures)
+        if isinstance(body, InvalidInput):
+            return body
+        return await activities.complete(activity, body)
+
+    result: CompleteActivityResult = await outcome(
+        complete, passing_invalid(lambda m: ActivityChanged(activity=Activity.from_model(m))), CompleteActivityResult
+    )
+    return result
+
+
 async def verify_volunteer(info: GInfo, volunteer_id: strawberry.ID, verified: bool = True) -> ChangeVolunteerResult:
     """The station verifies (or rejects) a volunteer's registration."""
     caller(info, roles=WRITERS)
@@ -425,6 +459,7 @@ class VolunteersMutationFields:
     approve_hours = strawberry.mutation(resolver=approve_hours)
     log_care_visit = strawberry.mutation(resolver=log_care_visit)
     cancel_activity = strawberry.mutation(resolver=cancel_activity)
+    complete_activity = strawberry.mutation(resolver=complete_activity)
     verify_volunteer = strawberry.mutation(resolver=verify_volunteer)
     end_care_assignment = strawberry.mutation(resolver=end_care_assignment)
     approve_visit_hours = strawberry.mutation(resolver=approve_visit_hours)

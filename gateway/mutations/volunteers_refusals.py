@@ -71,6 +71,12 @@ class ActivityClosed(VolunteeringRefusal):
     pass
 
 
+@refusal_for(c.ActivityNotOver.code)
+@strawberry.type(description="The activity has not ended yet: it is recorded as held once it is over.")
+class ActivityNotOver(VolunteeringRefusal):
+    pass
+
+
 @refusal_for(c.AttendanceWindowClosed.code)
 @strawberry.type(
     description="Outside the attendance window: check-in opens an hour before the start and closes at the end, "

@@ -167,11 +167,14 @@ class Activity(Node):
     is_public: bool
     state: ActivityState
     beneficiaries: int
+    social_worker_participants: int
+    donor_participants: int
     version: int
     created_at: datetime
     local_id: strawberry.Private[str]
     platform_id: strawberry.Private[str | None]
     team_id: strawberry.Private[str | None]
+    project_id: strawberry.Private[str | None]
 
     @classmethod
     def from_model(cls, m: c.Activity) -> Self:
@@ -189,11 +192,14 @@ class Activity(Node):
             is_public=m.is_public,
             state=m.state,
             beneficiaries=m.beneficiaries,
+            social_worker_participants=m.social_worker_participants,
+            donor_participants=m.donor_participants,
             version=m.version,
             created_at=m.created_at,
             local_id=str(m.id),
             platform_id=_opt(m.platform_id),
             team_id=_opt(m.team_id),
+            project_id=_opt(m.project_id),
         )
 
     @classmethod
@@ -203,6 +209,10 @@ class Activity(Node):
     @strawberry.field(description="The organising platform (organiser kind PLATFORM).")
     def platform(self, info: Info) -> case_types.Platform | None:
         return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+
+    @strawberry.field(description="The project (服务项目) the activity belongs to, if any.")
+    def project(self, info: Info) -> case_types.Project | None:
+        return related(info, "projects", self.project_id, case_types.Project.from_record)
 
     @strawberry.field(description="The organising team (organiser kind TEAM).")
     def team(self, info: Info) -> "Team | None":

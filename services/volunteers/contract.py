@@ -22,6 +22,7 @@ from services.volunteers.hours.schemas import (
 )
 from services.volunteers.refusals import (
     ActivityClosed,
+    ActivityNotOver,
     AlreadySignedUp,
     AssignmentEnded,
     AttendanceWindowClosed,
@@ -74,6 +75,7 @@ __all__ = [
     "ActivityClosed",
     "ActivityCompletion",
     "ActivityCreate",
+    "ActivityNotOver",
     "ActivityOut",
     "ActivityUpdate",
     "AlreadySignedUp",

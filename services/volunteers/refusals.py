@@ -28,6 +28,12 @@ class ActivityClosed(InvalidTransition):
     code, title = "ACTIVITY_CLOSED", "Activity closed"
 
 
+class ActivityNotOver(InvalidTransition):
+    """An activity is recorded as held only once it has ended."""
+
+    code, title = "ACTIVITY_NOT_OVER", "Activity not over"
+
+
 class AttendanceWindowClosed(InvalidTransition):
     """Check-in or check-out outside the hours the activity allows it."""
 

@@ -129,6 +129,20 @@ def test_attendance_hours_and_a_skill_the_volunteer_lacks(world: World, settings
     hours = world.ok(HOURS, {"v": volunteer}, world.station())["volunteerHours"]
     assert (hours["totalMinutes"], hours["minutesByKind"]) == (15, [{"kind": "ACTIVITY", "minutes": 15}])
 
+    # Held: recorded only once it is over, with who took part.
+    complete = """mutation($a: ID!) { completeActivity(activityId: $a, beneficiaries: 12, donorParticipants: 2) {
+      __typename ... on ActivityChanged { activity { state beneficiaries donorParticipants } }
+      ... on VolunteeringRefusal { code } } }"""
+    assert world.ok(complete, {"a": activity}, world.station())["completeActivity"] == {
+        "__typename": "ActivityNotOver",
+        "code": "ACTIVITY_NOT_OVER",
+    }
+    held = _activity(world, "重阳节茶话会", timedelta(hours=-3), capacity=5)
+    assert world.ok(complete, {"a": held}, world.station())["completeActivity"] == {
+        "__typename": "ActivityChanged",
+        "activity": {"state": "COMPLETED", "beneficiaries": 12, "donorParticipants": 2},
+    }
+
     # A sign-up beyond the volunteer's skills names what is missing.
     registered = world.ok(
         """mutation($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) {

@@ -21,6 +21,7 @@ from services.volunteers.activities.schemas import (
 )
 from services.volunteers.kit import record_change, scope_of
 from services.volunteers.models import Activity
+from services.volunteers.refusals import ActivityNotOver
 from services.volunteers.scoping import owning_path
 from services.volunteers.signups import waiting_list
 from services.volunteers.teams import repository as team_repository
@@ -172,7 +173,7 @@ async def complete(
     activity = await load_for_change(session, principal, activity_id)
     _require_scheduled(activity)
     if activity.ends_at > clock.now():
-        raise InvalidTransition("An activity is completed only after it has ended.", "活动结束后才能登记为已开展。")
+        raise ActivityNotOver("An activity is completed only after it has ended.", "活动结束后才能登记为已开展。")
     activity.state = "completed"
     for field, value in body.model_dump().items():
         setattr(activity, field, value)
