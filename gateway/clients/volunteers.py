@@ -190,8 +190,9 @@ class Teams(_Group):
 
 
 class Stats(_Group):
-    async def get(self, **params: Any) -> c.VolunteerStats:
-        return await self._get(c.VolunteerStats, "/v1/stats", **params)
+    async def get(self, *, region: str, start: str, end: str) -> c.VolunteerStats:
+        """The volunteer side of the linkage statistics for a region prefix in [start, end) (ISO times)."""
+        return await self._get(c.VolunteerStats, "/v1/stats", region=region, **{"from": start, "to": end})
 
 
 class VolunteersClient(ServiceClient):
