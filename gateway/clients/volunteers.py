@@ -34,6 +34,9 @@ class _Group:
     async def _post(self, model: type[M], path: str, body: BaseModel | None = None, key: str | None = None) -> M:
         return model.model_validate(await self._client.post(path, _body(body), headers=_idempotent(key)))
 
+    async def _patch(self, model: type[M], path: str, body: BaseModel, version: int) -> M:
+        return model.model_validate(await self._client.patch(path, _body(body), if_match=version))
+
     async def _page(self, model: type[M], path: str, **params: Any) -> c.Page[M]:
         return c.Page[model].model_validate(await self._client.get(path, **params))  # type: ignore[valid-type]
 
@@ -54,6 +57,10 @@ class Volunteers(_Group):
     async def register(self, body: c.VolunteerCreate, *, idempotency_key: str | None = None) -> c.Volunteer:
         return await self._post(c.Volunteer, "/v1/volunteers", body, idempotency_key)
 
+    async def update(self, volunteer_id: Id, body: c.VolunteerUpdate, *, version: int) -> c.Volunteer:
+        """Change the profile fields set in `body` of the version read (412 when it changed since)."""
+        return await self._patch(c.Volunteer, f"/v1/volunteers/{volunteer_id}", body, version)
+
     async def verify(self, volunteer_id: Id, body: c.VerificationDecision) -> c.Volunteer:
         return await self._post(c.Volunteer, f"/v1/volunteers/{volunteer_id}/verify", body)
 
@@ -67,6 +74,10 @@ class Activities(_Group):
 
     async def create(self, body: c.ActivityCreate, *, idempotency_key: str | None = None) -> c.Activity:
         return await self._post(c.Activity, "/v1/activities", body, idempotency_key)
+
+    async def update(self, activity_id: Id, body: c.ActivityUpdate, *, version: int) -> c.Activity:
+        """Change the fields set in `body` of the version read; a larger capacity promotes the waiting."""
+        return await self._patch(c.Activity, f"/v1/activities/{activity_id}", body, version)
 
     async def cancel(self, activity_id: Id) -> c.Activity:
         return await self._post(c.Activity, f"/v1/activities/{activity_id}/cancel")

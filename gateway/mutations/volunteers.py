@@ -37,6 +37,7 @@ from gateway.mutations.volunteers_refusals import (
 )
 from gateway.mutations.volunteers_requests import parsed, passing_invalid, with_platform_ticket
 from gateway.mutations.volunteers_teams import add_team_member, create_team, remove_team_member
+from gateway.mutations.volunteers_updates import AvailabilityInput, update_activity, update_volunteer
 from gateway.outcomes import outcome
 from gateway.types.common import Conflict, InvalidInput, NotFound
 from gateway.types.volunteers import (
@@ -161,13 +162,6 @@ EndAssignmentResult = Annotated[
 ApproveVisitHoursResult = Annotated[
     VisitHoursApproved | NoPendingHours | NotFound, strawberry.union("ApproveVisitHoursResult")
 ]
-
-
-@strawberry.input
-class AvailabilityInput:
-    weekday: int
-    start: str
-    end: str
 
 
 @strawberry.input
@@ -460,6 +454,8 @@ class VolunteersMutationFields:
     log_care_visit = strawberry.mutation(resolver=log_care_visit)
     cancel_activity = strawberry.mutation(resolver=cancel_activity)
     complete_activity = strawberry.mutation(resolver=complete_activity)
+    update_activity = strawberry.mutation(resolver=update_activity)
+    update_volunteer = strawberry.mutation(resolver=update_volunteer)
     verify_volunteer = strawberry.mutation(resolver=verify_volunteer)
     end_care_assignment = strawberry.mutation(resolver=end_care_assignment)
     approve_visit_hours = strawberry.mutation(resolver=approve_visit_hours)

@@ -81,14 +81,39 @@ def test_sign_ups_waiting_list_and_refusals(world: World, settings: Settings) ->
     refused = _sign_up(world, activity, rejected)
     assert (refused["__typename"], refused["code"]) == ("VolunteerRejected", "VOLUNTEER_REJECTED"), refused
 
-    read = world.ok(ACTIVITY, {"id": activity}, world.station())["node"]
-    assert read["confirmedCount"] == 1
-    assert sorted((s["status"], s["volunteer"]["name"]) for s in read["signUps"]["nodes"]) == [
+    listed = world.ok(ACTIVITY, {"id": activity}, world.station())["node"]
+    assert listed["confirmedCount"] == 1
+    assert sorted((s["status"], s["volunteer"]["name"]) for s in listed["signUps"]["nodes"]) == [
         ("CONFIRMED", "其其格"),
         ("WAITING", "敖登"),
     ]
-    assert {s["activity"]["title"] for s in read["signUps"]["nodes"]} == {"敬老院包饺子"}
-    assert read["waitingList"] == [{"sequence": waiting["signUp"]["sequence"], "volunteer": {"name": "敖登"}}]
+    assert {s["activity"]["title"] for s in listed["signUps"]["nodes"]} == {"敬老院包饺子"}
+    assert listed["waitingList"] == [{"sequence": waiting["signUp"]["sequence"], "volunteer": {"name": "敖登"}}]
+
+    # One more place, on the version read: the first waiting is promoted; the old version is stale.
+    grow = """mutation($a: ID!, $v: Int!) { updateActivity(activityId: $a, version: $v, input: {capacity: 2}) {
+      __typename ... on ActivityUpdated { activity { capacity confirmedCount version } } } }"""
+    version = world.ok("query($id: ID!) { node(id: $id) { ... on Activity { version } } }", {"id": activity},
+                       world.station())["node"]["version"]  # fmt: skip
+    grown = world.ok(grow, {"a": activity, "v": version}, world.station())["updateActivity"]
+    assert grown["activity"]["capacity"] == 2 and grown["activity"]["confirmedCount"] == 2, grown
+    assert world.ok(grow, {"a": activity, "v": version}, world.station())["updateActivity"] == {
+        "__typename": "StaleVersion"
+    }
+    assert world.ok(ACTIVITY, {"id": activity}, world.station())["node"]["waitingList"] == []
+
+    # The volunteer changes their own profile and reads it back.
+    profile = """mutation($id: ID!, $v: Int!) { updateVolunteer(volunteerId: $id, version: $v,
+      input: {languages: [MN], availability: [{weekday: 6, start: "09:00", end: "12:00"}]}) {
+      __typename ... on VolunteerUpdated { volunteer { languages availability { weekday start end } } } } }"""
+    own = bearer(settings, "volunteer", volunteer_id=str(from_global_id(first)[1]))
+    read = "query($id: ID!) { node(id: $id) { ... on Volunteer { version } } }"
+    mine_version = world.ok(read, {"id": first}, own)["node"]["version"]
+    changed = world.ok(profile, {"id": first, "v": mine_version}, own)["updateVolunteer"]
+    assert changed == {
+        "__typename": "VolunteerUpdated",
+        "volunteer": {"languages": ["MN"], "availability": [{"weekday": 6, "start": "09:00", "end": "12:00"}]},
+    }
 
     # Attendance refused as what it is: not yet open, not checked in, nothing to approve.
     sign_up = confirmed["signUp"]["id"]
