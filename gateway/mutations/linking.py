@@ -11,7 +11,7 @@ Each returns only members of its own union, one member per distinct outcome (doc
 """
 
 from decimal import Decimal
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -169,8 +169,8 @@ def _key(idempotency_key: str) -> str:
     return idempotency_key
 
 
-def _hold_gid(hold: dict[str, Any]) -> strawberry.ID:
-    return strawberry.ID(to_global_id("Hold", hold["id"]))
+def _hold_gid(hold: linking.Hold) -> strawberry.ID:
+    return strawberry.ID(to_global_id("Hold", hold.id))
 
 
 @strawberry.input(
@@ -208,7 +208,7 @@ async def match_offer(info: GInfo, input: MatchOfferInput) -> MatchOfferResult:
     def shape(result: linking.Linked | linking.Refused) -> MatchOfferResult:
         if isinstance(result, linking.Refused):
             return _refused(result, MatchOfferResult)  # type: ignore[no-any-return]
-        return MatchConfirmed(need=Need.from_record(result.need), hold_id=_hold_gid(result.hold))
+        return MatchConfirmed(need=Need.from_model(result.need), hold_id=_hold_gid(result.hold))
 
     return await outcome(run, shape, MatchOfferResult)  # type: ignore[no-any-return]
 
@@ -225,7 +225,7 @@ async def confirm_claim(info: GInfo, need_id: strawberry.ID, idempotency_key: st
     def shape(result: linking.Linked | linking.Refused) -> ConfirmClaimResult:
         if isinstance(result, linking.Refused):
             return _refused(result, ConfirmClaimResult)  # type: ignore[no-any-return]
-        return MatchConfirmed(need=Need.from_record(result.need), hold_id=_hold_gid(result.hold))
+        return MatchConfirmed(need=Need.from_model(result.need), hold_id=_hold_gid(result.hold))
 
     return await outcome(run, shape, ConfirmClaimResult)  # type: ignore[no-any-return]
 
@@ -253,7 +253,7 @@ async def assign_volunteer(info: GInfo, input: AssignVolunteerInput) -> AssignVo
     context = info.context
     schedule = input.schedule
 
-    async def run() -> linking.Linked | linking.Refused:
+    async def run() -> linking.Assigned | linking.Refused:
         return await linking.confirm_care(
             context.upstreams,
             context.settings,
@@ -263,13 +263,12 @@ async def assign_volunteer(info: GInfo, input: AssignVolunteerInput) -> AssignVo
             {"weekday": schedule.weekday, "start": schedule.start, "duration_minutes": schedule.duration_minutes},
         )
 
-    def shape(result: linking.Linked | linking.Refused) -> AssignVolunteerResult:
+    def shape(result: linking.Assigned | linking.Refused) -> AssignVolunteerResult:
         if isinstance(result, linking.Refused):
             return _refused(result, AssignVolunteerResult)  # type: ignore[no-any-return]
-        assignment = result.hold
         return VolunteerAssigned(
-            need=Need.from_record(result.need),
-            assignment_id=strawberry.ID(to_global_id("CareAssignment", assignment["id"])),
+            need=Need.from_model(result.need),
+            assignment_id=strawberry.ID(to_global_id("CareAssignment", result.assignment.id)),
         )
 
     return await outcome(run, shape, AssignVolunteerResult)  # type: ignore[no-any-return]
@@ -298,7 +297,7 @@ async def claim_wish(
     key = _key(idempotency_key)
     context = info.context
 
-    async def run() -> object:
+    async def run() -> linking.Claimed | linking.Refused:
         return await linking.claim_wish(
             context.upstreams,
             context.settings,
@@ -310,12 +309,11 @@ async def claim_wish(
             amount=str(amount) if amount is not None else None,
         )
 
-    def shape(result: object) -> ClaimWishResult:
+    def shape(result: linking.Claimed | linking.Refused) -> ClaimWishResult:
         if isinstance(result, linking.Refused):
             return _refused(result, ClaimWishResult)  # type: ignore[no-any-return]
-        wish, pledge = cast(tuple[dict[str, Any], dict[str, Any]], result)
         return WishClaimed(
-            wish=PublicWish.from_record(wish), pledge_id=strawberry.ID(to_global_id("Pledge", pledge["id"]))
+            wish=PublicWish.from_model(result.wish), pledge_id=strawberry.ID(to_global_id("Pledge", result.pledge.id))
         )
 
     return await outcome(run, shape, ClaimWishResult)  # type: ignore[no-any-return]
@@ -329,15 +327,15 @@ async def record_fulfilment(
     caller(info, roles=STATION)
     upstreams = info.context.upstreams
 
-    async def run() -> object:
+    async def run() -> linking.Need | linking.Refused:
         return await linking.record_fulfilment(
             upstreams, str(local_id(need_id, "Need")), proof_note, proof_photo_url, feedback
         )
 
-    def shape(result: object) -> RecordFulfilmentResult:
+    def shape(result: linking.Need | linking.Refused) -> RecordFulfilmentResult:
         if isinstance(result, linking.Refused):
             return _refused(result, RecordFulfilmentResult)  # type: ignore[no-any-return]
-        return FulfilmentRecorded(need=Need.from_record(result))  # type: ignore[arg-type]
+        return FulfilmentRecorded(need=Need.from_model(result))
 
     return await outcome(run, shape, RecordFulfilmentResult)  # type: ignore[no-any-return]
 

@@ -274,7 +274,7 @@ def test_a_care_need_met_by_a_mongolian_speaking_volunteer_and_a_missed_visit_re
     )
     assert logged.status_code == 201, logged.text
     visits = world.ok("{ careVisits { edges { node { outcome notes } } } }", {}, world.station())["careVisits"]["edges"]
-    assert {"outcome": "missed", "notes": "老人住院"} in [e["node"] for e in visits]
+    assert {"outcome": "MISSED", "notes": "老人住院"} in [e["node"] for e in visits]
 
 
 def test_ending_a_care_assignment_hides_the_address_again(world: World, settings: Settings) -> None:
@@ -306,7 +306,7 @@ def test_ending_a_care_assignment_hides_the_address_again(world: World, settings
         {"id": assignment_id},
         world.station(),
     )["endCareAssignment"]
-    assert ended == {"__typename": "AssignmentEnded", "state": "ended"}
+    assert ended == {"__typename": "AssignmentEnded", "state": "ENDED"}
     volunteer_token = bearer(settings, "volunteer", volunteer_id=str(from_global_id(volunteer)[1]))
     assignment = httpx.get(
         f"{world.stack.url('volunteers')}/v1/assignments/{from_global_id(assignment_id)[1]}",

@@ -6,19 +6,26 @@ committed hold or matches a need to a lapsed one.
 """
 
 import itertools
+import uuid
 from datetime import UTC, datetime
 
 import pytest
 
-from gateway.linking import Step, next_step
+from gateway.linking import Hold, Need, Step, next_step
 from services.common.clock import clock
+from services.common.vocabulary import NeedState
 
-HOLD = {"id": "h1", "state": "held"}
-OURS = "hold:h1"
+HOLD_ID = uuid.UUID(int=1)
+OURS = f"hold:{HOLD_ID}"
 
 
-def need(state: str, pending: str | None = None, matched: str | None = None) -> dict[str, object]:
-    return {"state": state, "pending_reference": pending, "matched_reference": matched}
+def need(state: str, pending: str | None = None, matched: str | None = None) -> Need:
+    """A need as the case service answers it (only what the table reads is set)."""
+    return Need.model_construct(state=NeedState(state), pending_reference=pending, matched_reference=matched, parts=[])
+
+
+def hold(state: str, expires_at: datetime | None = None) -> Hold:
+    return Hold.model_construct(id=HOLD_ID, state=state, expires_at=expires_at)
 
 
 @pytest.mark.parametrize(
@@ -38,12 +45,12 @@ def need(state: str, pending: str | None = None, matched: str | None = None) -> 
         (need("cancelled"), "released", True, Step.REFUSE_NOT_OPEN),
     ],
 )
-def test_each_row(need_state: dict[str, object], hold_state: str, owns: bool, step: Step) -> None:
-    assert next_step(need_state, {**HOLD, "state": hold_state}, owns_hold=owns) is step
+def test_each_row(need_state: Need, hold_state: str, owns: bool, step: Step) -> None:
+    assert next_step(need_state, hold(hold_state), owns_hold=owns) is step
 
 
 def test_a_held_hold_past_its_expiry_counts_as_lapsed_before_the_expiry_job_marks_it() -> None:
-    overdue = {**HOLD, "expires_at": "2026-01-01T00:00:00Z"}
+    overdue = hold("held", datetime(2026, 1, 1, tzinfo=UTC))
     with clock.frozen(datetime(2026, 1, 1, 0, 0, 1, tzinfo=UTC)):
         assert next_step(need("matched", matched=OURS), overdue, owns_hold=True) is Step.UNDO_NEED
         assert next_step(need("open"), overdue, owns_hold=True) is Step.REFUSE_LAPSED
@@ -64,12 +71,12 @@ HOLD_STATES = ["held", "committed", "delivered", "expired", "released"]
 
 
 @pytest.mark.parametrize(("need_state", "hold_state"), list(itertools.product(NEEDS, HOLD_STATES)))
-def test_no_row_undoes_a_committed_hold_or_matches_a_lapsed_one(need_state: dict[str, object], hold_state: str) -> None:
-    step = next_step(need_state, {**HOLD, "state": hold_state}, owns_hold=True)
-    ours = OURS in (need_state["pending_reference"], need_state["matched_reference"])
+def test_no_row_undoes_a_committed_hold_or_matches_a_lapsed_one(need_state: Need, hold_state: str) -> None:
+    step = next_step(need_state, hold(hold_state), owns_hold=True)
+    ours = OURS in (need_state.pending_reference, need_state.matched_reference)
     if hold_state in ("committed", "delivered") and ours:
         assert step in (Step.DONE, Step.CONFIRM)  # never release stock its need still names
     if hold_state in ("expired", "released"):
         assert step not in (Step.RESERVE, Step.CONFIRM, Step.COMMIT)  # never build on a lapsed hold
-    if not ours and need_state["state"] != "open":
+    if not ours and need_state.state != "open":
         assert step not in (Step.CONFIRM, Step.COMMIT, Step.UNDO_NEED)  # never touch another link's need

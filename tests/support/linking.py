@@ -14,7 +14,7 @@ from tests.support.auth import bearer
 from wushe_cli.stack import Stack
 
 CONFIRM = """mutation($need: ID!, $offer: ID!, $key: String!) { matchOffer(input: {needId: $need, offerId: $offer, idempotencyKey: $key}) {
-  __typename ... on MatchConfirmed { need { state } holdId } ... on OfferExhausted { code }
+  __typename ... on MatchConfirmed { need { state } holdId } ... on OfferExhausted { code } ... on HoldLapsed { code }
   ... on NeedAlreadyMatched { message } ... on InvalidInput { code message fields } } }"""
 
 
