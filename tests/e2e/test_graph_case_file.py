@@ -226,3 +226,30 @@ class TestRecipientRefusals:
         assert refused["__typename"] == "InvalidInput" and refused["fields"] == ["id_number"]
         [error] = refused["errors"]
         assert error["field"] == "id_number" and "check digit" in error["message"] and "身份证" in error["messageZh"]
+
+    def test_a_birth_date_unlike_the_id_number_is_refused_on_the_birth_date(self, world: World) -> None:
+        birth = date(1952, 7, 7)
+        variables: dict[str, Any] = {
+            "input": {
+                "platformId": world.station_gid(),
+                "regionCode": "150781001",
+                "name": "王五",
+                "gender": "MALE",
+                "birthDate": date(1952, 7, 8).isoformat(),
+                "categories": ["DIBAO"],
+                "idNumber": make_id_number("150781", birth, 606),
+                "consent": {"givenBy": "本人", "givenAt": "2026-11-01T00:00:00Z", "purpose": "救助"},
+            }
+        }
+        query = CREATE_RECIPIENT.replace("... on Conflict { code message }", "... on InvalidInput { fields }")
+        refused = world.ok(query, variables, world.station())["createRecipient"]
+        assert refused == {"__typename": "InvalidInput", "fields": ["birth_date"]}
+
+
+def test_a_need_missing_its_kinds_fields_is_refused_field_by_field(world: World) -> None:
+    publish = """mutation($case: ID!) { publishNeed(input: {caseId: $case, kind: MICRO_WISH, title: "一台收音机",
+      amount: "50.00"}) { __typename ... on InvalidInput { fields errors { field messageZh } } } }"""
+    refused = world.ok(publish, {"case": _new_elder(world, 607)}, world.station())["publishNeed"]
+    assert refused["__typename"] == "InvalidInput"
+    assert refused["fields"] == ["item_category", "quantity", "amount"]
+    assert [e["messageZh"] for e in refused["errors"]] == ["缺少必填字段", "缺少必填字段", "字段与需求类型不符"]

@@ -1,9 +1,9 @@
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
 
 from services.common.fields import LongText, Note, Payload, PlannedInstant, ShortText, StorableText
 from services.common.money import PositiveYuan, Yuan
@@ -21,6 +21,19 @@ from services.common.vocabulary import (
 Reference = Annotated[str, StorableText(100, min_length=1, strip=False)]
 
 
+# What each kind of need requires, and what it must leave empty.
+KIND_FIELDS = {
+    NeedKind.MICRO_WISH: ("item_category", "quantity"),
+    NeedKind.CARE: ("visits_per_month", "visit_minutes"),
+    NeedKind.FUNDING: ("amount",),
+}
+FOREIGN_FIELDS = {
+    NeedKind.MICRO_WISH: ("visits_per_month", "visit_minutes", "amount"),
+    NeedKind.CARE: ("item_category", "quantity", "estimated_value", "amount"),
+    NeedKind.FUNDING: ("item_category", "quantity", "visits_per_month", "visit_minutes"),
+}
+
+
 class NeedPublish(Payload):
     """A need published from a case. Fields depend on `kind`; the others must stay empty."""
 
@@ -31,36 +44,31 @@ class NeedPublish(Payload):
     project_id: uuid.UUID | None = None
     deadline: PlannedInstant | None = None
     # micro-wish
-    item_category: ItemCategory | None = None
-    quantity: Annotated[int, Field(ge=1, le=10_000)] | None = None
-    estimated_value: Yuan | None = None
+    item_category: ItemCategory | None = Field(default=None, validate_default=True)
+    quantity: Annotated[int, Field(ge=1, le=10_000)] | None = Field(default=None, validate_default=True)
+    estimated_value: Yuan | None = Field(default=None, validate_default=True)
     # care need
-    visits_per_month: Annotated[int, Field(ge=1, le=62)] | None = None
-    visit_minutes: Annotated[int, Field(ge=15, le=480)] | None = None
+    visits_per_month: Annotated[int, Field(ge=1, le=62)] | None = Field(default=None, validate_default=True)
+    visit_minutes: Annotated[int, Field(ge=15, le=480)] | None = Field(default=None, validate_default=True)
     skills: list[Skill] = Field(default_factory=list, max_length=10)
     languages: list[Language] = Field(default_factory=list, max_length=3)
     # funding need
-    amount: PositiveYuan | None = None
+    amount: PositiveYuan | None = Field(default=None, validate_default=True)
 
-    @model_validator(mode="after")
-    def _fields_match_kind(self) -> Self:
-        required = {
-            NeedKind.MICRO_WISH: ("item_category", "quantity"),
-            NeedKind.CARE: ("visits_per_month", "visit_minutes"),
-            NeedKind.FUNDING: ("amount",),
-        }
-        foreign = {
-            NeedKind.MICRO_WISH: ("visits_per_month", "visit_minutes", "amount"),
-            NeedKind.CARE: ("item_category", "quantity", "estimated_value", "amount"),
-            NeedKind.FUNDING: ("item_category", "quantity", "visits_per_month", "visit_minutes"),
-        }
-        missing = [f for f in required[self.kind] if getattr(self, f) is None]
-        if missing:
-            raise ValueError(f"{self.kind.value} needs {', '.join(missing)} / 缺少必填字段")
-        extra = [f for f in foreign[self.kind] if getattr(self, f) is not None]
-        if extra:
-            raise ValueError(f"{self.kind.value} does not take {', '.join(extra)} / 字段与需求类型不符")
-        return self
+    @field_validator("item_category", "quantity", "estimated_value", "visits_per_month", "visit_minutes", "amount")
+    @classmethod
+    def _fits_kind(cls, value: Any, info: ValidationInfo) -> Any:
+        """Each kind's own fields are required and the others' must stay empty: refused field by
+        field (`kind` is validated first, being declared first), so a client can show where."""
+        kind = info.data.get("kind")
+        if kind is None:
+            return value
+        name = str(info.field_name)
+        if value is None and name in KIND_FIELDS[kind]:
+            raise ValueError(f"a {kind.value} needs {name} / 缺少必填字段")
+        if value is not None and name in FOREIGN_FIELDS[kind]:
+            raise ValueError(f"a {kind.value} does not take {name} / 字段与需求类型不符")
+        return value
 
 
 class NeedUpdate(Payload):

@@ -1,8 +1,7 @@
 import uuid
 from datetime import date, datetime
-from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from services.common.fields import LongText, Payload, PlannedDate, ShortText
 
@@ -15,11 +14,13 @@ class ProjectCreate(Payload):
     starts_on: PlannedDate | None = None
     ends_on: PlannedDate | None = None
 
-    @model_validator(mode="after")
-    def _dates(self) -> Self:
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+    @field_validator("ends_on")
+    @classmethod
+    def _dates(cls, ends_on: date | None, info: ValidationInfo) -> date | None:
+        starts_on = info.data.get("starts_on")
+        if starts_on and ends_on and ends_on < starts_on:
             raise ValueError("ends_on is before starts_on / 结束日期早于开始日期")
-        return self
+        return ends_on
 
 
 class Project(BaseModel):

@@ -1,8 +1,8 @@
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from services.common.fields import (
     Address,
@@ -48,21 +48,25 @@ class RecipientCreate(Payload):
     region_code: KnownRegionCode
     name: PersonName
     gender: Gender
+    id_number: IdNumber
     birth_date: PastDate
     categories: list[RecipientCategory] = Field(min_length=1, max_length=11)
     disability_grade: int | None = Field(default=None, ge=1, le=4)
-    id_number: IdNumber
     phone: PhoneNumber | None = None
     address: Address = ""
     location: Location | None = None
     health_notes: Note = ""
     consent: ConsentGiven
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        if birth_date_from_id(self.id_number) != self.birth_date:
+    @field_validator("birth_date")
+    @classmethod
+    def _consistent(cls, birth_date: date, info: ValidationInfo) -> date:
+        # Refused on the birth date (a field the station can correct), not on the whole body: the ID
+        # number is validated first (declared before it) and, if valid, is here to compare with.
+        id_number = info.data.get("id_number")
+        if id_number is not None and birth_date_from_id(id_number) != birth_date:
             raise ValueError("birth date does not match the ID number / 出生日期与身份证号码不符")
-        return self
+        return birth_date
 
 
 class RecipientUpdate(Payload):
