@@ -18,7 +18,7 @@ from gateway.types.resources import Offer
 from gateway.types.volunteers import Volunteer
 from services.common.observability import MATCHING_SOLVE
 from services.common.regions import covers, is_region_prefix
-from services.common.vocabulary import Role
+from services.common.vocabulary import Role, Vocabulary
 
 GInfo = Info[GatewayContext, None]
 STATION = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
@@ -30,6 +30,17 @@ class MatchScope:
     region_code: str | None = None
 
 
+class ResourceKind(Vocabulary):
+    """What a proposal would meet the need with."""
+
+    OFFER = "offer", "物资"
+    FUND = "fund", "资金"
+    VOLUNTEER = "volunteer", "志愿者"
+
+
+strawberry.enum(ResourceKind)
+
+
 @strawberry.type
 class ScorePart:
     name: str
@@ -38,7 +49,7 @@ class ScorePart:
 
 @strawberry.type(description="A proposed match with the parts of its score, for a station worker to read.")
 class MatchProposal:
-    resource_kind: str = strawberry.field(description="offer, fund or volunteer")
+    resource_kind: ResourceKind = strawberry.field(description="OFFER, FUND or VOLUNTEER")
     quantity: int
     amount: Decimal | None
     minutes_per_week: int
@@ -54,20 +65,22 @@ class MatchProposal:
 
     @strawberry.field
     def offer(self, info: GInfo) -> Offer | None:
-        if self.resource_kind == "volunteer":
+        if self.resource_kind is ResourceKind.VOLUNTEER:
             return None
         return _related(info, "offers", self.resource_id, MISSING, Offer.from_record)
 
     @strawberry.field
     def volunteer(self, info: GInfo) -> Volunteer | None:
-        if self.resource_kind != "volunteer":
+        if self.resource_kind is not ResourceKind.VOLUNTEER:
             return None
         return _related(info, "volunteers", self.resource_id, MISSING, Volunteer.from_record)
 
-    @strawberry.field(description="Relay id of the offer or volunteer, for matchOffer (offerId) or assignVolunteer (volunteerId).")
+    @strawberry.field(
+        description="Relay id of the offer or volunteer, for matchOffer (offerId) or assignVolunteer (volunteerId)."
+    )
     def resource_id_global(self) -> strawberry.ID:
         return strawberry.ID(
-            to_global_id("Volunteer" if self.resource_kind == "volunteer" else "Offer", self.resource_id)
+            to_global_id("Volunteer" if self.resource_kind is ResourceKind.VOLUNTEER else "Offer", self.resource_id)
         )
 
 
@@ -127,7 +140,7 @@ async def propose_matches(
     return MatchProposals(
         proposals=[
             MatchProposal(
-                resource_kind=p.resource_kind,
+                resource_kind=ResourceKind(p.resource_kind),
                 quantity=p.quantity,
                 amount=Decimal(p.amount_fen) / 100 if p.amount_fen else None,
                 minutes_per_week=p.minutes_per_week,

@@ -19,7 +19,7 @@ from gateway.errors import bad_input, graphql_error
 from gateway.ids import to_global_id
 from services.common.clock import beijing_month, clock, iso_utc
 from services.common.regions import is_region_prefix
-from services.common.vocabulary import STAFF_ROLES
+from services.common.vocabulary import STAFF_ROLES, NeedKind, PlatformLevel
 
 GInfo = Info[GatewayContext, None]
 
@@ -33,7 +33,7 @@ class PlatformCounts:
 
 @strawberry.type
 class WishFigures:
-    kind: str = strawberry.field(description="Need kind: micro_wish, funding or care")
+    kind: NeedKind = strawberry.field(description="Need kind: MICRO_WISH, FUNDING or CARE")
     published: int = strawberry.field(description="Needs of the kind published (created) in the period")
     fulfilled: int = strawberry.field(
         description="Wishes met: needs of the kind fulfilled in the period (care needs are never fulfilled: "
@@ -124,7 +124,7 @@ class FundFigures:
 class PlatformStats:
     platform_id: strawberry.ID = strawberry.field(description="The Platform's global id")
     name: str = strawberry.field(description="The platform's name")
-    level: str = strawberry.field(description="county_centre, station or community_room")
+    level: PlatformLevel = strawberry.field(description="COUNTY_CENTRE, STATION or COMMUNITY_ROOM")
     region_code: str = strawberry.field(description="The platform's region code")
     social_workers: int = strawberry.field(description="Distinct persons among the platform's active staff")
     certified_social_workers: int = strawberry.field(description="Of those, certified (certification not none)")
@@ -167,7 +167,7 @@ def platform_stats(case_raw: Any, volunteer_raw: Any, resource_raw: Any) -> list
             PlatformStats(
                 platform_id=strawberry.ID(to_global_id("Platform", c["platform_id"])),
                 name=c["name"],
-                level=c["level"],
+                level=PlatformLevel(c["level"]),
                 region_code=c["region_code"],
                 social_workers=c["social_workers"],
                 certified_social_workers=c["certified_social_workers"],
@@ -234,7 +234,7 @@ class LinkageStats:
             cases_closed=r["cases_closed"],
             needs=[
                 WishFigures(
-                    kind=n["kind"],
+                    kind=NeedKind(n["kind"]),
                     published=n["published"],
                     fulfilled=n["fulfilled"],
                     fulfilled_value=Decimal(n["fulfilled_value"]),
