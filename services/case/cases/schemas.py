@@ -2,7 +2,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from services.common.fields import LongText, Note, Payload, ShortText, StorableText
 from services.common.vocabulary import (
@@ -61,13 +61,16 @@ class Case(BaseModel):
 class NeedDecision(Payload):
     need_id: uuid.UUID
     decision: CloseDecision
-    reason: Note = Field(default="", description="Why a need is kept on a closed case (required for keep)")
+    reason: Note = Field(
+        default="", validate_default=True, description="Why a need is kept on a closed case (required for keep)"
+    )
 
-    @model_validator(mode="after")
-    def _keep_has_reason(self) -> "NeedDecision":
-        if self.decision is CloseDecision.KEEP and not self.reason.strip():
-            raise ValueError("a need kept on a closed case needs a reason")
-        return self
+    @field_validator("reason")
+    @classmethod
+    def _keep_has_reason(cls, reason: str, info: ValidationInfo) -> str:
+        if info.data.get("decision") is CloseDecision.KEEP and not reason.strip():
+            raise ValueError("a need kept on a closed case needs a reason / 保留需求须说明理由")
+        return reason
 
 
 class TransitionRequest(Payload):

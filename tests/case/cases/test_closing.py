@@ -49,6 +49,7 @@ class TestClose:
             f"/v1/cases/{case_id}/transitions", json={"to_state": "closed", "needs": decided}, headers=headers
         )
         assert response.status_code == 422
+        assert [e["loc"] for e in response.json()["errors"]] == [["body", "needs", 0, "reason"]]
 
     async def test_decisions_are_carried_out_with_the_close(
         self, client: httpx.AsyncClient, session: AsyncSession, settings: Settings
