@@ -7,7 +7,7 @@ UPSTREAM_UNAVAILABLE error and the other groups still arrive.
 import asyncio
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -17,11 +17,15 @@ from gateway.clients.base import UpstreamError
 from gateway.context import GatewayContext
 from gateway.errors import bad_input, graphql_error
 from gateway.ids import to_global_id
+from services.case.contract import CaseStats
 from services.common.clock import beijing_month, clock, iso_utc
 from services.common.regions import is_region_prefix
 from services.common.vocabulary import STAFF_ROLES, NeedKind, PlatformLevel
+from services.resources.contract import ResourceStats
+from services.volunteers.contract import VolunteerStats
 
 GInfo = Info[GatewayContext, None]
+S = TypeVar("S")
 
 
 @strawberry.type
@@ -149,43 +153,41 @@ class PlatformStats:
     )
 
 
-def platform_stats(case_raw: Any, volunteer_raw: Any, resource_raw: Any) -> list[PlatformStats]:
+def platform_stats(
+    case: CaseStats, volunteers: VolunteerStats, resources: ResourceStats | Exception
+) -> list[PlatformStats]:
     """Each platform once: the case service's platforms of the region, with the volunteers service's
     figures for the same platform id joined on (a volunteers platform the case side does not list
     would have no name and is left out: the case service owns the platforms)."""
-    volunteer = {v["platform_id"]: v for v in volunteer_raw.get("by_platform", [])}
-    pledges = (
-        None
-        if isinstance(resource_raw, Exception)
-        else {r["platform_id"]: r["pledges"] for r in resource_raw["by_platform"]}
-    )
+    joined = {v.platform_id: v for v in volunteers.by_platform}
+    pledges = None if isinstance(resources, Exception) else {r.platform_id: r.pledges for r in resources.by_platform}
     rows = []
-    for c in case_raw.get("by_platform", []):
-        v = volunteer.get(c["platform_id"], {})
-        times = v.get("participant_person_times", {})
+    for c in case.by_platform:
+        v = joined.get(c.platform_id)
+        times = v.participant_person_times if v else None
         rows.append(
             PlatformStats(
-                platform_id=strawberry.ID(to_global_id("Platform", c["platform_id"])),
-                name=c["name"],
-                level=PlatformLevel(c["level"]),
-                region_code=c["region_code"],
-                social_workers=c["social_workers"],
-                certified_social_workers=c["certified_social_workers"],
-                projects=c["projects"],
-                service_records=c["service_records"],
-                beneficiary_person_times=c["beneficiaries"] + v.get("beneficiaries", 0),
-                cases_opened=c["cases_opened"],
-                cases_closed=c["cases_closed"],
-                wishes_met=c["wishes_met"],
-                wishes_met_value=Decimal(c["wishes_met_value"]),
-                activities_held=v.get("activities_held", 0),
-                volunteer_person_times=times.get("volunteer", 0),
-                social_worker_person_times=times.get("social_worker", 0),
-                donor_person_times=times.get("donor", 0),
-                care_visits_done=v.get("care_visits_done", 0),
-                care_minutes=v.get("care_minutes", 0),
-                care_needs_served=v.get("care_needs_served", 0),
-                pledges=None if pledges is None else pledges.get(c["platform_id"], 0),
+                platform_id=strawberry.ID(to_global_id("Platform", c.platform_id)),
+                name=c.name,
+                level=PlatformLevel(c.level),
+                region_code=c.region_code,
+                social_workers=c.social_workers,
+                certified_social_workers=c.certified_social_workers,
+                projects=c.projects,
+                service_records=c.service_records,
+                beneficiary_person_times=c.beneficiaries + (v.beneficiaries if v else 0),
+                cases_opened=c.cases_opened,
+                cases_closed=c.cases_closed,
+                wishes_met=c.wishes_met,
+                wishes_met_value=c.wishes_met_value,
+                activities_held=v.activities_held if v else 0,
+                volunteer_person_times=times.volunteer if times else 0,
+                social_worker_person_times=times.social_worker if times else 0,
+                donor_person_times=times.donor if times else 0,
+                care_visits_done=v.care_visits_done if v else 0,
+                care_minutes=v.care_minutes if v else 0,
+                care_needs_served=v.care_needs_served if v else 0,
+                pledges=None if pledges is None else pledges.get(str(c.platform_id), 0),
             )
         )
     return rows
@@ -196,66 +198,65 @@ class LinkageStats:
     region_code: str = strawberry.field(description="Exactly the region-code prefix asked")
     start: dt.datetime = strawberry.field(description="Period start (inclusive); periods are Beijing time")
     end: dt.datetime = strawberry.field(description="Period end (exclusive)")
-    case_raw: strawberry.Private[Any]
-    volunteer_raw: strawberry.Private[Any]
-    resource_raw: strawberry.Private[Any]
+    case_raw: strawberry.Private[CaseStats | Exception]
+    volunteer_raw: strawberry.Private[VolunteerStats | Exception]
+    resource_raw: strawberry.Private[ResourceStats | Exception]
 
     @strawberry.field(description="Funds, offers and pledges (resources service)")
     def fund_side(self) -> FundFigures | None:
         r = _or_raise(self.resource_raw)
         return FundFigures(
-            funds_raised=Decimal(r["funds_raised"]),
-            funds_disbursed=Decimal(r["funds_disbursed"]),
-            donations=r["donations"],
-            drawable_funds_raised=Decimal(r["drawable_funds_raised"]),
-            drawable_funds_disbursed=Decimal(r["drawable_funds_disbursed"]),
-            offers_published=r["offers_published"],
-            pledges=r["pledges"],
-            foundations=r["foundations"],
+            funds_raised=r.funds_raised,
+            funds_disbursed=r.funds_disbursed,
+            donations=r.donations,
+            drawable_funds_raised=r.drawable_funds_raised,
+            drawable_funds_disbursed=r.drawable_funds_disbursed,
+            offers_published=r.offers_published,
+            pledges=r.pledges,
+            foundations=r.foundations,
         )
 
     @strawberry.field(description="Platforms, staff, projects, services, cases and needs (case service)")
     def case_side(self) -> CaseFigures | None:
         r = _or_raise(self.case_raw)
-        p = r["platforms"]
         return CaseFigures(
             platforms=PlatformCounts(
-                county_centres=p.get("county_centre", 0),
-                stations=p.get("station", 0),
-                community_rooms=p.get("community_room", 0),
+                county_centres=r.platforms.get("county_centre", 0),
+                stations=r.platforms.get("station", 0),
+                community_rooms=r.platforms.get("community_room", 0),
             ),
-            social_workers=r["social_workers"],
-            certified_social_workers=r["certified_social_workers"],
-            projects=r["projects"],
-            brand_projects=r["brand_projects"],
-            service_records=r["service_records"],
-            beneficiary_person_times=r["beneficiaries"],
-            cases_opened=r["cases_opened"],
-            cases_closed=r["cases_closed"],
+            social_workers=r.social_workers,
+            certified_social_workers=r.certified_social_workers,
+            projects=r.projects,
+            brand_projects=r.brand_projects,
+            service_records=r.service_records,
+            beneficiary_person_times=r.beneficiaries,
+            cases_opened=r.cases_opened,
+            cases_closed=r.cases_closed,
             needs=[
                 WishFigures(
-                    kind=NeedKind(n["kind"]),
-                    published=n["published"],
-                    fulfilled=n["fulfilled"],
-                    fulfilled_value=Decimal(n["fulfilled_value"]),
+                    kind=NeedKind(n.kind),
+                    published=n.published,
+                    fulfilled=n.fulfilled,
+                    fulfilled_value=n.fulfilled_value,
                 )
-                for n in r["needs"]
+                for n in r.needs
             ],
         )
 
     @strawberry.field(description="Activities, person-times and care visits (volunteers service)")
     def volunteer_side(self) -> VolunteerFigures | None:
         r = _or_raise(self.volunteer_raw)
-        times = r["participant_person_times"]
+        times = r.participant_person_times
         return VolunteerFigures(
-            activities_held=r["activities_held"],
-            volunteer_person_times=times["volunteer"],
-            social_worker_person_times=times["social_worker"],
-            donor_person_times=times["donor"],
-            beneficiary_person_times=r["beneficiaries"],
-            care_visits_done=r["care_visits_done"],
-            care_minutes=r["care_minutes"],
-            care_needs_served=r["care_needs_served"],
+            activities_held=r.activities_held,
+            volunteer_person_times=times.volunteer,
+            social_worker_person_times=times.social_worker,
+            donor_person_times=times.donor,
+            beneficiary_person_times=r.beneficiaries,
+            care_visits_done=r.care_visits_done,
+            care_minutes=r.care_minutes,
+            care_needs_served=r.care_needs_served,
         )
 
     @strawberry.field(
@@ -263,14 +264,14 @@ class LinkageStats:
         "the period plus those of activities held in the period (two different services, never the same visit)"
     )
     def beneficiary_person_times(self) -> int | None:
-        return int(_or_raise(self.case_raw)["beneficiaries"]) + int(_or_raise(self.volunteer_raw)["beneficiaries"])
+        return _or_raise(self.case_raw).beneficiaries + _or_raise(self.volunteer_raw).beneficiaries
 
     @strawberry.field(description="Each platform of the region once, with its own figures")
     def by_platform(self) -> list[PlatformStats] | None:
         return platform_stats(_or_raise(self.case_raw), _or_raise(self.volunteer_raw), self.resource_raw)
 
 
-def _or_raise(value: Any) -> Any:
+def _or_raise(value: S | Exception) -> S:
     if isinstance(value, Exception):
         raise value
     return value
@@ -294,16 +295,15 @@ async def linkage_stats(
         raise bad_input(
             "start and end need time zones, and end must be after start.", "起止时间须带时区且结束晚于开始。"
         )
-    params = {"region": region_code, "from": iso_utc(start), "to": iso_utc(end)}
+    period = {"region": region_code, "start": iso_utc(start), "end": iso_utc(end)}
     upstreams = info.context.upstreams
-    answers: tuple[Any, ...] = await asyncio.gather(
-        upstreams.case.get("/v1/stats", **params),
-        upstreams.volunteers.get("/v1/stats", **params),
-        upstreams.resources.get("/v1/stats", **params),
+    case_raw, volunteer_raw, resource_raw = await asyncio.gather(
+        upstreams.case.stats.get(**period),
+        upstreams.volunteers.stats.get(**period),
+        upstreams.resources.stats.get(**period),
         return_exceptions=True,
     )
-    case_raw, volunteer_raw, resource_raw = answers
-    for raw in answers:
+    for raw in (case_raw, volunteer_raw, resource_raw):
         if isinstance(raw, UpstreamError) and raw.code == "REGION_OUT_OF_SCOPE":
             # Exactly the region asked, or nothing: one side's figures clipped would mislead.
             raise graphql_error(raw.code, str(raw), str(raw.problem.get("detail_zh", "")), region=region_code)
@@ -311,10 +311,17 @@ async def linkage_stats(
         region_code=region_code,
         start=start,
         end=end,
-        case_raw=case_raw,
-        volunteer_raw=volunteer_raw,
-        resource_raw=resource_raw,
+        case_raw=_fetched(case_raw),
+        volunteer_raw=_fetched(volunteer_raw),
+        resource_raw=_fetched(resource_raw),
     )
+
+
+def _fetched(answer: S | BaseException) -> S | Exception:
+    """A figure set, or the failure that stands for it (a cancellation is not an answer: re-raised)."""
+    if isinstance(answer, BaseException) and not isinstance(answer, Exception):
+        raise answer
+    return answer
 
 
 @strawberry.type
