@@ -12,7 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.ids import to_global_id
-from gateway.loaders import BATCHED, personal_fields
+from gateway.loaders import personal_fields
 from gateway.lookahead import fields_on
 from gateway.types import case as case_types
 from gateway.types.common import Connection, Edge, Node, PageInfo
@@ -48,14 +48,6 @@ for _codes in (
     HoursCorrectionState,
 ):
     strawberry.enum(_codes)
-
-# Until gateway/loaders.py lists them itself: the batch endpoints behind `node()` for these types.
-BATCHED.setdefault("signups", ("volunteers", "signups"))
-BATCHED.setdefault("assignments", ("volunteers", "assignments"))
-BATCHED.setdefault("visits", ("volunteers", "visits"))
-BATCHED.setdefault("teams", ("volunteers", "teams"))
-BATCHED.setdefault("hours_entries", ("volunteers", "hours/entries"))
-BATCHED.setdefault("correction_requests", ("volunteers", "hours/correction-requests"))
 
 
 def gid(type_name: str, local: uuid.UUID | str) -> strawberry.ID:
