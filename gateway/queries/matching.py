@@ -109,10 +109,10 @@ class MatchProposals:
 async def _region(info: GInfo, scope: MatchScope) -> str:
     principal = caller(info, roles=STATION)
     if scope.platform_id:
-        record = await info.context.loaders.platforms.load(str(local_id(scope.platform_id, "Platform")))
-        if record is None:
+        found = await info.context.upstreams.case.platforms.batch([str(local_id(scope.platform_id, "Platform"))])
+        if not found:
             raise forbidden("The platform is not in your scope.", "该平台不在您的范围内。")
-        region = record["region_code"]
+        region = next(iter(found.values())).region_code
     elif scope.region_code and is_region_prefix(scope.region_code):
         region = scope.region_code
     else:

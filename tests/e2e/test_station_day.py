@@ -66,6 +66,7 @@ ORG = """mutation($input: RegisterOrganizationInput!) { registerOrganization(inp
 VERIFY_ORG = """mutation($id: ID!) { verifyOrganization(organizationId: $id) { __typename } }"""
 OFFER = """mutation($input: CreateOfferInput!) { createOffer(input: $input) {
   __typename ... on OfferSaved { offer { id } } } }"""
+PAUSE_OFFER = """mutation($id: ID!) { pauseOffer(offerId: $id) { __typename } }"""
 PUBLISH_OFFER = """mutation($id: ID!) { publishOffer(offerId: $id) { __typename } }"""
 PUBLISH = """mutation($input: PublishNeedInput!) { publishNeed(input: $input) {
   __typename ... on NeedPublished { need { id state } } } }"""
@@ -145,7 +146,7 @@ def test_a_station_workers_whole_day_through_graphql_alone(world: World, setting
     ]
     assert case_file["referrals"] == []
 
-    # A charity offers one walker; the station publishes the wish, asks for proposals, matches.
+    # A charity offers walkers; the station publishes the wish, asks for proposals, matches.
     org_staff, offer_id = _charity_with_one_walker(world, settings)
     wish = {"caseId": case_id, "kind": "MICRO_WISH", "title": f"助行器{TAG}", "itemCategory": "MOBILITY_AID",
             "quantity": 1, "estimatedValue": "260.00"}  # fmt: skip
@@ -156,6 +157,8 @@ def test_a_station_workers_whole_day_through_graphql_alone(world: World, setting
     matched = _ok(world, MATCH, {"need": need_id, "offer": ours[0]["resourceIdGlobal"], "key": f"day-{TAG}"}, station)
     hold_id = matched["matchOffer"]["holdId"]
     assert matched["matchOffer"]["need"] == {"state": "MATCHED"} and _is_global(hold_id, "Hold")
+    paused = _ok(world, PAUSE_OFFER, {"id": offer_id}, org_staff)["pauseOffer"]  # the rest is not for the others
+    assert paused["__typename"] == "OfferSaved", paused
     hold = _ok(world, NODE_STATE, {"id": hold_id}, org_staff)["node"]
     assert hold == {"__typename": "Hold", "holdState": "COMMITTED", "quantity": 1, "needId": need_id,
                     "needTitle": wish["title"]}  # fmt: skip
@@ -231,8 +234,9 @@ def _charity_with_one_walker(world: World, settings: Settings) -> tuple[dict[str
     org_id = _ok(world, ORG, {"input": org}, world.admin)["registerOrganization"]["organization"]["id"]
     assert _ok(world, VERIFY_ORG, {"id": org_id}, world.admin)["verifyOrganization"]["__typename"] != "NotFound"
     org_staff = bearer(settings, "org_staff", org_id=_local(org_id), region="150781", subject=f"charity-{TAG}")
+    # Ten, so that every open walker wish of the world (other tests' too) can have one proposed.
     offer = {"kind": "MATERIAL", "title": f"助行器捐赠{TAG}", "regionPrefix": "150781", "category": "MOBILITY_AID",
-             "quantity": 1}  # fmt: skip
+             "quantity": 10}  # fmt: skip
     offer_id = _ok(world, OFFER, {"input": offer}, org_staff)["createOffer"]["offer"]["id"]
     assert _ok(world, PUBLISH_OFFER, {"id": offer_id}, org_staff)["publishOffer"]["__typename"] == "OfferSaved"
     return org_staff, offer_id
