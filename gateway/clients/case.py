@@ -26,6 +26,7 @@ from services.case.contract import (
     AuditPage,
     Case,
     CaseStats,
+    CountedPage,
     Need,
     Page,
     Platform,
@@ -92,6 +93,10 @@ def _headers(idempotency_key: str | None = None, if_match: int | None = None) ->
 
 def _page(model: type[M], body: Any) -> Page[M]:
     return Page[model].model_validate(body)  # type: ignore[valid-type]
+
+
+def _counted(model: type[M], body: Any) -> CountedPage[M]:
+    return CountedPage[model].model_validate(body)  # type: ignore[valid-type]
 
 
 def _fields(fields: str | None) -> dict[str, str]:
@@ -166,8 +171,9 @@ class Recipients(Resource):
     async def get(self, recipient_id: Id, *, fields: str | None = None) -> Recipient:
         return await self._get(Recipient, recipient_id, **_fields(fields))
 
-    async def page(self, **filters: Any) -> Page[Recipient]:
-        return _page(Recipient, await self.client.page(self.name, **filters))
+    async def page(self, **filters: Any) -> CountedPage[Recipient]:
+        """A page (`with_total=True`: and how many match in all)."""
+        return _counted(Recipient, await self.client.page(self.name, **filters))
 
     async def batch(self, ids: list[str], *, fields: str | None = None) -> dict[str, Recipient]:
         return await self._batch(Recipient, ids, **_fields(fields))
@@ -185,8 +191,9 @@ class Cases(Resource):
     async def get(self, case_id: Id, *, fields: str | None = None) -> Case:
         return await self._get(Case, case_id, **_fields(fields))
 
-    async def page(self, **filters: Any) -> Page[Case]:
-        return _page(Case, await self.client.page(self.name, **filters))
+    async def page(self, **filters: Any) -> CountedPage[Case]:
+        """A page (`with_total=True`: and how many match in all)."""
+        return _counted(Case, await self.client.page(self.name, **filters))
 
     async def batch(self, ids: list[str], *, fields: str | None = None) -> dict[str, Case]:
         return await self._batch(Case, ids, **_fields(fields))
@@ -246,8 +253,9 @@ class Needs(Resource):
     async def get(self, need_id: Id) -> Need:
         return await self._get(Need, need_id)
 
-    async def page(self, **filters: Any) -> Page[Need]:
-        return _page(Need, await self.client.page(self.name, **filters))
+    async def page(self, **filters: Any) -> CountedPage[Need]:
+        """A page (`with_total=True`: and how many match in all)."""
+        return _counted(Need, await self.client.page(self.name, **filters))
 
     async def batch(self, ids: list[str]) -> dict[str, Need]:
         return await self._batch(Need, ids)

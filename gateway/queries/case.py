@@ -15,11 +15,23 @@ from gateway.auth import caller, public_reader
 from gateway.context import GatewayContext
 from gateway.ids import local_id
 from gateway.loaders import fields_param, personal_fields
-from gateway.lookahead import node_fields_on, node_wants, selected_paths
+from gateway.lookahead import fields_on, node_fields_on, node_wants, selected_paths
 from gateway.queries.case_file import audit_trail, case_file, platform_staff
-from gateway.types.case import Case, Need, Platform, Project, PublicWish, Recipient, model_connection
+from gateway.types.case import (
+    Case,
+    CaseConnection,
+    Need,
+    NeedConnection,
+    Platform,
+    Project,
+    PublicWish,
+    Recipient,
+    RecipientConnection,
+    model_connection,
+)
 from gateway.types.common import Connection
 from services.case import contract as c
+from services.case.contract import CountedPage
 from services.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
 from services.common.vocabulary import (
     STAFF_ROLES,
@@ -87,10 +99,11 @@ async def _prefetch(info: GInfo, records: Sequence[BaseModel], relations: dict[s
 
 async def page_with_relations(
     info: GInfo,
-    page: Page[Any],
+    page: CountedPage[Any],
     build: Callable[[Any], Any],
     relations: dict[str, Relation],
-) -> Connection[Any]:
+    kind: type[Any],
+) -> Any:
     """A page from the case service plus every selected relation, in 1 + (relations selected) calls.
 
     Nested resolvers then only read the attached values: no per-row call, no per-field await."""
@@ -104,10 +117,17 @@ async def page_with_relations(
             if isinstance(fetched, Exception):
                 setattr(node, relation.attribute, fetched)
             else:
-                found = fetched.get(key) if (key := _key(record, relation)) else None
+                key = _key(record, relation)
+                found = fetched.get(key) if key else None
                 setattr(node, relation.attribute, relation.build(found) if found is not None else None)
         nodes.append(node)
-    return model_connection(nodes, [(r.created_at, r.id) for r in records], page.next_cursor)
+    keys = [(r.created_at, r.id) for r in records]
+    return model_connection(nodes, keys, page.next_cursor, kind, total_count=page.total)
+
+
+def wants_total(info: GInfo, connection: str) -> bool | None:
+    """Whether the query selects `totalCount` (the service then counts; None: the parameter is left out)."""
+    return True if "totalCount" in fields_on(info, connection) else None
 
 
 def selected_fields(info: GInfo, loader: str, type_name: str) -> str | None:
@@ -156,7 +176,7 @@ PLATFORM = Relation("platforms", "platform_id", "prefetched_platform", Platform.
 
 async def needs(
     info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: NeedFilter | None = None
-) -> Connection[Need] | None:
+) -> NeedConnection | None:
     """The station dashboard: needs in your scope with recipient, case and platform in a fixed number of calls."""
     caller(info, roles=STAFF_ROLES)
     f = filter or NeedFilter()
@@ -170,9 +190,9 @@ async def needs(
         "platform_id": _local(f.platform_id, "Platform"),
         "project_id": _local(f.project_id, "Project"),
     }
-    page = await info.context.upstreams.case.needs.page(**params)
+    page = await info.context.upstreams.case.needs.page(**params, with_total=wants_total(info, "NeedConnection"))
     relations = {"recipient": RECIPIENT, "case": CASE, "platform": PLATFORM}
-    return await page_with_relations(info, page, Need.from_model, relations)
+    return await page_with_relations(info, page, Need.from_model, relations, NeedConnection)
 
 
 async def public_wishes(
@@ -218,7 +238,7 @@ async def fulfilled_wishes(
 
 async def recipients(
     info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: RecipientFilter | None = None
-) -> Connection[Recipient] | None:
+) -> RecipientConnection | None:
     """Recipients in your scope; masked for civil-affairs admins. Unmasked reads are audited."""
     caller(info, roles=STAFF_ROLES)
     f = filter or RecipientFilter()
@@ -231,13 +251,14 @@ async def recipients(
         "platform_id": _local(f.platform_id, "Platform"),
     }
     params["fields"] = selected_fields(info, "recipients", "Recipient")
+    params["with_total"] = wants_total(info, "RecipientConnection")
     page = await info.context.upstreams.case.recipients.page(**params)
-    return await page_with_relations(info, page, Recipient.from_model, {"platform": PLATFORM})
+    return await page_with_relations(info, page, Recipient.from_model, {"platform": PLATFORM}, RecipientConnection)
 
 
 async def cases(
     info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: CaseFilter | None = None
-) -> Connection[Case] | None:
+) -> CaseConnection | None:
     """Cases in your scope with their recipients and platforms."""
     caller(info, roles=STAFF_ROLES)
     f = filter or CaseFilter()
@@ -250,9 +271,10 @@ async def cases(
         "platform_id": _local(f.platform_id, "Platform"),
     }
     params["fields"] = selected_fields(info, "cases", "Case")
+    params["with_total"] = wants_total(info, "CaseConnection")
     page = await info.context.upstreams.case.cases.page(**params)
     relations = {"recipient": RECIPIENT, "platform": PLATFORM}
-    return await page_with_relations(info, page, Case.from_model, relations)
+    return await page_with_relations(info, page, Case.from_model, relations, CaseConnection)
 
 
 async def platforms(

@@ -570,19 +570,52 @@ class PublicWish(Node):
 
 
 def model_connection(
-    nodes: Sequence[Any], keys: Sequence[tuple[datetime, uuid.UUID]], next_cursor: str | None
-) -> Connection[Any]:
-    """A page of the case service as a connection; `keys` are the rows' (time, id) the service's
-    cursor encodes (created_at, or published_at for the feed)."""
+    nodes: Sequence[Any],
+    keys: Sequence[tuple[datetime, uuid.UUID]],
+    next_cursor: str | None,
+    kind: type[Any] = Connection,
+    **extra: Any,
+) -> Any:
+    """A page of the case service as a connection (of type `kind`, with `extra` fields such as
+    total_count); `keys` are the rows' (time, id) the service's cursor encodes (created_at, or
+    published_at for the feed)."""
     edges = [Edge(cursor=encode_cursor(at, id_), node=n) for n, (at, id_) in zip(nodes, keys, strict=True)]
-    return Connection(
+    return kind(
         edges=edges,
         page_info=PageInfo(
             has_next_page=next_cursor is not None,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=next_cursor or (edges[-1].cursor if edges else None),
         ),
+        **extra,
     )
+
+
+TOTAL_COUNT = "Every item the filters match in your scope (counted only when selected)"
+
+
+@strawberry.type(
+    name="NeedConnection",
+    description="A page of needs (pass `pageInfo.endCursor` as `after` for the next); `totalCount` counts them all.",
+)
+class NeedConnection(Connection[Need]):
+    total_count: int | None = strawberry.field(default=None, description=TOTAL_COUNT)
+
+
+@strawberry.type(
+    name="CaseConnection",
+    description="A page of cases (pass `pageInfo.endCursor` as `after` for the next); `totalCount` counts them all.",
+)
+class CaseConnection(Connection[Case]):
+    total_count: int | None = strawberry.field(default=None, description=TOTAL_COUNT)
+
+
+@strawberry.type(
+    name="RecipientConnection",
+    description="A page of recipients (pass `pageInfo.endCursor` as `after` for the next); `totalCount`: all of them.",
+)
+class RecipientConnection(Connection[Recipient]):
+    total_count: int | None = strawberry.field(default=None, description=TOTAL_COUNT)
 
 
 @strawberry.type(

@@ -46,6 +46,7 @@ from services.case.platforms.schemas import (
 from services.case.projects.schemas import Project, ProjectCreate
 from services.case.recipients.schemas import Consent, ConsentGiven, Recipient, RecipientCreate, RecipientUpdate
 from services.case.stats.schemas import CaseStats, NeedFigures, PlatformFigures
+from services.case.totals import CountedPage
 from services.common.audit_api import AuditPage, AuditRow
 from services.common.pagination import Page
 from services.common.vocabulary import NeedKind, NeedState
@@ -96,6 +97,7 @@ __all__ = [
     "CloseDecision",
     "Consent",
     "ConsentGiven",
+    "CountedPage",
     "ExistingRecipient",
     "Need",
     "NeedCancel",

@@ -13,11 +13,13 @@ Out-of-scope rows are simply not found (404), never "forbidden", so nothing leak
 import uuid
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, false, func, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 
 from services.case.models import Platform
 from services.common.auth import Principal
+from services.common.repository import ScopedRepository
 from services.common.vocabulary import Role
 
 PLATFORM_ROLES = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
@@ -80,3 +82,15 @@ def sees_personal_data(principal: Principal) -> bool:
 
 def can_write(principal: Principal) -> bool:
     return principal.role in PLATFORM_ROLES and principal.platform_id is not None
+
+
+async def count_readable(
+    repository: ScopedRepository[Any], session: AsyncSession, principal: Principal | None, **asked: Any
+) -> int:
+    """The rows `repository.search(**asked)` would page through, counted: the repository's own scope
+    (`readable`) applies, as to its pages."""
+    statement = repository.readable(select(func.count()).select_from(repository.model), principal)
+    for name, value in asked.items():
+        if value is not None and value != "":
+            statement = statement.where(repository.filters[name](value))
+    return int(await session.scalar(statement) or 0)

@@ -20,6 +20,8 @@ from services.case.cases.schemas import (
 )
 from services.case.cases.views import PERSONAL_FIELDS, PERSONAL_FIELDS_PATTERN, present, selected_personal_fields
 from services.case.models import AuditEntry, IdempotencyRecord
+from services.case.scoping import count_readable
+from services.case.totals import CountedPage, WithTotal
 from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
@@ -40,7 +42,7 @@ PersonalFields = Annotated[
 ]
 
 
-@router.get("/cases", response_model=Page[Case])
+@router.get("/cases", response_model=CountedPage[Case])
 async def list_cases(
     principal: CurrentPrincipal,
     session: DbSession,
@@ -55,25 +57,23 @@ async def list_cases(
     cursor: Cursor = None,
     limit: PageSize = 20,
     fields: PersonalFields = None,
-) -> Page[Case]:
+    with_total: WithTotal = False,
+) -> CountedPage[Case]:
     """Cases in the caller's scope, newest first."""
-    rows, next_cursor = await repository.search(
-        session,
-        principal,
-        cursor=cursor,
-        limit=limit,
-        platform_id=platform_id,
-        recipient_id=recipient_id,
-        project_id=project_id,
-        assigned_worker_id=assigned_worker_id,
-        domain=domain,
-        state=state,
-        risk_level=risk_level,
-        region=region,
-    )
-    return Page(
-        items=await present(session, principal, rows, selected_personal_fields(fields)), next_cursor=next_cursor
-    )
+    asked = {
+        "platform_id": platform_id,
+        "recipient_id": recipient_id,
+        "project_id": project_id,
+        "assigned_worker_id": assigned_worker_id,
+        "domain": domain,
+        "state": state,
+        "risk_level": risk_level,
+        "region": region,
+    }
+    rows, next_cursor = await repository.search(session, principal, cursor=cursor, limit=limit, **asked)
+    total = await count_readable(repository.cases, session, principal, **asked) if with_total else None
+    items = await present(session, principal, rows, selected_personal_fields(fields))
+    return CountedPage(items=items, next_cursor=next_cursor, total=total)
 
 
 @router.get("/cases:batch", response_model=Page[Case])

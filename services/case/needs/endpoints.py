@@ -29,6 +29,8 @@ from services.case.needs.schemas import (
     Ticket,
 )
 from services.case.needs.views import feed_descriptions, public_wish
+from services.case.scoping import count_readable
+from services.case.totals import CountedPage, WithTotal
 from services.common.auth import CurrentPrincipal, Principal, bearer_token, current_principal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
@@ -51,7 +53,7 @@ def _shown(need_row: object, response: Response) -> Need:
     return need
 
 
-@router.get("/needs", response_model=Page[Need])
+@router.get("/needs", response_model=CountedPage[Need])
 async def list_needs(
     principal: CurrentPrincipal,
     session: DbSession,
@@ -65,23 +67,22 @@ async def list_needs(
     region: Annotated[RegionPrefix | None, Query(description="Region-code prefix")] = None,
     cursor: Cursor = None,
     limit: PageSize = 20,
-) -> Page[Need]:
+    with_total: WithTotal = False,
+) -> CountedPage[Need]:
     """Needs in the caller's scope (staff), newest first."""
-    rows, next_cursor = await repository.search(
-        session,
-        principal,
-        cursor=cursor,
-        limit=limit,
-        kind=kind,
-        state=state,
-        platform_id=platform_id,
-        project_id=project_id,
-        case_id=case_id,
-        recipient_id=recipient_id,
-        item_category=item_category,
-        region=region,
-    )
-    return Page(items=[Need.model_validate(r) for r in rows], next_cursor=next_cursor)
+    asked = {
+        "kind": kind,
+        "state": state,
+        "platform_id": platform_id,
+        "project_id": project_id,
+        "case_id": case_id,
+        "recipient_id": recipient_id,
+        "item_category": item_category,
+        "region": region,
+    }
+    rows, next_cursor = await repository.search(session, principal, cursor=cursor, limit=limit, **asked)
+    total = await count_readable(repository.needs, session, principal, **asked) if with_total else None
+    return CountedPage(items=[Need.model_validate(r) for r in rows], next_cursor=next_cursor, total=total)
 
 
 @router.get("/needs:batch", response_model=Page[Need])

@@ -9,7 +9,8 @@ from services.case.models import AuditEntry, IdempotencyRecord
 from services.case.recipients import repository, service
 from services.case.recipients.schemas import Recipient, RecipientCreate, RecipientUpdate
 from services.case.recipients.views import PERSONAL_FIELDS, PERSONAL_FIELDS_PATTERN, selected_personal_fields
-from services.case.scoping import sees_personal_data
+from services.case.scoping import count_readable, sees_personal_data
+from services.case.totals import CountedPage, WithTotal
 from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
@@ -36,7 +37,7 @@ PersonalFields = Annotated[
 ]
 
 
-@router.get("/recipients", response_model=Page[Recipient])
+@router.get("/recipients", response_model=CountedPage[Recipient])
 async def list_recipients(
     principal: CurrentPrincipal,
     session: DbSession,
@@ -48,20 +49,20 @@ async def list_recipients(
     cursor: Cursor = None,
     limit: PageSize = 20,
     fields: PersonalFields = None,
-) -> Page[Recipient]:
+    with_total: WithTotal = False,
+) -> CountedPage[Recipient]:
     """Recipients in the caller's scope, newest first; masked for civil-affairs admins."""
-    rows, next_cursor = await repository.search(
-        session,
-        principal,
-        platform_id=platform_id,
-        region=region,
-        category=category,
-        name=name if sees_personal_data(principal) else None,
-        cursor=cursor,
-        limit=limit,
-    )
+    asked = {
+        "platform_id": platform_id,
+        "region": region,
+        "category": category,
+        "name": name if sees_personal_data(principal) else None,
+    }
+    rows, next_cursor = await repository.search(session, principal, cursor=cursor, limit=limit, **asked)
+    total = await count_readable(repository.recipients, session, principal, **asked) if with_total else None
     shown = selected_personal_fields(fields)
-    return Page(items=await service.present(session, principal, vault, rows, shown), next_cursor=next_cursor)
+    items = await service.present(session, principal, vault, rows, shown)
+    return CountedPage(items=items, next_cursor=next_cursor, total=total)
 
 
 @router.get("/recipients:batch", response_model=Page[Recipient])

@@ -1,0 +1,19 @@
+"""How many rows a list holds in all, in the caller's scope: a page's `total`, when asked for
+(`with_total=true`), counted with the same scope and filters as the page (scoping.count)."""
+
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import Field
+
+from services.common.pagination import Page
+
+T = TypeVar("T")
+
+WithTotal = Annotated[bool, Query(description="Also count every row the filters match (the page's `total`)")]
+
+
+class CountedPage(Page[T], Generic[T]):
+    """A page, and how many rows match in all when the request asked (`with_total`)."""
+
+    total: int | None = Field(default=None, description="Rows matching in all; null unless `with_total=true`")
