@@ -20,6 +20,7 @@ import orjson
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential_jitter
 
 from gateway.clients.breaker import CircuitBreaker
+from services.common.events import EventPage
 from services.common.observability import UPSTREAM_LATENCY, inject_trace_headers
 from services.common.request_context import current_request_id
 
@@ -270,6 +271,10 @@ class ServiceClient:
             return {}
         body = await self.get(f"/v1/{resource}:batch", ids=",".join(ids), **params)
         return {item["id"]: item for item in body["items"]}
+
+    async def events(self, *, after: str, limit: int, **filters: Any) -> EventPage:
+        """`GET /v1/events` (the kit's feed, the same in every service) after the cursor."""
+        return EventPage.model_validate(await self.get("/v1/events", after=after, limit=limit, **filters))
 
     async def readiness(self) -> dict[str, Any]:
         """The service's `/readyz` body, whether ready (200) or not (503)."""

@@ -27,6 +27,7 @@ from gateway.context import GatewayContext
 from gateway.errors import bad_input
 from gateway.ids import to_global_id
 from services.common.errors import BadInput
+from services.common.events import Event
 from services.common.outbox import START, EventPosition
 from services.common.vocabulary import Role
 
@@ -106,47 +107,47 @@ def encode_cursor(positions: dict[str, EventPosition]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data, sort_keys=True).encode()).decode().rstrip("=")
 
 
-def merge_pages(pages: dict[str, list[dict[str, Any]]], first: int) -> list[tuple[str, dict[str, Any]]]:
+def merge_pages(pages: dict[str, list[Event]], first: int) -> list[tuple[str, Event]]:
     """Up to `first` events: repeatedly the earliest of the services' next events (by time, then service).
 
     Only the head of each service's page competes, so one service's events keep their commit order
     whatever their timestamps say; the same pages always give the same page.
     """
     heads = dict.fromkeys(pages, 0)
-    taken: list[tuple[str, dict[str, Any]]] = []
+    taken: list[tuple[str, Event]] = []
     while len(taken) < first:
         ready = [name for name in SERVICES if name in pages and heads[name] < len(pages[name])]
         if not ready:
             break
-        name = min(ready, key=lambda n: (pages[n][heads[n]]["created_at"], SERVICES.index(n)))
+        name = min(ready, key=lambda n: (pages[n][heads[n]].created_at, SERVICES.index(n)))
         taken.append((name, pages[name][heads[name]]))
         heads[name] += 1
     return taken
 
 
-def _for_apps(service: str, event: dict[str, Any]) -> DomainEvent | None:
-    if service != "case" or event["event_type"] not in PUBLIC_EVENT_TYPES:
+def _for_apps(service: str, event: Event) -> DomainEvent | None:
+    if service != "case" or event.event_type not in PUBLIC_EVENT_TYPES:
         return None
     return DomainEvent(
         service=service,
-        sequence=event["id"],
-        type=event["event_type"].replace("need.", "wish.", 1),
+        sequence=event.id,
+        type=event.event_type.replace("need.", "wish.", 1),
         aggregate_type="PublicWish",
-        aggregate_id=strawberry.ID(to_global_id("PublicWish", event["aggregate_id"])),
+        aggregate_id=strawberry.ID(to_global_id("PublicWish", event.aggregate_id)),
         payload=cast(JSON, {}),
-        at=datetime.fromisoformat(event["created_at"]),
+        at=event.created_at,
     )
 
 
-def _for_staff(service: str, event: dict[str, Any]) -> DomainEvent:
+def _for_staff(service: str, event: Event) -> DomainEvent:
     return DomainEvent(
         service=service,
-        sequence=event["id"],
-        type=event["event_type"],
-        aggregate_type=event["aggregate_type"],
-        aggregate_id=strawberry.ID(str(event["aggregate_id"])),
-        payload=event["payload"],
-        at=datetime.fromisoformat(event["created_at"]),
+        sequence=event.id,
+        type=event.event_type,
+        aggregate_type=event.aggregate_type,
+        aggregate_id=strawberry.ID(event.aggregate_id),
+        payload=cast(JSON, event.payload),
+        at=event.created_at,
     )
 
 
@@ -172,17 +173,15 @@ async def events(
     if is_app and not wanted.types:
         services = ()
     upstreams = info.context.upstreams
+    clients = {client.service: client for client in upstreams.all()}
     answers = await asyncio.gather(
-        *(
-            getattr(upstreams, name).get("/v1/events", after=str(positions[name]), limit=first, **wanted.query())
-            for name in services
-        )
+        *(clients[name].events(after=str(positions[name]), limit=first, **wanted.query()) for name in services)
     )
-    pages = {name: answer["items"] for name, answer in zip(services, answers, strict=True)}
+    pages = {name: answer.items for name, answer in zip(services, answers, strict=True)}
     taken = merge_pages(pages, first)
     for name, event in taken:
-        positions[name] = EventPosition.parse(event["position"])
-    has_more = len(taken) < sum(len(items) for items in pages.values()) or any(a["has_more"] for a in answers)
+        positions[name] = EventPosition.parse(event.position)
+    has_more = len(taken) < sum(len(items) for items in pages.values()) or any(a.has_more for a in answers)
     shape = _for_apps if is_app else _for_staff
     shown = [e for e in (shape(name, event) for name, event in taken) if e is not None]
     return EventFeed(events=shown, cursor=encode_cursor(positions), has_more=has_more)
