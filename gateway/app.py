@@ -7,6 +7,7 @@ from typing import Literal
 
 import aiohttp
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from gateway import photos
 from gateway.body_limit import BodySizeLimit
@@ -14,7 +15,7 @@ from gateway.context import context_getter
 from gateway.feed_cache import PublicFeedCache
 from gateway.rate_limit import RateLimit, RateLimits
 from gateway.request_guard import GraphQLRequestGuard
-from gateway.router import GatewayRouter
+from gateway.router import IDE_ASSETS, IDE_ASSETS_URL, GatewayRouter
 from gateway.schema import build_schema
 from services.common.auth import TokenVerifier
 from services.common.clock import clock
@@ -83,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # GraphiQL is useless without introspection.
     ide: Literal["graphiql"] | None = "graphiql" if settings.introspection else None
     app.include_router(GatewayRouter(schema, context_getter=context_getter, graphql_ide=ide), prefix="/graphql")
+    if ide is not None:  # GraphiQL's scripts and styles, from the gateway itself (gateway/static/graphiql)
+        app.mount(IDE_ASSETS_URL, StaticFiles(directory=IDE_ASSETS), name="graphql-ide")
     app.include_router(photos.router)
 
     @app.get("/healthz", tags=["health"])

@@ -10,6 +10,7 @@
 """
 
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException
@@ -50,7 +51,36 @@ def accepts_graphql_response(accept: str) -> bool:
     return wanted > 0 and wanted >= weights.get("application/json", 0.0)
 
 
+IDE_ASSETS = Path(__file__).parent / "static" / "graphiql"
+IDE_ASSETS_URL = "/graphql-ide"
+# Strawberry's GraphiQL page loads its scripts from unpkg; the gateway serves the same files itself.
+_UNPKG_FILES = {
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.js": "graphiql.min.js",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.css": "graphiql.min.css",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js": "plugin-explorer.umd.js",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/style.css": "plugin-explorer.css",
+    "https://unpkg.com/js-cookie@3.0.5/dist/js.cookie.min.js": "js.cookie.min.js",
+    "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js": "react-dom.production.min.js",
+    "https://unpkg.com/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
+}
+
+
+def self_hosted_ide(html: str) -> str:
+    """Strawberry's GraphiQL page with every script and style from the gateway's own files (no CDN:
+    public CDNs are slow or blocked on many networks in China). The integrity hashes stay: the files
+    are the same bytes. A CDN address left unreplaced (a Strawberry upgrade) fails loudly."""
+    for remote, local in _UNPKG_FILES.items():
+        html = html.replace(remote, f"{IDE_ASSETS_URL}/{local}")
+    if "unpkg.com" in html or "cdn.jsdelivr" in html:
+        raise RuntimeError("GraphiQL names a CDN file the gateway does not serve: update gateway/static/graphiql")
+    return html
+
+
 class GatewayRouter(GraphQLRouter[Any, None]):
+    @property
+    def graphql_ide_html(self) -> str:
+        return self_hosted_ide(super().graphql_ide_html)
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not isinstance(request, Request):  # a WebSocket
             return await super().run(request, context=context, root_value=root_value)
