@@ -43,6 +43,7 @@ def up(
     case_port: int = 8001,
     resources_port: int = 8002,
     volunteers_port: int = 8003,
+    workbench_port: Annotated[int, typer.Option(help="The station workbench (社工站工作台).")] = 8004,
     ready_timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness.")] = 60.0,
     demo: Annotated[bool, typer.Option("--demo", help="Load the demo data once the stack is ready.")] = False,
     as_of: Annotated[
@@ -50,14 +51,14 @@ def up(
         typer.Option(help="Run every process as if it were this instant (ISO 8601 with an offset); not in production."),
     ] = None,
 ) -> None:
-    """Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, start services and gateway.
+    """Start PostgreSQL (embedded unless DATABASE_URL is set), migrate, start services, gateway and workbench.
 
     Ctrl-C or SIGTERM stops everything, PostgreSQL included.
     """
     if as_of is not None:
         shift_clock_to(as_of)
         typer.echo(f"Clock shifted by WUSHE_CLOCK_SHIFT_S={os.environ['WUSHE_CLOCK_SHIFT_S']} (now: {as_of}).")
-    ports = Ports(gateway_port, case_port, resources_port, volunteers_port)
+    ports = Ports(gateway_port, case_port, resources_port, volunteers_port, workbench_port)
     stop = threading.Event()
 
     def request_stop(signum: int, _: FrameType | None) -> None:
@@ -72,6 +73,7 @@ def up(
             load_demo(urls)
         typer.echo(
             "\n五社联动 Wushe is up.\n"
+            f"  workbench (工作台):  {stack.url('workbench')}/\n"
             f"  GraphQL (GraphiQL):  {stack.url('gateway')}/graphql\n"
             f"  case service:        {stack.url('case')}/docs\n"
             f"  resources service:   {stack.url('resources')}/docs\n"

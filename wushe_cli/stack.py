@@ -21,6 +21,10 @@ APPS = {
     "volunteers": "services.volunteers.app:create_app",
     "gateway": "gateway.app:create_app",
 }
+# The station workbench (issue 19): a client of the gateway, started by `wushe up` beside it but not
+# one of the images' services (APPS), so it is looked up on its own.
+WORKBENCH_APP = "workbench.app:create_app"
+FACTORIES = {**APPS, "workbench": WORKBENCH_APP}
 
 
 @dataclass
@@ -29,6 +33,7 @@ class Ports:
     case: int = 8001
     resources: int = 8002
     volunteers: int = 8003
+    workbench: int = 8004
 
     def of(self, name: str) -> int:
         return int(getattr(self, name))
@@ -55,7 +60,9 @@ class Stack:
             WUSHE_CASE_URL=self.url("case"),
             WUSHE_RESOURCES_URL=self.url("resources"),
             WUSHE_VOLUNTEERS_URL=self.url("volunteers"),
+            WUSHE_GATEWAY_URL=self.url("gateway"),
         )
+        env.setdefault("WUSHE_WORKBENCH_PUBLIC_URL", self.url("workbench"))
         env.update(extra or {})
         return env
 
@@ -64,7 +71,7 @@ class Stack:
             sys.executable,
             "-m",
             "uvicorn",
-            APPS[name],
+            FACTORIES[name],
             "--factory",
             "--host",
             self.host,
@@ -86,11 +93,14 @@ class Stack:
     def start_all(self, log_dir: Path | None = None) -> None:
         for name in APPS:
             self.start_process(name, log_dir)
+        self.start_process("workbench", log_dir)
 
     def wait_ready(self, timeout_s: float = 60.0) -> None:
         """Until every service's `/readyz` and the gateway's `/healthz` answer 200."""
         deadline = time.monotonic() + timeout_s
         pending = {name: self.url(name) + ("/healthz" if name == "gateway" else "/readyz") for name in APPS}
+        if "workbench" in self.processes:
+            pending["workbench"] = self.url("workbench") + "/healthz"
         while pending:
             for name, url in list(pending.items()):
                 process = self.processes.get(name)

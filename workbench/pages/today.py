@@ -1,0 +1,68 @@
+"""今日工作台: what needs doing today, in one GraphQL request."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from services.common.clock import clock
+from workbench.rendering import parse_moment, render
+from workbench.session import User
+
+router = APIRouter(prefix="/today")
+
+# One request: open needs, needs waiting on a donor's claim or a hold, holds, visits needing attention,
+# cases in follow-up (回访) and cases referred out (waiting for the other agency).
+TODAY = """query($platform: ID) {
+  open: needs(first: 50, filter: {state: OPEN, platformId: $platform}) { totalCount edges { node {
+    id kind title deadline createdAt recipient { name categories } case { id } } } }
+  pending: needs(first: 30, filter: {state: PENDING, platformId: $platform}) { edges { node {
+    id kind title pendingUntil pendingReference recipient { name } } } }
+  holds(first: 30, filter: {state: HELD}) { edges { node { id needId needTitle expiresAt quantity amount
+    offer { title } } } }
+  careVisits(first: 20, needsAttention: true) { edges { node { id visitedAt outcome wellbeingFlags notes
+    volunteer { name } assignment { elder { name } } } } }
+  followUp: cases(first: 20, filter: {platformId: $platform, state: FOLLOW_UP}) { edges { node {
+    id openedAt recipient { name } } } }
+  referred: cases(first: 20, filter: {platformId: $platform, state: REFERRED}) { edges { node {
+    id openedAt recipient { name } } } }
+}"""
+
+FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+
+def urgency(need: dict[str, Any]) -> tuple[int, datetime, datetime]:
+    """特困 (TEKUN) first, then the nearest deadline, then the longest wait."""
+    categories = (need.get("recipient") or {}).get("categories") or []
+    deadline = parse_moment(need.get("deadline")) or FAR_FUTURE
+    created = parse_moment(need.get("createdAt")) or FAR_FUTURE
+    return (0 if "TEKUN" in categories else 1, deadline, created)
+
+
+def nodes(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return [edge["node"] for edge in (connection or {}).get("edges", [])]
+
+
+@router.get("", response_class=HTMLResponse)
+async def today(request: Request, user: User) -> HTMLResponse:
+    """The day's work of the signed-in user's platform (or region, for the admin)."""
+    data = await request.app.state.gateway.call(user.token, TODAY, {"platform": user.platform_id})
+    now = clock.now()
+    open_needs = sorted(nodes(data["open"]), key=urgency)
+    pending = nodes(data["pending"])
+    claims = [n for n in pending if str(n.get("pendingReference") or "").startswith("pledge:")]
+    holds = sorted(nodes(data["holds"]), key=lambda h: h["expiresAt"])
+    context = {
+        "open_needs": open_needs,
+        "open_total": (data["open"] or {}).get("totalCount", len(open_needs)),
+        "claims": claims,
+        "holds": holds,
+        "visits": nodes(data["careVisits"]),
+        "follow_up": nodes(data["followUp"]),
+        "referred": nodes(data["referred"]),
+        "now": now,
+        "waited_days": lambda moment: max(0, (now - (parse_moment(moment) or now)).days),
+        "hours_left": lambda moment: round(((parse_moment(moment) or now) - now).total_seconds() / 3600, 1),
+    }
+    return await render(request, "today/index.html", context)

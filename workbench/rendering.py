@@ -1,0 +1,86 @@
+"""Templates, the page frame's context (user, language, CSRF, navigation) and the display filters."""
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from workbench.i18n import LANG_COOKIE, language_of, translator
+from workbench.session import csrf_token, optional_user
+
+TEMPLATES = Path(__file__).parent / "templates"
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+# The seven areas of issue 19, in the order the navigation shows them: (key, path).
+NAVIGATION = [
+    ("today", "/today"),
+    ("people", "/people"),
+    ("needs", "/needs"),
+    ("volunteers", "/volunteers"),
+    ("imports", "/imports"),
+    ("stats", "/stats"),
+]
+
+templates = Jinja2Templates(directory=str(TEMPLATES))
+
+
+def parse_moment(value: str | datetime | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def beijing_filter(value: str | datetime | None, with_time: bool = True) -> str:
+    """An ISO instant as Beijing time, "2026-12-01 09:30" (or the date alone)."""
+    moment = parse_moment(value)
+    if moment is None:
+        return ""
+    local = moment.astimezone(BEIJING)
+    return local.strftime("%Y-%m-%d %H:%M") if with_time else local.strftime("%Y-%m-%d")
+
+
+def date_filter(value: str | date | None) -> str:
+    if not value:
+        return ""
+    return value.isoformat() if isinstance(value, date) else str(value)[:10]
+
+
+def label_filter(request: Request, value: str | None) -> str:
+    """An enum value (MICRO_WISH) as people read it (微心愿), from the gateway's vocabularies."""
+    if value is None:
+        return ""
+    if language_of(request) == "en":
+        return str(value).replace("_", " ").capitalize()
+    labels: dict[str, str] = getattr(request.app.state, "labels", {})
+    return labels.get(str(value), str(value))
+
+
+templates.env.filters["beijing"] = beijing_filter
+templates.env.filters["day"] = date_filter
+
+
+async def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """A page (or an htmx fragment) with the frame's context; `?lang=` is remembered in a cookie."""
+    lang = language_of(request)
+    t = translator(lang)
+    await request.app.state.vocabulary.ensure_loaded(request.app)
+    frame = {
+        "request": request,
+        "t": t,
+        "lang": lang,
+        "user": optional_user(request),
+        "csrf": csrf_token(request),
+        "navigation": NAVIGATION,
+        "label": lambda value: label_filter(request, value),
+        "htmx": request.headers.get("HX-Request") == "true",
+    }
+    response = templates.TemplateResponse(request, template, {**frame, **(context or {})}, status_code=status_code)
+    if request.query_params.get("lang") in ("zh", "en"):
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response

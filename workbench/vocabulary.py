@@ -1,0 +1,32 @@
+"""The gateway's code lists with their zh-CN labels, read once per process (open to everyone)."""
+
+import asyncio
+
+from fastapi import FastAPI
+
+from workbench.graphql import GatewayError
+
+VOCABULARIES = "query { vocabularies { name terms { name label } } }"
+
+
+class Vocabulary:
+    def __init__(self) -> None:
+        self.loaded = False
+        self.lock = asyncio.Lock()
+
+    async def ensure_loaded(self, app: FastAPI) -> None:
+        if self.loaded:
+            return
+        async with self.lock:
+            if self.loaded:
+                return
+            try:
+                data = await app.state.gateway.call(None, VOCABULARIES)
+            except GatewayError:
+                return  # codes are shown as they are until the gateway answers
+            labels: dict[str, str] = {}
+            for vocabulary in data["vocabularies"]:
+                for term in vocabulary["terms"]:
+                    labels.setdefault(term["name"], term["label"])
+            app.state.labels = labels
+            self.loaded = True
