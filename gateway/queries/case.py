@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from pydantic import BaseModel
@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from gateway.auth import caller, public_reader
 from gateway.context import GatewayContext
+from gateway.errors import bad_input
 from gateway.ids import local_id
 from gateway.loaders import fields_param, personal_fields
 from gateway.lookahead import fields_on, node_fields_on, node_wants, selected_paths
@@ -45,6 +46,12 @@ from services.common.vocabulary import (
 )
 
 GInfo = Info[GatewayContext, None]
+
+
+# `last` of a backwards page: as many as `first` would give forwards.
+Last = Annotated[
+    int | None, strawberry.argument(description="Page backwards: the last items before `before` (or at the end)")
+]
 
 
 def page_size(first: int) -> int:
@@ -103,6 +110,7 @@ async def page_with_relations(
     build: Callable[[Any], Any],
     relations: dict[str, Relation],
     kind: type[Any],
+    has_previous_page: bool,
 ) -> Any:
     """A page from the case service plus every selected relation, in 1 + (relations selected) calls.
 
@@ -122,7 +130,24 @@ async def page_with_relations(
                 setattr(node, relation.attribute, relation.build(found) if found is not None else None)
         nodes.append(node)
     keys = [(r.created_at, r.id) for r in records]
-    return model_connection(nodes, keys, page.next_cursor, kind, total_count=page.total)
+    return model_connection(
+        nodes, keys, page.next_cursor, kind, has_previous_page=has_previous_page, total_count=page.total
+    )
+
+
+def paging(first: int, after: str | None, last: int | None, before: str | None) -> dict[str, Any]:
+    """The service's parameters for a page forwards (first/after) or backwards (last/before: the
+    `last` items before `before`, or at the end of the list)."""
+    if last is None and before is None:
+        return {"limit": page_size(first), "cursor": after}
+    if after is not None:
+        raise bad_input("Page forwards (first/after) or backwards (last/before), not both.", "分页只能向前或向后之一。")
+    return {"limit": page_size(last if last is not None else first), "before": before or ""}
+
+
+def earlier_pages(window: dict[str, Any], page: CountedPage[Any]) -> bool:
+    """hasPreviousPage: backwards, whether the service found newer items; forwards, whether a page was skipped."""
+    return page.previous_cursor is not None if "before" in window else window["cursor"] is not None
 
 
 def wants_total(info: GInfo, connection: str) -> bool | None:
@@ -175,14 +200,19 @@ PLATFORM = Relation("platforms", "platform_id", "prefetched_platform", Platform.
 
 
 async def needs(
-    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: NeedFilter | None = None
+    info: GInfo,
+    first: int = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+    filter: NeedFilter | None = None,
+    last: Last = None,
+    before: str | None = None,
 ) -> NeedConnection | None:
     """The station dashboard: needs in your scope with recipient, case and platform in a fixed number of calls."""
     caller(info, roles=STAFF_ROLES)
     f = filter or NeedFilter()
+    window = paging(first, after, last, before)
     params = {
-        "limit": page_size(first),
-        "cursor": after,
+        **window,
         "kind": f.kind,
         "state": f.state,
         "item_category": f.item_category,
@@ -192,7 +222,9 @@ async def needs(
     }
     page = await info.context.upstreams.case.needs.page(**params, with_total=wants_total(info, "NeedConnection"))
     relations = {"recipient": RECIPIENT, "case": CASE, "platform": PLATFORM}
-    return await page_with_relations(info, page, Need.from_model, relations, NeedConnection)
+    return await page_with_relations(
+        info, page, Need.from_model, relations, NeedConnection, earlier_pages(window, page)
+    )
 
 
 async def public_wishes(
@@ -237,14 +269,19 @@ async def fulfilled_wishes(
 
 
 async def recipients(
-    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: RecipientFilter | None = None
+    info: GInfo,
+    first: int = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+    filter: RecipientFilter | None = None,
+    last: Last = None,
+    before: str | None = None,
 ) -> RecipientConnection | None:
     """Recipients in your scope; masked for civil-affairs admins. Unmasked reads are audited."""
     caller(info, roles=STAFF_ROLES)
     f = filter or RecipientFilter()
+    window = paging(first, after, last, before)
     params = {
-        "limit": page_size(first),
-        "cursor": after,
+        **window,
         "region": f.region,
         "category": f.category,
         "name": f.name,
@@ -253,18 +290,26 @@ async def recipients(
     params["fields"] = selected_fields(info, "recipients", "Recipient")
     params["with_total"] = wants_total(info, "RecipientConnection")
     page = await info.context.upstreams.case.recipients.page(**params)
-    return await page_with_relations(info, page, Recipient.from_model, {"platform": PLATFORM}, RecipientConnection)
+    relations = {"platform": PLATFORM}
+    return await page_with_relations(
+        info, page, Recipient.from_model, relations, RecipientConnection, earlier_pages(window, page)
+    )
 
 
 async def cases(
-    info: GInfo, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, filter: CaseFilter | None = None
+    info: GInfo,
+    first: int = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+    filter: CaseFilter | None = None,
+    last: Last = None,
+    before: str | None = None,
 ) -> CaseConnection | None:
     """Cases in your scope with their recipients and platforms."""
     caller(info, roles=STAFF_ROLES)
     f = filter or CaseFilter()
+    window = paging(first, after, last, before)
     params = {
-        "limit": page_size(first),
-        "cursor": after,
+        **window,
         "state": f.state,
         "domain": f.domain,
         "region": f.region,
@@ -274,7 +319,9 @@ async def cases(
     params["with_total"] = wants_total(info, "CaseConnection")
     page = await info.context.upstreams.case.cases.page(**params)
     relations = {"recipient": RECIPIENT, "platform": PLATFORM}
-    return await page_with_relations(info, page, Case.from_model, relations, CaseConnection)
+    return await page_with_relations(
+        info, page, Case.from_model, relations, CaseConnection, earlier_pages(window, page)
+    )
 
 
 async def platforms(

@@ -574,6 +574,8 @@ def model_connection(
     keys: Sequence[tuple[datetime, uuid.UUID]],
     next_cursor: str | None,
     kind: type[Any] = Connection,
+    *,
+    has_previous_page: bool = False,
     **extra: Any,
 ) -> Any:
     """A page of the case service as a connection (of type `kind`, with `extra` fields such as
@@ -584,6 +586,7 @@ def model_connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=next_cursor is not None,
+            has_previous_page=has_previous_page,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=next_cursor or (edges[-1].cursor if edges else None),
         ),

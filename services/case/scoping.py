@@ -11,14 +11,17 @@ Out-of-scope rows are simply not found (404), never "forbidden", so nothing leak
 """
 
 import uuid
+from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select, false, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 
 from services.case.models import Platform
 from services.common.auth import Principal
+from services.common.errors import BadInput
+from services.common.pagination import decode_cursor, encode_cursor
 from services.common.repository import ScopedRepository
 from services.common.vocabulary import Role
 
@@ -94,3 +97,54 @@ async def count_readable(
         if value is not None and value != "":
             statement = statement.where(repository.filters[name](value))
     return int(await session.scalar(statement) or 0)
+
+
+async def search_backwards(
+    repository: ScopedRepository[Any],
+    session: AsyncSession,
+    principal: Principal | None,
+    *,
+    before: str | None,
+    limit: int,
+    **asked: Any,
+) -> tuple[Sequence[Any], str | None]:
+    """The `limit` rows just before `before` in the list's order (newest first), i.e. the oldest of
+    those newer than it (without `before`: the list's last rows), still newest first; and the
+    cursor to page further back (toward the newest), None when there is nothing more."""
+    model = repository.model
+    statement = repository.readable(select(model), principal)
+    for name, value in asked.items():
+        if value is not None and value != "":
+            statement = statement.where(repository.filters[name](value))
+    if before:
+        at, row_id = decode_cursor(before)
+        statement = statement.where(or_(model.created_at > at, and_(model.created_at == at, model.id > row_id)))
+    statement = statement.order_by(model.created_at.asc(), model.id.asc()).limit(limit + 1)
+    rows = list((await session.scalars(statement)).all())
+    more = len(rows) > limit
+    rows = rows[:limit][::-1]
+    return rows, encode_cursor(rows[0].created_at, rows[0].id) if more and rows else None
+
+
+async def page_of(
+    repository: ScopedRepository[Any],
+    session: AsyncSession,
+    principal: Principal | None,
+    cursor: str | None,
+    before: str | None,
+    limit: int,
+    asked: dict[str, Any],
+) -> tuple[Sequence[Any], str | None, str | None]:
+    """A list's page forwards (after `cursor`) or backwards (`before`, "" for the last rows): the
+    rows newest first, the cursor to go on (older rows) and the one to go back (newer rows)."""
+    if before is None:
+        rows, next_cursor = await repository.search(session, principal, cursor=cursor, limit=limit, **asked)
+        return rows, next_cursor, None
+    if cursor:
+        raise BadInput("Page forwards (cursor) or backwards (before), not both.", "分页只能向前或向后之一。")
+    rows, previous_cursor = await search_backwards(
+        repository, session, principal, before=before or None, limit=limit, **asked
+    )
+    # Rows older than this page exist when it was read before a cursor (the cursor's row at least).
+    next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if before and rows else None
+    return rows, next_cursor, previous_cursor

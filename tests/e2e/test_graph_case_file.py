@@ -253,3 +253,24 @@ def test_a_need_missing_its_kinds_fields_is_refused_field_by_field(world: World)
     assert refused["__typename"] == "InvalidInput"
     assert refused["fields"] == ["item_category", "quantity", "amount"]
     assert [e["messageZh"] for e in refused["errors"]] == ["缺少必填字段", "缺少必填字段", "字段与需求类型不符"]
+
+
+def test_staff_lists_page_backwards_too(world: World) -> None:
+    query = """query($first: Int, $after: String, $last: Int, $before: String) {
+      cases(first: $first, after: $after, last: $last, before: $before, filter: {region: "150781"}) {
+        edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+    for n in range(3):
+        _new_elder(world, 610 + n)
+    newest = world.ok(query, {"first": 3}, world.station())["cases"]["edges"]
+    ids = [e["node"]["id"] for e in newest]
+    back = world.ok(query, {"last": 2, "before": newest[2]["cursor"]}, world.station())["cases"]
+    assert [e["node"]["id"] for e in back["edges"]] == ids[:2]
+    assert back["pageInfo"]["hasNextPage"] is True and back["pageInfo"]["hasPreviousPage"] is False
+    further = world.ok(query, {"last": 5, "before": newest[1]["cursor"]}, world.station())["cases"]
+    assert [e["node"]["id"] for e in further["edges"]] == ids[:1]
+    onwards = world.ok(query, {"first": 1, "after": back["pageInfo"]["endCursor"]}, world.station())["cases"]
+    assert [e["node"]["id"] for e in onwards["edges"]] == ids[2:3] and onwards["pageInfo"]["hasPreviousPage"] is True
+    tail = world.ok(query, {"last": 1}, world.station())["cases"]["pageInfo"]
+    assert tail["hasNextPage"] is False and tail["hasPreviousPage"] is True
+    both = gql(world.stack, query, {"after": newest[0]["cursor"], "last": 1}, world.station())
+    assert error_codes(both) == ["BAD_USER_INPUT"]

@@ -20,8 +20,8 @@ from services.case.cases.schemas import (
 )
 from services.case.cases.views import PERSONAL_FIELDS, PERSONAL_FIELDS_PATTERN, present, selected_personal_fields
 from services.case.models import AuditEntry, IdempotencyRecord
-from services.case.scoping import count_readable
-from services.case.totals import CountedPage, WithTotal
+from services.case.scoping import count_readable, page_of
+from services.case.totals import Before, CountedPage, WithTotal
 from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
@@ -58,6 +58,7 @@ async def list_cases(
     limit: PageSize = 20,
     fields: PersonalFields = None,
     with_total: WithTotal = False,
+    before: Before = None,
 ) -> CountedPage[Case]:
     """Cases in the caller's scope, newest first."""
     asked = {
@@ -70,10 +71,12 @@ async def list_cases(
         "risk_level": risk_level,
         "region": region,
     }
-    rows, next_cursor = await repository.search(session, principal, cursor=cursor, limit=limit, **asked)
+    rows, next_cursor, previous_cursor = await page_of(
+        repository.cases, session, principal, cursor, before, limit, asked
+    )
     total = await count_readable(repository.cases, session, principal, **asked) if with_total else None
     items = await present(session, principal, rows, selected_personal_fields(fields))
-    return CountedPage(items=items, next_cursor=next_cursor, total=total)
+    return CountedPage(items=items, next_cursor=next_cursor, total=total, previous_cursor=previous_cursor)
 
 
 @router.get("/cases:batch", response_model=Page[Case])

@@ -29,8 +29,8 @@ from services.case.needs.schemas import (
     Ticket,
 )
 from services.case.needs.views import feed_descriptions, public_wish
-from services.case.scoping import count_readable
-from services.case.totals import CountedPage, WithTotal
+from services.case.scoping import count_readable, page_of
+from services.case.totals import Before, CountedPage, WithTotal
 from services.common.auth import CurrentPrincipal, Principal, bearer_token, current_principal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
@@ -68,6 +68,7 @@ async def list_needs(
     cursor: Cursor = None,
     limit: PageSize = 20,
     with_total: WithTotal = False,
+    before: Before = None,
 ) -> CountedPage[Need]:
     """Needs in the caller's scope (staff), newest first."""
     asked = {
@@ -80,9 +81,16 @@ async def list_needs(
         "item_category": item_category,
         "region": region,
     }
-    rows, next_cursor = await repository.search(session, principal, cursor=cursor, limit=limit, **asked)
+    rows, next_cursor, previous_cursor = await page_of(
+        repository.needs, session, principal, cursor, before, limit, asked
+    )
     total = await count_readable(repository.needs, session, principal, **asked) if with_total else None
-    return CountedPage(items=[Need.model_validate(r) for r in rows], next_cursor=next_cursor, total=total)
+    return CountedPage(
+        items=[Need.model_validate(r) for r in rows],
+        next_cursor=next_cursor,
+        total=total,
+        previous_cursor=previous_cursor,
+    )
 
 
 @router.get("/needs:batch", response_model=Page[Need])

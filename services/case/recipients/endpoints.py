@@ -9,8 +9,8 @@ from services.case.models import AuditEntry, IdempotencyRecord
 from services.case.recipients import repository, service
 from services.case.recipients.schemas import Recipient, RecipientCreate, RecipientUpdate
 from services.case.recipients.views import PERSONAL_FIELDS, PERSONAL_FIELDS_PATTERN, selected_personal_fields
-from services.case.scoping import count_readable, sees_personal_data
-from services.case.totals import CountedPage, WithTotal
+from services.case.scoping import count_readable, page_of, sees_personal_data
+from services.case.totals import Before, CountedPage, WithTotal
 from services.common.auth import CurrentPrincipal
 from services.common.batch import BatchIds, parse_batch_ids
 from services.common.concurrency import IfMatch, set_etag
@@ -50,6 +50,7 @@ async def list_recipients(
     limit: PageSize = 20,
     fields: PersonalFields = None,
     with_total: WithTotal = False,
+    before: Before = None,
 ) -> CountedPage[Recipient]:
     """Recipients in the caller's scope, newest first; masked for civil-affairs admins."""
     asked = {
@@ -58,11 +59,13 @@ async def list_recipients(
         "category": category,
         "name": name if sees_personal_data(principal) else None,
     }
-    rows, next_cursor = await repository.search(session, principal, cursor=cursor, limit=limit, **asked)
+    rows, next_cursor, previous_cursor = await page_of(
+        repository.recipients, session, principal, cursor, before, limit, asked
+    )
     total = await count_readable(repository.recipients, session, principal, **asked) if with_total else None
     shown = selected_personal_fields(fields)
     items = await service.present(session, principal, vault, rows, shown)
-    return CountedPage(items=items, next_cursor=next_cursor, total=total)
+    return CountedPage(items=items, next_cursor=next_cursor, total=total, previous_cursor=previous_cursor)
 
 
 @router.get("/recipients:batch", response_model=Page[Recipient])
