@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.install-stamp
 DATA_DIR ?= $(if $(filter 0,$(shell id -u)),/var/lib/wushe,$(HOME)/.local/share/wushe)
 PYTEST_ARGS ?=
 
-.PHONY: install up test lint bench-gateway bench-matching clean
+.PHONY: install up test lint browser-deps bench-gateway bench-matching bench-workbench clean
 
 install: $(STAMP)
 
@@ -23,13 +23,30 @@ $(STAMP): pyproject.toml
 up: install
 	$(BIN)/wushe up --demo --data-dir $(DATA_DIR)
 
-test: install
+# The browser tests (tests/browser) drive Debian's Chromium with a CJK font; as root with apt-get we
+# install them, otherwise we stop with the command to run. Never a silent skip.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi wenquanyi; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing $(BROWSER_PACKAGES) for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+	else \
+	  echo "The browser tests need Debian's Chromium and a CJK font. Run:"; \
+	  echo "  sudo apt-get install -y $(BROWSER_PACKAGES)"; \
+	  exit 1; \
+	fi
+
+test: install browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy services gateway wushe_cli
+
+bench-workbench: install
+	$(BIN)/python bench/workbench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache

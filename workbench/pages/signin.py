@@ -19,8 +19,8 @@ ROLE_OF_LEVEL = {"COUNTY_CENTRE": "centre_staff", "STATION": "station_staff", "C
 ADMIN_REGION = "15"
 DEV_TOKEN_TTL_S = 12 * 3600
 
-IDENTITIES = """query {
-  platforms(first: 100) { edges { node { id name level regionCode parent { name } } } }
+IDENTITIES = """query($region: String) {
+  platforms(first: 100, region: $region) { edges { node { id name level regionCode parent { name } } } }
   organizations(first: 30) { edges { node { id name kind verificationStatus } } }
   volunteers(first: 8) { edges { node { id name regionCode } } } }"""
 IDENTITY = """query($id: ID!) { node(id: $id) { __typename
@@ -47,11 +47,12 @@ def _admin_token() -> str:
 
 
 @router.get("/signin", response_class=HTMLResponse)
-async def signin_page(request: Request, next: str = "/today") -> Response:
-    """Development: the demo identities from the gateway. Production: a button to the OIDC provider."""
+async def signin_page(request: Request, next: str = "/today", region: str | None = None) -> Response:
+    """Development: the demo identities from the gateway (`?region=` narrows the platforms).
+    Production: a button to the OIDC provider."""
     if _settings(request).production:
         return await render(request, "signin/oidc.html", {"next": next})
-    data = await request.app.state.gateway.call(_admin_token(), IDENTITIES)
+    data = await request.app.state.gateway.call(_admin_token(), IDENTITIES, {"region": region})
     platforms = [e["node"] for e in data["platforms"]["edges"]]
     groups = [
         ("station_staff", [p for p in platforms if p["level"] == "STATION"]),
