@@ -5,7 +5,6 @@ Each field costs a fixed number of upstream calls: the case file reads only the 
 selects, side by side; lists that are whole by nature (a platform's staff) are paged here."""
 
 import asyncio
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ from gateway.loaders import fields_param, personal_fields
 from gateway.lookahead import fields_on
 from gateway.types.case import Case, CaseTransition, ListConnection, Referral, ServiceRecord, Staff, sliced
 from services.case import contract as c
-from services.common.vocabulary import STAFF_ROLES, Role
+from services.common.vocabulary import STAFF_ROLES, Role, Vocabulary
 
 GInfo = Info[GatewayContext, None]
 
@@ -89,10 +88,10 @@ async def platform_staff(
 
 
 @strawberry.enum(description="A service keeping an audit trail")
-class AuditedService(enum.Enum):
-    CASE = "case"
-    RESOURCES = "resources"
-    VOLUNTEERS = "volunteers"
+class AuditedService(Vocabulary):
+    CASE = "case", "个案服务"
+    RESOURCES = "resources", "资源服务"
+    VOLUNTEERS = "volunteers", "志愿服务"
 
 
 # The audit trail's entity -> the GraphQL type of its global id (where the graph has one).
@@ -107,8 +106,17 @@ AUDITED_TYPES = {
     "referral": "Referral",
     "organization": "Organization",
     "offer": "Offer",
+    "fund": "Offer",  # a fund is an offer of money
+    "hold": "Hold",
+    "pledge": "Pledge",
     "volunteer": "Volunteer",
     "activity": "Activity",
+    "signup": "SignUp",
+    "team": "Team",
+    "care_assignment": "CareAssignment",
+    "visit_log": "CareVisit",
+    "hours_entry": "HoursEntry",
+    "hours_correction_request": "HoursCorrectionRequest",
 }
 
 
