@@ -89,3 +89,16 @@ def field_errors(result: dict[str, Any]) -> dict[str, str]:
     if not errors:
         errors = {field: str(result.get("messageZh") or result.get("message")) for field in result.get("fields") or []}
     return errors
+
+
+INVALID_INPUT = "... on InvalidInput { message messageZh fields errors { field message messageZh } }"
+
+
+def refusals(*type_names: str) -> str:
+    """Selections for a mutation's refusal members: each has message and messageZh."""
+    return " ".join(f"... on {name} {{ message messageZh }}" for name in type_names) + " " + INVALID_INPUT
+
+
+def refusal_text(result: dict[str, Any]) -> str:
+    """A refused result as one Chinese sentence for a notice ("" for a success without a message)."""
+    return str(result.get("messageZh") or result.get("message") or "")

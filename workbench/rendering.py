@@ -1,5 +1,6 @@
 """Templates, the page frame's context (user, language, CSRF, navigation) and the display filters."""
 
+import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,14 @@ def label_filter(request: Request, value: str | None) -> str:
     return labels.get(str(value), str(value))
 
 
+def reason_filter(text: str, lang: str = "zh") -> str:
+    """The engine's reasons read "left-behind child / 留守儿童": the part in the page's language."""
+    english, _, chinese = str(text).partition(" / ")
+    return (english if lang == "en" else chinese) or str(text)
+
+
 templates.env.filters["beijing"] = beijing_filter
+templates.env.filters["reason"] = reason_filter
 templates.env.filters["day"] = date_filter
 
 
@@ -79,6 +87,8 @@ async def render(
         "navigation": NAVIGATION,
         "label": lambda value: label_filter(request, value),
         "htmx": request.headers.get("HX-Request") == "true",
+        # An idempotency key made when the form renders: a double submit (or a retry) acts once.
+        "new_key": lambda: uuid.uuid4().hex,
     }
     response = templates.TemplateResponse(request, template, {**frame, **(context or {})}, status_code=status_code)
     if request.query_params.get("lang") in ("zh", "en"):

@@ -31,13 +31,28 @@ class BrowserWorld:
 def build_browser_world(stack: Stack, settings: Settings) -> BrowserWorld:
     tag = uuid.uuid4().hex[:4]
     admin = bearer(settings, "civil_affairs_admin", region="15", subject="browser-admin")
-    centre = gql(stack, CREATE_PLATFORM, {"input": {"name": f"扎赉诺尔区社工服务中心{tag}", "level": "COUNTY_CENTRE",
-                                                    "regionCode": "150781"}}, admin)  # fmt: skip
+    centre = gql(
+        stack,
+        CREATE_PLATFORM,
+        {"input": {"name": f"扎赉诺尔区社工服务中心{tag}", "level": "COUNTY_CENTRE", "regionCode": "150781"}},
+        admin,
+    )
     centre_gid = centre["data"]["createPlatform"]["platform"]["id"]
     centre_id = str(from_global_id(centre_gid)[1])
     name = f"扎区社工站{tag}"
-    station = gql(stack, CREATE_PLATFORM, {"input": {"name": name, "level": "STATION", "regionCode": "150781001",
-                                                     "parentId": centre_gid, "serviceModel": "EMBEDDED"}},
-                  bearer(settings, "centre_staff", platform_id=centre_id, region="150781"))  # fmt: skip
+    station = gql(
+        stack,
+        CREATE_PLATFORM,
+        {
+            "input": {
+                "name": name,
+                "level": "STATION",
+                "regionCode": "150781001",
+                "parentId": centre_gid,
+                "serviceModel": "EMBEDDED",
+            }
+        },
+        bearer(settings, "centre_staff", platform_id=centre_id, region="150781"),
+    )
     station_gid = station["data"]["createPlatform"]["platform"]["id"]
     return BrowserWorld(stack, settings, admin, station_gid, name, centre_gid)

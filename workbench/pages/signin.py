@@ -37,9 +37,16 @@ def _settings(request: Request) -> WorkbenchSettings:
 
 def _dev_token(role: str, subject: str, region: str, **ids: str | None) -> str:
     settings = get_settings()
-    return issue_dev_token(settings, role=role, subject=subject, region=region, ttl_s=DEV_TOKEN_TTL_S,
-                           platform_id=ids.get("platform_id"), org_id=ids.get("org_id"),
-                           volunteer_id=ids.get("volunteer_id"))  # fmt: skip
+    return issue_dev_token(
+        settings,
+        role=role,
+        subject=subject,
+        region=region,
+        ttl_s=DEV_TOKEN_TTL_S,
+        platform_id=ids.get("platform_id"),
+        org_id=ids.get("org_id"),
+        volunteer_id=ids.get("volunteer_id"),
+    )
 
 
 def _admin_token() -> str:
@@ -70,8 +77,13 @@ async def signin_dev(request: Request, identity: str = Form(...), next: str = Fo
     if _settings(request).production:
         return HTMLResponse("开发登录在生产环境中不可用。", status_code=404)
     if identity == "admin":
-        user = SignedInUser(token=_admin_token(), role="civil_affairs_admin", name="民政管理员",
-                            subject="workbench-dev-admin", region=ADMIN_REGION)  # fmt: skip
+        user = SignedInUser(
+            token=_admin_token(),
+            role="civil_affairs_admin",
+            name="民政管理员",
+            subject="workbench-dev-admin",
+            region=ADMIN_REGION,
+        )
     else:
         node = (await request.app.state.gateway.call(_admin_token(), IDENTITY, {"id": identity}))["node"]
         if node is None:
@@ -87,14 +99,22 @@ def _dev_user(node: dict[str, Any]) -> SignedInUser:
     if kind == "Platform":
         role = ROLE_OF_LEVEL[node["level"]]
         token = _dev_token(role, subject, node["regionCode"], platform_id=local_id(gid))
-        return SignedInUser(token=token, role=role, name=node["name"], subject=subject, platform_id=gid,
-                            platform_name=node["name"], region=node["regionCode"])  # fmt: skip
+        return SignedInUser(
+            token=token,
+            role=role,
+            name=node["name"],
+            subject=subject,
+            platform_id=gid,
+            platform_name=node["name"],
+            region=node["regionCode"],
+        )
     if kind == "Organization":
         token = _dev_token("org_staff", subject, "", org_id=local_id(gid))
         return SignedInUser(token=token, role="org_staff", name=node["name"], subject=subject, org_id=gid)
     token = _dev_token("volunteer", subject, node["regionCode"], volunteer_id=local_id(gid))
-    return SignedInUser(token=token, role="volunteer", name=node["name"], subject=subject, volunteer_id=gid,
-                        region=node["regionCode"])  # fmt: skip
+    return SignedInUser(
+        token=token, role="volunteer", name=node["name"], subject=subject, volunteer_id=gid, region=node["regionCode"]
+    )
 
 
 def _safe_next(target: str) -> str:
@@ -151,8 +171,14 @@ async def signin_callback(request: Request) -> Response:
     platform = viewer.get("platform") or {}
     name = str(claims.get("name") or claims.get("preferred_username") or platform.get("name") or viewer["subject"])
     next_path = _safe_next(str(request.session.get("next", "/today")))
-    user = SignedInUser(token=access_token, role=str(viewer["role"]).lower(), name=name, subject=viewer["subject"],
-                        platform_id=platform.get("id"), platform_name=platform.get("name"),
-                        region=viewer["region"])  # fmt: skip
+    user = SignedInUser(
+        token=access_token,
+        role=str(viewer["role"]).lower(),
+        name=name,
+        subject=viewer["subject"],
+        platform_id=platform.get("id"),
+        platform_name=platform.get("name"),
+        region=viewer["region"],
+    )
     sign_in(request, user)
     return RedirectResponse(next_path, status_code=303)
