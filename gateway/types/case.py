@@ -15,7 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.ids import to_global_id
-from gateway.loaders import BATCHED, personal_fields
+from gateway.loaders import BATCHED, PERSONAL_FIELDS, personal_fields
 from gateway.lookahead import fields_on
 from gateway.photos import gateway_photo_url
 from gateway.types.common import Connection, Edge, Node, PageInfo
@@ -49,7 +49,9 @@ T = TypeVar("T")
 
 strawberry.enum(ReferralState)  # the one vocabulary enum gateway/types/common.py does not list yet
 
-# Until gateway/loaders.py lists them itself: the batch endpoints behind `node()` for these types.
+# Until gateway/loaders.py lists them itself: the batch endpoints behind `node()` for these types,
+# and a recipient's health notes among the personal fields a selection reads (and the service audits).
+PERSONAL_FIELDS["recipients"].setdefault("healthNotes", "health_notes")
 BATCHED.setdefault("service_records", ("case", "service-records"))
 BATCHED.setdefault("referrals", ("case", "referrals"))
 BATCHED.setdefault("case_transitions", ("case", "case-transitions"))
@@ -170,6 +172,7 @@ class Recipient(Node):
     id_number: str
     phone: str | None
     address: str
+    health_notes: str | None = strawberry.field(description="Null unless you are staff of their platform")
     region_code: str
     consent: Consent
     version: int
@@ -191,6 +194,7 @@ class Recipient(Node):
             id_number=m.id_number,
             phone=m.phone,
             address=m.address,
+            health_notes=m.health_notes,
             region_code=m.region_code,
             consent=Consent(given_by=m.consent.given_by, given_at=m.consent.given_at, purpose=m.consent.purpose),
             version=m.version,

@@ -274,3 +274,34 @@ def test_staff_lists_page_backwards_too(world: World) -> None:
     assert tail["hasNextPage"] is False and tail["hasPreviousPage"] is True
     both = gql(world.stack, query, {"after": newest[0]["cursor"], "last": 1}, world.station())
     assert error_codes(both) == ["BAD_USER_INPUT"]
+
+
+def test_health_notes_written_are_read_back_by_the_station_only(world: World) -> None:
+    birth = date(1944, 4, 4)
+    variables = {
+        "input": {
+            "platformId": world.station_gid(),
+            "regionCode": "150781001",
+            "name": "刘奶奶",
+            "gender": "FEMALE",
+            "birthDate": birth.isoformat(),
+            "categories": ["ELDERLY"],
+            "idNumber": make_id_number("150781", birth, 614),
+            "healthNotes": "高血压，每日服药",
+            "consent": {"givenBy": "本人", "givenAt": "2026-11-01T00:00:00Z", "purpose": "救助"},
+        }
+    }
+    created = world.ok(CREATE_RECIPIENT, variables, world.station())["createRecipient"]["recipient"]
+    read = """query($id: ID!) { node(id: $id) { ... on Recipient { healthNotes version } } }"""
+    assert world.ok(read, {"id": created["id"]}, world.station())["node"] == {
+        "healthNotes": "高血压，每日服药",
+        "version": 1,
+    }
+    update = """mutation($id: ID!) { updateRecipient(recipientId: $id, expectedVersion: 1, input: {healthNotes: "高血压、糖尿病"}) {
+      __typename ... on RecipientUpdated { recipient { healthNotes } } } }"""
+    updated = world.ok(update, {"id": created["id"]}, world.station())["updateRecipient"]
+    assert updated == {"__typename": "RecipientUpdated", "recipient": {"healthNotes": "高血压、糖尿病"}}
+    listed = world.ok("""{ recipients(first: 100) { nodes { id healthNotes } } }""", {}, world.station())
+    assert {"id": created["id"], "healthNotes": "高血压、糖尿病"} in listed["recipients"]["nodes"]
+    admin = world.ok(read, {"id": created["id"]}, world.admin)["node"]
+    assert admin == {"healthNotes": None, "version": 2}  # masked for civil-affairs admins
