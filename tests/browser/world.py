@@ -56,3 +56,7 @@ def build_browser_world(stack: Stack, settings: Settings) -> BrowserWorld:
     )
     station_gid = station["data"]["createPlatform"]["platform"]["id"]
     return BrowserWorld(stack, settings, admin, station_gid, name, centre_gid)
+
+
+def local_id(global_id: str) -> str:
+    return str(from_global_id(global_id)[1])

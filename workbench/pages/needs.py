@@ -90,8 +90,8 @@ CONFIRM_CLAIM = (
     + " } }"
 )
 FULFIL = (
-    """mutation($need: ID!, $note: String!, $photo: String, $feedback: String!) {
-  recordFulfilment(needId: $need, proofNote: $note, proofPhotoUrl: $photo, feedback: $feedback) {
+    """mutation($need: ID!, $note: String!, $feedback: String!) {
+  recordFulfilment(needId: $need, proofNote: $note, feedback: $feedback) {
   __typename ... on FulfilmentRecorded { need { id state } } """
     + refusals("NeedNotMatched", "HoldLapsed", "Conflict", "NotFound")
     + " } }"
@@ -297,17 +297,16 @@ async def fulfil(request: Request, user: User, need_id: str) -> Response:
     if not note:
         return await _need_page(request, user, need_id, "", {"proof_note": "请填写圆梦说明。"}, 422)
     photo = posted.get("file")
-    photo_url = None
     if isinstance(photo, UploadFile) and photo.filename:
         if photo.content_type not in PHOTO_TYPES:
             return await _need_page(request, user, need_id, "", {"file": "请上传 JPEG、PNG 或 WebP 照片。"}, 422)
-        try:
-            photo_url = await request.app.state.gateway.upload_need_photo(
+        try:  # the upload itself attaches the photo to the need (proofPhotoUrl is deprecated input)
+            await request.app.state.gateway.upload_need_photo(
                 user.token, need_id, photo.filename, await photo.read(), photo.content_type or "image/jpeg"
             )
         except GatewayError as error:
             return await _need_page(request, user, need_id, "", {"file": "；".join(error.messages)}, 422)
-    variables = {"need": need_id, "note": note, "photo": photo_url or None, "feedback": form.get("feedback", "")}
+    variables = {"need": need_id, "note": note, "feedback": form.get("feedback", "")}
     result = (await request.app.state.gateway.call(user.token, FULFIL, variables))["recordFulfilment"]
     if result["__typename"] == "FulfilmentRecorded":
         return RedirectResponse(f"/needs/{need_id}?done=fulfilled", status_code=303)

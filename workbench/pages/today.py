@@ -51,8 +51,10 @@ async def today(request: Request, user: User) -> HTMLResponse:
     now = clock.now()
     open_needs = sorted(nodes(data["open"]), key=urgency)
     pending = nodes(data["pending"])
-    claims = [n for n in pending if str(n.get("pendingReference") or "").startswith("pledge:")]
-    holds = sorted(nodes(data["holds"]), key=lambda h: h["expiresAt"])
+    # matchOffer commits its hold at once, so a need that stays PENDING waits on a donor's claim.
+    claims = sorted(pending, key=lambda n: str(n.get("pendingUntil") or ""))
+    claimed = {n["id"] for n in claims}  # a claim's hold is listed with its claim, not twice
+    holds = sorted((h for h in nodes(data["holds"]) if h["needId"] not in claimed), key=lambda h: h["expiresAt"])
     context = {
         "open_needs": open_needs,
         "open_total": (data["open"] or {}).get("totalCount", len(open_needs)),
