@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.install-stamp
 DATA_DIR ?= $(if $(filter 0,$(shell id -u)),/var/lib/wushe,$(HOME)/.local/share/wushe)
 PYTEST_ARGS ?=
+# pytest-xdist workers: each runs whole test files with its own database and stack (make test TEST_WORKERS=1 for one).
+TEST_WORKERS ?= 2
 
 .PHONY: install up test lint browser-deps bench-gateway bench-matching bench-workbench clean
 
@@ -38,7 +40,7 @@ browser-deps:
 	fi
 
 test: install browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
