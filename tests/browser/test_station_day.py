@@ -8,10 +8,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-import httpx
 import pytest
 from PIL import Image
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.browser.conftest import Screenshots
 from tests.browser.world import BrowserWorld, local_id
@@ -79,7 +78,7 @@ def _photo() -> bytes:
 
 
 async def test_a_station_day_in_the_workbench(
-    station_page: Page, workbench_url: str, browser_world: BrowserWorld, shots: Screenshots
+    station_page: Page, browser: Browser, browser_world: BrowserWorld, shots: Screenshots
 ) -> None:
     page, world = station_page, browser_world
     birth = date(1942, 3, 8)
@@ -152,9 +151,11 @@ async def test_a_station_day_in_the_workbench(
     shown = [e["node"] for e in _ok(world, FULFILLED, {}, {})["fulfilledWishes"]["edges"]]
     wish = next(w for w in shown if w["title"] == f"助行器{TAG}")
     assert wish["proofNote"] == "助行器已送到老人家中" and wish["proofPhotoUrl"], wish
-    photo_url = httpx.URL(world.stack.url("gateway")).join(wish["proofPhotoUrl"])
-    public_photo = httpx.get(str(photo_url), timeout=10)  # no token: the public wish's photo
-    assert public_photo.status_code == 200 and public_photo.headers["content-type"].startswith("image/")
+    anyone = await browser.new_context()  # no session, no token: the public wish's photo as anyone sees it
+    public_photo = await (await anyone.new_page()).goto(world.stack.url("gateway") + wish["proofPhotoUrl"])
+    assert public_photo is not None and public_photo.status == 200
+    assert (await public_photo.header_value("content-type") or "").startswith("image/")
+    await anyone.close()
 
     # A donor claims a second wish from an app; the station confirms it from the dashboard.
     case_id = (await page.locator('a[href^="/people/cases/"]').first.get_attribute("href") or "").rsplit("/", 1)[1]
