@@ -6,9 +6,10 @@ from services.common.app_factory import create_service_app
 from services.common.audit_api import audit_router
 from services.common.database import Database
 from services.common.events import events_router
-from services.common.settings import Settings
+from services.common.settings import Settings, get_settings
 from services.volunteers.activities.endpoints import router as activities_router
 from services.volunteers.assignments.endpoints import router as assignments_router
+from services.volunteers.assignments.reconcile import reconcile_assignments
 from services.volunteers.hours.endpoints import entries_router as hours_entries_router
 from services.volunteers.hours.endpoints import requests_router as correction_requests_router
 from services.volunteers.hours.endpoints import router as hours_router
@@ -20,6 +21,7 @@ from services.volunteers.volunteers.endpoints import router as volunteers_router
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    resolved = settings or get_settings()
     return create_service_app(
         "volunteers",
         "Wushe volunteers service (志愿者服务)",
@@ -37,7 +39,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             audit_router(AuditEntry),
         ],
         idempotency_model=IdempotencyRecord,
-        settings=settings,
+        settings=resolved,
         database=database,
         description="Volunteers, teams, activities, service hours and care assignments.",
+        background=[
+            ("assignment reconciler", resolved.reconcile_interval_s, lambda db: reconcile_assignments(db, resolved)),
+        ],
     )

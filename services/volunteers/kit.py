@@ -5,6 +5,7 @@ from services.volunteers.models import Activity, AuditEntry, CareAssignment, Out
 
 recorder = ChangeRecorder(AuditEntry, OutboxEvent)
 record_change = recorder.record_change
+record_event = recorder.record_event
 record_personal_read = recorder.record_personal_read
 
 
