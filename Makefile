@@ -39,8 +39,12 @@ browser-deps:
 	  exit 1; \
 	fi
 
+# The browser tests' screenshots go to artifacts/screenshots/ (ignored by git) and are listed, pass or fail.
+ARTIFACTS ?= $(CURDIR)/artifacts
 test: install browser-deps
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	@rm -rf $(ARTIFACTS)/screenshots
+	@WUSHE_TEST_ARTIFACTS=$(ARTIFACTS) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); \
+	status=$$?; find $(ARTIFACTS)/screenshots -name '*.png' 2>/dev/null | sed 's/^/screenshot: /'; exit $$status
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,7 +2,8 @@
 
 The e2e suite's running stack is reused when it is up (the browser tests run last for that); run on
 their own, the tests start one stack like the e2e fixture does. Only the workbench process is added.
-Screenshots go to <pytest tmp>/artifacts/screenshots/ and are listed at the end of the run.
+Screenshots go to <pytest tmp>/artifacts/screenshots/ (./artifacts with make test) and are listed at
+the end of the run.
 """
 
 import asyncio
@@ -156,4 +157,9 @@ class Screenshots:
 
 @pytest.fixture(scope="session")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Screenshots:
-    return Screenshots(tmp_path_factory.getbasetemp() / "artifacts" / "screenshots")
+    """<WUSHE_TEST_ARTIFACTS or pytest's base temp>/artifacts/screenshots (make test sets ./artifacts)."""
+    root = Path(os.environ["WUSHE_TEST_ARTIFACTS"]) if os.environ.get("WUSHE_TEST_ARTIFACTS") else None
+    root = root or tmp_path_factory.getbasetemp() / "artifacts"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / ".gitignore").write_text("*\n")  # test output, never committed
+    return Screenshots(root / "screenshots")
