@@ -294,7 +294,7 @@ async def _assignment_page(
     node = data["node"]
     if not node:
         return await _page(request, "error.html", {"messages": [_t(request)("common.none")]}, 404)
-    flags = next((v["terms"] for v in data["vocabularies"] if v["name"] == "WellbeingFlag"), [])
+    flags: list[dict[str, str]] = next((v["terms"] for v in data["vocabularies"] if v["name"] == "WellbeingFlag"), [])
     context = {"assignment": node, "visits": _nodes(node["visits"]), "flags": flags, "form": form, "errors": errors,
                "message": message, "back": "/volunteers/me" if _is_volunteer(user) else "/volunteers/care"}  # fmt: skip
     return await _page(request, "volunteers/assignment.html", context, status_code)

@@ -1,0 +1,91 @@
+"""志愿者与关爱 in Chromium: a volunteer signed in on a 360 px phone checks in and out of an activity
+with the big buttons, and the station worker approves the minutes on the activity's page."""
+
+import random
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from services.common.clock import clock, iso_utc
+from tests.browser.conftest import Screenshots
+from tests.browser.world import BrowserWorld
+from tests.case.factories import make_id_number
+from tests.support.graphql import gql
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+TAG = uuid.uuid4().hex[:5]
+REGISTER = """mutation($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) {
+  __typename ... on VolunteerRegistered { volunteer { id } } } }"""
+VERIFY = """mutation($id: ID!) { verifyVolunteer(volunteerId: $id) { __typename } }"""
+CREATE = """mutation($input: CreateActivityInput!) { createActivity(input: $input) {
+  __typename ... on ActivityCreated { activity { id } } } }"""
+SIGN_UP = """mutation($a: ID!, $v: ID) { signUp(activityId: $a, volunteerId: $v) { __typename } }"""
+
+
+def _ok(world: BrowserWorld, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    body = gql(world.stack, query, variables, world.station())
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def _volunteer_signed_up(world: BrowserWorld, title: str) -> tuple[str, str]:
+    """A verified volunteer of the station, signed up for an activity that started half an hour ago."""
+    person = {"platformId": world.station_gid, "name": f"其其格{TAG}", "phone": "13947001234", "region": "150781001",
+              "idNumber": make_id_number("150781", date(1990, 5, 6), random.randint(100, 999))}  # fmt: skip
+    volunteer = _ok(world, REGISTER, {"input": person})["registerVolunteer"]["volunteer"]["id"]
+    _ok(world, VERIFY, {"id": volunteer})
+    starts = clock.now() - timedelta(minutes=30)
+    activity = {"title": title, "organiserKind": "PLATFORM", "platformId": world.station_gid, "place": "东山社区活动室",
+                "region": "150781001", "startsAt": iso_utc(starts), "endsAt": iso_utc(starts + timedelta(hours=2)),
+                "capacity": 5}  # fmt: skip
+    activity_id = _ok(world, CREATE, {"input": activity})["createActivity"]["activity"]["id"]
+    assert _ok(world, SIGN_UP, {"a": activity_id, "v": volunteer})["signUp"]["__typename"] == "SignedUp"
+    return volunteer, activity_id
+
+
+async def _sign_in_as_volunteer(browser: Browser, workbench_url: str, volunteer: str) -> Page:
+    """A phone-sized page signed in through the development picker's form, as that volunteer."""
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True)
+    context.set_default_timeout(15_000)
+    phone = await context.new_page()
+    await phone.goto(f"{workbench_url}/signin")
+    csrf = await phone.locator("input[name=csrf_token]").first.get_attribute("value")
+    form = {"csrf_token": csrf or "", "identity": volunteer, "next": "/volunteers/me"}
+    await phone.request.post(f"{workbench_url}/signin/dev", form=form, max_redirects=0)
+    await phone.goto(f"{workbench_url}/volunteers/me")
+    return phone
+
+
+async def test_a_volunteer_checks_in_and_out_on_a_phone(
+    browser: Browser, station_page: Page, workbench_url: str, browser_world: BrowserWorld, shots: Screenshots
+) -> None:
+    title = f"敬老院包饺子{TAG}"
+    volunteer, activity_id = _volunteer_signed_up(browser_world, title)
+    phone = await _sign_in_as_volunteer(browser, workbench_url, volunteer)
+    try:
+        await expect(phone.get_by_role("heading", name="我的志愿服务")).to_be_visible()
+        item = phone.locator("li", has_text=title)
+        await item.get_by_role("button", name="签到").click()
+        await expect(phone.get_by_role("status")).to_have_text("已签到。")
+        check_out = phone.locator("li", has_text=title).get_by_role("button", name="签退")
+        box = await check_out.bounding_box()
+        assert box is not None and box["height"] >= 48 and box["width"] >= 300, box  # a thumb's button
+        assert await phone.evaluate("document.documentElement.scrollWidth") <= 360
+        await shots.take(phone, "volunteers-phone-checked-in")
+        await check_out.click()
+        await expect(phone.get_by_role("status")).to_have_text("已签退，服务时长待审核。")
+        await expect(phone.locator("li", has_text=title)).to_contain_text("签退")
+    finally:
+        await phone.context.close()
+
+    # The organiser sees the attendance and approves the minutes.
+    await station_page.goto(f"{workbench_url}/volunteers/activities/{activity_id}")
+    row = station_page.locator("li", has_text=f"其其格{TAG}")
+    await row.get_by_role("button", name="审核通过时长").click()
+    await expect(station_page.get_by_role("status")).to_have_text("时长已计入。")
+    await shots.take(station_page, "volunteers-activity-approved")
