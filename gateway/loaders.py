@@ -31,6 +31,9 @@ BATCHED: dict[str, tuple[str, str]] = {
     "needs": ("case", "needs"),
     "projects": ("case", "projects"),
     "public_wishes": ("case", "public-wishes"),
+    "service_records": ("case", "service-records"),
+    "referrals": ("case", "referrals"),
+    "case_transitions": ("case", "case-transitions"),
     "volunteers": ("volunteers", "volunteers"),
     "activities": ("volunteers", "activities"),
     "signups": ("volunteers", "signups"),
@@ -55,6 +58,7 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         "phone": "phone",
         "address": "address",
         "consent": "consent",
+        "healthNotes": "health_notes",
     },
     "cases": {"summary": "summary"},
 }

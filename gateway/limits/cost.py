@@ -38,7 +38,7 @@ from gateway.limits.fragments import dependency_order, fragment_definitions
 from services.common.pagination import MAX_PAGE_SIZE
 
 CEILING = 10**12
-SIZE_ARGUMENTS = ("first", "limit")
+SIZE_ARGUMENTS = ("first", "last", "limit")
 
 # Fields that start work far beyond one upstream row: the optimiser runs twice (optimal and greedy
 # for comparison) over every open need, offer and volunteer in the region; the statistics are

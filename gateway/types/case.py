@@ -15,7 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.ids import to_global_id
-from gateway.loaders import BATCHED, PERSONAL_FIELDS, personal_fields
+from gateway.loaders import personal_fields
 from gateway.lookahead import fields_on
 from gateway.photos import gateway_photo_url
 from gateway.types.common import Connection, Edge, Node, PageInfo
@@ -46,15 +46,6 @@ from services.common.vocabulary import (
 
 MISSING: Any = object()
 T = TypeVar("T")
-
-strawberry.enum(ReferralState)  # the one vocabulary enum gateway/types/common.py does not list yet
-
-# Until gateway/loaders.py lists them itself: the batch endpoints behind `node()` for these types,
-# and a recipient's health notes among the personal fields a selection reads (and the service audits).
-PERSONAL_FIELDS["recipients"].setdefault("healthNotes", "health_notes")
-BATCHED.setdefault("service_records", ("case", "service-records"))
-BATCHED.setdefault("referrals", ("case", "referrals"))
-BATCHED.setdefault("case_transitions", ("case", "case-transitions"))
 
 
 def gid(type_name: str, local: uuid.UUID | str) -> strawberry.ID:

@@ -31,6 +31,7 @@ for _vocabulary in (
     v.Language,
     v.ServiceRecordKind,
     v.Role,
+    v.ReferralState,
 ):
     strawberry.enum(_vocabulary)
 PlatformLevel = v.PlatformLevel
