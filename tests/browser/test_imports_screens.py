@@ -1,6 +1,10 @@
 """导入导出 in Chromium: the gateway has no import operation, so the page says so; a sheet missing
 columns shows each by row and column (nothing imported), and the template downloads as a valid .xlsx."""
 
+import asyncio
+import io
+from pathlib import Path
+
 import pytest
 from openpyxl import load_workbook
 from playwright.async_api import Page, expect
@@ -21,7 +25,9 @@ async def test_a_sheet_with_errors_shows_them_by_row_and_column(
 
     async with page.expect_download() as download_info:
         await page.locator("#h-recipients ~ form").get_by_role("link", name="下载模板").click()
-    template = load_workbook(str(await (await download_info.value).path()))
+    template = load_workbook(
+        io.BytesIO(await asyncio.to_thread(Path(await (await download_info.value).path()).read_bytes))
+    )
     assert [c.value for c in template.worksheets[0][1]][:4] == ["姓名", "性别", "出生日期", "身份证号码"]
 
     form = page.locator("form[action='/imports/recipients']")
