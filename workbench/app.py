@@ -95,4 +95,6 @@ def _add_error_pages(app: FastAPI) -> None:
         if error.signed_out:
             sign_out(request)
             return _redirect(request, "/signin")
+        if error.forbidden:  # a page of another role's work: said plainly, not as a failure
+            return await render(request, "error.html", {"messages": error.messages, "forbidden": True}, 403)
         return await render(request, "error.html", {"messages": error.messages}, status_code=502)

@@ -19,6 +19,10 @@ class GatewayError(Exception):
     def signed_out(self) -> bool:
         return bool(SIGNED_OUT_CODES.intersection(self.codes))
 
+    @property
+    def forbidden(self) -> bool:
+        return "FORBIDDEN" in self.codes
+
 
 class Gateway:
     """One pooled HTTP client for the process; one `call` per GraphQL request of a page."""
@@ -42,9 +46,10 @@ class Gateway:
             raise GatewayError([f"网关返回 {response.status_code}"], ["GATEWAY_ERROR"]) from exc
         errors = body.get("errors") or []
         if errors:
-            messages = [str(e.get("message", "")) for e in errors]
+            # Chinese first (extensions.messageZh), each message once however many fields it failed.
+            messages = [str((e.get("extensions") or {}).get("messageZh") or e.get("message", "")) for e in errors]
             codes = [str((e.get("extensions") or {}).get("code", "")) for e in errors]
-            raise GatewayError(messages, codes)
+            raise GatewayError(list(dict.fromkeys(messages)), codes)
         data: dict[str, Any] = body.get("data") or {}
         return data
 

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+STAFF_ROLES = frozenset({"civil_affairs_admin", "centre_staff", "station_staff", "community_worker"})
 
 
 class NotSignedIn(Exception):
@@ -38,6 +39,18 @@ class SignedInUser:
     @classmethod
     def from_session(cls, data: dict[str, Any]) -> "SignedInUser":
         return cls(**data)
+
+    @property
+    def staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def scope(self) -> dict[str, str | None]:
+        """GraphQL filter variables for "my work": a station's (or community room's) own platform; a
+        county centre's or the admin's whole region (their stations' work lies under their region code)."""
+        if self.role in ("station_staff", "community_worker"):
+            return {"platform": self.platform_id, "region": None}
+        return {"platform": None, "region": self.region or None}
 
 
 def sign_in(request: Request, user: SignedInUser) -> None:

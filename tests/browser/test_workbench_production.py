@@ -20,7 +20,7 @@ def issuer() -> Iterator[str]:
 
     class Discovery(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            base = f"http://127.0.0.1:{self.server.server_address[1]}/realms/wushe"
+            base = f"{issuer_of(self.server)}"
             body = json.dumps(
                 {
                     "issuer": base,
@@ -38,9 +38,13 @@ def issuer() -> Iterator[str]:
         def log_message(self, *_: object) -> None:
             pass
 
+    def issuer_of(server: object) -> str:
+        assert isinstance(server, ThreadingHTTPServer)
+        return f"http://127.0.0.1:{server.server_port}/realms/wushe"
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), Discovery)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/realms/wushe"
+    yield issuer_of(server)
     server.shutdown()
 
 

@@ -16,6 +16,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.search": ("搜索", "Search"),
     "common.none": ("暂无", "None"),
     "common.error": ("出错了", "Something went wrong"),
+    "common.forbidden": ("无权访问", "Not for your role"),
+    "common.forbidden_text": ("您的身份不能使用此页面", "Your role cannot use this page"),
     "common.not_done": ("这一页尚未完成。", "This page is not built yet."),
     "common.required": ("必填", "required"),
     "common.back": ("返回", "Back"),
@@ -171,5 +173,24 @@ MESSAGES.update(
         "score.distance": ("距离", "distance"),
         "score.preferred_region": ("意向区域", "preferred region"),
         "score.language": ("语言", "language"),
+    }
+)
+MESSAGES.update(
+    {
+        "today.offers": ("我们的捐赠", "Our offers"),
+        "today.availability": (
+            "共 {total}，预留 {held}，已送达 {delivered}，可用 {available}",
+            "{total} in all, {held} held, {delivered} delivered, {available} available",
+        ),
+        "today.my_visits": ("我的关爱探访", "My care visits"),
+        "today.my_activities": ("我报名的活动", "My activities"),
+        "today.weekly": ("每{weekday} {start}，{minutes} 分钟", "{weekday}s at {start}, {minutes} minutes"),
+        "weekday.1": ("周一", "Monday"),
+        "weekday.2": ("周二", "Tuesday"),
+        "weekday.3": ("周三", "Wednesday"),
+        "weekday.4": ("周四", "Thursday"),
+        "weekday.5": ("周五", "Friday"),
+        "weekday.6": ("周六", "Saturday"),
+        "weekday.7": ("周日", "Sunday"),
     }
 )

@@ -46,11 +46,12 @@ NEED_FIELDS = """id kind state title description regionCode itemCategory quantit
   visitMinutes skills amount lackingAmount lackingQuantity deadline pendingUntil pendingReference matchedReference
   proofNote proofPhotoUrl feedback fulfilledAt version createdAt recipient { name age categories }
   case { id state }"""
-LIST = """query($platform: ID, $state: NeedState, $kind: NeedKind) {
-  needs(first: 50, filter: {platformId: $platform, state: $state, kind: $kind}) { totalCount edges { node {
-    id kind state title deadline createdAt recipient { name categories } } } } }"""
-NEW = """query($platform: ID) { cases(first: 100, filter: {platformId: $platform}) { edges { node {
-  id state domain recipient { name } } } } }"""
+LIST = """query($platform: ID, $region: String, $state: NeedState, $kind: NeedKind) {
+  needs(first: 50, filter: {platformId: $platform, region: $region, state: $state, kind: $kind}) {
+    totalCount edges { node { id kind state title deadline createdAt recipient { name categories } } } } }"""
+NEW = """query($platform: ID, $region: String) {
+  cases(first: 100, filter: {platformId: $platform, region: $region}) { edges { node {
+    id state domain recipient { name } } } } }"""
 PUBLISH = (
     """mutation($input: PublishNeedInput!, $key: String) { publishNeed(input: $input, idempotencyKey: $key) {
   __typename ... on NeedPublished { need { id } } """
@@ -62,7 +63,7 @@ PROPOSALS = """query($platform: ID, $region: String) {
     proposals { resourceKind quantity amount minutesPerWeek score scoreParts { name value } reasons resourceIdGlobal
       need { id title kind } offer { title organization { name } } volunteer { name } }
     summary { method needs needsMet tekunNeeds tekunMet candidates notes } }
-  needs(first: 100, filter: {platformId: $platform, state: OPEN}) { edges { node {
+  needs(first: 100, filter: {platformId: $platform, region: $region, state: OPEN}) { edges { node {
     id kind title itemCategory skills recipient { name categories } } } } }"""
 NEED = f"""query($id: ID!) {{ node(id: $id) {{ ... on Need {{ {NEED_FIELDS} }} }}
   pledges(first: 10, filter: {{wishId: $id}}) {{ edges {{ node {{ holdState expiresAt donorName quantity amount
@@ -105,7 +106,7 @@ def _nodes(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
 @router.get("", response_class=HTMLResponse)
 async def needs_list(request: Request, user: User, state: str = "OPEN", kind: str = "") -> HTMLResponse:
     """The platform's needs by state and kind."""
-    variables = {"platform": user.platform_id, "state": state or None, "kind": kind or None}
+    variables = {**user.scope, "state": state or None, "kind": kind or None}
     data = await request.app.state.gateway.call(user.token, LIST, variables)
     needs = _nodes(data["needs"])
     return await render(
@@ -142,7 +143,7 @@ def _new_context(
 @router.get("/new", response_class=HTMLResponse)
 async def new_need(request: Request, user: User, kind: str = "MICRO_WISH", case: str = "") -> HTMLResponse:
     """The form for a micro-wish, a care need or a funding need (`?kind=`) of a case."""
-    data = await request.app.state.gateway.call(user.token, NEW, {"platform": user.platform_id})
+    data = await request.app.state.gateway.call(user.token, NEW, user.scope)
     return await render(request, "needs/new.html", _new_context(_nodes(data["cases"]), kind, case, {}, {}))
 
 
@@ -188,7 +189,7 @@ async def publish(request: Request, user: User) -> Response:
         result = (await request.app.state.gateway.call(user.token, PUBLISH, variables))["publishNeed"]
     if result["__typename"] == "NeedPublished":
         return RedirectResponse(f"/needs/{result['need']['id']}", status_code=303)
-    data = await request.app.state.gateway.call(user.token, NEW, {"platform": user.platform_id})
+    data = await request.app.state.gateway.call(user.token, NEW, user.scope)
     errors = field_errors(result)
     message = "请更正下面标出的项目。" if errors else refusal_text(result)
     context = _new_context(_nodes(data["cases"]), kind, form.get("case_id", ""), form, errors, message)
@@ -208,8 +209,7 @@ def why_no_proposal(need: dict[str, Any]) -> str:
 async def proposals(request: Request, user: User) -> HTMLResponse:
     """proposeMatches for the platform: each proposal with its reasons and score parts; the open
     needs without one, and why."""
-    region = None if user.platform_id else (user.region or None)
-    data = await request.app.state.gateway.call(user.token, PROPOSALS, {"platform": user.platform_id, "region": region})
+    data = await request.app.state.gateway.call(user.token, PROPOSALS, user.scope)
     found = data["proposeMatches"]
     proposed = {p["need"]["id"] for p in found["proposals"] if p.get("need")}
     without = [n for n in _nodes(data["needs"]) if n["id"] not in proposed]

@@ -48,10 +48,12 @@ RECORD_KINDS = [
     "VOLUNTEER_TEAM_BUILDING",
 ]
 
-SEARCH = """query($platform: ID, $name: String, $category: RecipientCategory) {
-  recipients(first: 30, filter: {platformId: $platform, name: $name, category: $category}) { totalCount
+SEARCH = """query($platform: ID, $region: String, $name: String, $category: RecipientCategory) {
+  recipients(first: 30, filter: {platformId: $platform, region: $region, name: $name, category: $category}) {
+    totalCount
     edges { node { id name gender age categories masked } } }
-  cases(first: 50, filter: {platformId: $platform}) { edges { node { id state domain openedAt recipient { id } } } }
+  cases(first: 50, filter: {platformId: $platform, region: $region}) { edges { node {
+    id state domain openedAt recipient { id } } } }
 }"""
 CREATE = (
     """mutation($input: CreateRecipientInput!, $key: String) { createRecipient(input: $input, idempotencyKey: $key) {
@@ -61,10 +63,11 @@ CREATE = (
     + refusals("NotFound", "Conflict")
     + " } }"
 )
-RECIPIENT = """query($id: ID!, $platform: ID) {
+RECIPIENT = """query($id: ID!, $platform: ID, $region: String) {
   node(id: $id) { ... on Recipient { id name gender age birthDate categories phone address regionCode masked
     consent { givenBy givenAt purpose } platform { name } } }
-  cases(first: 50, filter: {platformId: $platform}) { edges { node { id state domain openedAt recipient { id } } } }
+  cases(first: 50, filter: {platformId: $platform, region: $region}) { edges { node {
+    id state domain openedAt recipient { id } } } }
 }"""
 OPEN_CASE = (
     """mutation($input: OpenCaseInput!, $key: String) { openCase(input: $input, idempotencyKey: $key) {
@@ -72,15 +75,15 @@ OPEN_CASE = (
     + refusals("NotFound")
     + " } }"
 )
-CASE_FILE = """query($case: ID!, $platform: ID) {
+CASE_FILE = """query($case: ID!, $platform: ID, $region: String) {
   caseFile(caseId: $case) {
     case { id state domain riskLevel summary openedAt allowedTransitions version
       recipient { id name age categories } platform { name } }
     transitions { fromState toState note actor at }
     serviceRecords { kind servedOn note beneficiaries recordedBy createdAt }
     referrals { id toAgency reason state outcome createdAt updatedAt } }
-  needs(first: 100, filter: {platformId: $platform}) { edges { node { id kind title state createdAt fulfilledAt
-    case { id } } } }
+  needs(first: 100, filter: {platformId: $platform, region: $region}) { edges { node {
+    id kind title state createdAt fulfilledAt case { id } } } }
 }"""
 ADVANCE = (
     """mutation($case: ID!, $to: CaseState!, $note: String!, $version: Int) {
@@ -120,7 +123,7 @@ def _cases_by_recipient(cases: list[dict[str, Any]]) -> dict[str, list[dict[str,
 @router.get("", response_class=HTMLResponse)
 async def search(request: Request, user: User, q: str = "", category: str = "") -> HTMLResponse:
     """Recipients of the platform by name and category, each with its cases."""
-    variables = {"platform": user.platform_id, "name": q or None, "category": category or None}
+    variables = {**user.scope, "name": q or None, "category": category or None}
     data = await request.app.state.gateway.call(user.token, SEARCH, variables)
     recipients = _nodes(data["recipients"])
     context = {
@@ -203,9 +206,7 @@ async def create_recipient(request: Request, user: User) -> Response:
 @router.get("/recipients/{recipient_id}", response_class=HTMLResponse)
 async def recipient(request: Request, user: User, recipient_id: str) -> HTMLResponse:
     """A recipient's record, cases, and the form to open one."""
-    data = await request.app.state.gateway.call(
-        user.token, RECIPIENT, {"id": recipient_id, "platform": user.platform_id}
-    )
+    data = await request.app.state.gateway.call(user.token, RECIPIENT, {"id": recipient_id, **user.scope})
     person = data["node"]
     if not person:
         return await render(request, "error.html", {"messages": ["找不到该服务对象，或不在您的权限范围内。"]}, 404)
@@ -256,7 +257,7 @@ async def _case_page(
     message: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
-    data = await request.app.state.gateway.call(user.token, CASE_FILE, {"case": case_id, "platform": user.platform_id})
+    data = await request.app.state.gateway.call(user.token, CASE_FILE, {"case": case_id, **user.scope})
     case_file = data["caseFile"]
     if not case_file or not case_file["case"]:
         return await render(request, "error.html", {"messages": ["找不到该个案，或不在您的权限范围内。"]}, 404)

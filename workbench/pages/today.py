@@ -14,18 +14,18 @@ router = APIRouter(prefix="/today")
 
 # One request: open needs, needs waiting on a donor's claim or a hold, holds, visits needing attention,
 # cases in follow-up (回访) and cases referred out (waiting for the other agency).
-TODAY = """query($platform: ID) {
-  open: needs(first: 50, filter: {state: OPEN, platformId: $platform}) { totalCount edges { node {
+TODAY = """query($platform: ID, $region: String) {
+  open: needs(first: 50, filter: {state: OPEN, platformId: $platform, region: $region}) { totalCount edges { node {
     id kind title deadline createdAt recipient { name categories } case { id } } } }
-  pending: needs(first: 30, filter: {state: PENDING, platformId: $platform}) { edges { node {
+  pending: needs(first: 30, filter: {state: PENDING, platformId: $platform, region: $region}) { edges { node {
     id kind title pendingUntil pendingReference recipient { name } } } }
   holds(first: 30, filter: {state: HELD}) { edges { node { id needId needTitle expiresAt quantity amount
     offer { title } } } }
   careVisits(first: 20, needsAttention: true) { edges { node { id visitedAt outcome wellbeingFlags notes
     volunteer { name } assignment { elder { name } } } } }
-  followUp: cases(first: 20, filter: {platformId: $platform, state: FOLLOW_UP}) { edges { node {
+  followUp: cases(first: 20, filter: {platformId: $platform, region: $region, state: FOLLOW_UP}) { edges { node {
     id openedAt recipient { name } } } }
-  referred: cases(first: 20, filter: {platformId: $platform, state: REFERRED}) { edges { node {
+  referred: cases(first: 20, filter: {platformId: $platform, region: $region, state: REFERRED}) { edges { node {
     id openedAt recipient { name } } } }
 }"""
 
@@ -44,10 +44,37 @@ def nodes(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [edge["node"] for edge in (connection or {}).get("edges", [])]
 
 
+# A charity's staff: their offers with what is held and delivered, the holds waiting on them, donors' pledges.
+ORGANISATION = """query {
+  offers(first: 30) { edges { node { title status category validUntil
+    availability { total held delivered available } } } }
+  holds(first: 30, filter: {state: HELD}) { edges { node { needTitle expiresAt quantity amount offer { title } } } }
+}"""
+# A volunteer: the elders they visit and the activities they signed up for.
+VOLUNTEER = """query {
+  myCareAssignments(first: 20) { edges { node { state visitAddress schedule { weekday start durationMinutes }
+    elder { name } } } }
+  signUps(first: 10) { edges { node { status activity { title place startsAt } } } }
+}"""
+
+
 @router.get("", response_class=HTMLResponse)
 async def today(request: Request, user: User) -> HTMLResponse:
-    """The day's work of the signed-in user's platform (or region, for the admin)."""
-    data = await request.app.state.gateway.call(user.token, TODAY, {"platform": user.platform_id})
+    """The day's work of the signed-in user: a station's own, a centre's or the admin's region; a
+    charity's offers and holds; a volunteer's visits and activities."""
+    if user.role == "org_staff":
+        data = await request.app.state.gateway.call(user.token, ORGANISATION)
+        return await render(
+            request, "today/organisation.html", {"offers": nodes(data["offers"]), "holds": nodes(data["holds"])}
+        )
+    if user.role == "volunteer":
+        data = await request.app.state.gateway.call(user.token, VOLUNTEER)
+        return await render(
+            request,
+            "today/volunteer.html",
+            {"assignments": nodes(data["myCareAssignments"]), "sign_ups": nodes(data["signUps"])},
+        )
+    data = await request.app.state.gateway.call(user.token, TODAY, user.scope)
     now = clock.now()
     open_needs = sorted(nodes(data["open"]), key=urgency)
     pending = nodes(data["pending"])
