@@ -49,7 +49,7 @@ test: install browser-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy services gateway wushe_cli
+	$(BIN)/mypy services gateway wushe_cli workbench
 
 bench-workbench: install
 	$(BIN)/python bench/workbench.py
