@@ -25,7 +25,15 @@ NAVIGATION = [
     ("stats", "/stats"),
 ]
 
+# Charities' staff and volunteers are not staff of a platform: the areas the gateway lets them use.
+NON_STAFF_AREAS = {"org_staff": {"today", "volunteers"}, "volunteer": {"today", "volunteers"}}
+
 templates = Jinja2Templates(directory=str(TEMPLATES))
+
+
+def navigation_for(role: str | None) -> list[tuple[str, str]]:
+    areas = NON_STAFF_AREAS.get(role or "")
+    return [(key, path) for key, path in NAVIGATION if areas is None or key in areas]
 
 
 def parse_moment(value: str | datetime | None) -> datetime | None:
@@ -77,14 +85,15 @@ async def render(
     """A page (or an htmx fragment) with the frame's context; `?lang=` is remembered in a cookie."""
     lang = language_of(request)
     t = translator(lang)
+    user = optional_user(request)
     await request.app.state.vocabulary.ensure_loaded(request.app)
     frame = {
         "request": request,
         "t": t,
         "lang": lang,
-        "user": optional_user(request),
+        "user": user,
         "csrf": csrf_token(request),
-        "navigation": NAVIGATION,
+        "navigation": navigation_for(user.role if user else None),
         "label": lambda value: label_filter(request, value),
         "htmx": request.headers.get("HX-Request") == "true",
         # An idempotency key made when the form renders: a double submit (or a retry) acts once.

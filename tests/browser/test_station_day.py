@@ -102,6 +102,14 @@ async def test_a_station_day_in_the_workbench(
     await page.get_by_role("button", name="保存并建档").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(f"乌云{TAG}")
 
+    # Found again by name: the list narrows as the worker types (htmx), and leads back to the record.
+    await page.get_by_role("link", name="服务对象 / 个案").click()
+    await page.get_by_role("searchbox", name="姓名").fill(f"乌云{TAG}")
+    results = page.locator("#results")
+    await expect(results).to_contain_text("共 1 人")
+    await results.get_by_role("link", name=f"乌云{TAG}").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(f"乌云{TAG}")
+
     # Open a case, move it to assessment, add a home visit: all on the case file's timeline.
     await page.get_by_role("button", name="开案").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("个案档案")

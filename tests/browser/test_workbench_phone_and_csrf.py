@@ -22,6 +22,16 @@ async def test_main_pages_fit_a_360_px_phone(station_page: Page, workbench_url: 
     await shots.take(page, "phone-today")
 
 
+async def test_english_is_switched_on_and_remembered(station_page: Page, workbench_url: str) -> None:
+    page = station_page
+    await page.goto(workbench_url + "/today?lang=en")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
+    await page.get_by_role("link", name="Needs and matching").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Needs and matching")
+    await page.get_by_role("link", name="中文").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("需求与匹配")
+
+
 async def test_a_form_without_the_csrf_token_is_refused(station_page: Page, workbench_url: str) -> None:
     page = station_page
     # The session cookie goes along (as a forged cross-site form would send it), the token does not.
