@@ -151,6 +151,8 @@ MESSAGES.update(
         ),
         "needs.minutes_week": ("每周 {n} 分钟", "{n} minutes a week"),
         "needs.units": ("件", "units"),
+        "needs.weekday": ("每周探访日", "Visit day"),
+        "needs.start": ("开始时间", "Starts at"),
         "needs.score": ("得分", "Score"),
         "needs.confirm_proposal": ("确认匹配", "Confirm"),
         "needs.no_proposals": ("当前没有可提出的匹配建议。", "No proposals at the moment."),

@@ -61,7 +61,8 @@ PUBLISH = (
 PROPOSALS = """query($platform: ID, $region: String) {
   proposeMatches(scope: {platformId: $platform, regionCode: $region}) {
     proposals { resourceKind quantity amount minutesPerWeek score scoreParts { name value } reasons resourceIdGlobal
-      need { id title kind } offer { title organization { name } } volunteer { name } }
+      need { id title kind visitMinutes } offer { title organization { name } }
+      volunteer { name availability { weekday start end } } }
     summary { method needs needsMet tekunNeeds tekunMet candidates notes } }
   needs(first: 100, filter: {platformId: $platform, region: $region, state: OPEN}) { edges { node {
     id kind title itemCategory skills recipient { name categories } } } } }"""
@@ -251,10 +252,16 @@ async def match(request: Request, user: User, need_id: str) -> Response:
     proposals page rendered, so a second click answers the first one's result."""
     form = text_values(await request.form())
     if form.get("resource_kind") == "VOLUNTEER":
+        schedule = {
+            "weekday": int_or_none(form.get("weekday")) or 1,
+            "start": form.get("start") or "09:00",
+            "durationMinutes": int_or_none(form.get("duration_minutes")) or 60,
+        }
         variables: dict[str, Any] = {
             "input": {
                 "needId": need_id,
                 "volunteerId": form.get("resource_id"),
+                "schedule": schedule,
                 "idempotencyKey": form.get("idempotency_key"),
             }
         }
