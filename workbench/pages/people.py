@@ -1,6 +1,7 @@
 """服务对象 / 个案: search recipients, register one (ID check, consent, duplicates explained), open a
 case, and the case file as a timeline with the next allowed actions."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -9,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from services.common.clock import clock
 from workbench.forms import beijing_input, int_or_none, text_values
 from workbench.graphql import field_errors, refusal_text, refusals
-from workbench.rendering import beijing_filter, render
+from workbench.rendering import beijing_filter, parse_moment, render
 from workbench.session import User
 
 router = APIRouter(prefix="/people")
@@ -106,6 +107,16 @@ REFER = (
     + refusals("NotFound", "Conflict")
     + " } }"
 )
+
+SETTLE = (
+    """mutation($referral: ID!, $state: ReferralState!, $note: String!) {
+  settleReferral(referralId: $referral, outcomeState: $state, note: $note) {
+  __typename ... on ReferralChanged { referral { state } } """
+    + refusals("NotFound", "Conflict")
+    + " } }"
+)
+# What may follow a referral's state, as the buttons offer it.
+REFERRAL_NEXT = {"SENT": ["ACCEPTED", "DECLINED", "CANCELLED"], "ACCEPTED": ["COMPLETED", "CANCELLED"]}
 
 
 def _nodes(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -240,13 +251,13 @@ def timeline(case_file: dict[str, Any], needs: list[dict[str, Any]]) -> list[dic
     events: list[dict[str, Any]] = []
     for step in case_file["transitions"]:
         events.append({"at": step["at"], "kind": "transition", "item": step})
-    for record in case_file["serviceRecords"]:
-        events.append({"at": record["createdAt"], "kind": "record", "item": record})
+    for record in case_file["serviceRecords"]:  # when the service was given, not when it was typed in
+        events.append({"at": f"{record['servedOn']}T00:00:00+08:00", "kind": "record", "item": record})
     for referral in case_file["referrals"]:
         events.append({"at": referral["createdAt"], "kind": "referral", "item": referral})
     for need in needs:
         events.append({"at": need["createdAt"], "kind": "need", "item": need})
-    return sorted(events, key=lambda event: str(event["at"]), reverse=True)
+    return sorted(events, key=lambda event: parse_moment(event["at"]) or datetime.min.replace(tzinfo=UTC), reverse=True)
 
 
 async def _case_page(
@@ -268,6 +279,7 @@ async def _case_page(
         "events": timeline(case_file, needs),
         "needs": needs,
         "record_kinds": RECORD_KINDS,
+        "referral_next": REFERRAL_NEXT,
         "errors": errors or {},
         "message": message,
         "today": clock.today().isoformat(),
@@ -325,6 +337,17 @@ async def refer(request: Request, user: User, case_id: str) -> Response:
         "key": form.get("idempotency_key") or None,
     }
     result = (await request.app.state.gateway.call(user.token, REFER, variables))["referCase"]
+    if result["__typename"] == "ReferralChanged":
+        return RedirectResponse(f"/people/cases/{case_id}", status_code=303)
+    return await _case_page(request, user, case_id, {"refer": field_errors(result)}, refusal_text(result), 422)
+
+
+@router.post("/cases/{case_id}/referrals/{referral_id}")
+async def settle(request: Request, user: User, case_id: str, referral_id: str) -> Response:
+    """settleReferral: what the other agency answered."""
+    form = text_values(await request.form())
+    variables = {"referral": referral_id, "state": form.get("outcome_state"), "note": form.get("note", "")}
+    result = (await request.app.state.gateway.call(user.token, SETTLE, variables))["settleReferral"]
     if result["__typename"] == "ReferralChanged":
         return RedirectResponse(f"/people/cases/{case_id}", status_code=303)
     return await _case_page(request, user, case_id, {"refer": field_errors(result)}, refusal_text(result), 422)
