@@ -1,5 +1,6 @@
 """志愿者与关爱 in Chromium: a volunteer signed in on a 360 px phone checks in and out of an activity
-with the big buttons, and the station worker approves the minutes on the activity's page."""
+with the big buttons, finds the elder's address on their care assignment and logs a visit with a
+wellbeing flag; the station worker approves both, and the certificate prints without the frame."""
 
 import random
 import uuid
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from services.common.clock import clock, iso_utc
+from services.common.clock import beijing, beijing_midnight, clock, iso_utc
 from tests.browser.conftest import Screenshots
 from tests.browser.world import BrowserWorld
 from tests.case.factories import make_id_number
@@ -24,6 +25,16 @@ VERIFY = """mutation($id: ID!) { verifyVolunteer(volunteerId: $id) { __typename 
 CREATE = """mutation($input: CreateActivityInput!) { createActivity(input: $input) {
   __typename ... on ActivityCreated { activity { id } } } }"""
 SIGN_UP = """mutation($a: ID!, $v: ID) { signUp(activityId: $a, volunteerId: $v) { __typename } }"""
+RECIPIENT = """mutation($input: CreateRecipientInput!) { createRecipient(input: $input) {
+  ... on RecipientCreated { recipient { id } } } }"""
+OPEN_CASE = """mutation($input: OpenCaseInput!) { openCase(input: $input) { ... on CaseOpened { case { id } } } }"""
+ADVANCE = """mutation($id: ID!) { advanceCase(caseId: $id, toState: ASSESSMENT, note: "入户评估") { __typename } }"""
+PUBLISH = """mutation($input: PublishNeedInput!) { publishNeed(input: $input) { __typename
+  ... on NeedPublished { need { id } } ... on InvalidInput { fields messageZh } ... on Conflict { messageZh } } }"""
+ASSIGN = """mutation($need: ID!, $volunteer: ID!, $weekday: Int!, $key: String!) {
+  assignVolunteer(input: {needId: $need, volunteerId: $volunteer, idempotencyKey: $key,
+                          schedule: {weekday: $weekday, start: "00:00", durationMinutes: 60}}) { __typename } }"""
+ADDRESS = f"满洲里市东山街道二道街 {random.randint(10, 99)} 号"
 
 
 def _ok(world: BrowserWorld, query: str, variables: dict[str, Any]) -> dict[str, Any]:
@@ -36,6 +47,7 @@ def _ok(world: BrowserWorld, query: str, variables: dict[str, Any]) -> dict[str,
 def _volunteer_signed_up(world: BrowserWorld, title: str) -> tuple[str, str]:
     """A verified volunteer of the station, signed up for an activity that started half an hour ago."""
     person = {"platformId": world.station_gid, "name": f"其其格{TAG}", "phone": "13947001234", "region": "150781001",
+              "skills": ["COMPANIONSHIP"],
               "idNumber": make_id_number("150781", date(1990, 5, 6), random.randint(100, 999))}  # fmt: skip
     volunteer = _ok(world, REGISTER, {"input": person})["registerVolunteer"]["volunteer"]["id"]
     _ok(world, VERIFY, {"id": volunteer})
@@ -46,6 +58,27 @@ def _volunteer_signed_up(world: BrowserWorld, title: str) -> tuple[str, str]:
     activity_id = _ok(world, CREATE, {"input": activity})["createActivity"]["activity"]["id"]
     assert _ok(world, SIGN_UP, {"a": activity_id, "v": volunteer})["signUp"]["__typename"] == "SignedUp"
     return volunteer, activity_id
+
+
+def _elder_in_care_of(world: BrowserWorld, volunteer: str) -> None:
+    """An elder of the station with a weekly care need, assigned to the volunteer from today."""
+    birth = date(1941, 6, 12)
+    person = {"platformId": world.station_gid, "regionCode": "150781001", "name": f"乌云{TAG}", "gender": "FEMALE",
+              "birthDate": birth.isoformat(), "categories": ["ELDERLY", "LIVING_ALONE"], "address": ADDRESS,
+              "idNumber": make_id_number("150781", birth, random.randint(100, 999)), "phone": "13812340077",
+              "consent": {"givenBy": "本人", "givenAt": "2026-11-20T02:00:00Z", "purpose": "探访服务"}}  # fmt: skip
+    recipient = _ok(world, RECIPIENT, {"input": person})["createRecipient"]["recipient"]["id"]
+    case = _ok(world, OPEN_CASE, {"input": {"recipientId": recipient, "domain": "ELDERLY"}})["openCase"]["case"]["id"]
+    assert _ok(world, ADVANCE, {"id": case})["advanceCase"]["__typename"] == "CaseAdvanced"
+    care = {"caseId": case, "kind": "CARE", "title": f"每周陪伴{TAG}", "visitsPerMonth": 4, "visitMinutes": 60,
+            "skills": ["COMPANIONSHIP"]}  # fmt: skip
+    published = _ok(world, PUBLISH, {"input": care})["publishNeed"]
+    assert published["__typename"] == "NeedPublished", published
+    need = published["need"]["id"]
+    # Weekly three days from today: no clash with today's activity the volunteer signed up for.
+    away_from_today = (clock.today() + timedelta(days=3)).isoweekday()
+    variables = {"need": need, "volunteer": volunteer, "weekday": away_from_today, "key": f"care-{TAG}"}
+    assert _ok(world, ASSIGN, variables)["assignVolunteer"]["__typename"] == "VolunteerAssigned"
 
 
 async def _sign_in_as_volunteer(browser: Browser, workbench_url: str, volunteer: str) -> Page:
@@ -66,6 +99,7 @@ async def test_a_volunteer_checks_in_and_out_on_a_phone(
 ) -> None:
     title = f"敬老院包饺子{TAG}"
     volunteer, activity_id = _volunteer_signed_up(browser_world, title)
+    _elder_in_care_of(browser_world, volunteer)
     phone = await _sign_in_as_volunteer(browser, workbench_url, volunteer)
     try:
         await expect(phone.get_by_role("heading", name="我的志愿服务")).to_be_visible()
@@ -80,6 +114,20 @@ async def test_a_volunteer_checks_in_and_out_on_a_phone(
         await check_out.click()
         await expect(phone.get_by_role("status")).to_have_text("已签退，服务时长待审核。")
         await expect(phone.locator("li", has_text=title)).to_contain_text("签退")
+
+        # The elder's address while assigned; a visit logged with a wellbeing flag (zh-CN labels).
+        care = phone.locator("li", has_text=ADDRESS)
+        await expect(care).to_contain_text("探访地址")
+        await care.get_by_role("link", name="记录探访").click()
+        # Today in Beijing (the assignment starts today), a little before now.
+        visited = beijing(max(clock.now() - timedelta(minutes=2), beijing_midnight(clock.today())))
+        await phone.get_by_label("探访时间").fill(visited.strftime("%Y-%m-%dT%H:%M"))
+        await phone.get_by_label("情况记录").fill("陪老人聊天，老人说最近睡不好")
+        await phone.get_by_label("情绪低落").check()
+        await phone.get_by_role("button", name="保存探访记录").click()
+        await expect(phone.get_by_role("status")).to_have_text("探访已记录。")
+        assert await phone.evaluate("document.documentElement.scrollWidth") <= 360
+        await shots.take(phone, "volunteers-phone-visit")
     finally:
         await phone.context.close()
 
@@ -88,4 +136,18 @@ async def test_a_volunteer_checks_in_and_out_on_a_phone(
     row = station_page.locator("li", has_text=f"其其格{TAG}")
     await row.get_by_role("button", name="审核通过时长").click()
     await expect(station_page.get_by_role("status")).to_have_text("时长已计入。")
-    await shots.take(station_page, "volunteers-activity-approved")
+
+    # The visit's hours approved on the care page, its flag shown; the certificate prints alone.
+    await station_page.get_by_role("link", name="关爱服务").click()
+    pending = station_page.locator("#h-pending + ul li", has_text=f"其其格{TAG}")
+    await pending.get_by_role("button", name="审核通过时长").click()
+    await expect(station_page.get_by_role("status")).to_have_text("时长已计入。")
+    visit_row = station_page.locator("table tr", has_text=f"乌云{TAG}")
+    await expect(visit_row.locator(".badge.warn")).to_have_count(1)
+    await station_page.get_by_role("link", name="志愿者与关爱").click()
+    await station_page.get_by_role("link", name=f"其其格{TAG}").click()
+    await station_page.get_by_role("link", name="志愿服务证明").click()
+    await expect(station_page.locator(".certificate")).to_contain_text(f"其其格{TAG}")
+    await station_page.emulate_media(media="print")
+    await expect(station_page.locator("header.top")).to_be_hidden()
+    await shots.take(station_page, "volunteers-certificate-print")

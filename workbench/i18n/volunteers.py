@@ -50,7 +50,7 @@ MESSAGES.update(
         "volunteers.done_yes": ("已探访", "Visited"),
         "volunteers.done_no": ("未能探访（漏访）", "Missed"),
         "volunteers.visit_minutes": ("时长（分钟，不填按安排时长）", "Minutes (default: the scheduled length)"),
-        "volunteers.notes": ("探访记录", "Notes"),
+        "volunteers.notes": ("情况记录", "Notes"),
         "volunteers.flags": ("身心状况提示", "Wellbeing flags"),
         "volunteers.save_visit": ("保存探访记录", "Save the visit"),
         "volunteers.visit_logged": ("探访已记录。", "The visit is logged."),

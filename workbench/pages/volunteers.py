@@ -70,8 +70,8 @@ CARE = f"""query {{
 ASSIGNMENT = f"""query($id: ID!) {{
   node(id: $id) {{ ... on CareAssignment {{ id state {SCHEDULE} startsOn endsOn visitAddress addressMasked
     volunteer {{ name }} elder {{ name }} need {{ title }}
-    visits(first: 20) {{ nodes {{ id visitedAt outcome minutes hoursState wellbeingFlags notes }} }} }} }}
-  vocabularies {{ name terms {{ name label }} }} }}"""
+    visits(first: 20) {{ nodes {{ id visitedAt outcome minutes hoursState wellbeingFlags notes }} }} }} }} }}"""
+VOCABULARIES = "query { vocabularies { name terms { name label } } }"
 LOG_VISIT = (
     """mutation($a: ID!, $at: DateTime!, $done: Boolean!, $notes: String!, $flags: [WellbeingFlag!], $minutes: Int,
   $key: String) { logCareVisit(assignmentId: $a, visitedAt: $at, done: $done, notes: $notes, wellbeingFlags: $flags,
@@ -130,8 +130,27 @@ def _result_kind(result: dict[str, Any], ok_types: tuple[str, ...]) -> tuple[boo
     return False, refusal_text(result) + ("：" + "；".join(errors.values()) if errors else "")
 
 
+async def _terms(request: Request) -> dict[str, dict[str, str]]:
+    """zh-CN labels by vocabulary, read once per process: a code alone is ambiguous (PENDING is 已预留 for
+    a need, 待审核 for hours and for a volunteer's verification)."""
+    terms: dict[str, dict[str, str]] | None = getattr(request.app.state, "volunteer_terms", None)
+    if terms is None:
+        data = await request.app.state.gateway.call(None, VOCABULARIES)
+        terms = {v["name"]: {t["name"]: t["label"] for t in v["terms"]} for v in data["vocabularies"]}
+        request.app.state.volunteer_terms = terms
+    return terms
+
+
 async def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    return await render(request, template, {"flash": _take_flash(request), **context}, status_code=status_code)
+    terms, english = await _terms(request), language_of(request) == "en"
+
+    def term(vocabulary: str, code: str | None) -> str:
+        if not code:
+            return ""
+        return code.replace("_", " ").capitalize() if english else terms.get(vocabulary, {}).get(code, code)
+
+    frame = {"flash": _take_flash(request), "term": term}
+    return await render(request, template, {**frame, **context}, status_code=status_code)
 
 
 # --- staff: activities ------------------------------------------------------------------------
@@ -223,10 +242,9 @@ async def sign_up(request: Request, user: User, activity_id: str) -> Response:
     else:
         text = refusal_text(result)
         if result.get("missingSkills"):
-            labels = request.app.state.labels
-            text += " " + t(
-                "volunteers.missing_skills", skills="、".join(labels.get(s, s) for s in result["missingSkills"])
-            )
+            skills = (await _terms(request)).get("Skill", {})
+            missing = "、".join(skills.get(s, s) for s in result["missingSkills"])
+            text += " " + t("volunteers.missing_skills", skills=missing)
         _flash(request, text, "error")
     return RedirectResponse(_safe_next(form.get("next"), f"/volunteers/activities/{activity_id}"), status_code=303)
 
@@ -294,7 +312,7 @@ async def _assignment_page(
     node = data["node"]
     if not node:
         return await _page(request, "error.html", {"messages": [_t(request)("common.none")]}, 404)
-    flags: list[dict[str, str]] = next((v["terms"] for v in data["vocabularies"] if v["name"] == "WellbeingFlag"), [])
+    flags = list((await _terms(request)).get("WellbeingFlag", {}))
     context = {"assignment": node, "visits": _nodes(node["visits"]), "flags": flags, "form": form, "errors": errors,
                "message": message, "back": "/volunteers/me" if _is_volunteer(user) else "/volunteers/care"}  # fmt: skip
     return await _page(request, "volunteers/assignment.html", context, status_code)
