@@ -102,6 +102,18 @@ async def test_a_station_day_in_the_workbench(
     await page.get_by_role("button", name="保存并建档").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(f"乌云{TAG}")
 
+    # Registered twice by mistake: the duplicate ID number is explained, with the way to the record.
+    await page.get_by_role("link", name="服务对象 / 个案").click()
+    await page.get_by_role("link", name="登记服务对象").click()
+    await page.get_by_label("姓名").fill(f"乌云{TAG}")
+    await page.get_by_label("身份证号").fill(id_number)
+    await page.get_by_label("出生日期").fill(birth.isoformat())
+    await page.get_by_label("老年人").check()
+    await page.get_by_role("button", name="保存并建档").click()
+    await expect(page.get_by_role("status")).to_contain_text("该身份证号已在本平台建档")
+    await page.get_by_role("link", name="查看该档案").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(f"乌云{TAG}")
+
     # Found again by name: the list narrows as the worker types (htmx), and leads back to the record.
     await page.get_by_role("link", name="服务对象 / 个案").click()
     await page.get_by_role("searchbox", name="姓名").fill(f"乌云{TAG}")
