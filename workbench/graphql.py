@@ -105,5 +105,9 @@ def refusals(*type_names: str) -> str:
 
 
 def refusal_text(result: dict[str, Any]) -> str:
-    """A refused result as one Chinese sentence for a notice ("" for a success without a message)."""
+    """A refused result as one Chinese sentence for a notice ("" for a success without a message);
+    an InvalidInput says what each field needs (its generic sentence only points at `errors`)."""
+    reasons = field_errors(result)
+    if reasons:
+        return "请更正：" + "；".join(dict.fromkeys(reasons.values()))
     return str(result.get("messageZh") or result.get("message") or "")

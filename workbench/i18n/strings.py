@@ -121,6 +121,13 @@ MESSAGES.update(
         "people.reason": ("转介原因", "Reason"),
         "people.timeline": ("时间线", "Timeline"),
         "people.outcome": ("对方答复", "Their answer"),
+        "people.decide_needs": (
+            "转入{state}前，请决定以下未完成需求的去向：",
+            "Before moving to {state}, decide what becomes of these open needs:",
+        ),
+        "people.decision_cancel": ("取消该需求", "Cancel it"),
+        "people.decision_keep": ("保留（需说明理由）", "Keep it (say why)"),
+        "people.keep_reason": ("保留理由", "Why it is kept"),
         "people.referral_to": ("标记为{state}", "Mark {state}"),
         "people.moved": ("阶段：{from} → {to}", "Stage: {from} → {to}"),
         "people.referred_to": ("转介至{agency}", "Referred to {agency}"),

@@ -87,9 +87,9 @@ CASE_FILE = """query($case: ID!, $platform: ID, $region: String) {
     id kind title state createdAt fulfilledAt case { id } } } }
 }"""
 ADVANCE = (
-    """mutation($case: ID!, $to: CaseState!, $note: String!, $version: Int) {
-  advanceCase(caseId: $case, toState: $to, note: $note, expectedVersion: $version) {
-  __typename ... on CaseAdvanced { case { state } } """
+    """mutation($case: ID!, $to: CaseState!, $note: String!, $version: Int, $needs: [NeedDecisionInput!]) {
+  advanceCase(caseId: $case, toState: $to, note: $note, expectedVersion: $version, needs: $needs) {
+  __typename ... on CaseAdvanced { case { state } } ... on NeedsUndecided { needs { id kind title state } } """
     + refusals("NeedsUndecided", "NotFound", "Conflict", "StaleVersion")
     + " } }"
 )
@@ -267,6 +267,7 @@ async def _case_page(
     errors: dict[str, dict[str, str]] | None = None,
     message: str = "",
     status_code: int = 200,
+    undecided: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     data = await request.app.state.gateway.call(user.token, CASE_FILE, {"case": case_id, **user.scope})
     case_file = data["caseFile"]
@@ -280,6 +281,7 @@ async def _case_page(
         "needs": needs,
         "record_kinds": RECORD_KINDS,
         "referral_next": REFERRAL_NEXT,
+        "undecided": undecided if undecided and undecided["needs"] else None,
         "errors": errors or {},
         "message": message,
         "today": clock.today().isoformat(),
@@ -293,19 +295,34 @@ async def case_file(request: Request, user: User, case_id: str) -> HTMLResponse:
     return await _case_page(request, user, case_id)
 
 
+def need_decisions(form: dict[str, str]) -> list[dict[str, str]] | None:
+    """`decision.<need id>` and `reason.<need id>` fields, as advanceCase's `needs` (None when none)."""
+    decisions = [
+        {"needId": key.partition(".")[2], "decision": value, "reason": form.get("reason." + key.partition(".")[2], "")}
+        for key, value in form.items()
+        if key.startswith("decision.") and value
+    ]
+    return decisions or None
+
+
 @router.post("/cases/{case_id}/advance")
 async def advance(request: Request, user: User, case_id: str) -> Response:
+    """advanceCase; closing with open needs asks what becomes of each (cancel, or keep with a reason)."""
     form = text_values(await request.form())
     variables = {
         "case": case_id,
         "to": form.get("to_state"),
         "note": form.get("note", ""),
         "version": int_or_none(form.get("version")),
+        "needs": need_decisions(form),
     }
     result = (await request.app.state.gateway.call(user.token, ADVANCE, variables))["advanceCase"]
     if result["__typename"] == "CaseAdvanced":
         return RedirectResponse(f"/people/cases/{case_id}", status_code=303)
-    return await _case_page(request, user, case_id, {"advance": field_errors(result)}, refusal_text(result), 422)
+    undecided = {"to_state": form.get("to_state"), "note": form.get("note", ""), "needs": result.get("needs") or []}
+    return await _case_page(
+        request, user, case_id, {"advance": field_errors(result)}, refusal_text(result), 422, undecided=undecided
+    )
 
 
 @router.post("/cases/{case_id}/records")
