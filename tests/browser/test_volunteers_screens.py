@@ -1,5 +1,5 @@
-"""志愿者与关爱 in Chromium: a volunteer signed in on a 360 px phone checks in and out of an activity
-with the big buttons, finds the elder's address on their care assignment and logs a visit with a
+"""志愿者与关爱 in Chromium: the station publishes an activity and signs a volunteer up; the volunteer,
+signed in on a 360 px phone, checks in and out with the big buttons, finds the elder's address on their care assignment and logs a visit with a
 wellbeing flag; the station worker approves both, and the certificate prints without the frame."""
 
 import random
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from services.common.clock import beijing, beijing_midnight, clock, iso_utc
+from services.common.clock import beijing, beijing_midnight, clock
 from tests.browser.conftest import Screenshots
 from tests.browser.world import BrowserWorld
 from tests.case.factories import make_id_number
@@ -22,9 +22,6 @@ TAG = uuid.uuid4().hex[:5]
 REGISTER = """mutation($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) {
   __typename ... on VolunteerRegistered { volunteer { id } } } }"""
 VERIFY = """mutation($id: ID!) { verifyVolunteer(volunteerId: $id) { __typename } }"""
-CREATE = """mutation($input: CreateActivityInput!) { createActivity(input: $input) {
-  __typename ... on ActivityCreated { activity { id } } } }"""
-SIGN_UP = """mutation($a: ID!, $v: ID) { signUp(activityId: $a, volunteerId: $v) { __typename } }"""
 RECIPIENT = """mutation($input: CreateRecipientInput!) { createRecipient(input: $input) {
   ... on RecipientCreated { recipient { id } } } }"""
 OPEN_CASE = """mutation($input: OpenCaseInput!) { openCase(input: $input) { ... on CaseOpened { case { id } } } }"""
@@ -44,20 +41,32 @@ def _ok(world: BrowserWorld, query: str, variables: dict[str, Any]) -> dict[str,
     return data
 
 
-def _volunteer_signed_up(world: BrowserWorld, title: str) -> tuple[str, str]:
-    """A verified volunteer of the station, signed up for an activity that started half an hour ago."""
+def _verified_volunteer(world: BrowserWorld) -> str:
+    """A verified volunteer of the station, good at companionship."""
     person = {"platformId": world.station_gid, "name": f"其其格{TAG}", "phone": "13947001234", "region": "150781001",
               "skills": ["COMPANIONSHIP"],
               "idNumber": make_id_number("150781", date(1990, 5, 6), random.randint(100, 999))}  # fmt: skip
-    volunteer = _ok(world, REGISTER, {"input": person})["registerVolunteer"]["volunteer"]["id"]
+    volunteer: str = _ok(world, REGISTER, {"input": person})["registerVolunteer"]["volunteer"]["id"]
     _ok(world, VERIFY, {"id": volunteer})
-    starts = clock.now() - timedelta(minutes=30)
-    activity = {"title": title, "organiserKind": "PLATFORM", "platformId": world.station_gid, "place": "东山社区活动室",
-                "region": "150781001", "startsAt": iso_utc(starts), "endsAt": iso_utc(starts + timedelta(hours=2)),
-                "capacity": 5}  # fmt: skip
-    activity_id = _ok(world, CREATE, {"input": activity})["createActivity"]["activity"]["id"]
-    assert _ok(world, SIGN_UP, {"a": activity_id, "v": volunteer})["signUp"]["__typename"] == "SignedUp"
-    return volunteer, activity_id
+    return volunteer
+
+
+async def _activity_with(page: Page, workbench_url: str, title: str) -> str:
+    """The station publishes an activity that started half an hour ago and signs the volunteer up."""
+    await page.goto(f"{workbench_url}/volunteers/activities/new")
+    starts = beijing(clock.now() - timedelta(minutes=30))
+    await page.get_by_label("活动名称").fill(title)
+    await page.get_by_label("地点").fill("东山社区活动室")
+    await page.get_by_label("开始时间").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    await page.get_by_label("结束时间").fill((starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    await page.get_by_label("名额").fill("5")
+    await page.get_by_role("button", name="发布活动").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    await page.get_by_label("志愿者", exact=True).select_option(label=f"其其格{TAG}")
+    await page.get_by_role("button", name="为志愿者报名").click()
+    await expect(page.get_by_role("status")).to_have_text(f"已报名：其其格{TAG}")
+    await expect(page.locator("#h-signups + ul")).to_contain_text(f"其其格{TAG}")
+    return page.url
 
 
 def _elder_in_care_of(world: BrowserWorld, volunteer: str) -> None:
@@ -98,8 +107,9 @@ async def test_a_volunteer_checks_in_and_out_on_a_phone(
     browser: Browser, station_page: Page, workbench_url: str, browser_world: BrowserWorld, shots: Screenshots
 ) -> None:
     title = f"敬老院包饺子{TAG}"
-    volunteer, activity_id = _volunteer_signed_up(browser_world, title)
+    volunteer = _verified_volunteer(browser_world)
     _elder_in_care_of(browser_world, volunteer)
+    activity_url = await _activity_with(station_page, workbench_url, title)
     phone = await _sign_in_as_volunteer(browser, workbench_url, volunteer)
     try:
         await expect(phone.get_by_role("heading", name="我的志愿服务")).to_be_visible()
@@ -132,7 +142,7 @@ async def test_a_volunteer_checks_in_and_out_on_a_phone(
         await phone.context.close()
 
     # The organiser sees the attendance and approves the minutes.
-    await station_page.goto(f"{workbench_url}/volunteers/activities/{activity_id}")
+    await station_page.goto(activity_url)
     row = station_page.locator("li", has_text=f"其其格{TAG}")
     await row.get_by_role("button", name="审核通过时长").click()
     await expect(station_page.get_by_role("status")).to_have_text("时长已计入。")

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import workbench.i18n.volunteers  # noqa: F401  (the area's strings)
+from services.common.clock import clock
 from workbench.forms import beijing_input, int_or_none, text_values
 from workbench.graphql import INVALID_INPUT, field_errors, refusal_text
 from workbench.i18n import language_of, translator
-from workbench.rendering import render
+from workbench.rendering import BEIJING, render
 from workbench.session import SignedInUser, User
 
 router = APIRouter(prefix="/volunteers")
@@ -301,7 +302,8 @@ async def care(request: Request, user: User) -> Response:
 @router.get("/care/{assignment_id}", response_class=HTMLResponse)
 async def assignment(request: Request, user: User, assignment_id: str) -> HTMLResponse:
     """One assignment: its visit logs and the form to log a visit (wellbeing flags as checkboxes)."""
-    return await _assignment_page(request, user, assignment_id, {}, {}, "")
+    now = clock.now().astimezone(BEIJING).strftime("%Y-%m-%dT%H:%M")
+    return await _assignment_page(request, user, assignment_id, {"visited_at": now}, {}, "")
 
 
 async def _assignment_page(
