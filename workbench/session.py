@@ -8,7 +8,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import httpx
+from authlib.integrations.starlette_client import OAuthError
 from fastapi import Depends, Request
+
+from workbench.oidc import fresh_access_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
@@ -68,10 +72,19 @@ def optional_user(request: Request) -> SignedInUser | None:
     return SignedInUser.from_session(data) if data else None
 
 
-def current_user(request: Request) -> SignedInUser:
+async def current_user(request: Request) -> SignedInUser:
+    """The signed-in user; an OIDC access token about to expire is refreshed first."""
     user = optional_user(request)
     if user is None:
         raise NotSignedIn()
+    try:
+        token = await fresh_access_token(request)
+    except (OAuthError, httpx.HTTPError, KeyError, ValueError) as exc:  # refused, provider down: sign in again
+        request.session.clear()
+        raise NotSignedIn() from exc
+    if token is not None:
+        user = SignedInUser(**{**user.__dict__, "token": token})
+        request.session["user"] = user.__dict__.copy()
     return user
 
 

@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from authlib.integrations.starlette_client import OAuth, OAuthError
+from authlib.integrations.starlette_client import OAuthError
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.common.auth import issue_dev_token
 from services.common.settings import get_settings
 from workbench.ids import local_id
+from workbench.oidc import oauth_client, remember_tokens
 from workbench.rendering import render
 from workbench.session import SignedInUser, sign_in, sign_out
 from workbench.settings import WorkbenchSettings
@@ -131,22 +132,6 @@ async def signout(request: Request) -> Response:
 # --- production: OpenID Connect, authorization code with PKCE ---------------------------------
 
 
-def _oauth(request: Request) -> Any:
-    oauth: OAuth | None = getattr(request.app.state, "oauth", None)
-    if oauth is None:
-        settings = _settings(request)
-        oauth = OAuth()
-        oauth.register(
-            name="wushe",
-            server_metadata_url=settings.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
-            client_id=settings.workbench_oidc_client_id,
-            client_secret=settings.workbench_oidc_client_secret or None,
-            client_kwargs={"scope": settings.workbench_oidc_scope, "code_challenge_method": "S256"},
-        )
-        request.app.state.oauth = oauth
-    return oauth.wushe
-
-
 @router.get("/signin/oidc")
 async def signin_oidc(request: Request, next: str = "/today") -> Response:
     """To the provider: state, nonce and the PKCE verifier are kept in the session by authlib."""
@@ -154,7 +139,7 @@ async def signin_oidc(request: Request, next: str = "/today") -> Response:
         return HTMLResponse("未配置统一身份认证（WUSHE_OIDC_ISSUER）。", status_code=404)
     request.session["next"] = _safe_next(next)
     redirect_uri = _settings(request).workbench_public_url.rstrip("/") + "/signin/callback"
-    response: Response = await _oauth(request).authorize_redirect(request, redirect_uri)
+    response: Response = await oauth_client(request).authorize_redirect(request, redirect_uri)
     return response
 
 
@@ -162,7 +147,7 @@ async def signin_oidc(request: Request, next: str = "/today") -> Response:
 async def signin_callback(request: Request) -> Response:
     """Back from the provider: the code is exchanged (with the verifier), the gateway says who it is."""
     try:
-        token = await _oauth(request).authorize_access_token(request)
+        token = await oauth_client(request).authorize_access_token(request)
     except OAuthError:
         return await render(request, "signin/oidc.html", {"next": "/today", "failed": True}, status_code=400)
     access_token = str(token["access_token"])
@@ -181,4 +166,5 @@ async def signin_callback(request: Request) -> Response:
         region=viewer["region"],
     )
     sign_in(request, user)
+    remember_tokens(request, token)
     return RedirectResponse(next_path, status_code=303)
