@@ -14,39 +14,43 @@ no personal field reads none.
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from pydantic import BaseModel
 from strawberry.dataloader import DataLoader
 
 from gateway.clients.base import ServiceClient, UpstreamError, UpstreamUnavailable
 from gateway.clients.registry import Upstreams
 from gateway.errors import from_upstream
+from services.case import contract as case_contract
+from services.resources import contract as resources_contract
+from services.volunteers import contract as volunteers_contract
 
-Record = dict[str, Any]
+Record = BaseModel  # a service's record, as its contract model
 
-# loader name -> (service attribute on Upstreams, REST resource)
-BATCHED: dict[str, tuple[str, str]] = {
-    "platforms": ("case", "platforms"),
-    "staff": ("case", "staff"),
-    "recipients": ("case", "recipients"),
-    "cases": ("case", "cases"),
-    "needs": ("case", "needs"),
-    "projects": ("case", "projects"),
-    "public_wishes": ("case", "public-wishes"),
-    "service_records": ("case", "service-records"),
-    "referrals": ("case", "referrals"),
-    "case_transitions": ("case", "case-transitions"),
-    "volunteers": ("volunteers", "volunteers"),
-    "activities": ("volunteers", "activities"),
-    "signups": ("volunteers", "signups"),
-    "assignments": ("volunteers", "assignments"),
-    "visits": ("volunteers", "visits"),
-    "teams": ("volunteers", "teams"),
-    "hours_entries": ("volunteers", "hours/entries"),
-    "correction_requests": ("volunteers", "hours/correction-requests"),
-    "organizations": ("resources", "organizations"),
-    "offers": ("resources", "offers"),
-    "holds": ("resources", "holds"),
-    "pledges": ("resources", "pledges"),
-    "ledger_entries": ("resources", "ledger-entries"),
+# loader name -> (service attribute on Upstreams, REST resource, the contract model it answers)
+BATCHED: dict[str, tuple[str, str, type[BaseModel]]] = {
+    "platforms": ("case", "platforms", case_contract.Platform),
+    "staff": ("case", "staff", case_contract.Staff),
+    "recipients": ("case", "recipients", case_contract.Recipient),
+    "cases": ("case", "cases", case_contract.Case),
+    "needs": ("case", "needs", case_contract.Need),
+    "projects": ("case", "projects", case_contract.Project),
+    "public_wishes": ("case", "public-wishes", case_contract.PublicWish),
+    "service_records": ("case", "service-records", case_contract.ServiceRecord),
+    "referrals": ("case", "referrals", case_contract.Referral),
+    "case_transitions": ("case", "case-transitions", case_contract.Transition),
+    "volunteers": ("volunteers", "volunteers", volunteers_contract.Volunteer),
+    "activities": ("volunteers", "activities", volunteers_contract.Activity),
+    "signups": ("volunteers", "signups", volunteers_contract.SignUp),
+    "assignments": ("volunteers", "assignments", volunteers_contract.CareAssignment),
+    "visits": ("volunteers", "visits", volunteers_contract.CareVisit),
+    "teams": ("volunteers", "teams", volunteers_contract.Team),
+    "hours_entries": ("volunteers", "hours/entries", volunteers_contract.HoursEntry),
+    "correction_requests": ("volunteers", "hours/correction-requests", volunteers_contract.HoursCorrectionRequest),
+    "organizations": ("resources", "organizations", resources_contract.Organization),
+    "offers": ("resources", "offers", resources_contract.Offer),
+    "holds": ("resources", "holds", resources_contract.Hold),
+    "pledges": ("resources", "pledges", resources_contract.Pledge),
+    "ledger_entries": ("resources", "ledger-entries", resources_contract.LedgerEntry),
 }
 
 # loader name -> {GraphQL field: the service's personal field it shows}
@@ -63,6 +67,11 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
     "cases": {"summary": "summary"},
 }
 ALL = None  # no `fields` parameter: every personal field (the REST default)
+
+
+def key_of(record: Record) -> str:
+    """A record's id, as the loaders key it (every contract model of a record has one)."""
+    return str(record.__dict__["id"])
 
 
 def personal_fields(loader: str, selected: Iterable[str]) -> frozenset[str] | None:
@@ -82,6 +91,7 @@ def fields_param(fields: frozenset[str] | None) -> str | None:
 def _load_fn(
     client: ServiceClient,
     resource: str,
+    model: type[BaseModel],
     fields: frozenset[str] | None,
     cached: Callable[[str], Record | None],
     remember: Callable[[list[Record]], None],
@@ -95,8 +105,9 @@ def _load_fn(
             except (UpstreamUnavailable, UpstreamError) as exc:
                 error = from_upstream(exc)
                 return [found.get(key, error) for key in keys]
-            remember(list(fetched.values()))
-            found |= fetched
+            parsed = {key: model.model_validate(item) for key, item in fetched.items()}
+            remember(list(parsed.values()))
+            found |= parsed
         return [found.get(key) for key in keys]
 
     return load
@@ -121,11 +132,12 @@ class Loaders:
         key = (name, fields)
         loader = self._loaders.get(key)
         if loader is None:
-            service, resource = BATCHED[name]
+            service, resource, model = BATCHED[name]
             client = getattr(self._upstreams, service)
             load_fn = _load_fn(
                 client,
                 resource,
+                model,
                 fields,
                 lambda id_: self._covering(name, id_, fields),
                 lambda records: self._remember(name, records, fields),
@@ -146,11 +158,11 @@ class Loaders:
         if name in PERSONAL_FIELDS:
             read = self._read.setdefault(name, {})
             for record in records:
-                read.setdefault(record["id"], []).append((fields, record))
+                read.setdefault(key_of(record), []).append((fields, record))
 
     def prime(self, name: str, records: list[Record], fields: frozenset[str] | None = ALL) -> None:
         """Records fetched by a look-ahead step (showing `fields`) are cached so later loads need no call."""
         loader = self.selecting(name, fields)
         for record in records:
-            loader.prime(record["id"], record)
+            loader.prime(key_of(record), record)
         self._remember(name, records, fields)

@@ -42,6 +42,7 @@ from gateway.types import case as case_types
 from gateway.types import resources as resource_types
 from gateway.types import volunteers as volunteer_types
 from gateway.types.common import Node, Role, Term, Vocabulary
+from services.case import contract as case_contract
 from services.common import vocabulary
 from services.common.settings import Settings
 
@@ -95,11 +96,11 @@ class Viewer:
         if self.platform_id is None:
             return None
         record = await info.context.loaders.platforms.load(self.platform_id)
-        return case_types.Platform.from_record(record) if record else None
+        return case_types.Platform.from_model(record) if isinstance(record, case_contract.Platform) else None
 
 
 # Global id type name -> (loader name, GraphQL type): each types module lists its own.
-NODE_TYPES: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
+NODE_TYPES: dict[str, tuple[str, Callable[[Any], Any]]] = {
     **case_types.NODES,
     **volunteer_types.NODES,
     **resource_types.NODES,

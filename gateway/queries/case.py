@@ -97,7 +97,7 @@ async def _prefetch(info: GInfo, records: Sequence[BaseModel], relations: dict[s
         except Exception as exc:  # the affected fields carry the error; the page stands
             return exc
         # Deeper fields asking for the same records (a case's recipient) then need no call.
-        info.context.loaders.prime(relation.loader, [m.model_dump(mode="json") for m in found.values()], fields)
+        info.context.loaders.prime(relation.loader, list(found.values()), fields)
         return found
 
     results = await asyncio.gather(*(fetch(name, relation) for name, relation in wanted.items()))

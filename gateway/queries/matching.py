@@ -61,19 +61,19 @@ class MatchProposal:
 
     @strawberry.field
     def need(self, info: GInfo) -> Need | None:
-        return _related(info, "needs", self.need_id, MISSING, Need.from_record)
+        return _related(info, "needs", self.need_id, MISSING, Need.from_model)
 
     @strawberry.field
     def offer(self, info: GInfo) -> Offer | None:
         if self.resource_kind is ResourceKind.VOLUNTEER:
             return None
-        return _related(info, "offers", self.resource_id, MISSING, Offer.from_record)
+        return _related(info, "offers", self.resource_id, MISSING, Offer.from_model)
 
     @strawberry.field
     def volunteer(self, info: GInfo) -> Volunteer | None:
         if self.resource_kind is not ResourceKind.VOLUNTEER:
             return None
-        return _related(info, "volunteers", self.resource_id, MISSING, Volunteer.from_record)
+        return _related(info, "volunteers", self.resource_id, MISSING, Volunteer.from_model)
 
     @strawberry.field(
         description="Relay id of the offer or volunteer, for matchOffer (offerId) or assignVolunteer (volunteerId)."

@@ -1,9 +1,8 @@
 """GraphQL types of the case service: platforms, staff, recipients, cases and their file (service
 records, transitions, referrals), needs, public wishes, audit rows.
 
-Each type is built from the case service's contract model (`from_model`); `from_record` parses a
-record dict into that model first, for the shared callers that still hold dicts (the DataLoaders
-of gateway/loaders.py, `node()`, the linking saga)."""
+Each type is built from the case service's contract model (`from_model`), whoever read it: a
+typed client, or the DataLoaders of gateway/loaders.py behind `node()` and related fields."""
 
 import uuid
 from collections.abc import Sequence
@@ -101,13 +100,9 @@ class Platform(Node):
             parent_id=_opt(m.parent_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Platform.model_validate(r))
-
     @strawberry.field(description="The platform one level up (a station's county centre).")
     def parent(self, info: Info) -> "Platform | None":
-        return _related(info, "platforms", self.parent_id, MISSING, Platform.from_record)
+        return _related(info, "platforms", self.parent_id, MISSING, Platform.from_model)
 
 
 @strawberry.type(description="A staff member of a platform, with certification level.")
@@ -135,13 +130,9 @@ class Staff(Node):
             platform_id=str(m.platform_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Staff.model_validate(r))
-
     @strawberry.field
     def platform(self, info: Info) -> Platform | None:
-        return _related(info, "platforms", self.platform_id, MISSING, Platform.from_record)
+        return _related(info, "platforms", self.platform_id, MISSING, Platform.from_model)
 
 
 @strawberry.type(description="Consent to process this person's data.")
@@ -193,13 +184,9 @@ class Recipient(Node):
             platform_id=str(m.platform_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Recipient.model_validate(r))
-
     @strawberry.field
     def platform(self, info: Info) -> Platform | None:
-        return _related(info, "platforms", self.platform_id, self.prefetched_platform, Platform.from_record)
+        return _related(info, "platforms", self.platform_id, self.prefetched_platform, Platform.from_model)
 
 
 @strawberry.type(description="A case (个案) on its way through the service process.")
@@ -241,27 +228,23 @@ class Case(Node):
             project_id=_opt(m.project_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Case.model_validate(r))
-
     @strawberry.field
     def recipient(self, info: Info) -> Recipient | None:
         return _related(
-            info, "recipients", self.recipient_id, self.prefetched_recipient, Recipient.from_record, "Recipient"
+            info, "recipients", self.recipient_id, self.prefetched_recipient, Recipient.from_model, "Recipient"
         )
 
     @strawberry.field
     def platform(self, info: Info) -> Platform | None:
-        return _related(info, "platforms", self.platform_id, self.prefetched_platform, Platform.from_record)
+        return _related(info, "platforms", self.platform_id, self.prefetched_platform, Platform.from_model)
 
     @strawberry.field
     def assigned_worker(self, info: Info) -> Staff | None:
-        return _related(info, "staff", self.worker_id, MISSING, Staff.from_record)
+        return _related(info, "staff", self.worker_id, MISSING, Staff.from_model)
 
     @strawberry.field
     def project(self, info: Info) -> "Project | None":
-        return _related(info, "projects", self.project_id, MISSING, Project.from_record)
+        return _related(info, "projects", self.project_id, MISSING, Project.from_model)
 
 
 @strawberry.type(description="A pilot or brand project (服务项目) at a platform.")
@@ -286,10 +269,6 @@ class Project(Node):
             ends_on=m.ends_on,
             created_at=m.created_at,
         )
-
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Project.model_validate(r))
 
 
 @strawberry.type(description="A service record: a visit, a policy briefing, a resource linked ….")
@@ -317,17 +296,13 @@ class ServiceRecord(Node):
             worker_id=_opt(m.worker_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.ServiceRecord.model_validate(r))
-
     @strawberry.field(description="The social worker who gave the service")
     def worker(self, info: Info) -> Staff | None:
-        return _related(info, "staff", self.worker_id, MISSING, Staff.from_record)
+        return _related(info, "staff", self.worker_id, MISSING, Staff.from_model)
 
     @strawberry.field
     def case(self, info: Info) -> Case | None:
-        return _related(info, "cases", self.case_id, MISSING, Case.from_record, "Case")
+        return _related(info, "cases", self.case_id, MISSING, Case.from_model, "Case")
 
 
 @strawberry.type(
@@ -359,13 +334,9 @@ class Referral(Node):
             case_id=str(m.case_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Referral.model_validate(r))
-
     @strawberry.field
     def case(self, info: Info) -> Case | None:
-        return _related(info, "cases", self.case_id, MISSING, Case.from_record, "Case")
+        return _related(info, "cases", self.case_id, MISSING, Case.from_model, "Case")
 
 
 @strawberry.type(description="One step of a case through the service process: from, to, who and when.")
@@ -389,13 +360,9 @@ class CaseTransition(Node):
             case_id=str(m.case_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Transition.model_validate(r))
-
     @strawberry.field
     def case(self, info: Info) -> Case | None:
-        return _related(info, "cases", self.case_id, MISSING, Case.from_record, "Case")
+        return _related(info, "cases", self.case_id, MISSING, Case.from_model, "Case")
 
 
 @strawberry.type(description="A need (需求) published from a case: micro-wish, care need or funding need.")
@@ -471,27 +438,23 @@ class Need(Node):
             project_id=_opt(m.project_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Need.model_validate(r))
-
     @strawberry.field
     def recipient(self, info: Info) -> Recipient | None:
         return _related(
-            info, "recipients", self.recipient_id, self.prefetched_recipient, Recipient.from_record, "Recipient"
+            info, "recipients", self.recipient_id, self.prefetched_recipient, Recipient.from_model, "Recipient"
         )
 
     @strawberry.field
     def case(self, info: Info) -> Case | None:
-        return _related(info, "cases", self.case_id, self.prefetched_case, Case.from_record, "Case")
+        return _related(info, "cases", self.case_id, self.prefetched_case, Case.from_model, "Case")
 
     @strawberry.field
     def platform(self, info: Info) -> Platform | None:
-        return _related(info, "platforms", self.platform_id, self.prefetched_platform, Platform.from_record)
+        return _related(info, "platforms", self.platform_id, self.prefetched_platform, Platform.from_model)
 
     @strawberry.field
     def project(self, info: Info) -> Project | None:
-        return _related(info, "projects", self.project_id, MISSING, Project.from_record)
+        return _related(info, "projects", self.project_id, MISSING, Project.from_model)
 
 
 @strawberry.type(description="The anonymised view of a need — the only view outsiders ever get.")
@@ -558,10 +521,6 @@ class PublicWish(Node):
             fulfilled_at=m.fulfilled_at,
             feedback=m.feedback,
         )
-
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.PublicWish.model_validate(r))
 
 
 def model_connection(
@@ -657,14 +616,14 @@ def sliced(
 
 # Global id type name -> (loader name, how a record becomes the GraphQL type), for `node(id:)`.
 NODES: dict[str, tuple[str, Any]] = {
-    "Platform": ("platforms", Platform.from_record),
-    "Staff": ("staff", Staff.from_record),
-    "Recipient": ("recipients", Recipient.from_record),
-    "Case": ("cases", Case.from_record),
-    "Need": ("needs", Need.from_record),
-    "Project": ("projects", Project.from_record),
-    "PublicWish": ("public_wishes", PublicWish.from_record),
-    "ServiceRecord": ("service_records", ServiceRecord.from_record),
-    "Referral": ("referrals", Referral.from_record),
-    "CaseTransition": ("case_transitions", CaseTransition.from_record),
+    "Platform": ("platforms", Platform.from_model),
+    "Staff": ("staff", Staff.from_model),
+    "Recipient": ("recipients", Recipient.from_model),
+    "Case": ("cases", Case.from_model),
+    "Need": ("needs", Need.from_model),
+    "Project": ("projects", Project.from_model),
+    "PublicWish": ("public_wishes", PublicWish.from_model),
+    "ServiceRecord": ("service_records", ServiceRecord.from_model),
+    "Referral": ("referrals", Referral.from_model),
+    "CaseTransition": ("case_transitions", CaseTransition.from_model),
 }

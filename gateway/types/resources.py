@@ -1,8 +1,7 @@
 """GraphQL types of the resources service: organisations, offers, holds, pledges and fund ledgers.
 
-Each type is built from the resources service's contract model (`from_model`); `from_record`
-parses a record dict into that model first, for the shared callers that still hold dicts (the
-DataLoaders of gateway/loaders.py behind related fields and `node()`)."""
+Each type is built from the resources service's contract model (`from_model`), whoever read it:
+a typed client, or the DataLoaders of gateway/loaders.py behind related fields and `node()`."""
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -112,10 +111,6 @@ class Organization(Node):
             created_at=m.created_at,
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Organization.model_validate(r))
-
 
 @strawberry.type(description="How much of an offer is left: units for goods and services, yuan for funds.")
 class Availability:
@@ -185,13 +180,9 @@ class Offer(Node):
             org_id=m.org_id,
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Offer.model_validate(r))
-
     @strawberry.field
     async def organization(self, info: Info) -> Organization | None:
-        return await related(info, "organizations", self.org_id, Organization.from_record)
+        return await related(info, "organizations", self.org_id, Organization.from_model)
 
 
 @strawberry.type(
@@ -228,13 +219,9 @@ class Hold(Node):
             offer_id=m.offer_id,
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Hold.model_validate(r))
-
     @strawberry.field(description="The offer held from, if you may read it")
     async def offer(self, info: Info) -> Offer | None:
-        return await related(info, "offers", self.offer_id, Offer.from_record)
+        return await related(info, "offers", self.offer_id, Offer.from_model)
 
 
 @strawberry.type(
@@ -282,17 +269,13 @@ class Pledge(Node):
             hold_key=m.hold_id,
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Pledge.model_validate(r))
-
     @strawberry.field(description="The donation offer the pledge made, if you may read it")
     async def offer(self, info: Info) -> Offer | None:
-        return await related(info, "offers", self.offer_id, Offer.from_record)
+        return await related(info, "offers", self.offer_id, Offer.from_model)
 
     @strawberry.field(description="The hold that reserves the gift for the wish, if you may read it")
     async def hold(self, info: Info) -> Hold | None:
-        return await related(info, "holds", self.hold_key, Hold.from_record)
+        return await related(info, "holds", self.hold_key, Hold.from_model)
 
 
 @strawberry.type(description="One entry of a fund's ledger (资金台账): signed, never edited, corrected by a reversal.")
@@ -330,21 +313,17 @@ class LedgerEntry(Node):
             fund_key=m.fund_id,
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.LedgerEntry.model_validate(r))
-
     @strawberry.field(description="The fund, if you may read it")
     async def fund(self, info: Info) -> Offer | None:
-        return await related(info, "offers", self.fund_key, Offer.from_record)
+        return await related(info, "offers", self.fund_key, Offer.from_model)
 
 
 # Global id type name -> (loader name, how a record becomes the GraphQL type), for `node(id:)`.
 # A fund is an Offer of kind FUND: its node is the Offer.
 NODES: dict[str, tuple[str, Any]] = {
-    "Organization": ("organizations", Organization.from_record),
-    "Offer": ("offers", Offer.from_record),
-    "Hold": ("holds", Hold.from_record),
-    "Pledge": ("pledges", Pledge.from_record),
-    "LedgerEntry": ("ledger_entries", LedgerEntry.from_record),
+    "Organization": ("organizations", Organization.from_model),
+    "Offer": ("offers", Offer.from_model),
+    "Hold": ("holds", Hold.from_model),
+    "Pledge": ("pledges", Pledge.from_model),
+    "LedgerEntry": ("ledger_entries", LedgerEntry.from_model),
 }

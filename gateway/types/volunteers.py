@@ -1,6 +1,6 @@
 """GraphQL types of the volunteers service: volunteers, activities, sign-ups, care assignments and
-visits, hours, teams. Each is built from a model of services/volunteers/contract.py (`from_model`);
-`from_record` stays only for the DataLoaders behind `node()` and relations, which hand a dict."""
+visits, hours, teams. Each is built from a model of services/volunteers/contract.py (`from_model`),
+whoever read it: a typed client or the DataLoaders behind `node()` and relations."""
 
 import uuid
 from collections.abc import Sequence
@@ -131,13 +131,9 @@ class Volunteer(Node):
             platform_id=str(m.platform_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Volunteer.model_validate(r))
-
     @strawberry.field(description="The station the volunteer registered with.")
     def platform(self, info: Info) -> case_types.Platform | None:
-        return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+        return related(info, "platforms", self.platform_id, case_types.Platform.from_model)
 
     @strawberry.field(description="Recorded hours (approved), minutes awaiting approval, and the star level.")
     async def hours(self, info: Info) -> "HoursSummary":
@@ -194,21 +190,17 @@ class Activity(Node):
             project_id=_opt(m.project_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Activity.model_validate(r))
-
     @strawberry.field(description="The organising platform (organiser kind PLATFORM).")
     def platform(self, info: Info) -> case_types.Platform | None:
-        return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+        return related(info, "platforms", self.platform_id, case_types.Platform.from_model)
 
     @strawberry.field(description="The project (服务项目) the activity belongs to, if any.")
     def project(self, info: Info) -> case_types.Project | None:
-        return related(info, "projects", self.project_id, case_types.Project.from_record)
+        return related(info, "projects", self.project_id, case_types.Project.from_model)
 
     @strawberry.field(description="The organising team (organiser kind TEAM).")
     def team(self, info: Info) -> "Team | None":
-        return related(info, "teams", self.team_id, Team.from_record)
+        return related(info, "teams", self.team_id, Team.from_model)
 
     @strawberry.field(
         description="Sign-ups, newest first (the organiser sees all, a volunteer their own); "
@@ -259,17 +251,13 @@ class SignUp(Node):
             volunteer_id=str(m.volunteer_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.SignUp.model_validate(r))
-
     @strawberry.field
     def activity(self, info: Info) -> Activity | None:
-        return related(info, "activities", self.activity_id, Activity.from_record)
+        return related(info, "activities", self.activity_id, Activity.from_model)
 
     @strawberry.field
     def volunteer(self, info: Info) -> Volunteer | None:
-        return related(info, "volunteers", self.volunteer_id, Volunteer.from_record)
+        return related(info, "volunteers", self.volunteer_id, Volunteer.from_model)
 
 
 @strawberry.type(description="Weekly visits in Beijing time, e.g. Tuesday 15:00 for 60 minutes.")
@@ -319,32 +307,28 @@ class CareAssignment(Node):
             platform_id=str(m.platform_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.CareAssignment.model_validate(r))
-
     @strawberry.field
     def volunteer(self, info: Info) -> Volunteer | None:
-        return related(info, "volunteers", self.volunteer_id, Volunteer.from_record)
+        return related(info, "volunteers", self.volunteer_id, Volunteer.from_model)
 
     @strawberry.field(description="The care need served (case service; null when outside your scope).")
     def need(self, info: Info) -> case_types.Need | None:
-        return related(info, "needs", self.need_id, case_types.Need.from_record)
+        return related(info, "needs", self.need_id, case_types.Need.from_model)
 
     @strawberry.field(description="The elder visited: the need's recipient (null when outside your scope).")
     async def elder(self, info: Info) -> case_types.Recipient | None:
         need = await info.context.loaders.needs.load(self.need_id)
         if not need or isinstance(need, Exception):
             return None
-        recipient_id = str(case_types.Need.from_record(need).recipient_id)
+        recipient_id = str(need.recipient_id)
         loaded: case_types.Recipient | None = await related(
-            info, "recipients", recipient_id, case_types.Recipient.from_record, "Recipient"
+            info, "recipients", recipient_id, case_types.Recipient.from_model, "Recipient"
         )
         return loaded
 
     @strawberry.field
     def platform(self, info: Info) -> case_types.Platform | None:
-        return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+        return related(info, "platforms", self.platform_id, case_types.Platform.from_model)
 
     @strawberry.field(description="Visits logged on this assignment, newest first.")
     async def visits(self, info: Info, first: int = 10, after: str | None = None) -> "Connection[CareVisit]":
@@ -387,17 +371,13 @@ class CareVisit(Node):
             assignment_id=str(m.assignment_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.CareVisit.model_validate(r))
-
     @strawberry.field
     def volunteer(self, info: Info) -> Volunteer | None:
-        return related(info, "volunteers", self.volunteer_id, Volunteer.from_record)
+        return related(info, "volunteers", self.volunteer_id, Volunteer.from_model)
 
     @strawberry.field
     def assignment(self, info: Info) -> CareAssignment | None:
-        return related(info, "assignments", self.assignment_id, CareAssignment.from_record)
+        return related(info, "assignments", self.assignment_id, CareAssignment.from_model)
 
 
 @strawberry.type(description="Minutes of one kind of service in the hours ledger.")
@@ -431,13 +411,9 @@ class HoursEntry(Node):
             activity_id=_opt(m.activity_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.HoursEntry.model_validate(r))
-
     @strawberry.field
     def activity(self, info: Info) -> Activity | None:
-        return related(info, "activities", self.activity_id, Activity.from_record)
+        return related(info, "activities", self.activity_id, Activity.from_model)
 
 
 @strawberry.type(description="A volunteer's recorded service time (志愿服务时长) and the star level (星级) it earns.")
@@ -497,11 +473,11 @@ class ServiceCertificate:
 
     @strawberry.field
     def volunteer(self, info: Info) -> Volunteer | None:
-        return related(info, "volunteers", self.volunteer_id, Volunteer.from_record)
+        return related(info, "volunteers", self.volunteer_id, Volunteer.from_model)
 
     @strawberry.field
     def platform(self, info: Info) -> case_types.Platform | None:
-        return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+        return related(info, "platforms", self.platform_id, case_types.Platform.from_model)
 
 
 @strawberry.type(description="A member (or leader) of a team.")
@@ -516,7 +492,7 @@ class TeamMember:
 
     @strawberry.field
     def volunteer(self, info: Info) -> Volunteer | None:
-        return related(info, "volunteers", self.volunteer_id, Volunteer.from_record)
+        return related(info, "volunteers", self.volunteer_id, Volunteer.from_model)
 
 
 @strawberry.type(description="A volunteer team (志愿服务队伍) of a platform or an organisation.")
@@ -542,13 +518,9 @@ class Team(Node):
             org_id=_opt(m.org_id),
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.Team.model_validate(r))
-
     @strawberry.field
     def platform(self, info: Info) -> case_types.Platform | None:
-        return related(info, "platforms", self.platform_id, case_types.Platform.from_record)
+        return related(info, "platforms", self.platform_id, case_types.Platform.from_model)
 
     @strawberry.field(description="Members, leaders first.")
     async def members(self, info: Info) -> list[TeamMember]:
@@ -583,19 +555,15 @@ class HoursCorrectionRequest(Node):
             requested_at=m.created_at,
         )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> Self:
-        return cls.from_model(c.HoursCorrectionRequest.model_validate(r))
-
 
 # Global id type name -> (loader name, how a record becomes the GraphQL type), for `node(id:)`.
 NODES: dict[str, tuple[str, Any]] = {
-    "Volunteer": ("volunteers", Volunteer.from_record),
-    "Activity": ("activities", Activity.from_record),
-    "SignUp": ("signups", SignUp.from_record),
-    "CareAssignment": ("assignments", CareAssignment.from_record),
-    "CareVisit": ("visits", CareVisit.from_record),
-    "Team": ("teams", Team.from_record),
-    "HoursEntry": ("hours_entries", HoursEntry.from_record),
-    "HoursCorrectionRequest": ("correction_requests", HoursCorrectionRequest.from_record),
+    "Volunteer": ("volunteers", Volunteer.from_model),
+    "Activity": ("activities", Activity.from_model),
+    "SignUp": ("signups", SignUp.from_model),
+    "CareAssignment": ("assignments", CareAssignment.from_model),
+    "CareVisit": ("visits", CareVisit.from_model),
+    "Team": ("teams", Team.from_model),
+    "HoursEntry": ("hours_entries", HoursEntry.from_model),
+    "HoursCorrectionRequest": ("correction_requests", HoursCorrectionRequest.from_model),
 }
