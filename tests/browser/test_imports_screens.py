@@ -46,3 +46,5 @@ async def test_a_sheet_with_errors_shows_them_by_row_and_column(
     assert {row[0] for row in rows} == {"1"}
     await expect(page.locator("#check")).to_contain_text("未导入任何数据")
     await shots.take(page, "imports-errors")
+    await page.set_viewport_size({"width": 360, "height": 740})
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -48,6 +48,10 @@ async def test_the_statistics_page_shows_the_region_and_exports_xlsx(
     chart = page.locator("figure.chart", has_text="开展活动（次）")
     await expect(chart.locator("svg text", has_text=browser_world.station_name)).to_have_count(1)
     await shots.take(page, "stats")
+    await page.set_viewport_size({"width": 360, "height": 740})
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+    await shots.take(page, "stats-phone")
+    await page.set_viewport_size({"width": 1366, "height": 768})
 
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="导出 Excel").click()

@@ -146,6 +146,7 @@ async def test_a_volunteer_checks_in_and_out_on_a_phone(
     row = station_page.locator("li", has_text=f"其其格{TAG}")
     await row.get_by_role("button", name="审核通过时长").click()
     await expect(station_page.get_by_role("status")).to_have_text("时长已计入。")
+    await shots.take(station_page, "volunteers-activity-approved")
 
     # The visit's hours approved on the care page, its flag shown; the certificate prints alone.
     await station_page.get_by_role("link", name="关爱服务").click()

@@ -14,7 +14,7 @@ from services.common.clock import clock
 from workbench.forms import beijing_input, int_or_none, text_values
 from workbench.graphql import INVALID_INPUT, field_errors, refusal_text
 from workbench.i18n import language_of, translator
-from workbench.rendering import BEIJING, render
+from workbench.rendering import BEIJING, parse_moment, render
 from workbench.session import SignedInUser, User
 
 router = APIRouter(prefix="/volunteers")
@@ -90,9 +90,11 @@ VOLUNTEER = f"""query($id: ID!) {{ node(id: $id) {{ ... on Volunteer {{ id name 
 CERTIFICATE = f"""query($id: ID!) {{ serviceCertificate(volunteerId: $id) {{ volunteerName issuedAt
   platform {{ name }} summary {{ {HOURS_FIELDS} }}
   entries {{ id kind minutes hours reason createdAt activity {{ title }} }} }} }}"""
-MINE = f"""query($v: ID!) {{
+MINE = f"""query($v: ID!, $region: String) {{
   signUps(volunteerId: $v, first: 30) {{ nodes {{ id status checkedInAt checkedOutAt minutes hoursState
-    activity {{ title place startsAt endsAt state }} }} }}
+    activity {{ id title place startsAt endsAt state }} }} }}
+  activities(first: 30, region: $region) {{ nodes {{ id title place startsAt endsAt capacity confirmedCount state
+    isPublic }} }}
   myCareAssignments(state: ACTIVE) {{ nodes {{ id {SCHEDULE} visitAddress addressMasked elder {{ name }}
     need {{ title }} }} }}
   volunteerHours(volunteerId: $v) {{ {HOURS_FIELDS} }} }}"""
@@ -387,14 +389,24 @@ async def mine(request: Request, user: User) -> Response:
     """A volunteer's sign-ups with check-in/out buttons, their assignments (address while assigned), their hours."""
     if not user.volunteer_id:
         return RedirectResponse("/volunteers", status_code=303)
-    data = await request.app.state.gateway.call(user.token, MINE, {"v": user.volunteer_id})
+    variables = {"v": user.volunteer_id, "region": user.region or None}
+    data = await request.app.state.gateway.call(user.token, MINE, variables)
     sign_ups = [s for s in _nodes(data["signUps"]) if s["status"] != "CANCELLED"]
     sign_ups.sort(key=lambda s: (s["activity"] or {}).get("startsAt", ""), reverse=True)
+    mine = {(s["activity"] or {}).get("id") for s in sign_ups}
+    now = clock.now()
+    open_to_me = [
+        a
+        for a in _nodes(data["activities"])
+        if a["state"] == "SCHEDULED" and a["isPublic"] and a["id"] not in mine
+        if (parse_moment(a["endsAt"]) or now) > now
+    ]
     return await _page(
         request,
         "volunteers/me.html",
         {
             "sign_ups": sign_ups,
+            "open_activities": open_to_me,
             "assignments": _nodes(data["myCareAssignments"]),
             "hours": data["volunteerHours"],
         },
