@@ -97,7 +97,7 @@ async def _sign_in_as_volunteer(browser: Browser, workbench_url: str, volunteer:
     phone = await context.new_page()
     await phone.goto(f"{workbench_url}/signin")
     csrf = await phone.locator("input[name=csrf_token]").first.get_attribute("value")
-    form = {"csrf_token": csrf or "", "identity": volunteer, "next": "/volunteers/me"}
+    form: dict[str, str | float | bool] = {"csrf_token": csrf or "", "identity": volunteer, "next": "/volunteers/me"}
     await phone.request.post(f"{workbench_url}/signin/dev", form=form, max_redirects=0)
     await phone.goto(f"{workbench_url}/volunteers/me")
     return phone

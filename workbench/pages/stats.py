@@ -95,14 +95,14 @@ def charts_of(platforms: list[dict[str, Any]]) -> list[Chart]:
 class StatsRequest:
     """The region and month asked for (defaults: the user's region, this Beijing month), or what is wrong."""
 
-    def __init__(self, region: str, month: str, default_region: str) -> None:
+    def __init__(self, region: str, month: str, default_region: str, t: Any) -> None:
         self.region = (region or default_region or "15").strip()
         self.month = month or clock.today().strftime("%Y-%m")
         self.errors: dict[str, str] = {}
         try:
             self.first, self.following = month_period(self.month)
         except ValueError:
-            self.errors["month"] = "月份格式应为 YYYY-MM。"
+            self.errors["month"] = t("stats.bad_month")
             self.first, self.following = month_period(clock.today().strftime("%Y-%m"))
 
     @property
@@ -136,7 +136,7 @@ async def _figures(request: Request, user: User, asked: StatsRequest) -> dict[st
 @router.get("", response_class=HTMLResponse)
 async def stats_home(request: Request, user: User, region: str = "", month: str = "") -> HTMLResponse:
     """The month's figures of the region, the bars per platform and the per-platform table."""
-    asked = StatsRequest(region, month, user.region)
+    asked = StatsRequest(region, month, user.region, translator(language_of(request)))
     stats = await _figures(request, user, asked)
     platforms = (stats or {}).get("byPlatform") or []
     context = {
@@ -199,11 +199,11 @@ def workbook(stats: dict[str, Any], asked: StatsRequest, t: Any, labels: dict[st
 @router.get("/export.xlsx", response_model=None)
 async def stats_export(request: Request, user: User, region: str = "", month: str = "") -> Response:
     """The page's figures as an .xlsx workbook, made here from the same linkageStats answer."""
-    asked = StatsRequest(region, month, user.region)
+    t = translator(language_of(request))
+    asked = StatsRequest(region, month, user.region, t)
     stats = await _figures(request, user, asked)
     if stats is None:
         return await stats_home(request, user, region, month)
-    t = translator(language_of(request))
     await request.app.state.vocabulary.ensure_loaded(request.app)
     content = workbook(stats, asked, t, request.app.state.labels)
     name = quote(f"联动统计-{asked.region}-{asked.month}.xlsx")
