@@ -46,5 +46,11 @@ async def test_a_sheet_with_errors_shows_them_by_row_and_column(
     assert {row[0] for row in rows} == {"1"}
     await expect(page.locator("#check")).to_contain_text("未导入任何数据")
     await shots.take(page, "imports-errors")
+
+    async with page.expect_download() as report_info:
+        await page.get_by_role("link", name="下载错误报告").click()
+    report = load_workbook(io.BytesIO(await asyncio.to_thread(Path(await (await report_info.value).path()).read_bytes)))
+    lines = list(report.worksheets[0].iter_rows(values_only=True))
+    assert lines[0] == ("行号", "列", "单元格内容", "错误原因") and len(lines) == len(rows) + 1, lines
     await page.set_viewport_size({"width": 360, "height": 740})
     assert await page.evaluate("document.documentElement.scrollWidth") <= 360

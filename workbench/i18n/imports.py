@@ -25,6 +25,7 @@ MESSAGES.update(
             "The header row is complete. Nothing was imported: the gateway offers no import yet.",
         ),
         "imports.errors": ("表格中有 {n} 处错误，未导入任何数据。", "{n} problems; nothing was imported."),
+        "imports.download_report": ("下载错误报告（.xlsx）", "Download the error report (.xlsx)"),
         "imports.row": ("行号", "Row"),
         "imports.column": ("列", "Column"),
         "imports.value": ("单元格内容", "Cell"),
