@@ -52,5 +52,12 @@ async def test_a_sheet_with_errors_shows_them_by_row_and_column(
     report = load_workbook(io.BytesIO(await asyncio.to_thread(Path(await (await report_info.value).path()).read_bytes)))
     lines = list(report.worksheets[0].iter_rows(values_only=True))
     assert lines[0] == ("行号", "列", "单元格内容", "错误原因") and len(lines) == len(rows) + 1, lines
+
+    # The lists export as .xlsx made from GraphQL.
+    for link, sheet in (("需求清单", "需求清单"), ("志愿者服务时长", "志愿者时长")):
+        async with page.expect_download() as export_info:
+            await page.get_by_role("link", name=link).click()
+        exported = await asyncio.to_thread(Path(await (await export_info.value).path()).read_bytes)
+        assert load_workbook(io.BytesIO(exported)).sheetnames == [sheet]
     await page.set_viewport_size({"width": 360, "height": 740})
     assert await page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -35,7 +35,7 @@ MESSAGES.update(
         "imports.too_large": ("表格文件不能超过 10 MB。", "At most 10 MB per sheet."),
         "imports.no_file": ("请选择要上传的表格文件。", "Choose a sheet to upload."),
         "imports.exports": ("导出名单", "Export lists"),
-        "imports.export_needs": ("本站需求清单（.xlsx）", "The platform's needs (.xlsx)"),
+        "imports.export_needs": ("需求清单（本站或本区域，.xlsx）", "Needs of my platform or region (.xlsx)"),
         "imports.export_volunteers": ("志愿者服务时长（.xlsx）", "Volunteers and their hours (.xlsx)"),
         "imports.export_stats": (
             "联动统计（.xlsx，在统计页按区域与月份导出）",

@@ -33,8 +33,8 @@ REPORT_HEADERS = ["行号", "列", "单元格内容", "错误原因"]  # the cas
 PAGE = 100
 MAX_PAGES = 10
 
-NEEDS = """query($platform: ID, $after: String) {
-  needs(first: 100, after: $after, filter: {platformId: $platform}) {
+NEEDS = """query($platform: ID, $region: String, $after: String) {
+  needs(first: 100, after: $after, filter: {platformId: $platform, region: $region}) {
     pageInfo { hasNextPage endCursor }
     edges { node { title kind state deadline createdAt quantity amount recipient { name } } } } }"""
 VOLUNTEERS = """query($after: String) { volunteers(first: 100, after: $after) {
@@ -138,8 +138,8 @@ def _xlsx(content: bytes, filename: str) -> Response:
 
 @router.get("/exports/needs.xlsx", response_model=None)
 async def export_needs(request: Request, user: User) -> Response:
-    """The platform's needs (as the gateway shows them to this user) as .xlsx."""
-    needs = await _all_pages(request, user, NEEDS, "needs", {"platform": user.platform_id})
+    """My work's needs (a station's own, a centre's or the admin's region) as the gateway shows them, as .xlsx."""
+    needs = await _all_pages(request, user, NEEDS, "needs", dict(user.scope))
     await request.app.state.vocabulary.ensure_loaded(request.app)
     labels: dict[str, str] = request.app.state.labels
     headers = ["标题", "类型", "状态", "服务对象", "数量", "金额（元）", "截止", "发布时间（北京时间）"]
