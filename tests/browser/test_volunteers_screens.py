@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from services.common.clock import beijing, beijing_midnight, clock
+from services.common.clock import beijing, beijing_midnight, clock, iso_utc
 from tests.browser.conftest import Screenshots
 from tests.browser.world import BrowserWorld
 from tests.case.factories import make_id_number
@@ -31,6 +31,7 @@ PUBLISH = """mutation($input: PublishNeedInput!) { publishNeed(input: $input) { 
 ASSIGN = """mutation($need: ID!, $volunteer: ID!, $weekday: Int!, $key: String!) {
   assignVolunteer(input: {needId: $need, volunteerId: $volunteer, idempotencyKey: $key,
                           schedule: {weekday: $weekday, start: "00:00", durationMinutes: 60}}) { __typename } }"""
+CREATE = """mutation($input: CreateActivityInput!) { createActivity(input: $input) { __typename } }"""
 ADDRESS = f"满洲里市东山街道二道街 {random.randint(10, 99)} 号"
 
 
@@ -67,6 +68,15 @@ async def _activity_with(page: Page, workbench_url: str, title: str) -> str:
     await expect(page.get_by_role("status")).to_have_text(f"已报名：其其格{TAG}")
     await expect(page.locator("#h-signups + ul")).to_contain_text(f"其其格{TAG}")
     return page.url
+
+
+def _public_activity_later(world: BrowserWorld, title: str) -> None:
+    """A public activity of the station in two days, for the volunteer to sign up on their own."""
+    starts = clock.now() + timedelta(days=2)
+    activity = {"title": title, "organiserKind": "PLATFORM", "platformId": world.station_gid, "place": "东山社区卫生室",
+                "region": "150781001", "startsAt": iso_utc(starts), "endsAt": iso_utc(starts + timedelta(hours=2)),
+                "capacity": 3}  # fmt: skip
+    assert _ok(world, CREATE, {"input": activity})["createActivity"]["__typename"] == "ActivityCreated"
 
 
 def _elder_in_care_of(world: BrowserWorld, volunteer: str) -> None:
@@ -109,10 +119,15 @@ async def test_a_volunteer_checks_in_and_out_on_a_phone(
     title = f"敬老院包饺子{TAG}"
     volunteer = _verified_volunteer(browser_world)
     _elder_in_care_of(browser_world, volunteer)
+    _public_activity_later(browser_world, f"社区义诊{TAG}")
     activity_url = await _activity_with(station_page, workbench_url, title)
     phone = await _sign_in_as_volunteer(browser, workbench_url, volunteer)
     try:
         await expect(phone.get_by_role("heading", name="我的志愿服务")).to_be_visible()
+        # Signing up on their own for a public activity later on.
+        await phone.locator("#h-open + ul li", has_text=f"社区义诊{TAG}").get_by_role("button", name="我要报名").click()
+        await expect(phone.get_by_role("status")).to_contain_text("已报名")
+        await expect(phone.locator("#h-signups + ul")).to_contain_text(f"社区义诊{TAG}")
         item = phone.locator("li", has_text=title)
         await item.get_by_role("button", name="签到").click()
         await expect(phone.get_by_role("status")).to_have_text("已签到。")
