@@ -127,7 +127,9 @@ async def test_a_volunteer_checks_in_and_out_on_a_phone(
         # Signing up on their own for a public activity later on.
         await phone.locator("#h-open + ul li", has_text=f"社区义诊{TAG}").get_by_role("button", name="我要报名").click()
         await expect(phone.get_by_role("status")).to_contain_text("已报名")
-        await expect(phone.locator("#h-signups + ul")).to_contain_text(f"社区义诊{TAG}")
+        later = phone.locator("#h-signups + ul li", has_text=f"社区义诊{TAG}")
+        await expect(later).to_contain_text("活动开始前一小时开放签到")
+        await expect(later.get_by_role("button")).to_have_count(0)
         item = phone.locator("li", has_text=title)
         await item.get_by_role("button", name="签到").click()
         await expect(phone.get_by_role("status")).to_have_text("已签到。")

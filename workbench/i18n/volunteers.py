@@ -31,6 +31,12 @@ MESSAGES.update(
         "volunteers.open_activities": ("可报名的活动", "Activities open to sign up"),
         "volunteers.sign_me_up": ("我要报名", "Sign me up"),
         "volunteers.join_waiting": ("名额已满，排队候补", "Full: join the waiting list"),
+        "volunteers.check_in_later": ("活动开始前一小时开放签到。", "Check-in opens an hour before the start."),
+        "volunteers.not_attended": ("未签到。", "Not checked in."),
+        "volunteers.check_out_closed": (
+            "签退已截止（活动结束后一小时内），请由组织方补录签退时间。",
+            "Check-out closed an hour after the end; the organiser records the time.",
+        ),
         "volunteers.check_in": ("签到", "Check in"),
         "volunteers.check_out": ("签退", "Check out"),
         "volunteers.checked_in_at": ("签到 {at}", "in {at}"),

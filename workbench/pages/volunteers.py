@@ -4,6 +4,7 @@ care assignments and visit logs, visit hours to approve, hours and star levels, 
 Staff see their platform's activities, assignments and volunteers; a signed-in volunteer gets
 /volunteers/me (their sign-ups, their assignments with the address while assigned, their hours)."""
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -98,6 +99,26 @@ MINE = f"""query($v: ID!, $region: String) {{
   myCareAssignments(state: ACTIVE) {{ nodes {{ id {SCHEDULE} visitAddress addressMasked elder {{ name }}
     need {{ title }} }} }}
   volunteerHours(volunteerId: $v) {{ {HOURS_FIELDS} }} }}"""
+
+
+# The volunteers service's attendance windows: check-in from an hour before the start until the end,
+# check-out until an hour after the end (the buttons show only when the service would take them).
+CHECK_IN_OPENS_BEFORE = timedelta(hours=1)
+CHECK_OUT_CLOSES_AFTER = timedelta(hours=1)
+
+
+def with_windows(sign_up: dict[str, Any], activity: dict[str, Any] | None) -> dict[str, Any]:
+    """The sign-up with `checkInOpen` / `checkOutOpen`, by the activity's times and now."""
+    now = clock.now()
+    starts, ends = parse_moment((activity or {}).get("startsAt")), parse_moment((activity or {}).get("endsAt"))
+    if not activity or activity.get("state") == "CANCELLED" or starts is None or ends is None:
+        return {**sign_up, "checkInOpen": False, "checkOutOpen": False, "ended": False}
+    return {
+        **sign_up,
+        "checkInOpen": starts - CHECK_IN_OPENS_BEFORE <= now <= ends,
+        "checkOutOpen": now <= ends + CHECK_OUT_CLOSES_AFTER,
+        "ended": now > ends + CHECK_OUT_CLOSES_AFTER,
+    }
 
 
 def _nodes(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -220,7 +241,7 @@ async def activity(request: Request, user: User, activity_id: str) -> HTMLRespon
     node = data["node"]
     if not node:
         return await _page(request, "error.html", {"messages": [_t(request)("common.none")]}, 404)
-    sign_ups = [s for s in _nodes(node["signUps"]) if s["status"] != "WAITING"]
+    sign_ups = [with_windows(s, node) for s in _nodes(node["signUps"]) if s["status"] != "WAITING"]
     sign_ups.sort(key=lambda s: s["sequence"])
     signed = {s["volunteer"]["id"] for s in _nodes(node["signUps"]) if s["volunteer"] and s["status"] != "CANCELLED"}
     choices = [v for v in _nodes(data["volunteers"]) if v["id"] not in signed and v["verification"] != "REJECTED"]
@@ -391,8 +412,11 @@ async def mine(request: Request, user: User) -> Response:
         return RedirectResponse("/volunteers", status_code=303)
     variables = {"v": user.volunteer_id, "region": user.region or None}
     data = await request.app.state.gateway.call(user.token, MINE, variables)
-    sign_ups = [s for s in _nodes(data["signUps"]) if s["status"] != "CANCELLED"]
-    sign_ups.sort(key=lambda s: (s["activity"] or {}).get("startsAt", ""), reverse=True)
+    sign_ups = [with_windows(s, s["activity"]) for s in _nodes(data["signUps"]) if s["status"] != "CANCELLED"]
+    # What is on now or next first, then what is over (latest first).
+    upcoming = sorted((s for s in sign_ups if not s["ended"]), key=lambda s: (s["activity"] or {}).get("startsAt", ""))
+    over = sorted((s for s in sign_ups if s["ended"]), key=lambda s: (s["activity"] or {}).get("startsAt", ""))
+    sign_ups = upcoming + over[::-1]
     mine = {(s["activity"] or {}).get("id") for s in sign_ups}
     now = clock.now()
     open_to_me = [
