@@ -49,6 +49,8 @@ class Stack:
     postgres: EmbeddedPostgres | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     log_dir: Path | None = None
+    # The environment each process was first started with: a restart keeps it (and may add to it).
+    extra_envs: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def url(self, name: str) -> str:
         return f"http://{self.host}:{self.ports.of(name)}"
@@ -88,7 +90,8 @@ class Stack:
         if log_dir is not None:
             log_dir.mkdir(parents=True, exist_ok=True)
             output = open(log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(command, env=self.environment(extra_env), stdout=output, stderr=output)
+        extra = self.extra_envs[name] = {**self.extra_envs.get(name, {}), **(extra_env or {})}
+        self.processes[name] = subprocess.Popen(command, env=self.environment(extra), stdout=output, stderr=output)
 
     def start_all(self, log_dir: Path | None = None) -> None:
         for name in APPS:

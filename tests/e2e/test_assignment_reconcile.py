@@ -15,7 +15,8 @@ from tests.support.auth import bearer
 
 pytestmark = pytest.mark.e2e
 
-CANCEL = """mutation($id: ID!) { cancelNeed(needId: $id, reason: "老人已入住养老院") { __typename } }"""
+CANCEL = """mutation($id: ID!) { cancelNeed(needId: $id, reason: "老人已入住养老院") { __typename
+  ... on NeedChanged { need { state } } ... on Conflict { code message } } }"""
 ASSIGNMENT = """query($id: ID!) { node(id: $id) { ... on CareAssignment { state } } }"""
 MINE = """{ myCareAssignments { edges { node { id state addressMasked visitAddress } } } }"""
 
@@ -40,7 +41,8 @@ def test_an_assignment_whose_need_was_cancelled_is_ended_by_the_reconciler(world
 
     # cancelNeed changes only the case service: the assignment is left active, as a gateway that
     # died in the middle of closing a case would leave it.
-    assert world.ok(CANCEL, {"id": need["id"]}, world.station())["cancelNeed"]["__typename"] != "NotFound"
+    cancelled = world.ok(CANCEL, {"id": need["id"]}, world.station())["cancelNeed"]
+    assert cancelled == {"__typename": "NeedChanged", "need": {"state": "CANCELLED"}}, cancelled
     deadline = time.monotonic() + 30  # the suite's reconciler: every second, for assignments older than 5 s
     while world.ok(ASSIGNMENT, {"id": assignment_id}, world.station())["node"]["state"] != "ENDED":
         assert time.monotonic() < deadline, "the reconciler did not end the assignment"
