@@ -9,7 +9,7 @@ import aiohttp
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from gateway import photos
+from gateway import photos, sheets
 from gateway.body_limit import BodySizeLimit
 from gateway.context import context_getter
 from gateway.feed_cache import PublicFeedCache
@@ -73,7 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     photo_limit = settings.proof_photo_max_bytes + photos.MULTIPART_OVERHEAD
     app.add_middleware(
-        BodySizeLimit, max_bytes=settings.graphql_max_body_bytes, by_prefix={photos.PHOTO_PREFIX: photo_limit}
+        BodySizeLimit,
+        max_bytes=settings.graphql_max_body_bytes,
+        by_prefix={photos.PHOTO_PREFIX: photo_limit, sheets.IMPORT_PREFIX: sheets.MAX_SHEET_BYTES},
     )
     app.add_middleware(RateLimit, limits=RateLimits.from_settings(settings), verifier=app.state.verifier)
     instrument(app, "gateway", settings)
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if ide is not None:  # GraphiQL's scripts and styles, from the gateway itself (gateway/static/graphiql)
         app.mount(IDE_ASSETS_URL, StaticFiles(directory=IDE_ASSETS), name="graphql-ide")
     app.include_router(photos.router)
+    app.include_router(sheets.router)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

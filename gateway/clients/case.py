@@ -69,6 +69,19 @@ class PhotoStream:
         self._response.release()
 
 
+@dataclass(frozen=True)
+class SheetAnswer:
+    """The case service's answer to a sheet import or export, read whole."""
+
+    status: int
+    content_type: str
+    headers: dict[str, str]
+    body: bytes
+
+
+# What the case service says about a sheet file that the caller should hear too.
+SHEET_HEADERS = ("content-disposition",)
+
 # What the case service says about a photo that the caller should hear too.
 PASSED_PHOTO_HEADERS = ("etag", "cache-control", "x-content-type-options", "content-disposition", "content-length")
 
@@ -424,22 +437,54 @@ class CaseClient(ServiceClient):
         stored: dict[str, Any] = _checked(self.service, response.status, raw, ())
         return stored
 
+    async def sheet(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str],
+        data: bytes | None = None,
+        content_type: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> SheetAnswer:
+        """A station sheet in or out (`/v1/imports/…`, `/v1/exports/…`), sent once as it came, its
+        answer read whole: JSON, problem+json or a file. Never retried (an import writes)."""
+        response = await self._raw(
+            method, path, accept="*/*", data=data, content_type=content_type, params=params, headers=headers
+        )
+        try:
+            body = await response.read()
+        finally:
+            response.release()
+        if response.status >= 500:
+            raise UpstreamUnavailable(self.service, f"HTTP {response.status}", status=response.status)
+        passed = {name: response.headers[name] for name in SHEET_HEADERS if name in response.headers}
+        return SheetAnswer(response.status, response.headers.get("content-type", ""), passed, body)
+
     async def _raw(
-        self, method: str, path: str, *, accept: str, data: bytes | None = None, content_type: str | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        accept: str,
+        data: bytes | None = None,
+        content_type: str | None = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> aiohttp.ClientResponse:
         """One request through the breaker, the response not yet read (bytes, not JSON)."""
         breaker = self.breaker
         if breaker is not None and not breaker.try_acquire():
             raise CircuitOpen(self.service)
         self.calls += 1
-        headers = {**self.caller.as_headers(), "accept": accept}
+        headers = {**self.caller.as_headers(), **(headers or {}), "accept": accept}
         if content_type is not None:
             headers["content-type"] = content_type
         # sock_read, not total: a photo's bytes may take longer than a JSON answer, but never stall.
         timeout = aiohttp.ClientTimeout(connect=self.retry.connect_timeout_s, sock_read=self.timeout_s)
         try:
             response = await self.session.request(
-                method, self.base_url + path, data=data, headers=headers, timeout=timeout
+                method, self.base_url + path, params=params, data=data, headers=headers, timeout=timeout
             )
         except NOT_SENT_ERRORS as exc:
             if breaker is not None:

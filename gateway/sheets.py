@@ -1,0 +1,141 @@
+"""Station sheets through the gateway: import recipients or micro-wishes, export a project's wish list.
+
+`POST /imports/recipients?platformId=<Platform id>` and `POST /imports/micro-wishes?platformId=…
+[&projectId=<Project id>]` take the sheet itself as the body (.xlsx, or CSV in UTF-8 or GB18030,
+up to 10 MB; an `Idempotency-Key` header makes a retry safe) and hand it to the case service under
+the caller's token: it authorises, checks every row and imports all or nothing. The answer:
+201 `{kind, platformId, imported, ids}` (global ids), or 422 `IMPORT_REJECTED` naming every bad row
+and column — as problem+json, or with `errorReport=csv|xlsx` as the downloadable report.
+`GET /exports/wishes.xlsx?projectId=<Project id>` is the project's wish list, masked as the API masks.
+
+Plain HTTP routes rather than GraphQL uploads, as for proof photos (gateway/photos.py): `/graphql`
+stays JSON-only behind its guard and small body limit; a sheet gets a cap of its own.
+"""
+
+from typing import Literal
+
+import orjson
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from gateway.clients.base import CallerHeaders, UpstreamError, UpstreamUnavailable
+from gateway.clients.case import CaseClient, SheetAnswer
+from gateway.clients.registry import Upstreams
+from gateway.ids import from_global_id, to_global_id
+from services.common.auth import TokenVerifier, bearer_token
+from services.common.errors import PROBLEM_JSON, BadInput, Forbidden, Unauthenticated, problem_response
+from services.common.vocabulary import Role
+
+IMPORT_PREFIX = "/imports/"
+MAX_SHEET_BYTES = 10 * 1024 * 1024  # the case service's own cap
+# Who may import a station's sheet (the case service decides which platforms).
+IMPORTERS = frozenset({Role.CENTRE_STAFF, Role.STATION_STAFF, Role.COMMUNITY_WORKER})
+# What the imported ids are, by sheet kind.
+IMPORTED_TYPES = {"recipients": "Recipient", "micro-wishes": "Need"}
+
+router = APIRouter(tags=["imports and exports"])
+ErrorReport = Literal["json", "csv", "xlsx"]
+
+
+def _local(global_id: str, type_name: str, parameter: str) -> str:
+    try:
+        given, local = from_global_id(global_id)
+    except Exception:
+        given, local = "", None
+    if given != type_name or local is None:
+        raise BadInput(f"{parameter} must be a {type_name} id.", f"{parameter} 须为 {type_name} 的编号。")
+    return str(local)
+
+
+async def _caller(request: Request, roles: frozenset[Role]) -> None:
+    """Settled before a byte of the body is read: a verified token of a role that may do this."""
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthenticated("Send a bearer token.", "请提供访问令牌。")
+    verifier: TokenVerifier = request.app.state.verifier
+    principal = await verifier.verify(token)
+    if principal.role not in roles:
+        raise Forbidden("Only platform staff import station sheets.", "只有社工平台工作人员可以导入表格。")
+
+
+def _case(request: Request) -> CaseClient:
+    state = request.app.state
+    caller = CallerHeaders(authorization=request.headers.get("authorization"))
+    return Upstreams.for_caller(state.http, state.settings, caller).case
+
+
+def _unavailable() -> JSONResponse:
+    return problem_response(
+        503, "UPSTREAM_UNAVAILABLE", "Upstream unavailable", "The case service did not answer.", "个案服务暂不可用。"
+    )
+
+
+def _passed_on(answer: SheetAnswer) -> Response:
+    """A refusal or a file as the case service gave it (its problem+json, or the error report)."""
+    return Response(answer.body, status_code=answer.status, media_type=answer.content_type, headers=answer.headers)
+
+
+@router.post(
+    IMPORT_PREFIX + "{kind}",
+    status_code=201,
+    responses={422: {"description": "Bad rows: nothing imported; `errors` (or the report file) names each"}},
+)
+async def import_sheet(
+    kind: Literal["recipients", "micro-wishes"],
+    request: Request,
+    platform_id: str = Query(alias="platformId", description="The Platform's global id"),
+    project_id: str | None = Query(None, alias="projectId", description="micro-wishes: the Project's global id"),
+    error_report: ErrorReport = Query("json", alias="errorReport"),
+) -> Response:
+    """Import a station's recipients or micro-wishes sheet (the body is the .xlsx or .csv itself)."""
+    await _caller(request, IMPORTERS)
+    params = {"platform_id": _local(platform_id, "Platform", "platformId"), "error_report": error_report}
+    if project_id is not None and kind == "micro-wishes":
+        params["project_id"] = _local(project_id, "Project", "projectId")
+    headers = {"idempotency-key": key} if (key := request.headers.get("idempotency-key")) else None
+    body = await request.body()  # bounded by the sheet's own body limit (gateway/body_limit.py)
+    try:
+        answer = await _case(request).sheet(
+            "POST",
+            f"/v1/imports/{kind}",
+            params=params,
+            data=body,
+            content_type=request.headers.get("content-type", ""),
+            headers=headers,
+        )
+    except (UpstreamError, UpstreamUnavailable):
+        return _unavailable()
+    if answer.status != 201:
+        return _passed_on(answer)
+    result = orjson.loads(answer.body)
+    type_name = IMPORTED_TYPES[kind]
+    return JSONResponse(
+        {
+            "kind": result["kind"],
+            "platformId": to_global_id("Platform", result["platform_id"]),
+            "imported": result["imported"],
+            "ids": [to_global_id(type_name, local) for local in result["ids"]],
+        },
+        status_code=201,
+    )
+
+
+@router.get(
+    "/exports/wishes.xlsx",
+    response_class=Response,
+    responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
+)
+async def export_wishes(
+    request: Request, project_id: str = Query(alias="projectId", description="The Project's global id")
+) -> Response:
+    """A project's wish list as an .xlsx workbook, masked exactly as the API masks it for you."""
+    if bearer_token(request) is None:
+        raise Unauthenticated("Send a bearer token.", "请提供访问令牌。")
+    params = {"project_id": _local(project_id, "Project", "projectId")}
+    try:
+        answer = await _case(request).sheet("GET", "/v1/exports/wishes.xlsx", params=params)
+    except (UpstreamError, UpstreamUnavailable):
+        return _unavailable()
+    if answer.status != 200 and not answer.content_type.startswith(PROBLEM_JSON):
+        return _unavailable()
+    return _passed_on(answer)
