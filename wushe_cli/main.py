@@ -43,7 +43,9 @@ def up(
     case_port: int = 8001,
     resources_port: int = 8002,
     volunteers_port: int = 8003,
-    workbench_port: Annotated[int, typer.Option(help="The station workbench (社工站工作台).")] = 8004,
+    workbench_port: Annotated[
+        int | None, typer.Option(help="The station workbench (社工站工作台); default: the gateway's port + 4.")
+    ] = None,
     ready_timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness.")] = 60.0,
     demo: Annotated[bool, typer.Option("--demo", help="Load the demo data once the stack is ready.")] = False,
     as_of: Annotated[
@@ -58,7 +60,7 @@ def up(
     if as_of is not None:
         shift_clock_to(as_of)
         typer.echo(f"Clock shifted by WUSHE_CLOCK_SHIFT_S={os.environ['WUSHE_CLOCK_SHIFT_S']} (now: {as_of}).")
-    ports = Ports(gateway_port, case_port, resources_port, volunteers_port, workbench_port)
+    ports = Ports(gateway_port, case_port, resources_port, volunteers_port, workbench_port or gateway_port + 4)
     stop = threading.Event()
 
     def request_stop(signum: int, _: FrameType | None) -> None:
