@@ -95,14 +95,7 @@ async def import_sheet(
     headers = {"idempotency-key": key} if (key := request.headers.get("idempotency-key")) else None
     body = await request.body()  # bounded by the sheet's own body limit (gateway/body_limit.py)
     try:
-        answer = await _case(request).sheet(
-            "POST",
-            f"/v1/imports/{kind}",
-            params=params,
-            data=body,
-            content_type=request.headers.get("content-type", ""),
-            headers=headers,
-        )
+        answer = await _case(request).import_sheet(kind, params, body, request.headers.get("content-type", ""), headers)
     except (UpstreamError, UpstreamUnavailable):
         return _unavailable()
     if answer.status != 201:
@@ -131,9 +124,9 @@ async def export_wishes(
     """A project's wish list as an .xlsx workbook, masked exactly as the API masks it for you."""
     if bearer_token(request) is None:
         raise Unauthenticated("Send a bearer token.", "请提供访问令牌。")
-    params = {"project_id": _local(project_id, "Project", "projectId")}
+    project = _local(project_id, "Project", "projectId")
     try:
-        answer = await _case(request).sheet("GET", "/v1/exports/wishes.xlsx", params=params)
+        answer = await _case(request).export_wishes(project)
     except (UpstreamError, UpstreamUnavailable):
         return _unavailable()
     if answer.status != 200 and not answer.content_type.startswith(PROBLEM_JSON):

@@ -437,6 +437,18 @@ class CaseClient(ServiceClient):
         stored: dict[str, Any] = _checked(self.service, response.status, raw, ())
         return stored
 
+    async def import_sheet(
+        self, kind: str, params: dict[str, str], data: bytes, content_type: str, headers: dict[str, str] | None
+    ) -> SheetAnswer:
+        """`POST /v1/imports/{kind}` (recipients, micro-wishes) with the sheet as it came."""
+        return await self.sheet(
+            "POST", f"/v1/imports/{kind}", params=params, data=data, content_type=content_type, headers=headers
+        )
+
+    async def export_wishes(self, project_id: str) -> SheetAnswer:
+        """`GET /v1/exports/wishes.xlsx`: a project's wish list, masked as the caller may see it."""
+        return await self.sheet("GET", "/v1/exports/wishes.xlsx", params={"project_id": project_id})
+
     async def sheet(
         self,
         method: str,

@@ -77,3 +77,11 @@ def test_sheet_routes_refuse_anonymous_callers_other_roles_and_other_ids(world: 
     refused = httpx.post(url, params=wrong_id, headers=world.station(), content=sheet, timeout=10)
     assert refused.status_code == 400 and refused.json()["code"] == "BAD_USER_INPUT", refused.text
     assert httpx.post(url, params=params, headers=world.admin, content=sheet, timeout=10).status_code == 403
+
+
+def test_the_wish_list_export_passes_the_case_services_answer_on(world: World) -> None:
+    url = f"{world.stack.url('gateway')}/exports/wishes.xlsx"
+    unknown = {"projectId": to_global_id("Project", "6f1c1c2e-8d4b-4a43-9d59-0c1f3e0b7a11")}
+    missing = httpx.get(url, params=unknown, headers=world.station(), timeout=10)
+    assert missing.status_code == 404 and missing.json()["detail_zh"], missing.text
+    assert httpx.get(url, params=unknown, timeout=10).status_code == 401
