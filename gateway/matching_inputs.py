@@ -152,7 +152,10 @@ async def load_instance(
     wishes = await _categories(upstreams, [str(n.id) for n in wanted])
     needs = [_need(n, wishes.get(str(n.id))) for n in wanted]
     offers = [_offer(o) for o in offers_raw if o.status == "published" and o.kind in ("material", "fund")]
-    return needs, offers, [_volunteer(v) for v in volunteers_raw]
+    # Only volunteers the station has verified visit an elder at home (issue 21): a volunteer
+    # registered a minute ago is not proposed for a 独居 elder's door.
+    verified = [_volunteer(v) for v in volunteers_raw if v.verification == "verified"]
+    return needs, offers, verified
 
 
 async def _none(kind: type[M]) -> list[M]:

@@ -53,6 +53,10 @@ def propose(
     """Propose resources for needs. Pure: no I/O; the same inputs give the same proposals."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
+    for kind, items in (("need", needs), ("offer", offers), ("volunteer", volunteers)):
+        ids = [item.id for item in items]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate {kind} ids: each {kind} may appear once")
     now = now or clock.now()
     started, cpu_started = time.perf_counter(), time.process_time()
     c = generate_candidates(needs, offers, volunteers, model, now)
@@ -71,6 +75,8 @@ def propose(
 def solve(c: Candidates, model: CostModel, method: str) -> tuple[Allocation, list[str]]:
     """Run one method on a candidate set; returns the allocation and notes on approximations."""
     notes: list[str] = []
+    if c.size == 0:  # nothing could meet anything (no needs, or no resource fits one): nothing to solve
+        return Allocation.zeros(c), notes
     if method == "greedy":
         return solve_greedy(c), notes
     if method == "exact" or (method == "optimal" and c.size <= model.exact_max_pairs):
