@@ -44,7 +44,7 @@ def create_app(settings: WorkbenchSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.gateway = Gateway(settings.gateway_url, settings.workbench_gateway_timeout_s)
     app.state.vocabulary = Vocabulary()
-    app.state.labels = {}
+    app.state.labels, app.state.vocabulary_labels = {}, {}
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.workbench_session_secret,

@@ -58,12 +58,18 @@ def date_filter(value: str | date | None) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)[:10]
 
 
-def label_filter(request: Request, value: str | None) -> str:
-    """An enum value (MICRO_WISH) as people read it (微心愿), from the gateway's vocabularies."""
+def label_filter(request: Request, value: str | None, vocabulary: str | None = None) -> str:
+    """An enum value (MICRO_WISH) as people read it (微心愿), from the gateway's vocabularies. A few
+    values mean different things in different lists (CLOSED: a case's 结案, a need's 已关闭; PENDING;
+    ELDERLY): name the list, `label(need.state, "NeedState")`, where it matters."""
     if value is None:
         return ""
     if language_of(request) == "en":
         return str(value).replace("_", " ").capitalize()
+    if vocabulary:
+        named: dict[str, dict[str, str]] = getattr(request.app.state, "vocabulary_labels", {})
+        if str(value) in named.get(vocabulary, {}):
+            return named[vocabulary][str(value)]
     labels: dict[str, str] = getattr(request.app.state, "labels", {})
     return labels.get(str(value), str(value))
 
@@ -94,7 +100,7 @@ async def render(
         "user": user,
         "csrf": csrf_token(request),
         "navigation": navigation_for(user.role if user else None),
-        "label": lambda value: label_filter(request, value),
+        "label": lambda value, vocabulary=None: label_filter(request, value, vocabulary),
         "htmx": request.headers.get("HX-Request") == "true",
         # An idempotency key made when the form renders: a double submit (or a retry) acts once.
         "new_key": lambda: uuid.uuid4().hex,

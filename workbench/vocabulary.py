@@ -25,8 +25,10 @@ class Vocabulary:
             except GatewayError:
                 return  # codes are shown as they are until the gateway answers
             labels: dict[str, str] = {}
+            by_vocabulary: dict[str, dict[str, str]] = {}
             for vocabulary in data["vocabularies"]:
                 for term in vocabulary["terms"]:
                     labels.setdefault(term["name"], term["label"])
-            app.state.labels = labels
+                    by_vocabulary.setdefault(vocabulary["name"], {})[term["name"]] = term["label"]
+            app.state.labels, app.state.vocabulary_labels = labels, by_vocabulary
             self.loaded = True
