@@ -1,63 +1,109 @@
-"""导入导出 in Chromium: the gateway has no import operation, so the page says so; a sheet missing
-columns shows each by row and column (nothing imported), and the template downloads as a valid .xlsx."""
+"""导入导出 in Chromium, through the gateway's sheet import: a recipients sheet with a bad row shows
+that row and column in Chinese and imports nothing (the error report downloads as .xlsx); the
+corrected sheet imports every row, a second submit of the same form imports nothing twice, and an
+imported recipient is found in the people search. The template and the list exports download."""
 
 import asyncio
 import io
+import random
+import uuid
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from playwright.async_api import Page, expect
+from playwright.async_api import Download, Page, expect
 
 from tests.browser.conftest import Screenshots
+from tests.case.imports.sheets import RECIPIENT_HEADERS, id_number, recipient_rows, xlsx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-SHEET = "姓名,性别,身份证号码\n乌云,女,150781194203080011\n".encode()
+TAG = uuid.uuid4().hex[:5]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-async def test_a_sheet_with_errors_shows_them_by_row_and_column(
+def _rows() -> list[list[Any]]:
+    """Three people of this run's own (names and ID numbers no other test uses)."""
+    chance = random.Random(TAG)
+    rows = recipient_rows(3, region="150781001")
+    for index, row in enumerate(rows):
+        birth = date(1931, 1, 1) + timedelta(days=chance.randrange(3000))
+        row[0], row[2], row[3] = f"其其格{TAG}{'甲乙丙'[index]}", birth, id_number(birth, chance.randrange(300, 900))
+    return rows
+
+
+async def _read(download: Download) -> bytes:
+    return await asyncio.to_thread(Path(await download.path()).read_bytes)
+
+
+async def test_a_bad_row_imports_nothing_then_the_corrected_sheet_imports_every_row(
     station_page: Page, workbench_url: str, shots: Screenshots
 ) -> None:
     page = station_page
     await page.get_by_role("link", name="导入导出").click()
-    await expect(page.locator("#imports-gap")).to_contain_text("网关尚未提供表格导入操作")
-
     async with page.expect_download() as download_info:
         await page.locator("#h-recipients ~ form").get_by_role("link", name="下载模板").click()
-    template = load_workbook(
-        io.BytesIO(await asyncio.to_thread(Path(await (await download_info.value).path()).read_bytes))
-    )
+    template = load_workbook(io.BytesIO(await _read(await download_info.value)))
     assert [c.value for c in template.worksheets[0][1]][:4] == ["姓名", "性别", "出生日期", "身份证号码"]
 
+    rows = _rows()
+    rows[1][7] = "流浪人员"  # not a category: row 3 of the sheet (row 1 is the header)
     form = page.locator("form[action='/imports/recipients']")
     await form.get_by_label("选择表格文件").set_input_files(
-        {"name": "服务对象.csv", "mimeType": "text/csv", "buffer": SHEET}
+        {"name": "服务对象.xlsx", "mimeType": XLSX, "buffer": xlsx(RECIPIENT_HEADERS, rows)}
     )
-    await form.get_by_role("button", name="上传并检查").click()
+    await form.get_by_role("button", name="上传并导入").click()
     table = page.locator("table.row-errors")
     await expect(table).to_be_visible()
-    rows = [
+    errors = [
         [cell.strip() for cell in await tr.locator("td").all_inner_texts()]
         for tr in await table.locator("tbody tr").all()
     ]
-    missing = {row[1] for row in rows}
-    assert {"出生日期", "行政区划代码", "类别", "同意人", "同意时间", "同意用途"} <= missing, rows
-    assert {row[0] for row in rows} == {"1"}
+    assert [(e[0], e[1], e[2]) for e in errors] == [("3", "类别", "流浪人员")], errors
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in errors[0][3]), errors  # the reason in Chinese
     await expect(page.locator("#check")).to_contain_text("未导入任何数据")
     await shots.take(page, "imports-errors")
-
     async with page.expect_download() as report_info:
         await page.get_by_role("link", name="下载错误报告").click()
-    report = load_workbook(io.BytesIO(await asyncio.to_thread(Path(await (await report_info.value).path()).read_bytes)))
+    report = load_workbook(io.BytesIO(await _read(await report_info.value)))
     lines = list(report.worksheets[0].iter_rows(values_only=True))
-    assert lines[0] == ("行号", "列", "单元格内容", "错误原因") and len(lines) == len(rows) + 1, lines
+    assert len(lines) == 2 and lines[1][:2] == (3, "类别"), lines
+
+    # Corrected: every row imports (the same ID numbers: the refused sheet wrote nothing).
+    rows[1][7] = "老年人、空巢"
+    corrected = {"name": "服务对象.xlsx", "mimeType": XLSX, "buffer": xlsx(RECIPIENT_HEADERS, rows)}
+    form = page.locator("form[action='/imports/recipients']")
+    key = await form.locator("input[name='idempotency_key']").input_value()
+    csrf = await form.locator("input[name='csrf_token']").input_value()
+    await form.get_by_label("选择表格文件").set_input_files(corrected)
+    await form.get_by_role("button", name="上传并导入").click()
+    await expect(page.locator("#imported")).to_have_text("已导入 3 名服务对象。")
+    imported = page.locator("#check ul.items a")
+    await expect(imported).to_have_text([row[0] for row in rows])
+    await shots.take(page, "imports-done")
+
+    # The same form submitted again (its key made when it rendered) replays: nothing imported twice.
+    again = await page.request.post(
+        f"{workbench_url}/imports/recipients",
+        multipart={"csrf_token": csrf, "idempotency_key": key, "file": corrected},
+    )
+    assert again.status == 200 and "已导入 3 名服务对象" in await again.text()
+
+    await imported.nth(1).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(rows[1][0])
+    await page.get_by_role("link", name="服务对象 / 个案").click()
+    await page.get_by_role("searchbox", name="姓名").fill(rows[1][0])
+    results = page.locator("#results")
+    await expect(results).to_contain_text("共 1 人")
+    await expect(results.get_by_role("link", name=rows[1][0])).to_be_visible()
 
     # The lists export as .xlsx made from GraphQL.
+    await page.get_by_role("link", name="导入导出").click()
     for link, sheet in (("需求清单", "需求清单"), ("志愿者服务时长", "志愿者时长")):
         async with page.expect_download() as export_info:
             await page.get_by_role("link", name=link).click()
-        exported = await asyncio.to_thread(Path(await (await export_info.value).path()).read_bytes)
-        assert load_workbook(io.BytesIO(exported)).sheetnames == [sheet]
+        assert load_workbook(io.BytesIO(await _read(await export_info.value))).sheetnames == [sheet]
     await page.set_viewport_size({"width": 360, "height": 740})
     assert await page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -4,33 +4,47 @@ from workbench.i18n.strings import MESSAGES
 
 MESSAGES.update(
     {
-        "imports.gap": (
-            "暂不可用：网关尚未提供表格导入操作，工作台只通过网关工作，因此无法在此导入。"
-            "上传的表格只在工作台检查表头（列名），不会导入任何数据；逐行检查需网关提供导入操作后才能进行。"
-            "在此之前请由管理员使用命令行 wushe import 导入。",
-            "Not available yet: the gateway offers no sheet import, and the workbench talks only to the gateway. "
-            "An uploaded sheet is checked here for its header row only and nothing is imported; row-by-row checks "
-            "need the gateway's import operation. Until then an administrator imports with `wushe import`.",
-        ),
         "imports.recipients": ("服务对象表", "Recipients sheet"),
         "imports.wishes": ("微心愿表", "Micro-wishes sheet"),
         "imports.file": ("选择表格文件（.xlsx 或 .csv）", "Sheet file (.xlsx or .csv)"),
-        "imports.upload": ("上传并检查", "Upload and check"),
+        "imports.upload": ("上传并导入", "Upload and import"),
         "imports.template": ("下载模板", "Download the template"),
         "imports.columns": ("列：{columns}", "Columns: {columns}"),
-        "imports.result_title": ("检查结果：{name}", "Check of {name}"),
-        "imports.rows": ("共 {n} 行数据。", "{n} data rows."),
-        "imports.headers_ok": (
-            "表头齐全。未导入任何数据：网关尚未提供导入操作。",
-            "The header row is complete. Nothing was imported: the gateway offers no import yet.",
+        "imports.result_title": ("导入结果：{name}", "Import of {name}"),
+        "imports.errors": (
+            "表格中有 {n} 处错误，未导入任何数据。请更正后重新上传整张表格。",
+            "{n} problems; nothing was imported. Correct them and upload the whole sheet again.",
         ),
-        "imports.errors": ("表格中有 {n} 处错误，未导入任何数据。", "{n} problems; nothing was imported."),
+        "imports.errors_caption": (
+            "逐行错误（行号为表格中的行，第 1 行是表头）",
+            "Errors by row (row 1 is the header)",
+        ),
+        "imports.imported_recipients": ("已导入 {n} 名服务对象。", "{n} recipients imported."),
+        "imports.imported_wishes": ("已导入 {n} 个微心愿。", "{n} micro-wishes imported."),
+        "imports.imported_list": ("本次导入", "Imported now"),
+        "imports.more": ("另有 {n} 条未在此列出。", "{n} more not listed here."),
+        "imports.unnamed": ("（未命名）", "(no name)"),
+        "imports.to_people": ("到服务对象列表", "Go to the recipients"),
+        "imports.project": ("所属项目（可不选）", "Project (optional)"),
+        "imports.no_project": ("不属于任何项目", "No project"),
+        "imports.all_or_nothing": (
+            "逐行检查全部通过才导入；任何一行有误则整张表都不导入。",
+            "Imported only when every row passes; one bad row and nothing is imported.",
+        ),
+        "imports.no_platform": (
+            "只有社工站或社工服务中心的工作人员可以导入本平台的表格。",
+            "Only a platform's staff import its sheets.",
+        ),
+        "imports.unreachable": (
+            "网关无响应（{reason}），未导入。",
+            "The gateway did not answer ({reason}); nothing imported.",
+        ),
+        "imports.gateway_status": ("网关返回 {status}，未导入。", "The gateway answered {status}; nothing imported."),
         "imports.download_report": ("下载错误报告（.xlsx）", "Download the error report (.xlsx)"),
         "imports.row": ("行号", "Row"),
         "imports.column": ("列", "Column"),
         "imports.value": ("单元格内容", "Cell"),
         "imports.reason": ("错误原因", "Problem"),
-        "imports.missing_column": ("缺少必填列“{column}”", "The required column “{column}” is missing"),
         "imports.bad_type": ("只能上传 .xlsx 或 .csv 表格。", "Only .xlsx and .csv sheets can be uploaded."),
         "imports.too_large": ("表格文件不能超过 10 MB。", "At most 10 MB per sheet."),
         "imports.no_file": ("请选择要上传的表格文件。", "Choose a sheet to upload."),

@@ -1,21 +1,28 @@
-"""导入导出: the upload screen for a station's recipients or wishes sheet, its templates, and list exports.
+"""导入导出: upload a station's recipients or micro-wishes sheet through the gateway, its templates, list exports.
 
-The gateway has no import operation (the case service's POST /v1/imports/... is reachable only
-inside the stack, and the workbench talks to the gateway alone). So an uploaded sheet is read here
-for its header row only, every missing column is shown by row and column, and the page says
-plainly that nothing is imported. The lists are exported as .xlsx made here from GraphQL."""
+An upload goes to the gateway's `POST /imports/recipients|micro-wishes?platformId=<the user's
+platform>[&projectId=]` with the user's bearer token and the Idempotency-Key made when the form
+rendered (a double submit imports once). The case service checks every row and imports all or
+nothing: a rejection is shown as a table by row and column (message_zh), and the same bytes are sent
+once more with `errorReport=xlsx` so the page can offer the report file itself — embedded in the page,
+as the sheet is kept only for the request and nothing personal is written to disk or the session.
+A success shows how many were imported, with links to the imported recipients (or wishes).
+The lists are exported as .xlsx made here from GraphQL."""
 
+import base64
+import re
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 import workbench.i18n.imports  # noqa: F401  (the area's strings)
 from services.case.imports.columns import RECIPIENT_COLUMNS, WISH_COLUMNS, Column
-from services.case.imports.sheets import CSV, XLSX, read_sheet, write_xlsx
-from services.common.errors import DomainError
+from services.case.imports.sheets import CSV, XLSX, write_xlsx
+from workbench.graphql import GatewayError
 from workbench.i18n import language_of, translator
 from workbench.rendering import beijing_filter, render
 from workbench.session import User
@@ -27,12 +34,15 @@ SHEETS: dict[str, tuple[str, tuple[Column, ...]]] = {
     "recipients": ("imports.recipients", RECIPIENT_COLUMNS),
     "wishes": ("imports.wishes", WISH_COLUMNS),
 }
+GATEWAY_KINDS = {"recipients": "recipients", "wishes": "micro-wishes"}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-LAST_CHECK = "imports.last_check"
-REPORT_HEADERS = ["行号", "列", "单元格内容", "错误原因"]  # the case service's report columns, in Chinese
+IMPORT_TIMEOUT_S = 120.0  # a 10 MB sheet is checked row by row behind the gateway
+KEY = re.compile(r"^[A-Za-z0-9_-]{8,200}$")
+SHOWN = 50  # imported records named with links; the rest are counted
 PAGE = 100
 MAX_PAGES = 10
 
+PROJECTS = """query { projects(first: 100) { nodes { id name } } }"""
 NEEDS = """query($platform: ID, $region: String, $after: String) {
   needs(first: 100, after: $after, filter: {platformId: $platform, region: $region}) {
     pageInfo { hasNextPage endCursor }
@@ -46,10 +56,26 @@ def _t(request: Request) -> Any:
     return translator(language_of(request))
 
 
+async def _projects(request: Request, user: User) -> list[dict[str, Any]]:
+    """Projects a micro-wishes sheet may belong to (none offered when the gateway refuses the list)."""
+    try:
+        data = await request.app.state.gateway.call(user.token, PROJECTS)
+    except GatewayError:
+        return []
+    return list((data.get("projects") or {}).get("nodes") or [])
+
+
+async def _page(
+    request: Request, user: User, check: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    context = {"sheets": SHEETS, "check": check, "projects": await _projects(request, user)}
+    return await render(request, "imports/index.html", context, status_code=status_code)
+
+
 @router.get("", response_class=HTMLResponse)
 async def imports_home(request: Request, user: User) -> HTMLResponse:
-    """The upload forms (with the gap said plainly), the templates and the exports."""
-    return await render(request, "imports/index.html", {"sheets": SHEETS, "check": None})
+    """The upload forms, the templates and the exports."""
+    return await _page(request, user)
 
 
 @router.get("/templates/{kind}.xlsx", response_model=None)
@@ -63,8 +89,7 @@ async def template(request: Request, user: User, kind: str) -> Response:
     content = write_xlsx(
         [(t(title), [c.header for c in columns], []), (t("imports.note"), [t("imports.header"), "", ""], notes)]
     )
-    name = quote(f"{t(title)}-模板.xlsx")
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+    return _xlsx(content, f"{t(title)}-模板.xlsx")
 
 
 def _media_of(upload: UploadFile) -> str | None:
@@ -72,50 +97,118 @@ def _media_of(upload: UploadFile) -> str | None:
     return XLSX if name.endswith(".xlsx") else CSV if name.endswith(".csv") else None
 
 
+def _problem_text(response: httpx.Response, zh: bool) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    keys = ("detail_zh", "title_zh", "detail", "title") if zh else ("detail", "title", "detail_zh")
+    return str(next((body[k] for k in keys if body.get(k)), ""))
+
+
+async def _send(
+    request: Request, user: User, kind: str, content: bytes, media: str, params: dict[str, str], key: str | None
+) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {user.token}", "Content-Type": media}
+    if key:
+        headers["Idempotency-Key"] = key
+    http: httpx.AsyncClient = request.app.state.gateway.http
+    return await http.post(
+        f"/imports/{GATEWAY_KINDS[kind]}", params=params, content=content, headers=headers, timeout=IMPORT_TIMEOUT_S
+    )
+
+
+async def _imported_names(request: Request, user: User, kind: str, ids: list[str]) -> list[dict[str, str]]:
+    """The first imported records by name (one GraphQL request), each with its page."""
+    shown = ids[:SHOWN]
+    if not shown:
+        return []
+    selection = "... on Recipient { name }" if kind == "recipients" else "... on Need { title }"
+    declared = ", ".join(f"$i{n}: ID!" for n in range(len(shown)))
+    fields = " ".join(f"n{n}: node(id: $i{n}) {{ {selection} }}" for n in range(len(shown)))
+    variables = {f"i{n}": gid for n, gid in enumerate(shown)}
+    try:
+        data = await request.app.state.gateway.call(user.token, f"query({declared}) {{ {fields} }}", variables)
+    except GatewayError:
+        data = {}
+    prefix = "/people/recipients/" if kind == "recipients" else "/needs/"
+    items = []
+    for n, gid in enumerate(shown):
+        node = data.get(f"n{n}") or {}
+        items.append({"href": prefix + gid, "name": str(node.get("name") or node.get("title") or "")})
+    return items
+
+
+def _report_link(response: httpx.Response) -> str:
+    """The gateway's .xlsx error report as a data: URL for the page's download link ("" when none came)."""
+    if response.status_code != 422 or not response.headers.get("content-type", "").startswith(XLSX):
+        return ""
+    return f"data:{XLSX};base64," + base64.b64encode(response.content).decode("ascii")
+
+
 @router.post("/{kind}", response_class=HTMLResponse)
 async def upload(request: Request, user: User, kind: str) -> HTMLResponse:
-    """Read the sheet's header row; every missing column is an error of row 1. Nothing is imported."""
+    """Import the sheet into the user's platform through the gateway: all rows, or none and every error."""
     if kind not in SHEETS:
         return HTMLResponse(status_code=404)
     t = _t(request)
-    file = (await request.form()).get("file")
-    check: dict[str, Any] = {"kind": kind, "name": "", "rows": None, "errors": [], "refused": ""}
+    zh = language_of(request) == "zh"
+    form = await request.form()
+    file = form.get("file")
+    project = str(form.get("project_id") or "") if kind == "wishes" else ""
+    check: dict[str, Any] = {"kind": kind, "name": "", "errors": [], "refused": "", "report": "", "imported": None}
+
+    async def refused(message: str, status_code: int = 422) -> HTMLResponse:
+        check["refused"] = message
+        return await _page(request, user, check, status_code)
+
+    if not user.platform_id:
+        return await refused(t("imports.no_platform"), 403)
     if not isinstance(file, UploadFile) or not file.filename:
-        check["refused"] = t("imports.no_file")
-        return await render(request, "imports/index.html", {"sheets": SHEETS, "check": check}, status_code=422)
+        return await refused(t("imports.no_file"))
     check["name"] = file.filename
     media = _media_of(file)
     content = await file.read(MAX_UPLOAD_BYTES + 1)
+    await file.close()
     if media is None or len(content) > MAX_UPLOAD_BYTES:
-        check["refused"] = t("imports.bad_type") if media is None else t("imports.too_large")
-        return await render(request, "imports/index.html", {"sheets": SHEETS, "check": check}, status_code=422)
+        return await refused(t("imports.bad_type") if media is None else t("imports.too_large"))
+    key = str(form.get("idempotency_key") or "")
+    params = {"platformId": user.platform_id, **({"projectId": project} if project else {})}
     try:
-        sheet = read_sheet(content, media)
-    except DomainError as error:
-        check["refused"] = error.detail_zh if language_of(request) == "zh" else error.detail
-        return await render(request, "imports/index.html", {"sheets": SHEETS, "check": check}, status_code=422)
-    columns = SHEETS[kind][1]
-    check["rows"] = len(sheet.rows)
-    check["errors"] = [
-        {"row": 1, "column": c.header, "value": "", "reason": t("imports.missing_column", column=c.header)}
-        for c in columns
-        if c.required and c.header not in sheet.headers
-    ]
-    # Kept for the report download (header problems only: a few short lines in the signed cookie).
-    request.session[LAST_CHECK] = {"kind": kind, "name": check["name"], "errors": check["errors"]}
-    # 501: the one thing asked (the import) is not implemented behind the gateway.
-    return await render(request, "imports/index.html", {"sheets": SHEETS, "check": check}, status_code=501)
-
-
-@router.get("/report.xlsx", response_model=None)
-async def error_report(request: Request, user: User) -> Response:
-    """The last checked sheet's errors as an .xlsx report (row, column, cell, reason)."""
-    last = request.session.get(LAST_CHECK)
-    if not last:
-        return Response(status_code=404)
-    rows = [[e["row"], e["column"], e["value"], e["reason"]] for e in last["errors"]]
-    stem = str(last["name"]).rsplit(".", 1)[0] or "表格"
-    return _xlsx(write_xlsx([("错误报告", REPORT_HEADERS, rows)]), f"{stem}-错误报告.xlsx")
+        answer = await _send(request, user, kind, content, media, params, key if KEY.match(key) else None)
+        problem = answer.json() if answer.status_code == 422 else {}
+        if problem.get("code") == "IMPORT_REJECTED":
+            # The same bytes once more for the report file; no key: this request is a question, not a retry.
+            report = await _send(request, user, kind, content, media, {**params, "errorReport": "xlsx"}, None)
+            if report.status_code == 201:  # the sheet passed this time (a duplicate removed meanwhile)
+                answer = report
+            else:
+                check["report"] = _report_link(report)
+    except (httpx.HTTPError, ValueError) as exc:
+        return await refused(t("imports.unreachable", reason=type(exc).__name__), 502)
+    finally:
+        del content  # the sheet lives only as long as this request
+    if answer.status_code == 201:
+        result = answer.json()
+        check["imported"] = int(result.get("imported", 0))
+        check["records"] = await _imported_names(request, user, kind, list(result.get("ids") or []))
+        return await _page(request, user, check)
+    if problem.get("code") == "IMPORT_REJECTED":
+        check["errors"] = [
+            {
+                "row": e.get("row"),
+                "column": e.get("column") or "",
+                "value": e.get("value") if e.get("value") is not None else "",
+                "reason": (e.get("message_zh") if zh else e.get("message")) or e.get("message") or "",
+            }
+            for e in problem.get("errors") or []
+        ]
+        check["error_count"] = int(problem.get("error_count") or len(check["errors"]))
+        return await _page(request, user, check, 422)
+    message = _problem_text(answer, zh) or t("imports.gateway_status", status=answer.status_code)
+    return await refused(message, answer.status_code if 400 <= answer.status_code < 500 else 502)
 
 
 async def _all_pages(request: Request, user: User, query: str, field: str, variables: dict[str, Any]) -> list[Any]:
