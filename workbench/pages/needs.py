@@ -171,7 +171,9 @@ def _publish_input(kind: str, form: dict[str, Any]) -> dict[str, Any]:
         }
     else:
         extra = {"amount": form.get("amount")}
-    return without_empty({**common, **extra})
+    # Required text goes as typed (an empty title is the API's to refuse, next to the field); optional
+    # values left empty are left out.
+    return {**without_empty({**common, **extra}), "caseId": common["caseId"], "title": common["title"]}
 
 
 @router.post("/new")

@@ -338,6 +338,8 @@ async def add_record(request: Request, user: User, case_id: str) -> Response:
             "beneficiaries": int_or_none(form.get("beneficiaries")) or 1,
         },
     }
+    if not form.get("served_on"):  # a Date! the API cannot be sent empty
+        return await _case_page(request, user, case_id, {"record": {"served_on": "请填写服务日期。"}}, "", 422)
     result = (await request.app.state.gateway.call(user.token, RECORD, variables))["addServiceRecord"]
     if result["__typename"] == "ServiceRecorded":
         return RedirectResponse(f"/people/cases/{case_id}", status_code=303)
