@@ -22,7 +22,10 @@ def beijing_input(value: str) -> str | None:
     """A <input type="datetime-local"> or date value, read as Beijing time, as an ISO instant."""
     if not value:
         return None
-    moment = datetime.fromisoformat(value)
+    try:  # the browser's date pickers send ISO; anything else counts as not given
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=BEIJING)
     return moment.isoformat()
