@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from playwright.async_api import Download, Page, expect
+from playwright.async_api import Download, FilePayload, Page, expect
 
 from tests.browser.conftest import Screenshots
 from tests.case.imports.sheets import RECIPIENT_HEADERS, id_number, recipient_rows, xlsx
@@ -48,6 +48,7 @@ async def test_a_bad_row_imports_nothing_then_the_corrected_sheet_imports_every_
     template = load_workbook(io.BytesIO(await _read(await download_info.value)))
     assert [c.value for c in template.worksheets[0][1]][:4] == ["姓名", "性别", "出生日期", "身份证号码"]
 
+    await expect(page.locator("form[action='/imports/wishes']").get_by_label("所属项目")).to_be_visible()
     rows = _rows()
     rows[1][7] = "流浪人员"  # not a category: row 3 of the sheet (row 1 is the header)
     form = page.locator("form[action='/imports/recipients']")
@@ -73,7 +74,7 @@ async def test_a_bad_row_imports_nothing_then_the_corrected_sheet_imports_every_
 
     # Corrected: every row imports (the same ID numbers: the refused sheet wrote nothing).
     rows[1][7] = "老年人、空巢"
-    corrected = {"name": "服务对象.xlsx", "mimeType": XLSX, "buffer": xlsx(RECIPIENT_HEADERS, rows)}
+    corrected: FilePayload = {"name": "服务对象.xlsx", "mimeType": XLSX, "buffer": xlsx(RECIPIENT_HEADERS, rows)}
     form = page.locator("form[action='/imports/recipients']")
     key = await form.locator("input[name='idempotency_key']").input_value()
     csrf = await form.locator("input[name='csrf_token']").input_value()

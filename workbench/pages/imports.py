@@ -58,6 +58,8 @@ def _t(request: Request) -> Any:
 
 async def _projects(request: Request, user: User) -> list[dict[str, Any]]:
     """Projects a micro-wishes sheet may belong to (none offered when the gateway refuses the list)."""
+    if not user.platform_id:  # no upload form to offer them in
+        return []
     try:
         data = await request.app.state.gateway.call(user.token, PROJECTS)
     except GatewayError:
