@@ -16,12 +16,16 @@ from openpyxl import load_workbook
 from playwright.async_api import Download, FilePayload, Page, expect
 
 from tests.browser.conftest import Screenshots
+from tests.browser.world import BrowserWorld
 from tests.case.imports.sheets import RECIPIENT_HEADERS, id_number, recipient_rows, xlsx
+from tests.support.graphql import gql
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 TAG = uuid.uuid4().hex[:5]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROJECT = """mutation($p: ID!, $name: String!) { createProject(input: {platformId: $p, name: $name}) {
+  __typename ... on ProjectCreated { project { id } } } }"""
 
 
 def _rows() -> list[list[Any]]:
@@ -39,9 +43,14 @@ async def _read(download: Download) -> bytes:
 
 
 async def test_a_bad_row_imports_nothing_then_the_corrected_sheet_imports_every_row(
-    station_page: Page, workbench_url: str, shots: Screenshots
+    station_page: Page, workbench_url: str, browser_world: BrowserWorld, shots: Screenshots
 ) -> None:
     page = station_page
+    project = f"圆梦微心愿{TAG}"
+    made = await asyncio.to_thread(
+        gql, browser_world.stack, PROJECT, {"p": browser_world.station_gid, "name": project}, browser_world.station()
+    )
+    assert made["data"]["createProject"]["__typename"] == "ProjectCreated", made
     await page.get_by_role("link", name="导入导出").click()
     async with page.expect_download() as download_info:
         await page.locator("#h-recipients ~ form").get_by_role("link", name="下载模板").click()
@@ -106,5 +115,10 @@ async def test_a_bad_row_imports_nothing_then_the_corrected_sheet_imports_every_
         async with page.expect_download() as export_info:
             await page.get_by_role("link", name=link).click()
         assert load_workbook(io.BytesIO(await _read(await export_info.value))).sheetnames == [sheet]
+    # A project's wish list, as the gateway exports it.
+    await page.get_by_label("项目", exact=True).select_option(label=project)
+    async with page.expect_download() as wishes_info:
+        await page.get_by_role("button", name="导出心愿清单").click()
+    assert load_workbook(io.BytesIO(await _read(await wishes_info.value))).sheetnames, "a workbook"
     await page.set_viewport_size({"width": 360, "height": 740})
     assert await page.evaluate("document.documentElement.scrollWidth") <= 360
