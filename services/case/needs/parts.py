@@ -16,6 +16,8 @@ from services.common.vocabulary import NeedKind, NeedState
 ZERO = Decimal("0.00")
 # States in which a need still takes holds (pending: a retried try of the reservation's own link).
 TAKES_HOLDS = (NeedState.OPEN.value, NeedState.PENDING.value)
+# States in which a need's parts still count (a fulfilled need's parts were paid out).
+LIVE_STATES = (NeedState.OPEN.value, NeedState.PENDING.value, NeedState.MATCHED.value)
 
 
 class ExceedsNeed(Conflict):

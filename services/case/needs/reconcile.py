@@ -7,9 +7,13 @@ or matched needs from resources and opens the needs whose hold is expired or rel
 `UNDO_NEED` row of `gateway.linking.next_step`. A held hold is left alone (the saga may be about
 to commit it) and a committed or delivered one is the agreement.
 
+It also drops the parts of funding needs met in parts (services/case/needs/parts.py) whose hold
+lapsed: the need lacks that amount again (and opens if the part had completed it), so a fund's
+hold that expired or was given back is not counted as money the need has.
+
 Safe with any number of replicas without locks: the change is one conditional UPDATE (still in
 the state and for the reference that was read), so each need opens exactly once and only the
-replica that changed it emits `need.open`.
+replica that changed it emits `need.open`; a part is dropped with the need locked.
 """
 
 import logging
@@ -19,11 +23,11 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from services.case.kit import record_event, scope_of
 from services.case.models import Need
-from services.case.needs import repository
+from services.case.needs import parts, repository
 from services.common.clock import clock
 from services.common.database import Database
 from services.common.service_identity import service_headers
@@ -48,7 +52,8 @@ async def reconcile_needs(database: Database, settings: Settings) -> int:
     since = clock.now() - window(settings)
     async with database.sessions() as session:
         rows = await repository.linked_to_holds_since(session, since)
-    opened = 0
+        parted = await repository.with_parts_since(session, since)
+    opened = dropped = 0
     try:
         async with httpx.AsyncClient(base_url=settings.resources_url, headers=headers, timeout=10) as client:
             for start in range(0, len(rows), BATCH):
@@ -57,11 +62,23 @@ async def reconcile_needs(database: Database, settings: Settings) -> int:
                 lapsed = [row for row in batch if holds.get(_reference(row).removeprefix("hold:")) in LAPSED]
                 for row in lapsed:
                     opened += await _open(database, row)
+            for start in range(0, len(parted), BATCH):
+                needs = parted[start : start + BATCH]
+                references = sorted({part["reference"] for need in needs for part in need.parts})
+                holds = await _hold_states(
+                    client, [r.removeprefix("hold:") for r in references if r.startswith("hold:")]
+                )
+                for need in needs:
+                    gone = [
+                        p["reference"] for p in need.parts if holds.get(p["reference"].removeprefix("hold:")) in LAPSED
+                    ]
+                    if gone:
+                        dropped += await _drop_parts(database, need.id, gone)
     except httpx.HTTPError as exc:  # resources down: the next pass tries again
         logger.warning("reconciler could not read holds: %s", type(exc).__name__)
-    if opened:
-        logger.info("reconciler opened %d needs whose hold lapsed", opened)
-    return opened
+    if opened or dropped:
+        logger.info("reconciler opened %d needs whose hold lapsed, dropped %d lapsed parts", opened, dropped)
+    return opened + dropped
 
 
 @dataclass(frozen=True)
@@ -112,3 +129,33 @@ async def _open(database: Database, row: Any) -> int:
         scope = await scope_of(session, _Row(row.id, changed.platform_id, changed.region_code))
         await record_event(session, event="need.open", entity="need", entity_id=row.id, scope=scope, payload=payload)
     return 1
+
+
+async def _drop_parts(database: Database, need_id: uuid.UUID, references: list[str]) -> int:
+    """Drop the parts of these lapsed holds from a funding need (locked); it opens if it was matched."""
+    async with database.sessions() as session, session.begin():
+        need = await session.scalar(select(Need).where(Need.id == need_id).with_for_update())
+        if need is None or need.state not in parts.LIVE_STATES:
+            return 0
+        removed = [reference for reference in references if parts.remove_part(need, reference)]
+        if not removed:
+            return 0
+        reopened = need.state == NeedState.MATCHED.value
+        if reopened:
+            need.state, need.matched_reference = NeedState.OPEN.value, None
+        need.version += 1
+        need.updated_at = clock.now()
+        await session.flush()
+        if need.state == NeedState.OPEN.value:  # open (again) for what it lacks: the feed's word for it
+            scope = await scope_of(session, need)
+            payload = {
+                "from": NeedState.MATCHED.value if reopened else NeedState.OPEN.value,
+                "platform_id": need.platform_id,
+                "references": removed,
+                "reason": "part lapsed",
+                "lacking_amount": str(parts.lacking_amount(need)),
+            }
+            await record_event(
+                session, event="need.open", entity="need", entity_id=need.id, scope=scope, payload=payload
+            )
+    return len(removed)

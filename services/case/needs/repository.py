@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, delete, or_, select, text, update
+from sqlalchemy import Row, case, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.case.models import Case, Need, Project, ProofPhoto, Recipient
@@ -13,7 +13,7 @@ from services.case.scoping import readable
 from services.common.auth import Principal
 from services.common.pagination import fetch_row_page
 from services.common.repository import ScopedRepository, equals, filter_set, prefix
-from services.common.vocabulary import NeedState
+from services.common.vocabulary import NeedKind, NeedState
 
 FILTERS = ("kind", "state", "platform_id", "project_id", "case_id", "recipient_id", "item_category")
 # What the public ever sees of a need: states after cancellation or expiry are not shown.
@@ -145,6 +145,22 @@ async def linked_to_holds_since(session: AsyncSession, since: datetime) -> Seque
                 (Need.state == NeedState.MATCHED.value) & Need.matched_reference.startswith("hold:"),
                 (Need.state == NeedState.PENDING.value) & Need.pending_reference.startswith("hold:"),
             ),
+            Need.updated_at >= since,
+        )
+        .order_by(Need.updated_at)
+    )
+    return (await session.execute(statement)).all()
+
+
+async def with_parts_since(session: AsyncSession, since: datetime) -> Sequence[Any]:
+    """Funding needs that still count parts (open, pending or matched) changed since `since`, for
+    the reconciler (no caller)."""
+    statement = (
+        select(Need.id, Need.parts)
+        .where(
+            Need.kind == NeedKind.FUNDING.value,
+            Need.state.in_((NeedState.OPEN.value, NeedState.PENDING.value, NeedState.MATCHED.value)),
+            func.jsonb_array_length(Need.parts) > 0,
             Need.updated_at >= since,
         )
         .order_by(Need.updated_at)

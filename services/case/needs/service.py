@@ -232,7 +232,7 @@ async def release(session: AsyncSession, principal: Principal, need_id: uuid.UUI
     return need
 
 
-LIVE_STATES = (NeedState.OPEN.value, NeedState.PENDING.value, NeedState.MATCHED.value)
+LIVE_STATES = parts.LIVE_STATES
 
 
 async def _release_part(session: AsyncSession, principal: Principal, need: Need, reference: str) -> Need:
