@@ -99,13 +99,17 @@ def _media_of(upload: UploadFile) -> str | None:
     return XLSX if name.endswith(".xlsx") else CSV if name.endswith(".csv") else None
 
 
-def _problem_text(response: httpx.Response, zh: bool) -> str:
+def _json(response: httpx.Response) -> dict[str, Any]:
+    """A JSON object answer ({} for a file, a proxy's HTML page or anything else)."""
     try:
         body = response.json()
     except ValueError:
-        return ""
-    if not isinstance(body, dict):
-        return ""
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _problem_text(response: httpx.Response, zh: bool) -> str:
+    body = _json(response)
     keys = ("detail_zh", "title_zh", "detail", "title") if zh else ("detail", "title", "detail_zh")
     return str(next((body[k] for k in keys if body.get(k)), ""))
 
@@ -184,7 +188,7 @@ async def upload(request: Request, user: User, kind: str) -> HTMLResponse:
     params = {"platformId": user.platform_id, **({"projectId": project} if project else {})}
     try:
         answer = await _send(request, user, kind, content, media, params, key if KEY.match(key) else None)
-        problem = answer.json() if answer.status_code == 422 else {}
+        problem = _json(answer) if answer.status_code == 422 else {}
         if problem.get("code") == "IMPORT_REJECTED":
             # The same bytes once more for the report file; no key: this request is a question, not a retry.
             report = await _send(request, user, kind, content, media, {**params, "errorReport": "xlsx"}, None)
@@ -197,7 +201,7 @@ async def upload(request: Request, user: User, kind: str) -> HTMLResponse:
     finally:
         del content  # the sheet lives only as long as this request
     if answer.status_code == 201:
-        result = answer.json()
+        result = _json(answer)
         check["imported"] = int(result.get("imported", 0))
         check["records"] = await _imported_names(request, user, kind, list(result.get("ids") or []))
         return await _page(request, user, check)
