@@ -28,9 +28,8 @@ from gateway.types.case import (
     PublicWish,
     Recipient,
     RecipientConnection,
-    model_connection,
 )
-from gateway.types.common import Connection
+from gateway.types.common import Connection, connection
 from services.case import contract as c
 from services.case.contract import CountedPage
 from services.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
@@ -130,9 +129,7 @@ async def page_with_relations(
                 setattr(node, relation.attribute, relation.build(found) if found is not None else None)
         nodes.append(node)
     keys = [(r.created_at, r.id) for r in records]
-    return model_connection(
-        nodes, keys, page.next_cursor, kind, has_previous_page=has_previous_page, total_count=page.total
-    )
+    return connection(nodes, keys, page.next_cursor, kind, has_previous_page=has_previous_page, total_count=page.total)
 
 
 def paging(first: int, after: str | None, last: int | None, before: str | None) -> dict[str, Any]:
@@ -246,7 +243,7 @@ async def public_wishes(
 
 def _wish_connection(page: Page[c.PublicWish]) -> Connection[PublicWish]:
     nodes = [PublicWish.from_model(w) for w in page.items]
-    return model_connection(nodes, [(w.published_at, w.id) for w in page.items], page.next_cursor)
+    return connection(nodes, [(w.published_at, w.id) for w in page.items], page.next_cursor)
 
 
 async def fulfilled_wishes(
@@ -336,7 +333,7 @@ async def platforms(
     page = await info.context.upstreams.case.platforms.page(
         limit=page_size(first), cursor=after, level=level, region=region
     )
-    return model_connection([Platform.from_model(p) for p in page.items], _keys(page), page.next_cursor)
+    return connection([Platform.from_model(p) for p in page.items], _keys(page), page.next_cursor)
 
 
 async def projects(
@@ -347,7 +344,7 @@ async def projects(
     page = await info.context.upstreams.case.projects.page(
         limit=page_size(first), cursor=after, is_brand=True if brand_only else None
     )
-    return model_connection([Project.from_model(p) for p in page.items], _keys(page), page.next_cursor)
+    return connection([Project.from_model(p) for p in page.items], _keys(page), page.next_cursor)
 
 
 def _keys(page: Page[Any]) -> list[tuple[datetime, uuid.UUID]]:

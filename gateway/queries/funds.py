@@ -13,8 +13,8 @@ from gateway.clients.base import UpstreamError
 from gateway.context import GatewayContext
 from gateway.ids import local_id
 from gateway.outcomes import messages, outcome, refusal_for
-from gateway.types.common import Conflict, Connection, InvalidInput, NotFound
-from gateway.types.resources import FundPurpose, LedgerEntry, model_connection, purpose_of
+from gateway.types.common import Conflict, Connection, InvalidInput, NotFound, connection, keys_of
+from gateway.types.resources import FundPurpose, LedgerEntry, purpose_of
 from services.common.vocabulary import Role
 from services.resources import contract as c
 from services.resources.contract import LedgerEntryKind
@@ -127,7 +127,7 @@ async def fund_ledger(
     page = await info.context.upstreams.resources.funds.entries(
         local_id(fund_id, "Offer"), limit=max(1, min(first, 100)), cursor=after
     )
-    return model_connection([LedgerEntry.from_model(m) for m in page.items], page.items, page.next_cursor)
+    return connection([LedgerEntry.from_model(m) for m in page.items], keys_of(page.items), page.next_cursor)
 
 
 async def record_donation(

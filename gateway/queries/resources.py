@@ -11,8 +11,8 @@ from strawberry.types import Info
 from gateway.auth import caller
 from gateway.context import GatewayContext
 from gateway.ids import from_global_id, local_id
-from gateway.types.common import Connection
-from gateway.types.resources import Hold, Offer, Organization, Pledge, model_connection
+from gateway.types.common import Connection, connection, keys_of
+from gateway.types.resources import Hold, Offer, Organization, Pledge
 from services.common.pagination import DEFAULT_PAGE_SIZE
 from services.common.vocabulary import HoldState, ItemCategory, OfferKind, OrganizationKind
 
@@ -53,7 +53,7 @@ async def organizations(
     """Verified organisations (and, for their own staff and admins, the rest)."""
     caller(info, scope="offers:read")
     page = await info.context.upstreams.resources.organizations.page(limit=page_size(first), cursor=after, kind=kind)
-    return model_connection([Organization.from_model(m) for m in page.items], page.items, page.next_cursor)
+    return connection([Organization.from_model(m) for m in page.items], keys_of(page.items), page.next_cursor)
 
 
 async def offers(
@@ -70,7 +70,7 @@ async def offers(
         region=f.serves_region,
         available=True if f.available_only else None,
     )
-    return model_connection([Offer.from_model(m) for m in page.items], page.items, page.next_cursor)
+    return connection([Offer.from_model(m) for m in page.items], keys_of(page.items), page.next_cursor)
 
 
 async def holds(
@@ -87,7 +87,7 @@ async def holds(
         offer_id=local_id(f.offer_id, "Offer") if f.offer_id else None,
         state=f.state,
     )
-    return model_connection([Hold.from_model(m) for m in page.items], page.items, page.next_cursor)
+    return connection([Hold.from_model(m) for m in page.items], keys_of(page.items), page.next_cursor)
 
 
 def _wish_key(wish_id: strawberry.ID) -> str:
@@ -109,7 +109,7 @@ async def pledges(
         need_id=_wish_key(f.wish_id) if f.wish_id else None,
         org_id=local_id(f.organization_id, "Organization") if f.organization_id else None,
     )
-    return model_connection([Pledge.from_model(m) for m in page.items], page.items, page.next_cursor)
+    return connection([Pledge.from_model(m) for m in page.items], keys_of(page.items), page.next_cursor)
 
 
 @strawberry.type

@@ -19,7 +19,6 @@ from gateway.lookahead import fields_on
 from gateway.photos import gateway_photo_url
 from gateway.types.common import Connection, Edge, Node, PageInfo
 from services.case import contract as c
-from services.common.pagination import encode_cursor
 
 # The vocabulary's enums are GraphQL enums (gateway/types/common.py makes them so); annotating with
 # the classes themselves keeps mypy able to read the annotations.
@@ -521,31 +520,6 @@ class PublicWish(Node):
             fulfilled_at=m.fulfilled_at,
             feedback=m.feedback,
         )
-
-
-def model_connection(
-    nodes: Sequence[Any],
-    keys: Sequence[tuple[datetime, uuid.UUID]],
-    next_cursor: str | None,
-    kind: type[Any] = Connection,
-    *,
-    has_previous_page: bool = False,
-    **extra: Any,
-) -> Any:
-    """A page of the case service as a connection (of type `kind`, with `extra` fields such as
-    total_count); `keys` are the rows' (time, id) the service's cursor encodes (created_at, or
-    published_at for the feed)."""
-    edges = [Edge(cursor=encode_cursor(at, id_), node=n) for n, (at, id_) in zip(nodes, keys, strict=True)]
-    return kind(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=next_cursor is not None,
-            has_previous_page=has_previous_page,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=next_cursor or (edges[-1].cursor if edges else None),
-        ),
-        **extra,
-    )
 
 
 TOTAL_COUNT = "Every item the filters match in your scope (counted only when selected)"

@@ -1,11 +1,12 @@
 """Shared GraphQL building blocks: the Relay Node interface, connections, enums, error results."""
 
+import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from gateway.ids import to_global_id
 from services.common import vocabulary as v
 from services.common.pagination import encode_cursor
 
@@ -62,10 +63,6 @@ class Node:
     id: strawberry.ID
 
 
-def global_id(type_name: str, record: dict[str, Any]) -> strawberry.ID:
-    return strawberry.ID(to_global_id(type_name, record["id"]))
-
-
 @strawberry.type
 class PageInfo:
     has_next_page: bool
@@ -90,19 +87,34 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-def connection(nodes: list[Any], records: list[dict[str, Any]], next_cursor: str | None) -> Connection[Any]:
-    edges = [
-        Edge(cursor=encode_cursor(datetime.fromisoformat(r["created_at"]), r["id"]), node=n)
-        for n, r in zip(nodes, records, strict=True)
-    ]
-    return Connection(
+def connection(
+    nodes: Sequence[Any],
+    keys: Sequence[tuple[datetime, uuid.UUID]],
+    next_cursor: str | None,
+    kind: type[Any] = Connection,
+    *,
+    has_previous_page: bool = False,
+    **extra: Any,
+) -> Any:
+    """A page of a service as a connection (of type `kind`, with `extra` fields such as
+    total_count); `keys` are the rows' (time, id) the service's keyset cursor encodes (created_at,
+    or published_at for the public feed)."""
+    edges = [Edge(cursor=encode_cursor(at, id_), node=n) for n, (at, id_) in zip(nodes, keys, strict=True)]
+    return kind(
         edges=edges,
         page_info=PageInfo(
             has_next_page=next_cursor is not None,
+            has_previous_page=has_previous_page,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=next_cursor or (edges[-1].cursor if edges else None),
         ),
+        **extra,
     )
+
+
+def keys_of(models: Sequence[Any]) -> list[tuple[datetime, uuid.UUID]]:
+    """The (created_at, id) keys of a page of contract models."""
+    return [(m.created_at, m.id) for m in models]
 
 
 @strawberry.type(description="A code of the shared vocabulary with its zh-CN label.")

@@ -4,7 +4,7 @@ Each type is built from the resources service's contract model (`from_model`), w
 a typed client, or the DataLoaders of gateway/loaders.py behind related fields and `node()`."""
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Self, TypeVar
@@ -13,8 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.ids import to_global_id
-from gateway.types.common import Connection, Edge, Node, PageInfo
-from services.common.pagination import encode_cursor
+from gateway.types.common import Node
 from services.common.vocabulary import HoldState, ItemCategory, NeedKind, OfferKind, OrganizationKind, Vocabulary
 from services.resources import contract as c
 from services.resources.contract import LedgerEntryKind, OfferStatus, VerificationStatus
@@ -69,19 +68,6 @@ def related(info: Info, loader: str, key: uuid.UUID | str | None, build: Callabl
         return build(record) if record is not None else None
 
     return load()
-
-
-def model_connection(nodes: Sequence[Any], models: Sequence[Any], next_cursor: str | None) -> Connection[Any]:
-    """A page of the resources service as a connection (its cursor encodes created_at and id)."""
-    edges = [Edge(cursor=encode_cursor(m.created_at, m.id), node=n) for n, m in zip(nodes, models, strict=True)]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=next_cursor is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=next_cursor or (edges[-1].cursor if edges else None),
-        ),
-    )
 
 
 @strawberry.type(description="A charity, community foundation, enterprise, social organisation or donor.")

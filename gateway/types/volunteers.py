@@ -15,8 +15,7 @@ from gateway.ids import to_global_id
 from gateway.loaders import personal_fields
 from gateway.lookahead import fields_on
 from gateway.types import case as case_types
-from gateway.types.common import Connection, Edge, Node, PageInfo
-from services.common.pagination import encode_cursor
+from gateway.types.common import Connection, Node, connection
 from services.common.vocabulary import (
     ActivityState,
     CareAssignmentState,
@@ -74,15 +73,8 @@ def related(info: Info, loader: str, key: str | None, build: Any, type_name: str
 
 def connection_of(nodes: Sequence[Any], next_cursor: str | None) -> Connection[Any]:
     """A page of nodes with the services' cursors (creation time, id)."""
-    edges = [Edge(cursor=encode_cursor(n.created_at, n.local_id), node=n) for n in nodes]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=next_cursor is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=next_cursor or (edges[-1].cursor if edges else None),
-        ),
-    )
+    connected: Connection[Any] = connection(nodes, [(n.created_at, n.local_id) for n in nodes], next_cursor)
+    return connected
 
 
 @strawberry.type
