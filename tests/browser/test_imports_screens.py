@@ -1,7 +1,8 @@
 """导入导出 in Chromium, through the gateway's sheet import: a recipients sheet with a bad row shows
 that row and column in Chinese and imports nothing (the error report downloads as .xlsx); the
-corrected sheet imports every row, a second submit of the same form imports nothing twice, and an
-imported recipient is found in the people search. The template and the list exports download."""
+corrected sheet imports every row, a second submit of the same form imports nothing twice, a
+micro-wishes sheet of one of them imports into a project, and an imported recipient is found in the
+people search. The template, the list exports and the project's wish list download."""
 
 import asyncio
 import io
@@ -17,7 +18,7 @@ from playwright.async_api import Download, FilePayload, Page, expect
 
 from tests.browser.conftest import Screenshots
 from tests.browser.world import BrowserWorld
-from tests.case.imports.sheets import RECIPIENT_HEADERS, id_number, recipient_rows, xlsx
+from tests.case.imports.sheets import RECIPIENT_HEADERS, WISH_HEADERS, id_number, recipient_rows, xlsx
 from tests.support.graphql import gql
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -26,6 +27,10 @@ TAG = uuid.uuid4().hex[:5]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECT = """mutation($p: ID!, $name: String!) { createProject(input: {platformId: $p, name: $name}) {
   __typename ... on ProjectCreated { project { id } } } }"""
+OPEN_CASE = """mutation($r: ID!) { openCase(input: {recipientId: $r, domain: ELDERLY}) {
+  __typename ... on CaseOpened { case { id } } } }"""
+ADVANCE = """mutation($id: ID!, $to: CaseState!) { advanceCase(caseId: $id, toState: $to, note: "入户评估") {
+  __typename } }"""
 
 
 def _rows() -> list[list[Any]]:
@@ -101,7 +106,28 @@ async def test_a_bad_row_imports_nothing_then_the_corrected_sheet_imports_every_
     )
     assert again.status == 200 and "已导入 3 名服务对象" in await again.text()
 
-    await imported.nth(1).click()
+    # A wish of one of them (its case taken to intervention), in the project: the wishes sheet imports too.
+    recipient = (await imported.nth(1).get_attribute("href") or "").rsplit("/", 1)[-1]
+    opened = await asyncio.to_thread(gql, browser_world.stack, OPEN_CASE, {"r": recipient}, browser_world.station())
+    case = opened["data"]["openCase"]["case"]["id"]
+    for state in ("ASSESSMENT", "PLANNING", "INTERVENTION"):
+        moved = await asyncio.to_thread(
+            gql, browser_world.stack, ADVANCE, {"id": case, "to": state}, browser_world.station()
+        )
+        assert moved["data"]["advanceCase"]["__typename"] == "CaseAdvanced", moved
+    wishes = page.locator("form[action='/imports/wishes']")
+    await wishes.get_by_label("所属项目").select_option(label=project)
+    wish = [rows[1][3], f"一台收音机{TAG}", "小家电", 1, "80", date.today() + timedelta(days=30), "社工入户了解"]
+    await wishes.get_by_label("选择表格文件").set_input_files(
+        {"name": "微心愿.xlsx", "mimeType": XLSX, "buffer": xlsx(WISH_HEADERS, [wish])}
+    )
+    await wishes.get_by_role("button", name="上传并导入").click()
+    await expect(page.locator("#imported")).to_have_text("已导入 1 个微心愿。")
+    await expect(page.locator("#check ul.items a")).to_have_text([f"一台收音机{TAG}"])
+
+    await page.locator("#check ul.items").get_by_role("link").first.click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text(f"一台收音机{TAG}")
+    await page.goto(f"{workbench_url}/people/recipients/{recipient}")
     await expect(page.get_by_role("heading", level=1)).to_have_text(rows[1][0])
     await page.get_by_role("link", name="服务对象 / 个案").click()
     await page.get_by_role("searchbox", name="姓名").fill(rows[1][0])
