@@ -30,6 +30,8 @@ UNSCOPED = {
     "case/needs/repository.py:lapse_pending": "background expiry job, no caller",
     "case/needs/repository.py:linked_to_holds_since": "the link reconciler, a background job with no caller",
     "case/needs/repository.py:expire_past_deadline": "background expiry job, no caller",
+    "case/needs/repository.py:with_parts_since": "the link reconciler, a background job with no caller",
+    "case/needs/repository.py:lock_for_reconcile": "the link reconciler, a background job with no caller",
     "case/needs/repository.py:public_people": "age, categories, county, project of published wishes (k-anonymity)",
     "case/needs/repository.py:public_need": "a wish the public feed shows, for a donor's sealed claim ticket",
     "case/needs/repository.py:case_state_of": "the state of the case of a need already read in scope or in the feed",
@@ -65,6 +67,7 @@ UNSCOPED = {
     "volunteers/commitments/repository.py:active_assignments": "clash check, schedules only, not returned",
     "volunteers/commitments/repository.py:upcoming_activity_times": "clash check, times only, not returned",
     "volunteers/commitments/repository.py:activity_times_between": "weekly-hours check, times only, not returned",
+    "volunteers/assignments/repository.py:active_made_before": "the assignment reconciler, a system job, ids only",
 }
 SERVICE_NAMES = ("case", "resources", "volunteers")
 KIT_REPOSITORY = SERVICES / "common" / "repository.py"

@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from services.case.kit import record_event, scope_of
 from services.case.models import Need
@@ -134,7 +134,7 @@ async def _open(database: Database, row: Any) -> int:
 async def _drop_parts(database: Database, need_id: uuid.UUID, references: list[str]) -> int:
     """Drop the parts of these lapsed holds from a funding need (locked); it opens if it was matched."""
     async with database.sessions() as session, session.begin():
-        need = await session.scalar(select(Need).where(Need.id == need_id).with_for_update())
+        need = await repository.lock_for_reconcile(session, need_id)
         if need is None or need.state not in parts.LIVE_STATES:
             return 0
         removed = [reference for reference in references if parts.remove_part(need, reference)]

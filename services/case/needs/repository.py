@@ -168,6 +168,12 @@ async def with_parts_since(session: AsyncSession, since: datetime) -> Sequence[A
     return (await session.execute(statement)).all()
 
 
+async def lock_for_reconcile(session: AsyncSession, need_id: uuid.UUID) -> Need | None:
+    """A need locked for the link reconciler, a background job with no caller."""
+    need: Need | None = await session.scalar(select(Need).where(Need.id == need_id).with_for_update())
+    return need
+
+
 async def case_state_of(session: AsyncSession, need: Need) -> str:
     """The state of the case of a need the caller has already read (in scope, or as a public wish)."""
     return str(await session.scalar(select(Case.state).where(Case.id == need.case_id)))

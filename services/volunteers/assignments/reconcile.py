@@ -19,12 +19,13 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from services.common.clock import clock
 from services.common.database import Database
 from services.common.service_identity import service_headers
 from services.common.settings import Settings
+from services.volunteers.assignments import repository as assignment_repository
 from services.volunteers.kit import record_event, scope_of
 from services.volunteers.models import CareAssignment
 
@@ -49,13 +50,7 @@ async def reconcile_assignments(database: Database, settings: Settings) -> int:
         return 0
     made_before = clock.now() - timedelta(seconds=settings.reconcile_stray_after_s)
     async with database.sessions() as session:
-        rows = (
-            await session.execute(
-                select(CareAssignment.id, CareAssignment.need_id)
-                .where(CareAssignment.state == "active", CareAssignment.created_at < made_before)
-                .order_by(CareAssignment.created_at)
-            )
-        ).all()
+        rows = await assignment_repository.active_made_before(session, made_before)
     ended = 0
     try:
         async with httpx.AsyncClient(base_url=settings.case_url, headers=headers, timeout=10) as client:

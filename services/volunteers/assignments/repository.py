@@ -1,6 +1,10 @@
 """Every query on care assignments and visit logs."""
 
-from sqlalchemy import ColumnElement, func, true
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Row, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.repository import ScopedRepository, equals, filter_set
@@ -34,3 +38,13 @@ async def add(session: AsyncSession, row: CareAssignment | VisitLog) -> None:
     session.add(row)
     await session.flush()
     await session.refresh(row)
+
+
+async def active_made_before(session: AsyncSession, before: datetime) -> Sequence[Row[uuid.UUID, uuid.UUID]]:
+    """(id, need id) of the active assignments made before `before`, for the reconciler (no caller)."""
+    statement = (
+        select(CareAssignment.id, CareAssignment.need_id)
+        .where(CareAssignment.state == "active", CareAssignment.created_at < before)
+        .order_by(CareAssignment.created_at)
+    )
+    return (await session.execute(statement)).all()
