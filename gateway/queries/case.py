@@ -165,6 +165,7 @@ class NeedFilter:
     region: str | None = strawberry.field(default=None, description="Region-code prefix")
     platform_id: strawberry.ID | None = None
     project_id: strawberry.ID | None = None
+    case_id: strawberry.ID | None = strawberry.field(default=None, description="The needs of one case")
 
 
 @strawberry.input
@@ -216,6 +217,7 @@ async def needs(
         "region": f.region,
         "platform_id": _local(f.platform_id, "Platform"),
         "project_id": _local(f.project_id, "Project"),
+        "case_id": _local(f.case_id, "Case"),
     }
     page = await info.context.upstreams.case.needs.page(**params, with_total=wants_total(info, "NeedConnection"))
     relations = {"recipient": RECIPIENT, "case": CASE, "platform": PLATFORM}

@@ -18,7 +18,7 @@ from gateway.context import GatewayContext
 from gateway.ids import from_global_id, local_id, to_global_id
 from gateway.loaders import fields_param, personal_fields
 from gateway.lookahead import fields_on
-from gateway.types.case import Case, CaseTransition, ListConnection, Referral, ServiceRecord, Staff, sliced
+from gateway.types.case import Case, CaseTransition, ListConnection, Need, Referral, ServiceRecord, Staff, sliced
 from services.case import contract as c
 from services.common.vocabulary import STAFF_ROLES, Role, Vocabulary
 
@@ -36,6 +36,10 @@ class CaseFile:
     transitions: list[CaseTransition]
     service_records: list[ServiceRecord]
     referrals: list[Referral]
+    needs: list[Need] = strawberry.field(description="The case's needs, newest first (up to 100)")
+
+
+CASE_NEEDS = 100  # a case has a handful of needs; a page of the service's largest size covers it
 
 
 async def case_file(info: GInfo, case_id: strawberry.ID) -> CaseFile | None:
@@ -51,6 +55,7 @@ async def case_file(info: GInfo, case_id: strawberry.ID) -> CaseFile | None:
         "transitions": lambda: cases.transitions(local),
         "serviceRecords": lambda: cases.records(local),
         "referrals": lambda: cases.referrals(local),
+        "needs": lambda: info.context.upstreams.case.needs.page(case_id=str(local), limit=CASE_NEEDS),
     }
     wanted = [name for name in parts if name in selected] or ["case"]
     try:
@@ -65,6 +70,7 @@ async def case_file(info: GInfo, case_id: strawberry.ID) -> CaseFile | None:
         transitions=[CaseTransition.from_model(t) for t in found.get("transitions", [])],
         service_records=[ServiceRecord.from_model(r) for r in found.get("serviceRecords", [])],
         referrals=[Referral.from_model(r) for r in found.get("referrals", [])],
+        needs=[Need.from_model(n) for n in found["needs"].items] if "needs" in found else [],
     )
 
 

@@ -57,7 +57,8 @@ CASE_FILE = """query($case: ID!) { caseFile(caseId: $case) {
   case { id state recipient { id name } }
   transitions { fromState toState note actor at }
   serviceRecords { id kind servedOn note beneficiaries }
-  referrals { id toAgency state outcome } } }"""
+  referrals { id toAgency state outcome } needs { id title state } } }"""
+CASE_NEEDS = """query($case: ID!) { needs(filter: {caseId: $case}) { totalCount edges { node { id } } } }"""
 RECIPIENT_NODE = (
     """query($id: ID!) { node(id: $id) { ... on Recipient { name categories consent { givenBy purpose } } } }"""
 )
@@ -223,6 +224,13 @@ def test_a_station_workers_whole_day_through_graphql_alone(world: World, setting
     assert settled == {"state": "ACCEPTED", "outcome": "已受理"}
     case_file = _ok(world, CASE_FILE, {"case": case_id}, station)["caseFile"]
     assert case_file["transitions"][-1]["toState"] == "REFERRED" and case_file["case"]["state"] == "REFERRED"
+    assert {(n["id"], n["title"], n["state"]) for n in case_file["needs"]} == {
+        (need_id, wish["title"], "FULFILLED"),
+        (second_id, blanket["title"], "MATCHED"),
+        (care_id, care["title"], "MATCHED"),
+    }
+    listed = _ok(world, CASE_NEEDS, {"case": case_id}, station)["needs"]
+    assert listed["totalCount"] == 3 and {e["node"]["id"] for e in listed["edges"]} == {need_id, second_id, care_id}
     assert case_file["referrals"] == [
         {"id": referral["id"], "toAgency": "满洲里市残联", "state": "ACCEPTED", "outcome": "已受理"}
     ]
