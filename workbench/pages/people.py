@@ -76,15 +76,14 @@ OPEN_CASE = (
     + refusals("NotFound")
     + " } }"
 )
-CASE_FILE = """query($case: ID!, $platform: ID, $region: String) {
+CASE_FILE = """query($case: ID!) {
   caseFile(caseId: $case) {
     case { id state domain riskLevel summary openedAt allowedTransitions version
       recipient { id name age categories } platform { name } }
     transitions { fromState toState note actor at }
     serviceRecords { kind servedOn note beneficiaries recordedBy createdAt }
-    referrals { id toAgency reason state outcome createdAt updatedAt } }
-  needs(first: 100, filter: {platformId: $platform, region: $region}) { edges { node {
-    id kind title state createdAt fulfilledAt case { id } } } }
+    referrals { id toAgency reason state outcome createdAt updatedAt }
+    needs { id kind title state createdAt fulfilledAt } }
 }"""
 ADVANCE = (
     """mutation($case: ID!, $to: CaseState!, $note: String!, $version: Int, $needs: [NeedDecisionInput!]) {
@@ -269,11 +268,11 @@ async def _case_page(
     status_code: int = 200,
     undecided: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    data = await request.app.state.gateway.call(user.token, CASE_FILE, {"case": case_id, **user.scope})
+    data = await request.app.state.gateway.call(user.token, CASE_FILE, {"case": case_id})
     case_file = data["caseFile"]
     if not case_file or not case_file["case"]:
         return await render(request, "error.html", {"messages": ["找不到该个案，或不在您的权限范围内。"]}, 404)
-    needs = [n for n in _nodes(data["needs"]) if (n.get("case") or {}).get("id") == case_id]
+    needs = case_file["needs"]
     context = {
         "file": case_file,
         "case": case_file["case"],
