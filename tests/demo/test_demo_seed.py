@@ -1,6 +1,7 @@
 """The demo seeder against real servers: what it promises is there, and a second run adds nothing."""
 
 import asyncio
+import json
 import re
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -281,6 +282,30 @@ class TestDocumentedQueries:
         else:
             assert field["caseSide"]["casesOpened"] > 0 and field["volunteerSide"]["activitiesHeld"] > 0
             assert field["caseSide"]["platforms"]["stations"] == 12
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_statistics_example() -> tuple[str, dict[str, Any]]:
+    """The README's linkage-statistics example: the query its curl sends and the answer it prints."""
+    text = README.read_text(encoding="utf-8")
+    body = re.search(r"-d '(\{\"query\": \"\{ linkageStats.*?\})'", text)
+    answer = re.search(r"((?:^# .*\n)+)```", text[body.end() :] if body else "", re.M)
+    assert body and answer, "the README's statistics example is not where the test looks for it"
+    printed = "".join(line.removeprefix("# ") for line in answer.group(1).splitlines())
+    return json.loads(body.group(1))["query"], json.loads(printed)
+
+
+class TestTheReadmesFigures:
+    async def test_the_statistics_example_prints_what_the_demo_answers(self, seeded: Seeded) -> None:
+        """The README's figures come from its own command, run against the demo `make up` seeds."""
+        query, printed = readme_statistics_example()
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(
+                f"{seeded.stack.url('gateway')}/graphql", json={"query": query}, headers=seeded.admin()
+            )
+        assert response.json()["data"] == printed["data"]
 
 
 class TestFailure:
