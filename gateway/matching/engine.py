@@ -69,7 +69,35 @@ def propose(
         raise AssertionError(f"infeasible allocation from {method}: {problems}")
     stats = _stats(c, allocation, method, candidates_s, solve_s, notes)
     stats.cpu_s = cpu_s
-    return MatchResult(build_proposals(c, allocation, model, now), stats)
+    proposals = build_proposals(c, allocation, model, now)
+    return MatchResult(proposals, stats, unmet_reasons(c, {p.need_id for p in proposals}))
+
+
+# Why a need has no candidate at all, by kind.
+NOTHING_FITS = {
+    "micro_wish": "no published offer of this item, and no fund that may pay for it, serves this region "
+    "/ 本地区暂无该类物资，也没有可用于此的资金",
+    "funding": "no fund that may pay for this purpose in this region has the money "
+    "/ 本地区暂无可用于此用途且余额足够的资金",
+    "care": "no verified volunteer with the skills, language and free time it needs serves this region "
+    "/ 本地区暂无技能、语言和空闲时间相符的已认证志愿者",
+}
+OUTRANKED = (
+    "what could meet it went to needs ranked higher (特困, waiting, deadline) / 可用资源已优先分配给更紧急的需求"
+)
+
+
+def unmet_reasons(c: Candidates, met: set[str]) -> dict[str, list[str]]:
+    """For each need without a proposal, why: nothing could meet it, or it was outranked."""
+    with_candidates: set[int] = set()
+    for pairs in (c.material, c.fund, c.care):
+        with_candidates.update(int(n) for n in pairs.need)
+    reasons: dict[str, list[str]] = {}
+    for index, need in enumerate(c.needs):
+        if need.id in met:
+            continue
+        reasons[need.id] = [OUTRANKED if index in with_candidates else NOTHING_FITS.get(need.kind, OUTRANKED)]
+    return reasons
 
 
 def solve(c: Candidates, model: CostModel, method: str) -> tuple[Allocation, list[str]]:

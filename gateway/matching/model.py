@@ -153,6 +153,8 @@ class MatchStats:
 class MatchResult:
     proposals: list[Proposal]
     stats: MatchStats
+    # Why each need without a proposal has none (need id -> reasons, "english / 中文").
+    unmet: dict[str, list[str]] = field(default_factory=dict)
 
     def met_need_ids(self) -> set[str]:
         return {p.need_id for p in self.proposals}

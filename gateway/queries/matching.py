@@ -100,10 +100,21 @@ class MatchSummary:
     notes: list[str]
 
 
+@strawberry.type(description="An open need in scope that got no proposal, and why.")
+class UnmetNeed:
+    reasons: list[str] = strawberry.field(description="Why (English / 中文): nothing fits it here, or it was outranked")
+    need_id: strawberry.Private[str]
+
+    @strawberry.field
+    def need(self, info: GInfo) -> Need | None:
+        return _related(info, "needs", self.need_id, MISSING, Need.from_model)
+
+
 @strawberry.type
 class MatchProposals:
     proposals: list[MatchProposal]
     summary: MatchSummary
+    unmet: list[UnmetNeed] = strawberry.field(description="The open needs without a proposal, each with why")
 
 
 async def _region(info: GInfo, scope: MatchScope) -> str:
@@ -166,6 +177,7 @@ async def propose_matches(
             solve_seconds=round(s.solve_s, 4),
             notes=s.notes,
         ),
+        unmet=[UnmetNeed(reasons=reasons, need_id=need_id) for need_id, reasons in optimal.unmet.items()],
     )
 
 

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.e2e
 PROPOSE = """query($platform: ID!) { proposeMatches(scope: {platformId: $platform}, kinds: [MICRO_WISH]) {
   proposals { resourceKind quantity score reasons scoreParts { name value } resourceIdGlobal
               need { id title } offer { title availability { available } } }
-  summary { needs needsMet weightedValue greedyNeedsMet greedyWeightedValue method } } }"""
+  summary { needs needsMet weightedValue greedyNeedsMet greedyWeightedValue method }
+  unmet { reasons need { id } } } }"""
 CONFIRM = """mutation($need: ID!, $offer: ID!) { matchOffer(input: {needId: $need, offerId: $offer, idempotencyKey: "match-1"}) {
   __typename ... on MatchConfirmed { need { state } } } }"""
 
@@ -81,6 +82,9 @@ def test_proposals_explain_themselves_and_can_be_confirmed(world: World, setting
     assert len(walker) == 1  # one walker, two elders: it goes to exactly one of them
     proposal = walker[0]
     assert proposal["need"]["id"] in needs and proposal["reasons"]
+    (other,) = set(needs) - {proposal["need"]["id"]}  # the elder the one walker did not go to, and why
+    unmet = {u["need"]["id"]: u["reasons"] for u in body["unmet"]}
+    assert "ranked higher" in unmet[other][0] and "优先" in unmet[other][0], unmet
     assert abs(sum(part["value"] for part in proposal["scoreParts"]) - proposal["score"]) < 0.01
     assert body["summary"]["weightedValue"] >= body["summary"]["greedyWeightedValue"]
 
