@@ -63,9 +63,8 @@ PROPOSALS = """query($platform: ID, $region: String) {
     proposals { resourceKind quantity amount minutesPerWeek score scoreParts { name value } reasons resourceIdGlobal
       need { id title kind visitMinutes } offer { title organization { name } }
       volunteer { name availability { weekday start end } } }
-    summary { method needs needsMet tekunNeeds tekunMet candidates notes } }
-  needs(first: 100, filter: {platformId: $platform, region: $region, state: OPEN}) { edges { node {
-    id kind title itemCategory skills recipient { name categories } } } } }"""
+    summary { method needs needsMet tekunNeeds tekunMet candidates notes }
+    unmet { reasons need { id kind title } } } }"""
 NEED = f"""query($id: ID!) {{ node(id: $id) {{ ... on Need {{ {NEED_FIELDS} }} }}
   pledges(first: 10, filter: {{wishId: $id}}) {{ edges {{ node {{ holdState expiresAt donorName quantity amount
     createdAt }} }} }} }}"""
@@ -199,13 +198,10 @@ async def publish(request: Request, user: User) -> Response:
     return await render(request, "needs/new.html", context, status_code=422)
 
 
-def why_no_proposal(need: dict[str, Any]) -> str:
-    """What the engine had nothing for, as far as a client can tell (the API gives no reason per need)."""
-    if need["kind"] == "MICRO_WISH":
-        return "本区域暂无可用的同类物资（{}）。".format(need.get("itemCategory") or "物资")
-    if need["kind"] == "CARE":
-        return "本区域暂无具备所需技能、时间合适的已认证志愿者。"
-    return "本区域暂无用途相符、余额足够的资金。"
+def why_no_proposal(unmet: dict[str, Any], lang: str = "zh") -> str:
+    """The engine's reason a need got no proposal, in the page's language ("english / 中文")."""
+    english, _, chinese = (unmet.get("reasons") or [""])[0].partition(" / ")
+    return english if lang == "en" else (chinese or english)
 
 
 @router.get("/proposals", response_class=HTMLResponse)
@@ -214,8 +210,7 @@ async def proposals(request: Request, user: User) -> HTMLResponse:
     needs without one, and why."""
     data = await request.app.state.gateway.call(user.token, PROPOSALS, user.scope)
     found = data["proposeMatches"]
-    proposed = {p["need"]["id"] for p in found["proposals"] if p.get("need")}
-    without = [n for n in _nodes(data["needs"]) if n["id"] not in proposed]
+    without = [{**u["need"], "reasons": u["reasons"]} for u in found["unmet"] if u.get("need")]
     return await render(
         request,
         "needs/proposals.html",
