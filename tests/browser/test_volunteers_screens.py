@@ -179,3 +179,14 @@ async def test_a_volunteer_checks_in_and_out_on_a_phone(
     await station_page.emulate_media(media="print")
     await expect(station_page.locator("header.top")).to_be_hidden()
     await shots.take(station_page, "volunteers-certificate-print")
+
+
+def test_a_volunteer_lands_on_their_own_page_and_staff_on_the_days_work() -> None:
+    from workbench.pages.signin import landing
+    from workbench.session import SignedInUser
+
+    volunteer = SignedInUser(token="t", role="volunteer", name="其其格", subject="v")
+    worker = SignedInUser(token="t", role="station_staff", name="东山街道", subject="s")
+    assert landing(volunteer, "/today") == "/volunteers/me"
+    assert landing(volunteer, "/volunteers/care") == "/volunteers/care"  # the page asked for comes first
+    assert landing(worker, "/today") == "/today"

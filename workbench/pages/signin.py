@@ -91,7 +91,15 @@ async def signin_dev(request: Request, identity: str = Form(...), next: str = Fo
             return RedirectResponse("/signin", status_code=303)
         user = _dev_user(node)
     sign_in(request, user)
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(landing(user, _safe_next(next)), status_code=303)
+
+
+def landing(user: SignedInUser, next_path: str) -> str:
+    """Where a person lands after signing in: the page asked for, else their own start page (a
+    volunteer's is their sign-ups and visits, not the station's day)."""
+    if next_path == "/today" and user.role == "volunteer":
+        return "/volunteers/me"
+    return next_path
 
 
 def _dev_user(node: dict[str, Any]) -> SignedInUser:
@@ -167,4 +175,4 @@ async def signin_callback(request: Request) -> Response:
     )
     sign_in(request, user)
     remember_tokens(request, token)
-    return RedirectResponse(next_path, status_code=303)
+    return RedirectResponse(landing(user, next_path), status_code=303)
