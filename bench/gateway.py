@@ -7,7 +7,10 @@
 Queries: the station dashboard (50 open needs with recipient, case and platform) and a page of
 50 public wishes. "direct" fetches the same data from the REST services with httpx, making the
 same upstream calls the gateway makes. Prints requests/s, p50 and p99 for both, the ratio and
-upstream calls per query, and ends with one JSON line of the figures.
+upstream calls per query, and — the figure that carries over to other machines — the CPU time
+each server process spent per request (user + system, read from the process before and after the
+run; the load generator's own CPU is not counted). With an external stack, pass its processes'
+pids (`--pids gateway=123,case=456`) to get the CPU figures. Ends with one JSON line of the figures.
 """
 
 import argparse
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -144,9 +148,18 @@ async def direct_feed(client: httpx.AsyncClient, case_url: str, auth: dict[str, 
     (await client.get(f"{case_url}/v1/public-wishes", params={"limit": 50})).json()
 
 
-async def measure(call: Callable[[], Awaitable[Any]], requests: int, concurrency: int) -> dict[str, float]:
+def cpu_seconds(processes: dict[str, Any]) -> dict[str, float]:
+    """User + system CPU seconds of each server process so far (psutil.Process values)."""
+    return {name: sum(process.cpu_times()[:2]) for name, process in processes.items()}
+
+
+async def measure(
+    call: Callable[[], Awaitable[Any]], requests: int, concurrency: int, processes: dict[str, Any] | None = None
+) -> dict[str, Any]:
     for _ in range(concurrency * 2):  # warm-up: caches, pools, JIT-free but connection-full
         await call()
+    processes = processes or {}
+    cpu_before = cpu_seconds(processes)
     latencies: list[float] = []
     queue = iter(range(requests))
 
@@ -159,17 +172,28 @@ async def measure(call: Callable[[], Awaitable[Any]], requests: int, concurrency
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
+    cpu_after = cpu_seconds(processes)
     latencies.sort()
     return {
         "rps": round(requests / elapsed, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 2),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
+        "cpu_ms_per_request": {
+            name: round((cpu_after[name] - cpu_before[name]) * 1000 / requests, 2) for name in processes
+        },
     }
 
 
 async def run(
-    gateway_url: str, case_url: str, settings: Settings, requests: int, concurrency: int, needs: int
+    gateway_url: str,
+    case_url: str,
+    settings: Settings,
+    requests: int,
+    concurrency: int,
+    needs: int,
+    processes: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    processes = processes or {}
     staff = await seed(case_url, settings, needs)
     limits = httpx.Limits(max_connections=concurrency * 4, max_keepalive_connections=concurrency * 4)
     results = []
@@ -190,8 +214,9 @@ async def run(
             async def via_rest(direct: Any = direct, auth: dict[str, str] = auth) -> None:
                 await direct(client, case_url, auth)
 
-            gateway = await measure(via_gateway, requests, concurrency)
-            direct_figures = await measure(via_rest, requests, concurrency)
+            gateway = await measure(via_gateway, requests, concurrency, processes)
+            servers = {name: process for name, process in processes.items() if name != "gateway"}
+            direct_figures = await measure(via_rest, requests, concurrency, servers)
             results.append(
                 {
                     "name": name,
@@ -211,19 +236,25 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--needs", type=int, default=60)
+    parser.add_argument("--pids", default="", help="name=pid,… of an external stack's server processes")
     args = parser.parse_args()
     settings = Settings()
     with ExitStack() as stack:
         if args.gateway_url and args.case_url:
             gateway_url, case_url = args.gateway_url, args.case_url
+            pids = dict(pair.split("=") for pair in args.pids.split(",") if pair)
+            processes = {name: psutil.Process(int(pid)) for name, pid in pids.items()}
         else:
-            gateway_url, case_url = stack.enter_context(_own_stack())
-        figures = asyncio.run(run(gateway_url, case_url, settings, args.requests, args.concurrency, args.needs))
-    print(f"{'query':<20} {'path':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+            gateway_url, case_url, processes = stack.enter_context(_own_stack())
+        figures = asyncio.run(
+            run(gateway_url, case_url, settings, args.requests, args.concurrency, args.needs, processes)
+        )
+    print(f"{'query':<20} {'path':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  CPU ms per request")
     for q in figures["queries"]:
         for path in ("gateway", "direct"):
             f = q[path]
-            print(f"{q['name']:<20} {path:<8} {f['rps']:>8} {f['p50_ms']:>8} {f['p99_ms']:>8}")
+            cpu = ", ".join(f"{name} {ms}" for name, ms in f["cpu_ms_per_request"].items()) or "-"
+            print(f"{q['name']:<20} {path:<8} {f['rps']:>8} {f['p50_ms']:>8} {f['p99_ms']:>8}  {cpu}")
         print(f"{'':<20} ratio {q['ratio']:.2f}x, upstream calls per query: {q['upstream_calls']}")
     print(json.dumps(figures, ensure_ascii=False))
 
@@ -248,7 +279,8 @@ def _own_stack() -> Any:
             upgrade_all(stack.database_url)
             stack.start_all(data / "logs")
             stack.wait_ready(60)
-            yield stack.url("gateway"), stack.url("case")
+            servers = {name: psutil.Process(process.pid) for name, process in stack.processes.items()}
+            yield stack.url("gateway"), stack.url("case"), {n: servers[n] for n in ("gateway", "case")}
         finally:
             stack.stop()
 
