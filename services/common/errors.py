@@ -102,7 +102,9 @@ def problem_response(status: int, code: str, title: str, detail: str, detail_zh:
         "request_id": current_request_id(),
     }
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    # RFC 9110 §11.6.1 / RFC 6750: a 401 names the scheme the client should authenticate with.
+    headers = {"WWW-Authenticate": 'Bearer realm="wushe"'} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
@@ -148,6 +150,15 @@ def _bilingual(err: dict[str, Any]) -> str:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if exc.errors() and all(err.get("type") == "json_invalid" for err in exc.errors()):
+        # Not JSON at all is a malformed request (400), not a body that failed validation (422).
+        return problem_response(
+            400,
+            "MALFORMED_JSON",
+            "Malformed JSON",
+            "The request body is not valid JSON.",
+            "请求体不是有效的 JSON。",
+        )
     errors = [
         {"loc": list(err.get("loc", ())), "msg": _bilingual(err), "type": err.get("type", "")} for err in exc.errors()
     ]

@@ -77,16 +77,17 @@ class TestProblemJson:
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["code"] == "NOT_FOUND"
 
-    async def test_malformed_json_body_is_a_422_problem(self, client: httpx.AsyncClient, settings: Settings) -> None:
+    async def test_malformed_json_body_is_a_400_problem(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        """Not JSON at all is a malformed request (400); a JSON body that fails validation stays 422."""
         response = await client.post(
             "/echo",
             content=b"{not json",
             headers={**bearer(settings, "station_staff"), "content-type": "application/json"},
         )
-        assert response.status_code == 422
+        assert response.status_code == 400
         body = response.json()
-        assert body["code"] == "VALIDATION_FAILED"
-        assert body["errors"] and body["detail_zh"]
+        assert body["code"] == "MALFORMED_JSON"
+        assert body["detail"] and body["detail_zh"]
 
     async def test_domain_error_keeps_its_code_and_both_languages(self, client: httpx.AsyncClient) -> None:
         body = (await client.get("/missing")).json()
