@@ -20,7 +20,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from services.common.migrations import upgrade_all
 from services.common.settings import Settings
 from tests.browser.world import BrowserWorld, build_browser_world
-from tests.e2e.conftest import SUITE_RATE_LIMITS, SUITE_RECONCILER
+from tests.e2e.conftest import SUITE_RATE_LIMITS, SUITE_RECONCILER, SUITE_UPSTREAM
 from tests.support.database import create_database, drop_database
 from tests.support.stack import free_port, started_stack
 from wushe_cli.stack import Stack
@@ -65,7 +65,7 @@ async def browser_stack(
         return
     url = await create_database(server_url, "wushe_browser")
     await asyncio.to_thread(upgrade_all, url)
-    env = {"WUSHE_ENVIRONMENT": "test", **SUITE_RATE_LIMITS, **SUITE_RECONCILER}
+    env = {"WUSHE_ENVIRONMENT": "test", **SUITE_RATE_LIMITS, **SUITE_RECONCILER, **SUITE_UPSTREAM}
     try:
         with started_stack(url, tmp_path_factory.mktemp("browser-stack-logs"), env) as stack:
             yield stack

@@ -21,6 +21,11 @@ SUITE_RATE_LIMITS = {
 # The reconcilers look every second and give back a stray hold after 5 s (a minute in production),
 # so tests that race or lose answers can wait for the repair.
 SUITE_RECONCILER = {"WUSHE_RECONCILE_INTERVAL_S": "1", "WUSHE_RECONCILE_STRAY_AFTER_S": "5"}
+# Two pytest-xdist workers share two cores: a service may stall for seconds while the other worker
+# seeds a demo or fuzzes an API, and five such calls in a row would open the gateway's breaker and
+# fail the next tests' calls at once (the production defaults are 5 s and 5 failures; the timeout
+# and the breaker are tested on clients of their own, tests/gateway/test_http_client.py).
+SUITE_UPSTREAM = {"WUSHE_UPSTREAM_TIMEOUT_S": "15", "WUSHE_UPSTREAM_BREAKER_FAILURES": "100"}
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +40,7 @@ async def e2e_database_url(server_url: str) -> AsyncIterator[str]:
 @pytest.fixture(scope="session")
 def stack(e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     log_dir: Path = tmp_path_factory.mktemp("stack-logs")
-    env = {"WUSHE_ENVIRONMENT": "test", **SUITE_RATE_LIMITS, **SUITE_RECONCILER}
+    env = {"WUSHE_ENVIRONMENT": "test", **SUITE_RATE_LIMITS, **SUITE_RECONCILER, **SUITE_UPSTREAM}
     with started_stack(e2e_database_url, log_dir, env) as stack:
         yield stack
 
