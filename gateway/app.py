@@ -17,6 +17,7 @@ from gateway.rate_limit import RateLimit, RateLimits
 from gateway.request_guard import GraphQLRequestGuard
 from gateway.router import IDE_ASSETS, IDE_ASSETS_URL, GatewayRouter
 from gateway.schema import build_schema
+from services.common.app_factory import document_bearer_auth
 from services.common.auth import TokenVerifier
 from services.common.clock import clock
 from services.common.errors import install_error_handlers
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.mount(IDE_ASSETS_URL, StaticFiles(directory=IDE_ASSETS), name="graphql-ide")
     app.include_router(photos.router)
     app.include_router(sheets.router)
+    document_bearer_auth(app)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

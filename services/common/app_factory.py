@@ -78,7 +78,34 @@ def create_service_app(
     app.include_router(health_router(service))
     for router in routers:
         app.include_router(router)
+    document_bearer_auth(app)
     return app
+
+
+BEARER_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "JWT",
+    "description": "An access token from the OIDC provider (in development: `wushe token --role …`). "
+    "Public reads (health, the public wish feed) need none.",
+}
+
+
+def document_bearer_auth(app: FastAPI) -> None:
+    """The OpenAPI document names the bearer scheme, so `/docs` has an Authorize button and
+    clients know how to authenticate; a token is optional at the document level because some
+    routes are public (each route says what it needs in its own refusals)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearerAuth"] = BEARER_SCHEME
+            schema["security"] = [{"bearerAuth": []}, {}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 BackgroundJob = tuple[str, float, Callable[[Database], Awaitable[object]]]

@@ -2,6 +2,7 @@
 body that fails validation is 422 (one that is not JSON at all: tests/common/test_kernel_app.py)."""
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel
 
@@ -37,3 +38,22 @@ async def test_a_json_body_that_fails_validation_stays_422() -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=_app()), base_url="http://svc") as client:
         wrong = await client.post("/things", json={"name": 3})
     assert wrong.status_code == 422 and wrong.json()["code"] == "VALIDATION_FAILED"
+
+
+@pytest.mark.parametrize("service", ["case", "resources", "volunteers", "gateway"])
+def test_the_openapi_document_names_the_bearer_scheme(service: str) -> None:
+    """So `/docs` has an Authorize button; a token stays optional at the top (some reads are public)."""
+    from importlib import import_module
+
+    from services.common.settings import Settings
+
+    module = "gateway.app" if service == "gateway" else f"services.{service}.app"
+    app = import_module(module).create_app(Settings(environment="test"))
+    schema = app.openapi()
+    assert schema["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": schema["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
+    assert schema["security"] == [{"bearerAuth": []}, {}]
