@@ -26,6 +26,8 @@ from services.common.observability import instrument
 from services.common.request_context import RequestIdMiddleware
 from services.common.settings import Settings, get_settings
 
+UPSTREAM_KEEPALIVE_S = 3.0  # below uvicorn's default --timeout-keep-alive of 5 s
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -36,7 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=30)
+        # An idle pooled connection is dropped before the service's uvicorn closes it (its keep-alive
+        # timeout is 5 s): with 30 s here, a request taken from the pool after a burst went out on
+        # a socket the service had closed, and a POST cannot be retried (ClientOSError, seen in CI).
+        connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=UPSTREAM_KEEPALIVE_S)
         app.state.http = aiohttp.ClientSession(connector=connector)
         # Everything built so far (modules, the schema) lives as long as the process: out of the
         # collector's sight, a full collection no longer walks it (~130 ms here, at any moment).
