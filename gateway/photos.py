@@ -64,13 +64,15 @@ def _not_found() -> NotFound:
     return NotFound("Photo not found.", "未找到该照片。")
 
 
-def _case(request: Request) -> CaseClient:
+def case_client(request: Request) -> CaseClient:
+    """The case service's client under the caller's token (the gateway's plain HTTP routes)."""
     state = request.app.state
     caller = CallerHeaders(authorization=request.headers.get("authorization"))
     return Upstreams.for_caller(state.http, state.settings, caller).case
 
 
-def _upstream_answer(exc: UpstreamError | UpstreamUnavailable) -> JSONResponse:
+def upstream_answer(exc: UpstreamError | UpstreamUnavailable) -> JSONResponse:
+    """The case service's refusal passed on, or 503 when it did not answer."""
     if isinstance(exc, UpstreamError):
         return JSONResponse(exc.problem, status_code=exc.status, media_type=PROBLEM_JSON)
     return problem_response(
@@ -88,23 +90,23 @@ async def get_proof_photo(node_id: str, request: Request) -> Response:
     for staff in scope before that (send your token), otherwise 404."""
     need_id = _need_id(node_id, ("Need", "PublicWish"))
     try:
-        photo = await _case(request).proof_photo(need_id)
+        photo = await case_client(request).proof_photo(need_id)
     except (UpstreamError, UpstreamUnavailable) as exc:
-        return _upstream_answer(exc)
+        return upstream_answer(exc)
     return StreamingResponse(
         photo.chunks(), media_type=photo.content_type, headers=photo.headers, background=BackgroundTask(photo.close)
     )
 
 
-async def _uploader(request: Request) -> Principal:
-    """Settled before a byte of the body is read: a verified token of a role that may upload."""
+async def staff_caller(request: Request, roles: frozenset[Role], refusal: Forbidden) -> Principal:
+    """Settled before a byte of the body is read: a verified token of one of `roles`."""
     token = bearer_token(request)
     if token is None:
         raise Unauthenticated("Send a bearer token.", "请提供访问令牌。")
     verifier: TokenVerifier = request.app.state.verifier
     principal = await verifier.verify(token)
-    if principal.role not in UPLOADERS:
-        raise Forbidden("Only platform staff upload proof photos.", "只有社工平台工作人员可以上传凭证照片。")
+    if principal.role not in roles:
+        raise refusal
     return principal
 
 
@@ -114,11 +116,15 @@ async def upload_proof_photo(node_id: str, request: Request) -> Any:
     or WebP up to `WUSHE_PROOF_PHOTO_MAX_BYTES`): staff of the need's platform, once it is matched.
     Re-encoded by the case service without EXIF or GPS; replaces an earlier photo."""
     need_id = _need_id(node_id, ("Need",))
-    await _uploader(request)
+    await staff_caller(
+        request,
+        UPLOADERS,
+        Forbidden("Only platform staff upload proof photos.", "只有社工平台工作人员可以上传凭证照片。"),
+    )
     body = await request.body()  # bounded by the photo's own body limit
     content_type = request.headers.get("content-type", "")
     try:
-        stored = await _case(request).upload_proof_photo(need_id, body, content_type)
+        stored = await case_client(request).upload_proof_photo(need_id, body, content_type)
     except (UpstreamError, UpstreamUnavailable) as exc:
-        return _upstream_answer(exc)
+        return upstream_answer(exc)
     return JSONResponse({**stored, "url": photo_url(to_global_id("Need", need_id))}, status_code=201)

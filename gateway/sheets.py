@@ -18,12 +18,12 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from gateway.clients.base import CallerHeaders, UpstreamError, UpstreamUnavailable
-from gateway.clients.case import CaseClient, SheetAnswer
-from gateway.clients.registry import Upstreams
+from gateway.clients.base import UpstreamError, UpstreamUnavailable
+from gateway.clients.case import SheetAnswer
 from gateway.ids import from_global_id, to_global_id
-from services.common.auth import TokenVerifier, bearer_token
-from services.common.errors import PROBLEM_JSON, BadInput, Forbidden, Unauthenticated, problem_response
+from gateway.photos import case_client, staff_caller, upstream_answer
+from services.common.auth import bearer_token
+from services.common.errors import PROBLEM_JSON, BadInput, Forbidden, Unauthenticated
 from services.common.vocabulary import Role
 
 IMPORT_PREFIX = "/imports/"
@@ -47,29 +47,6 @@ def _local(global_id: str, type_name: str, parameter: str) -> str:
     return str(local)
 
 
-async def _caller(request: Request, roles: frozenset[Role]) -> None:
-    """Settled before a byte of the body is read: a verified token of a role that may do this."""
-    token = bearer_token(request)
-    if token is None:
-        raise Unauthenticated("Send a bearer token.", "请提供访问令牌。")
-    verifier: TokenVerifier = request.app.state.verifier
-    principal = await verifier.verify(token)
-    if principal.role not in roles:
-        raise Forbidden("Only platform staff import station sheets.", "只有社工平台工作人员可以导入表格。")
-
-
-def _case(request: Request) -> CaseClient:
-    state = request.app.state
-    caller = CallerHeaders(authorization=request.headers.get("authorization"))
-    return Upstreams.for_caller(state.http, state.settings, caller).case
-
-
-def _unavailable() -> JSONResponse:
-    return problem_response(
-        503, "UPSTREAM_UNAVAILABLE", "Upstream unavailable", "The case service did not answer.", "个案服务暂不可用。"
-    )
-
-
 def _passed_on(answer: SheetAnswer) -> Response:
     """A refusal or a file as the case service gave it (its problem+json, or the error report)."""
     return Response(answer.body, status_code=answer.status, media_type=answer.content_type, headers=answer.headers)
@@ -88,16 +65,22 @@ async def import_sheet(
     error_report: ErrorReport = Query("json", alias="errorReport"),
 ) -> Response:
     """Import a station's recipients or micro-wishes sheet (the body is the .xlsx or .csv itself)."""
-    await _caller(request, IMPORTERS)
+    await staff_caller(
+        request,
+        IMPORTERS,
+        Forbidden("Only platform staff import station sheets.", "只有社工平台工作人员可以导入表格。"),
+    )
     params = {"platform_id": _local(platform_id, "Platform", "platformId"), "error_report": error_report}
     if project_id is not None and kind == "micro-wishes":
         params["project_id"] = _local(project_id, "Project", "projectId")
     headers = {"idempotency-key": key} if (key := request.headers.get("idempotency-key")) else None
     body = await request.body()  # bounded by the sheet's own body limit (gateway/body_limit.py)
     try:
-        answer = await _case(request).import_sheet(kind, params, body, request.headers.get("content-type", ""), headers)
-    except (UpstreamError, UpstreamUnavailable):
-        return _unavailable()
+        answer = await case_client(request).import_sheet(
+            kind, params, body, request.headers.get("content-type", ""), headers
+        )
+    except (UpstreamError, UpstreamUnavailable) as exc:
+        return upstream_answer(exc)
     if answer.status != 201:
         return _passed_on(answer)
     result = orjson.loads(answer.body)
@@ -126,9 +109,9 @@ async def export_wishes(
         raise Unauthenticated("Send a bearer token.", "请提供访问令牌。")
     project = _local(project_id, "Project", "projectId")
     try:
-        answer = await _case(request).export_wishes(project)
-    except (UpstreamError, UpstreamUnavailable):
-        return _unavailable()
+        answer = await case_client(request).export_wishes(project)
+    except (UpstreamError, UpstreamUnavailable) as exc:
+        return upstream_answer(exc)
     if answer.status != 200 and not answer.content_type.startswith(PROBLEM_JSON):
-        return _unavailable()
+        return upstream_answer(UpstreamUnavailable("case", f"HTTP {answer.status}"))
     return _passed_on(answer)

@@ -16,6 +16,9 @@ Without either the reconcilers do nothing and say so once in the log; `wushe che
 
 import logging
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from services.common.auth import issue_dev_token
 from services.common.settings import Settings
@@ -45,3 +48,11 @@ def service_token(settings: Settings, service: str) -> str | None:
 def service_headers(settings: Settings, service: str) -> dict[str, str] | None:
     token = service_token(settings, service)
     return {"authorization": f"Bearer {token}", "accept": "application/json"} if token else None
+
+
+async def read_batch(client: httpx.AsyncClient, resource: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Another service's `GET /v1/<resource>:batch` under the service identity: the readable
+    records by id (the reconcilers' one cross-service read)."""
+    response = await client.get(f"/v1/{resource}:batch", params={"ids": ",".join(ids)})
+    response.raise_for_status()
+    return {item["id"]: item for item in response.json()["items"]}

@@ -30,7 +30,7 @@ from services.case.models import Need
 from services.case.needs import parts, repository
 from services.common.clock import clock
 from services.common.database import Database
-from services.common.service_identity import service_headers
+from services.common.service_identity import read_batch, service_headers
 from services.common.settings import Settings
 from services.common.vocabulary import NeedState
 
@@ -93,9 +93,7 @@ def _reference(row: Any) -> str:
 
 
 async def _hold_states(client: httpx.AsyncClient, ids: list[str]) -> dict[str, str]:
-    response = await client.get("/v1/holds:batch", params={"ids": ",".join(ids)})
-    response.raise_for_status()
-    return {item["id"]: item["state"] for item in response.json()["items"]}
+    return {hold_id: hold["state"] for hold_id, hold in (await read_batch(client, "holds", ids)).items()}
 
 
 async def _open(database: Database, row: Any) -> int:

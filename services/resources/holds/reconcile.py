@@ -24,7 +24,7 @@ import httpx
 
 from services.common.clock import clock
 from services.common.database import Database
-from services.common.service_identity import service_headers
+from services.common.service_identity import read_batch, service_headers
 from services.common.settings import Settings
 from services.resources.holds import repository as hold_repository
 from services.resources.kit import hold_scope, record_event
@@ -50,7 +50,7 @@ async def reconcile_holds(database: Database, settings: Settings) -> int:
         async with httpx.AsyncClient(base_url=settings.case_url, headers=headers, timeout=10) as client:
             for start in range(0, len(rows), BATCH):
                 batch = rows[start : start + BATCH]
-                needs = await _needs(client, sorted({str(row.need_id) for row in batch}))
+                needs = await read_batch(client, "needs", sorted({str(row.need_id) for row in batch}))
                 for row in batch:
                     need = needs.get(str(row.need_id))
                     if need is not None and not _names(need, row.id, row.state):
@@ -74,12 +74,6 @@ def _names(need: dict[str, Any], hold_id: uuid.UUID, hold_state: str) -> bool:
         # still reserved for it; should the reservation lapse, the need opens and this hold goes back.
         return True
     return need["state"] in AGREEING_NEED_STATES and need.get("matched_reference") == reference
-
-
-async def _needs(client: httpx.AsyncClient, ids: list[str]) -> dict[str, dict[str, Any]]:
-    response = await client.get("/v1/needs:batch", params={"ids": ",".join(ids)})
-    response.raise_for_status()
-    return {item["id"]: item for item in response.json()["items"]}
 
 
 async def _release(database: Database, hold_id: uuid.UUID, state: str) -> int:

@@ -23,7 +23,7 @@ from sqlalchemy import update
 
 from services.common.clock import clock
 from services.common.database import Database
-from services.common.service_identity import service_headers
+from services.common.service_identity import read_batch, service_headers
 from services.common.settings import Settings
 from services.volunteers.assignments import repository as assignment_repository
 from services.volunteers.kit import record_event, scope_of
@@ -56,7 +56,7 @@ async def reconcile_assignments(database: Database, settings: Settings) -> int:
         async with httpx.AsyncClient(base_url=settings.case_url, headers=headers, timeout=10) as client:
             for start in range(0, len(rows), BATCH):
                 batch = rows[start : start + BATCH]
-                needs = await _needs(client, sorted({str(need_id) for _, need_id in batch}))
+                needs = await read_batch(client, "needs", sorted({str(need_id) for _, need_id in batch}))
                 for assignment_id, need_id in batch:
                     need = needs.get(str(need_id))
                     if need is not None and not names_an_assignment(need):
@@ -66,12 +66,6 @@ async def reconcile_assignments(database: Database, settings: Settings) -> int:
     if ended:
         logger.info("reconciler ended %d care assignments whose need moved on", ended)
     return ended
-
-
-async def _needs(client: httpx.AsyncClient, ids: list[str]) -> dict[str, dict[str, Any]]:
-    response = await client.get("/v1/needs:batch", params={"ids": ",".join(ids)})
-    response.raise_for_status()
-    return {item["id"]: item for item in response.json()["items"]}
 
 
 async def _end(database: Database, assignment_id: uuid.UUID, need_state: str) -> int:
